@@ -1,0 +1,12 @@
+"""Root URL configuration: each app brings its own ``urls.py`` under its namespace."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("romsie.core.urls")),
+    path("compte/", include("romsie.identity.urls")),
+    path("annuaire/", include("romsie.directory.urls")),
+    path("administration/", include("romsie.administration.urls")),
+    path("operateur/", admin.site.urls),
+]

@@ -1,0 +1,38 @@
+"""Rights of the directory (annuaire)."""
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from romsie.core.access.catalogue import HabilitationSpec
+from romsie.establishments.habilitations import EVERYONE
+
+STAFF_AND_TEACHERS = frozenset(p for p in EVERYONE if p.startswith("staff.")) | {"teacher"}
+
+
+class DirectoryHabilitation(StrEnum):
+    SEARCH = "directory.search"
+    VIEW_EVERYONE = "directory.view_everyone"
+    VIEW_CLASS_LISTS = "directory.view_class_lists"
+
+
+SPECS = [
+    HabilitationSpec(
+        DirectoryHabilitation.SEARCH,
+        _("Search the directory (within what the role may see)"),
+        frozenset({"student", "parent"}) | STAFF_AND_TEACHERS,
+        adjustable=frozenset({"student", "parent", "partner"}),
+    ),
+    HabilitationSpec(
+        DirectoryHabilitation.VIEW_EVERYONE,
+        _("See everyone of the establishment in the directory"),
+        STAFF_AND_TEACHERS,
+        adjustable=frozenset({"staff.after_school", "staff.librarian"}),
+    ),
+    HabilitationSpec(
+        DirectoryHabilitation.VIEW_CLASS_LISTS,
+        _("See the list of every class"),
+        STAFF_AND_TEACHERS,
+        adjustable=frozenset({"staff.after_school"}),
+    ),
+]

@@ -1,0 +1,128 @@
+"""Reads of the directory: searches and lists, with a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from romsie.core.access.scope import Scope
+from romsie.core.text import fold
+from romsie.identity.models import Role, RoleAssignment, User
+from romsie.schooling.models import Enrollment, SchoolClass, Teaching
+
+from . import access
+
+ROLE_FILTERS = {
+    "student": [Role.STUDENT],
+    "parent": [Role.PARENT],
+    "teacher": [Role.TEACHER],
+    "staff": [Role.STAFF],
+}
+
+
+def _with_roles(scope: Scope, people: QuerySet[User]) -> QuerySet[User]:
+    """Prefetch the roles and current classes of each person in the current establishment."""
+    return people.prefetch_related(
+        Prefetch(
+            "role_assignments",
+            queryset=RoleAssignment.objects.filter(establishment_id=scope.establishment_id, is_active=True),
+            to_attr="local_roles",
+        ),
+        Prefetch(
+            "enrollments",
+            queryset=Enrollment.objects.filter(
+                establishment_id=scope.establishment_id, school_class__school_year__is_current=True
+            ).select_related("school_class"),
+            to_attr="local_enrollments",
+        ),
+    ).order_by("search_name", "pk")
+
+
+def person_list_for_search(scope: Scope, *, query: str = "", role: str = "") -> QuerySet[User]:
+    """Return the visible people whose name contains every word of ``query``."""
+    people = access.visible_people(scope)
+    for word in fold(query).split():
+        people = people.filter(search_name__contains=word)
+    if role in ROLE_FILTERS:
+        people = people.filter(
+            pk__in=RoleAssignment.objects.filter(
+                establishment_id=scope.establishment_id, role__in=ROLE_FILTERS[role], is_active=True
+            ).values("user_id")
+        )
+    return _with_roles(scope, people)
+
+
+def staff_list(scope: Scope) -> QuerySet[User]:
+    """Return the teachers and staff of the establishment, as the scope may see them."""
+    people = access.visible_people(scope).filter(
+        pk__in=RoleAssignment.objects.filter(
+            establishment_id=scope.establishment_id, role__in=[Role.TEACHER, Role.STAFF], is_active=True
+        ).values("user_id")
+    )
+    return _with_roles(scope, people)
+
+
+@dataclass
+class ClassList:
+    school_class: SchoolClass
+    students: list[User]
+    teachings: list[Teaching]
+
+
+def class_list(scope: Scope, class_id: int) -> ClassList:
+    """Return a class with its students and teachings (three queries)."""
+    school_class = access.get_class_list(scope, class_id)
+    students = list(
+        User.objects.filter(enrollments__school_class=school_class, is_active=True).order_by("search_name")
+    )
+    teachings = list(
+        access.teachings_of_class(scope, school_class)
+        .select_related("teacher", "subject", "teaching_group")
+        .order_by("subject__name")
+    )
+    return ClassList(school_class, students, teachings)
+
+
+def class_lists(scope: Scope) -> QuerySet[SchoolClass]:
+    return access.visible_class_lists(scope).select_related("level", "homeroom_teacher").order_by(
+        "level__order", "name"
+    )
+
+
+@dataclass
+class PersonCard:
+    person: User
+    roles: list[RoleAssignment]
+    classes: list[SchoolClass]
+    teachings: list[Teaching]
+
+
+def person_card(scope: Scope, user_id: int) -> PersonCard:
+    """Return what the directory shows about one visible person."""
+    person = _with_roles(scope, access.visible_people(scope)).get(pk=user_id)
+    teachings = list(
+        Teaching.objects.filter(teacher=person, establishment_id=scope.establishment_id)
+        .select_related("subject", "school_class", "teaching_group")
+        .order_by("subject__name")
+    )
+    return PersonCard(
+        person=person,
+        roles=person.local_roles,  # type: ignore[attr-defined]
+        classes=[e.school_class for e in person.local_enrollments],  # type: ignore[attr-defined]
+        teachings=teachings,
+    )
+
+
+def my_card(scope: Scope) -> PersonCard:
+    """Return the signed-in person's own card."""
+    person = _with_roles(scope, User.objects.filter(pk=scope.user_id)).get()
+    teachings = list(
+        Teaching.objects.filter(teacher=person, establishment_id=scope.establishment_id)
+        .select_related("subject", "school_class", "teaching_group")
+        .order_by("subject__name")
+    )
+    return PersonCard(
+        person=person,
+        roles=person.local_roles,  # type: ignore[attr-defined]
+        classes=[e.school_class for e in person.local_enrollments],  # type: ignore[attr-defined]
+        teachings=teachings,
+    )

@@ -1,0 +1,21 @@
+"""Dashboard contribution of the directory: the person's own card."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from romsie.core import registry
+
+from . import selectors
+
+
+def my_card_context(request: HttpRequest) -> dict[str, Any] | None:
+    scope = request.scope  # type: ignore[attr-defined]
+    if scope.establishment_id is None:
+        return None
+    return {"card": selectors.my_card(scope)}
+
+
+MY_CARD_WIDGET = registry.Widget(
+    key="my-card", template_name="directory/_widget_my_card.html", get_context=my_card_context, order=5
+)

@@ -1,0 +1,26 @@
+"""Dashboard contributions of the establishments app."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from romsie.core import registry
+
+from . import selectors
+from .habilitations import EstablishmentHabilitation
+
+
+def establishment_context(request: HttpRequest) -> dict[str, Any] | None:
+    scope = request.scope  # type: ignore[attr-defined]
+    if scope.establishment is None:
+        return None
+    return {"establishment": selectors.establishment_for_scope(scope)}
+
+
+ESTABLISHMENT_WIDGET = registry.Widget(
+    key="establishment",
+    template_name="establishments/_widget_establishment.html",
+    get_context=establishment_context,
+    order=20,
+    habilitation=EstablishmentHabilitation.VIEW,
+)

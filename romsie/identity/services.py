@@ -1,0 +1,230 @@
+"""Writes of the identity app: accounts, activation codes, sign-in records, deactivation."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from romsie.core.access.scope import Scope
+from romsie.core.services import audit_record
+from romsie.core.text import slug_part
+from romsie.establishments.models import Establishment
+
+from .models import ActivationCode, ConnectionLog, Guardianship, Role, RoleAssignment, User
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I to avoid misreading
+CODE_LENGTH = 8
+CODE_VALIDITY = timedelta(days=120)
+
+
+class ActivationError(Exception):
+    """A code that cannot be used; ``reason`` is one of wrong, expired, used, inactive."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def normalize_code(raw: str) -> str:
+    """Return the code as stored: upper-case, without spaces or hyphens."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    """Return a code as printed, in two groups: ``ABCD-EFGH``."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def code_digest(code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), normalize_code(code).encode(), hashlib.sha256).hexdigest()
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def username_base(first_name: str, last_name: str) -> str:
+    """Return ``prenom.nom``, accent-free, the stem of a new username."""
+    first = slug_part(first_name) or "x"
+    last = slug_part(last_name) or "x"
+    return f"{first}.{last}"[:140]
+
+
+def username_allocate(first_name: str, last_name: str, taken: set[str] | None = None) -> str:
+    """Return a free username ``prenom.nom``, suffixed ``2``, ``3``... on collision.
+
+    ``taken`` lets bulk callers (imports, the demo generator) allocate many names with
+    one query; it is updated with the returned name.
+    """
+    base = username_base(first_name, last_name)
+    if taken is None:
+        taken = set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}{n}"
+    taken.add(candidate)
+    return candidate
+
+
+@transaction.atomic
+def activation_codes_issue(
+    *, users: Iterable[User], establishment: Establishment | None, scope: Scope | None = None
+) -> dict[int, str]:
+    """Issue a fresh code for each person, revoking their earlier unused ones.
+
+    Returns ``{user_id: code}``: codes are shown once (on the letter) and only their
+    digest is kept. Three queries whatever the number of people.
+    """
+    users = list(users)
+    now = timezone.now()
+    ids = [u.pk for u in users]
+    ActivationCode.objects.filter(user_id__in=ids, used_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    codes = {u.pk: new_code() for u in users}
+    ActivationCode.objects.bulk_create(
+        ActivationCode(
+            user_id=uid,
+            establishment=establishment,
+            digest=code_digest(code),
+            expires_at=now + CODE_VALIDITY,
+        )
+        for uid, code in codes.items()
+    )
+    if scope is not None:
+        audit_record(scope=scope, action="identity.codes_issued", target=f"{len(codes)} people")
+    return codes
+
+
+def activation_code_check(*, username: str, code: str) -> User:
+    """Return the person a code belongs to, or raise :class:`ActivationError`."""
+    found = (
+        ActivationCode.objects.select_related("user")
+        .filter(digest=code_digest(code), user__username__iexact=username.strip())
+        .first()
+    )
+    if found is None:
+        raise ActivationError("wrong")
+    if not found.user.is_active:
+        raise ActivationError("inactive")
+    if found.used_at is not None:
+        raise ActivationError("used")
+    if found.revoked_at is not None:
+        raise ActivationError("revoked")
+    if found.expires_at < timezone.now():
+        raise ActivationError("expired")
+    return found.user
+
+
+@transaction.atomic
+def account_activate(*, user: User, code: str, password: str) -> User:
+    """Set the chosen password, record the charter's acceptance and use up the code."""
+    validate_password(password, user)
+    now = timezone.now()
+    used = ActivationCode.objects.filter(
+        user=user, digest=code_digest(code), used_at__isnull=True, revoked_at__isnull=True, expires_at__gte=now
+    ).update(used_at=now)
+    if used != 1:
+        raise ActivationError("used")
+    user.set_password(password)
+    user.activated_at = user.activated_at or now
+    user.charter_accepted_at = now
+    user.save(update_fields=["password", "activated_at", "charter_accepted_at"])
+    return user
+
+
+def connection_record(*, user: User, scope: Scope) -> None:
+    """Record a sign-in for the usage statistics (person, time, establishment, role)."""
+    profile = ""
+    if scope.profiles:
+        from .scope import PROFILE_PRIORITY
+
+        profile = min(scope.profiles, key=lambda p: PROFILE_PRIORITY.get(p, 99))
+    ConnectionLog.objects.create(user=user, establishment_id=scope.establishment_id, profile=profile)
+
+
+@transaction.atomic
+def account_deactivate(*, scope: Scope, user: User) -> None:
+    """Deactivate an account and end all its sessions (the session hash changes)."""
+    User.objects.filter(pk=user.pk).update(is_active=False, session_epoch=F("session_epoch") + 1)
+    ActivationCode.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    audit_record(scope=scope, action="identity.deactivated", target=user)
+
+
+@transaction.atomic
+def account_reactivate(*, scope: Scope, user: User) -> None:
+    User.objects.filter(pk=user.pk).update(is_active=True)
+    audit_record(scope=scope, action="identity.reactivated", target=user)
+
+
+def sign_out_everywhere(*, user: User) -> None:
+    """End every session of the person, this one included."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+
+
+@transaction.atomic
+def person_create(
+    *,
+    establishment: Establishment,
+    first_name: str,
+    last_name: str,
+    role: str,
+    function: str = "",
+    email: str = "",
+    scope: Scope | None = None,
+) -> User:
+    """Create a person with a role in an establishment; they activate with a code."""
+    user = User(
+        username=username_allocate(first_name, last_name),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email.strip(),
+    )
+    user.set_unusable_password()
+    user.save()
+    RoleAssignment.objects.create(user=user, establishment=establishment, role=role, function=function)
+    if scope is not None:
+        audit_record(scope=scope, action="identity.person_created", target=user, role=role)
+    return user
+
+
+@transaction.atomic
+def guardianship_create(
+    *,
+    establishment: Establishment,
+    guardian: User,
+    student: User,
+    kind: str = Guardianship.Kind.LEGAL,
+    rank: int | None = None,
+    relationship: str = "",
+    can_justify_absences: bool = True,
+    scope: Scope | None = None,
+) -> Guardianship:
+    """Link a guardian to a student and give the guardian the parent role there."""
+    link, _ = Guardianship.objects.update_or_create(
+        establishment=establishment,
+        guardian=guardian,
+        student=student,
+        defaults={
+            "kind": kind,
+            "rank": rank,
+            "relationship": relationship,
+            "can_justify_absences": can_justify_absences,
+        },
+    )
+    RoleAssignment.objects.get_or_create(user=guardian, establishment=establishment, role=Role.PARENT, function="")
+    if scope is not None:
+        audit_record(scope=scope, action="identity.guardianship_saved", target=link)
+    return link

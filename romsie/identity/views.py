@@ -1,0 +1,169 @@
+"""Sign-in, first sign-in with an activation code, password recovery, profile, context."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from romsie.core.access.declarations import public, signed_in
+from romsie.core.access.scope import build_scope
+
+from . import services
+from .forms import ActivationCodeForm, ChoosePasswordForm, ProfileForm, SignInForm
+from .models import User
+from .scope import SESSION_CHILD, SESSION_ESTABLISHMENT
+
+SESSION_ACTIVATION = "romsie_activation"
+
+
+def _record_sign_in(request: HttpRequest) -> None:
+    scope = build_scope(request)
+    request.scope = scope  # type: ignore[attr-defined]
+    services.connection_record(user=request.user, scope=scope)  # type: ignore[arg-type]
+
+
+@public
+class SignInView(auth_views.LoginView):
+    """Sign in with a username and password; records the connection."""
+
+    form_class = SignInForm
+    template_name = "identity/sign_in.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        _record_sign_in(self.request)
+        return response
+
+
+@public
+class SignOutView(auth_views.LogoutView):
+    """Sign out (POST only) and come back to the sign-in page."""
+
+
+@public
+def activate(request: HttpRequest) -> HttpResponse:
+    """First sign-in, step one: check the username and the letter's activation code."""
+    form = ActivationCodeForm(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assert form.user is not None
+        request.session[SESSION_ACTIVATION] = {"user": form.user.pk, "code": form.cleaned_data["code"]}
+        return redirect("identity:activate-password")
+    return render(request, "identity/activate.html", {"form": form})
+
+
+@public
+def activate_password(request: HttpRequest) -> HttpResponse:
+    """First sign-in, step two: choose a password, accept the charter, and sign in."""
+    pending = request.session.get(SESSION_ACTIVATION)
+    if not pending:
+        messages.error(request, _("Start by entering your activation code."))
+        return redirect("identity:activate")
+    user = User.objects.filter(pk=pending["user"], is_active=True).first()
+    if user is None:
+        request.session.pop(SESSION_ACTIVATION, None)
+        return redirect("identity:activate")
+    form = ChoosePasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_activate(user=user, code=pending["code"], password=form.cleaned_data["password1"])
+        except services.ActivationError:
+            request.session.pop(SESSION_ACTIVATION, None)
+            messages.error(request, _("This activation code has already been used. Sign in with your password."))
+            return redirect("identity:sign-in")
+        request.session.pop(SESSION_ACTIVATION, None)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        _record_sign_in(request)
+        messages.success(request, _("Your account is ready. Welcome!"))
+        return redirect("core:dashboard")
+    return render(request, "identity/activate_password.html", {"form": form, "person": user})
+
+
+@public
+def charter(request: HttpRequest) -> HttpResponse:
+    """The usage charter every person accepts at their first sign-in."""
+    return render(request, "identity/charter.html")
+
+
+@signed_in
+def profile(request: HttpRequest) -> HttpResponse:
+    """My account: e-mail for recovery, language, password change."""
+    user = request.user
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your account has been updated."))
+        response = redirect("identity:profile")
+        response.set_cookie("django_language", form.cleaned_data["language"], samesite="Lax")
+        return response
+    return render(request, "identity/profile.html", {"form": form})
+
+
+@signed_in
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+    template_name = "identity/password_change.html"
+    success_url = reverse_lazy("identity:profile")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+@signed_in
+@require_POST
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    """End every session of the account, on every device."""
+    services.sign_out_everywhere(user=request.user)  # type: ignore[arg-type]
+    return redirect("identity:sign-in")
+
+
+@signed_in
+@require_POST
+def context_switch(request: HttpRequest) -> HttpResponse:
+    """Change the current establishment or child; the scope checks the choice is allowed."""
+    scope = request.scope  # type: ignore[attr-defined]
+    establishment = request.POST.get("establishment", "")
+    child = request.POST.get("child", "")
+    if establishment.isdigit() and int(establishment) in {e.id for e in scope.establishments}:
+        if int(establishment) != scope.establishment_id:
+            request.session[SESSION_ESTABLISHMENT] = int(establishment)
+            request.session.pop(SESSION_CHILD, None)
+    if child.isdigit() and int(child) in {c.id for c in scope.children}:
+        request.session[SESSION_CHILD] = int(child)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("core:dashboard")
+    return HttpResponseRedirect(target)
+
+
+
+password_reset = public(
+    auth_views.PasswordResetView.as_view(
+        template_name="identity/password_reset.html",
+        email_template_name="identity/password_reset_email.txt",
+        subject_template_name="identity/password_reset_subject.txt",
+        success_url=reverse_lazy("identity:password-reset-done"),
+    )
+)
+password_reset_done = public(
+    auth_views.PasswordResetDoneView.as_view(template_name="identity/password_reset_done.html")
+)
+password_reset_confirm = public(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="identity/password_reset_confirm.html",
+        success_url=reverse_lazy("identity:password-reset-complete"),
+    )
+)
+password_reset_complete = public(
+    auth_views.PasswordResetCompleteView.as_view(template_name="identity/password_reset_complete.html")
+)

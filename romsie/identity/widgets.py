@@ -1,0 +1,17 @@
+"""Dashboard contributions of the identity app."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from romsie.core import registry
+
+
+def context_context(request: HttpRequest) -> dict[str, Any] | None:
+    """Show the person's establishments, or their children for a parent (no query)."""
+    return {}
+
+
+CONTEXT_WIDGET = registry.Widget(
+    key="context", template_name="identity/_widget_context.html", get_context=context_context, order=30
+)

@@ -1,0 +1,22 @@
+"""Rights of the schooling app."""
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from romsie.core.access.catalogue import HabilitationSpec
+from romsie.establishments.habilitations import ADMINS
+
+
+class SchoolingHabilitation(StrEnum):
+    MANAGE_STRUCTURE = "schooling.manage_structure"
+
+
+SPECS = [
+    HabilitationSpec(
+        SchoolingHabilitation.MANAGE_STRUCTURE,
+        _("Manage classes, groups, subjects, rooms and teachings"),
+        ADMINS,
+        adjustable=frozenset({"staff.office", "staff.school_life"}),
+    ),
+]

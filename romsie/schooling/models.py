@@ -1,0 +1,225 @@
+"""The structure of an establishment's school year: classes, groups, subjects, rooms, teachings."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from romsie.establishments.models import Establishment
+
+
+class SchoolYear(models.Model):
+    """A school year of an establishment, e.g. 2026-2027."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="school_years")
+    name = models.CharField(_("name"), max_length=20)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    is_current = models.BooleanField(_("current year"), default=False)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("school year")
+        verbose_name_plural = _("school years")
+        constraints = [
+            models.UniqueConstraint(fields=["establishment", "name"], name="unique_school_year"),
+            models.UniqueConstraint(
+                fields=["establishment"], condition=Q(is_current=True), name="one_current_school_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Period(models.Model):
+    """A grading period (trimester or semester) of a school year."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="periods")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="periods")
+    name = models.CharField(_("name"), max_length=50)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Level(models.Model):
+    """A national level (CP, CM2, 6e, 2nde...): reference data shared by every establishment."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    order = models.PositiveSmallIntegerField(_("order"))
+    is_primary = models.BooleanField(_("primary level"), default=False)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("level")
+        verbose_name_plural = _("levels")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchoolClass(models.Model):
+    """A class (division) of a school year: "CM2 A", "3e B". Never called ``Class``."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="school_classes")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="school_classes")
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=50)
+    code = models.CharField(_("code"), max_length=30)
+    homeroom_teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="homeroom_classes",
+        verbose_name=_("homeroom teacher"),
+    )
+    students = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Enrollment", related_name="school_classes")
+
+    class Meta:
+        ordering = ["level__order", "name"]
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        constraints = [
+            models.UniqueConstraint(fields=["establishment", "school_year", "code"], name="unique_class_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enrollment(models.Model):
+    """A student belongs to a class for a school year."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="+")
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE, related_name="enrollments")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+
+    class Meta:
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        constraints = [models.UniqueConstraint(fields=["school_class", "student"], name="unique_enrollment")]
+
+    def __str__(self) -> str:
+        return f"{self.student} — {self.school_class}"
+
+
+class TeachingGroup(models.Model):
+    """Students of one or several classes taught together (option, language, half-class)."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="teaching_groups")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="teaching_groups")
+    name = models.CharField(_("name"), max_length=80)
+    code = models.CharField(_("code"), max_length=40)
+    school_classes = models.ManyToManyField(SchoolClass, blank=True, related_name="teaching_groups", verbose_name=_("classes"))
+    students = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="GroupMembership", related_name="teaching_groups"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("teaching group")
+        verbose_name_plural = _("teaching groups")
+        constraints = [
+            models.UniqueConstraint(fields=["establishment", "school_year", "code"], name="unique_group_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMembership(models.Model):
+    """A student belongs to a teaching group."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="+")
+    teaching_group = models.ForeignKey(TeachingGroup, on_delete=models.CASCADE, related_name="memberships")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_memberships")
+
+    class Meta:
+        verbose_name = _("group membership")
+        verbose_name_plural = _("group memberships")
+        constraints = [models.UniqueConstraint(fields=["teaching_group", "student"], name="unique_group_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.student} — {self.teaching_group}"
+
+
+class Subject(models.Model):
+    """A subject taught in the establishment (national BCN code when known)."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="subjects")
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("subject")
+        verbose_name_plural = _("subjects")
+        constraints = [models.UniqueConstraint(fields=["establishment", "code"], name="unique_subject_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Room(models.Model):
+    """A room of the establishment."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(_("name"), max_length=80)
+    capacity = models.PositiveSmallIntegerField(_("capacity"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        constraints = [models.UniqueConstraint(fields=["establishment", "name"], name="unique_room_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Teaching(models.Model):
+    """A teacher teaches a subject to a class or to a teaching group."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="teachings")
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teachings", verbose_name=_("teacher")
+    )
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="teachings", verbose_name=_("subject"))
+    school_class = models.ForeignKey(
+        SchoolClass, null=True, blank=True, on_delete=models.CASCADE, related_name="teachings", verbose_name=_("class")
+    )
+    teaching_group = models.ForeignKey(
+        TeachingGroup,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="teachings",
+        verbose_name=_("teaching group"),
+    )
+
+    class Meta:
+        verbose_name = _("teaching")
+        verbose_name_plural = _("teachings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(school_class__isnull=False, teaching_group__isnull=True)
+                | Q(school_class__isnull=True, teaching_group__isnull=False),
+                name="teaching_class_xor_group",
+            ),
+            models.UniqueConstraint(
+                fields=["teacher", "subject", "school_class", "teaching_group"], name="unique_teaching"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} — {self.school_class or self.teaching_group} — {self.teacher}"
