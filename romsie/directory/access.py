@@ -60,6 +60,7 @@ def visible_class_lists(scope: Scope) -> QuerySet[SchoolClass]:
 
 
 def get_class_list(scope: Scope, class_id: int) -> SchoolClass:
+    """Return one class whose list the scope may see, or raise ``DoesNotExist`` (404)."""
     return visible_class_lists(scope).select_related("level", "homeroom_teacher").get(pk=class_id)
 
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,7 +20,8 @@ from romsie.core.services import audit_record
 from romsie.core.text import slug_part
 from romsie.establishments.models import Establishment
 
-from .models import ActivationCode, ConnectionLog, Guardianship, Role, RoleAssignment, User
+from .habilitations import IdentityHabilitation
+from .models import ActivationCode, ConnectionLog, Guardianship, Role, RoleAssignment, StaffFunction, User
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I to avoid misreading
 CODE_LENGTH = 8
@@ -228,3 +230,187 @@ def guardianship_create(
     if scope is not None:
         audit_record(scope=scope, action="identity.guardianship_saved", target=link)
     return link
+
+
+# Establishment administration: roles, guardian links and administrators.
+# (Added for romsie.administration; the functions above are unchanged.)
+
+ADMIN_FUNCTIONS = frozenset({StaffFunction.HEAD, StaffFunction.DIGITAL_LEAD})
+
+
+def _check_in_establishment(scope: Scope, *objects: RoleAssignment | Guardianship) -> None:
+    """Refuse rows of another establishment than the scope's current one."""
+    if scope.establishment_id is None or any(o.establishment_id != scope.establishment_id for o in objects):
+        raise PermissionDenied
+
+
+def _check_may_grant(scope: Scope, role: str, function: str) -> None:
+    """Only those who adjust rights (heads, digital leads) may create another administrator."""
+    if role == Role.STAFF and function in ADMIN_FUNCTIONS and not scope.has(IdentityHabilitation.MANAGE_HABILITATIONS):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def role_assignment_add(*, scope: Scope, user: User, role: str, function: str = "") -> RoleAssignment:
+    """Give a person a role in the scope's establishment (or switch an inactive one back on)."""
+    if scope.establishment_id is None:
+        raise PermissionDenied
+    function = function if role == Role.STAFF else ""
+    _check_may_grant(scope, role, function)
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, establishment_id=scope.establishment_id, role=role, function=function
+    )
+    if not created and not assignment.is_active:
+        assignment.is_active = True
+        assignment.save(update_fields=["is_active"])
+    audit_record(scope=scope, action="identity.role_added", target=user, role=assignment.profile)
+    return assignment
+
+
+@transaction.atomic
+def role_assignment_remove(*, scope: Scope, assignment: RoleAssignment) -> None:
+    """Take a role away from a person in the scope's establishment."""
+    _check_in_establishment(scope, assignment)
+    _check_may_grant(scope, assignment.role, assignment.function)
+    assignment.delete()
+    audit_record(scope=scope, action="identity.role_removed", target=assignment.user, role=assignment.profile)
+
+
+@transaction.atomic
+def guardian_add(
+    *,
+    scope: Scope,
+    establishment: Establishment,
+    student: User,
+    guardian: User | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    kind: str = Guardianship.Kind.LEGAL,
+    rank: int | None = None,
+    relationship: str = "",
+    can_justify_absences: bool = True,
+) -> Guardianship:
+    """Link a student to an existing person, or to a new one created as a parent."""
+    if establishment.pk != scope.establishment_id:
+        raise PermissionDenied
+    if guardian is None:
+        guardian = person_create(
+            establishment=establishment,
+            first_name=first_name,
+            last_name=last_name,
+            role=Role.PARENT,
+            email=email,
+            scope=scope,
+        )
+    return guardianship_create(
+        establishment=establishment,
+        guardian=guardian,
+        student=student,
+        kind=kind,
+        rank=rank,
+        relationship=relationship,
+        can_justify_absences=can_justify_absences,
+        scope=scope,
+    )
+
+
+@transaction.atomic
+def guardianship_update(
+    *,
+    scope: Scope,
+    guardianship: Guardianship,
+    kind: str,
+    rank: int | None,
+    relationship: str,
+    can_justify_absences: bool,
+    receives_mail: bool,
+) -> Guardianship:
+    """Change the kind, rank and rights of a guardian link."""
+    _check_in_establishment(scope, guardianship)
+    guardianship.kind = kind
+    guardianship.rank = rank
+    guardianship.relationship = relationship
+    guardianship.can_justify_absences = can_justify_absences
+    guardianship.receives_mail = receives_mail
+    guardianship.save(update_fields=["kind", "rank", "relationship", "can_justify_absences", "receives_mail"])
+    audit_record(scope=scope, action="identity.guardianship_saved", target=guardianship)
+    return guardianship
+
+
+@transaction.atomic
+def guardianship_remove(*, scope: Scope, guardianship: Guardianship) -> None:
+    """Remove a guardian link; a guardian left with no child here loses the parent role here."""
+    _check_in_establishment(scope, guardianship)
+    guardian_id = guardianship.guardian_id
+    target = str(guardianship)
+    guardianship.delete()
+    if not Guardianship.objects.filter(guardian_id=guardian_id, establishment_id=scope.establishment_id).exists():
+        RoleAssignment.objects.filter(
+            user_id=guardian_id, establishment_id=scope.establishment_id, role=Role.PARENT
+        ).delete()
+    audit_record(scope=scope, action="identity.guardianship_removed", target=target)
+
+
+def _check_territory(scope: Scope, establishment: Establishment) -> None:
+    if establishment.territory_id not in scope.territory_ids:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def establishment_admin_appoint(
+    *, scope: Scope, establishment: Establishment, user: User, function: str
+) -> RoleAssignment:
+    """Make a person head or digital lead of an establishment (territory admins only)."""
+    _check_territory(scope, establishment)
+    if function not in ADMIN_FUNCTIONS:
+        raise PermissionDenied
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, establishment=establishment, role=Role.STAFF, function=function
+    )
+    if not created and not assignment.is_active:
+        assignment.is_active = True
+        assignment.save(update_fields=["is_active"])
+    audit_record(
+        scope=scope, action="identity.admin_appointed", target=user, establishment=establishment.uai, function=function
+    )
+    return assignment
+
+
+@transaction.atomic
+def establishment_admin_create(
+    *, scope: Scope, establishment: Establishment, first_name: str, last_name: str, function: str, email: str = ""
+) -> tuple[User, str]:
+    """Create a new person as head or digital lead; return them and their activation code."""
+    _check_territory(scope, establishment)
+    if function not in ADMIN_FUNCTIONS:
+        raise PermissionDenied
+    user = person_create(
+        establishment=establishment,
+        first_name=first_name,
+        last_name=last_name,
+        role=Role.STAFF,
+        function=function,
+        email=email,
+    )
+    audit_record(
+        scope=scope, action="identity.admin_appointed", target=user, establishment=establishment.uai, function=function
+    )
+    code = activation_codes_issue(users=[user], establishment=establishment, scope=scope)[user.pk]
+    return user, code
+
+
+@transaction.atomic
+def establishment_admin_remove(*, scope: Scope, assignment: RoleAssignment) -> None:
+    """End a head's or digital lead's appointment (their other roles stay)."""
+    _check_territory(scope, assignment.establishment)
+    if assignment.role != Role.STAFF or assignment.function not in ADMIN_FUNCTIONS:
+        raise PermissionDenied
+    assignment.delete()
+    audit_record(
+        scope=scope,
+        action="identity.admin_removed",
+        target=assignment.user,
+        establishment=assignment.establishment.uai,
+        function=assignment.function,
+    )

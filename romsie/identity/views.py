@@ -16,9 +16,8 @@ from django.views.decorators.http import require_POST
 from romsie.core.access.declarations import public, signed_in
 from romsie.core.access.scope import build_scope
 
-from . import services
+from . import selectors, services
 from .forms import ActivationCodeForm, ChoosePasswordForm, ProfileForm, SignInForm
-from .models import User
 from .scope import SESSION_CHILD, SESSION_ESTABLISHMENT
 
 SESSION_ACTIVATION = "romsie_activation"
@@ -67,7 +66,7 @@ def activate_password(request: HttpRequest) -> HttpResponse:
     if not pending:
         messages.error(request, _("Start by entering your activation code."))
         return redirect("identity:activate")
-    user = User.objects.filter(pk=pending["user"], is_active=True).first()
+    user = selectors.person_pending_activation(pending["user"])
     if user is None:
         request.session.pop(SESSION_ACTIVATION, None)
         return redirect("identity:activate")

@@ -7,8 +7,9 @@ establishment's class, group, subject, room or teaching is not found (404).
 from django.db.models import QuerySet
 
 from romsie.core.access.scope import Scope
+from romsie.identity.models import Role, RoleAssignment, User
 
-from .models import Enrollment, Room, SchoolClass, SchoolYear, Subject, Teaching, TeachingGroup
+from .models import Enrollment, Period, Room, SchoolClass, SchoolYear, Subject, Teaching, TeachingGroup
 
 
 def visible_school_years(scope: Scope) -> QuerySet[SchoolYear]:
@@ -29,22 +30,52 @@ def own_school_classes(scope: Scope) -> QuerySet[SchoolClass]:
 
 
 def visible_teaching_groups(scope: Scope) -> QuerySet[TeachingGroup]:
+    """Return the teaching groups of the current establishment's current year."""
     return TeachingGroup.objects.filter(establishment_id=scope.establishment_id, school_year__is_current=True)
 
 
 def visible_subjects(scope: Scope) -> QuerySet[Subject]:
+    """Return the subjects of the current establishment."""
     return Subject.objects.filter(establishment_id=scope.establishment_id)
 
 
 def visible_rooms(scope: Scope) -> QuerySet[Room]:
+    """Return the rooms of the current establishment."""
     return Room.objects.filter(establishment_id=scope.establishment_id)
 
 
 def visible_teachings(scope: Scope) -> QuerySet[Teaching]:
+    """Return the teachings of the current establishment."""
     return Teaching.objects.filter(establishment_id=scope.establishment_id).select_related(
         "teacher", "subject", "school_class", "teaching_group"
     )
 
 
 def visible_enrollments(scope: Scope) -> QuerySet[Enrollment]:
+    """Return the current year's enrollments of the current establishment."""
     return Enrollment.objects.filter(establishment_id=scope.establishment_id, school_class__school_year__is_current=True)
+
+
+def visible_periods(scope: Scope) -> QuerySet[Period]:
+    """Return the grading periods of the current establishment, every school year."""
+    return Period.objects.filter(establishment_id=scope.establishment_id).select_related("school_year")
+
+
+def current_school_year(scope: Scope) -> SchoolYear | None:
+    """Return the current establishment's current school year, if one is marked current."""
+    return visible_school_years(scope).filter(is_current=True).first()
+
+
+def establishment_teachers(scope: Scope) -> QuerySet[User]:
+    """Return the people holding an active teacher role in the current establishment."""
+    return _members(scope, Role.TEACHER)
+
+
+def establishment_students(scope: Scope) -> QuerySet[User]:
+    """Return the people holding an active student role in the current establishment."""
+    return _members(scope, Role.STUDENT)
+
+
+def _members(scope: Scope, role: str) -> QuerySet[User]:
+    holders = RoleAssignment.objects.filter(establishment_id=scope.establishment_id, role=role, is_active=True)
+    return User.objects.filter(pk__in=holders.values("user_id")).order_by("search_name", "pk")

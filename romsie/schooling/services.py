@@ -1,0 +1,337 @@
+"""Writes of the schooling app: the structure of an establishment's school year.
+
+Every function takes the actor's scope and refuses objects of another establishment
+(``PermissionDenied``): forms already restrict their choices to the establishment, this
+is the second lock. A refusal the person can act on raises :class:`StructureError`,
+whose message is shown to them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from romsie.core.access.scope import Scope
+from romsie.core.services import audit_record
+from romsie.identity.models import User
+
+from . import access
+from .models import Level, Period, Room, SchoolClass, SchoolYear, Subject, Teaching, TeachingGroup
+
+
+class StructureError(Exception):
+    """A write refused for a reason the person can fix; ``str(error)`` explains it."""
+
+
+def _check_own(scope: Scope, *objects: models.Model | None) -> None:
+    """Refuse any object that does not belong to the scope's establishment."""
+    if scope.establishment_id is None:
+        raise PermissionDenied
+    for obj in objects:
+        if obj is not None and getattr(obj, "establishment_id", None) != scope.establishment_id:
+            raise PermissionDenied
+
+
+def _check_members(scope: Scope, people: Iterable[User | None], members: models.QuerySet[User]) -> None:
+    """Refuse people who do not hold the expected role in the scope's establishment."""
+    wanted = {p.pk for p in people if p is not None}
+    if wanted and len(wanted) != members.filter(pk__in=wanted).count():
+        raise PermissionDenied
+
+
+def _assign(obj: models.Model, **fields: Any) -> None:
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.full_clean(exclude=["establishment"], validate_unique=False, validate_constraints=False)
+    obj.save()
+
+
+def _current_year(scope: Scope) -> SchoolYear:
+    year = access.current_school_year(scope)
+    if year is None:
+        raise StructureError(_("There is no current school year yet: create one and mark it current first."))
+    return year
+
+
+# School years and periods
+
+
+@transaction.atomic
+def school_year_create(
+    *, scope: Scope, name: str, starts_on: datetime.date, ends_on: datetime.date, is_current: bool = False
+) -> SchoolYear:
+    """Create a school year; marking it current unmarks the previous current one."""
+    _check_own(scope)
+    if is_current:
+        access.visible_school_years(scope).filter(is_current=True).update(is_current=False)
+    year = SchoolYear(establishment_id=scope.establishment_id)
+    _assign(year, name=name, starts_on=starts_on, ends_on=ends_on, is_current=is_current)
+    return year
+
+
+@transaction.atomic
+def school_year_update(
+    *,
+    scope: Scope,
+    school_year: SchoolYear,
+    name: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    is_current: bool = False,
+) -> SchoolYear:
+    _check_own(scope, school_year)
+    if is_current:
+        access.visible_school_years(scope).filter(is_current=True).exclude(pk=school_year.pk).update(is_current=False)
+    _assign(school_year, name=name, starts_on=starts_on, ends_on=ends_on, is_current=is_current)
+    return school_year
+
+
+@transaction.atomic
+def school_year_delete(*, scope: Scope, school_year: SchoolYear) -> None:
+    """Delete an empty school year; one that still has classes, groups or periods is kept."""
+    _check_own(scope, school_year)
+    if (
+        school_year.school_classes.exists()
+        or school_year.teaching_groups.exists()
+        or school_year.periods.exists()
+    ):
+        raise StructureError(
+            _("This school year still has classes, teaching groups or periods: delete them first.")
+        )
+    school_year.delete()
+
+
+@transaction.atomic
+def period_create(
+    *, scope: Scope, school_year: SchoolYear, name: str, starts_on: datetime.date, ends_on: datetime.date
+) -> Period:
+    _check_own(scope, school_year)
+    period = Period(establishment_id=scope.establishment_id)
+    _assign(period, school_year=school_year, name=name, starts_on=starts_on, ends_on=ends_on)
+    return period
+
+
+@transaction.atomic
+def period_update(
+    *,
+    scope: Scope,
+    period: Period,
+    school_year: SchoolYear,
+    name: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+) -> Period:
+    _check_own(scope, period, school_year)
+    _assign(period, school_year=school_year, name=name, starts_on=starts_on, ends_on=ends_on)
+    return period
+
+
+@transaction.atomic
+def period_delete(*, scope: Scope, period: Period) -> None:
+    _check_own(scope, period)
+    period.delete()
+
+
+# Classes
+
+
+@transaction.atomic
+def school_class_create(
+    *, scope: Scope, name: str, code: str, level: Level, homeroom_teacher: User | None = None
+) -> SchoolClass:
+    """Create a class in the current school year."""
+    _check_own(scope)
+    _check_members(scope, [homeroom_teacher], access.establishment_teachers(scope))
+    school_class = SchoolClass(establishment_id=scope.establishment_id, school_year=_current_year(scope))
+    _assign(school_class, name=name, code=code, level=level, homeroom_teacher=homeroom_teacher)
+    return school_class
+
+
+@transaction.atomic
+def school_class_update(
+    *,
+    scope: Scope,
+    school_class: SchoolClass,
+    name: str,
+    code: str,
+    level: Level,
+    homeroom_teacher: User | None = None,
+) -> SchoolClass:
+    _check_own(scope, school_class)
+    _check_members(scope, [homeroom_teacher], access.establishment_teachers(scope))
+    _assign(school_class, name=name, code=code, level=level, homeroom_teacher=homeroom_teacher)
+    return school_class
+
+
+@transaction.atomic
+def school_class_delete(*, scope: Scope, school_class: SchoolClass, students_confirmed: bool = False) -> None:
+    """Delete a class with its teachings.
+
+    A class that still has students is deleted only when the person confirmed it
+    (``students_confirmed``): the students then belong to no class, which is recorded.
+    """
+    _check_own(scope, school_class)
+    enrolled = school_class.enrollments.count()
+    if enrolled and not students_confirmed:
+        raise StructureError(
+            _("This class still has students. Confirm that they will no longer belong to any class, or move them first.")
+        )
+    target = f"{school_class.name} ({school_class.code})"
+    school_class.delete()
+    audit_record(scope=scope, action="schooling.class_deleted", target=target, students=enrolled)
+
+
+# Teaching groups
+
+
+@transaction.atomic
+def teaching_group_create(
+    *,
+    scope: Scope,
+    name: str,
+    code: str,
+    school_classes: Iterable[SchoolClass] = (),
+    students: Iterable[User] = (),
+) -> TeachingGroup:
+    """Create a teaching group of the current school year, with its classes and students."""
+    _check_own(scope)
+    group = TeachingGroup(establishment_id=scope.establishment_id, school_year=_current_year(scope))
+    _assign(group, name=name, code=code)
+    _set_group_members(scope, group, list(school_classes), list(students))
+    return group
+
+
+@transaction.atomic
+def teaching_group_update(
+    *,
+    scope: Scope,
+    teaching_group: TeachingGroup,
+    name: str,
+    code: str,
+    school_classes: Iterable[SchoolClass] = (),
+    students: Iterable[User] = (),
+) -> TeachingGroup:
+    _check_own(scope, teaching_group)
+    _assign(teaching_group, name=name, code=code)
+    _set_group_members(scope, teaching_group, list(school_classes), list(students))
+    return teaching_group
+
+
+def _set_group_members(
+    scope: Scope, group: TeachingGroup, school_classes: list[SchoolClass], students: list[User]
+) -> None:
+    _check_own(scope, *school_classes)
+    _check_members(scope, students, access.establishment_students(scope))
+    group.school_classes.set(school_classes)
+    group.students.set(students, through_defaults={"establishment_id": scope.establishment_id})
+
+
+@transaction.atomic
+def teaching_group_delete(*, scope: Scope, teaching_group: TeachingGroup) -> None:
+    """Delete a group with its memberships and teachings (its students keep their classes)."""
+    _check_own(scope, teaching_group)
+    teaching_group.delete()
+
+
+# Subjects and rooms
+
+
+@transaction.atomic
+def subject_create(*, scope: Scope, code: str, name: str) -> Subject:
+    _check_own(scope)
+    subject = Subject(establishment_id=scope.establishment_id)
+    _assign(subject, code=code, name=name)
+    return subject
+
+
+@transaction.atomic
+def subject_update(*, scope: Scope, subject: Subject, code: str, name: str) -> Subject:
+    _check_own(scope, subject)
+    _assign(subject, code=code, name=name)
+    return subject
+
+
+@transaction.atomic
+def subject_delete(*, scope: Scope, subject: Subject) -> None:
+    """Delete a subject and the teachings of it."""
+    _check_own(scope, subject)
+    subject.delete()
+
+
+@transaction.atomic
+def room_create(*, scope: Scope, name: str, capacity: int | None = None) -> Room:
+    _check_own(scope)
+    room = Room(establishment_id=scope.establishment_id)
+    _assign(room, name=name, capacity=capacity)
+    return room
+
+
+@transaction.atomic
+def room_update(*, scope: Scope, room: Room, name: str, capacity: int | None = None) -> Room:
+    _check_own(scope, room)
+    _assign(room, name=name, capacity=capacity)
+    return room
+
+
+@transaction.atomic
+def room_delete(*, scope: Scope, room: Room) -> None:
+    _check_own(scope, room)
+    room.delete()
+
+
+# Teachings
+
+
+def _check_teaching_target(school_class: SchoolClass | None, teaching_group: TeachingGroup | None) -> None:
+    if (school_class is None) == (teaching_group is None):
+        raise StructureError(_("A teaching is given either to a class or to a teaching group: choose exactly one."))
+
+
+@transaction.atomic
+def teaching_create(
+    *,
+    scope: Scope,
+    teacher: User,
+    subject: Subject,
+    school_class: SchoolClass | None = None,
+    teaching_group: TeachingGroup | None = None,
+) -> Teaching:
+    """Record that a teacher teaches a subject to one class or one teaching group."""
+    _check_own(scope, subject, school_class, teaching_group)
+    _check_members(scope, [teacher], access.establishment_teachers(scope))
+    _check_teaching_target(school_class, teaching_group)
+    teaching = Teaching(establishment_id=scope.establishment_id)
+    _assign(
+        teaching, teacher=teacher, subject=subject, school_class=school_class, teaching_group=teaching_group
+    )
+    return teaching
+
+
+@transaction.atomic
+def teaching_update(
+    *,
+    scope: Scope,
+    teaching: Teaching,
+    teacher: User,
+    subject: Subject,
+    school_class: SchoolClass | None = None,
+    teaching_group: TeachingGroup | None = None,
+) -> Teaching:
+    _check_own(scope, teaching, subject, school_class, teaching_group)
+    _check_members(scope, [teacher], access.establishment_teachers(scope))
+    _check_teaching_target(school_class, teaching_group)
+    _assign(
+        teaching, teacher=teacher, subject=subject, school_class=school_class, teaching_group=teaching_group
+    )
+    return teaching
+
+
+@transaction.atomic
+def teaching_delete(*, scope: Scope, teaching: Teaching) -> None:
+    _check_own(scope, teaching)
+    teaching.delete()

@@ -1,0 +1,120 @@
+"""Browser journeys: one Chromium for the session, one fresh context and page per test.
+
+Every page a journey visits goes through :meth:`Journey.check`, which
+
+* runs an axe-core scan and fails on any violation (printed readably);
+* fails on any console error or uncaught page error seen so far — Content-Security-Policy
+  violations are reported by Chromium as console errors;
+* fails on any request to a host other than the live server (no CDN, no tracker, no font
+  service), and on any page served without a Content-Security-Policy header.
+
+Why the context does *not* bypass the CSP: ``axe_playwright_python`` injects axe-core with
+``page.evaluate``, which goes through the DevTools protocol and is not subject to the page's
+CSP (checked by ``test_guard.py``). Bypassing the CSP would only hide the very violations the
+console guard is here to catch, so the journeys run under the real, strict policy.
+
+The live server runs in another thread, so the data comes from ``transactional_db``; the
+national levels loaded by a data migration come back after each flush through
+``django_db_serialized_rollback``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from .support import Guard, Journey
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise
+# refuse every ORM call made from the tests (SynchronousOnlyOperation).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+BROWSER_DIR = Path(__file__).resolve().parent
+CHROMIUM = os.environ.get("ROMSIE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+#: The two screens the journeys run on: a small phone and a laptop.
+VIEWPORTS: dict[str, dict[str, Any]] = {
+    "phone": {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True},
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test of this folder ``browser``; skip them when Chromium is missing."""
+    chromium = shutil.which(CHROMIUM)
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM} (set ROMSIE_CHROMIUM)")
+    for item in items:
+        if BROWSER_DIR not in Path(str(item.path)).resolve().parents:
+            continue
+        item.add_marker(pytest.mark.browser)
+        if chromium is None:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Launch the system Chromium once for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def viewport() -> str:
+    """The screen of the test; parametrize ``viewport`` with ``phone``/``desktop`` to change it."""
+    return "desktop"
+
+
+@pytest.fixture(autouse=True)
+def _browser_database(transactional_db: None, django_db_serialized_rollback: None) -> Iterator[None]:
+    """Give every browser test committed data and a clean sign-in throttling counter."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def guard(live_server: Any) -> Guard:
+    """The problems seen by this test's page (see :class:`Guard`)."""
+    return Guard(host=urlsplit(live_server.url).netloc)
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any, viewport: str, guard: Guard) -> Iterator[Any]:
+    """Open a fresh context (cookies, storage) and page, French-speaking, at the given size."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris", **VIEWPORTS[viewport]
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    guard.attach(page)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def journey(page: Any, live_server: Any, guard: Guard) -> Iterator[Journey]:
+    """Wrap the page in a :class:`Journey`; the guard is checked once more at the end."""
+    walk = Journey(page=page, base_url=live_server.url, guard=guard)
+    yield walk
+    guard.assert_clean()

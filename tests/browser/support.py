@@ -1,0 +1,119 @@
+"""Helpers of the browser journeys: the axe-core scan, the page guard, the journey itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from axe_playwright_python.sync_playwright import Axe
+
+# Schemes that never leave the machine (inline images, blobs, the blank first page).
+LOCAL_SCHEMES = {"data", "blob", "about"}
+
+AXE = Axe()
+
+
+def format_violations(url: str, violations: list[dict[str, Any]]) -> str:
+    """Return axe-core violations as a readable, one-node-per-line report."""
+    lines = [f"{len(violations)} accessibility violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation.get('impact')}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"    at {', '.join(map(str, node['target']))}")
+            lines.append(f"       {node['html'][:200]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " / ")
+            if summary:
+                lines.append(f"       {summary}")
+    return "\n".join(lines)
+
+
+@dataclass
+class Guard:
+    """Collect what must never happen on a page: errors, foreign hosts, missing CSP."""
+
+    host: str
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+    pages_without_csp: list[str] = field(default_factory=list)
+
+    def attach(self, page: Any) -> None:
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("request", self._on_request)
+        page.on("response", self._on_response)
+
+    def _on_console(self, message: Any) -> None:
+        if message.type == "error":
+            self.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
+
+    def _on_request(self, request: Any) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme not in LOCAL_SCHEMES and parts.netloc != self.host:
+            self.foreign_requests.append(request.url)
+
+    def _on_response(self, response: Any) -> None:
+        own_page = response.request.resource_type == "document" and urlsplit(response.url).netloc == self.host
+        if own_page and "content-security-policy" not in response.headers:
+            self.pages_without_csp.append(response.url)
+
+    def problems(self) -> list[str]:
+        """Return every problem seen so far, one line each."""
+        return (
+            [f"console error: {e}" for e in self.console_errors]
+            + [f"page error: {e}" for e in self.page_errors]
+            + [f"request to another host: {u}" for u in self.foreign_requests]
+            + [f"page served without a Content-Security-Policy: {u}" for u in self.pages_without_csp]
+        )
+
+    def assert_clean(self) -> None:
+        problems = self.problems()
+        assert not problems, "\n".join(problems)
+
+
+@dataclass
+class Journey:
+    """A person's walk through the ENT: open pages by URL name, check each one."""
+
+    page: Any
+    base_url: str
+    guard: Guard
+    scanned: list[str] = field(default_factory=list)
+
+    def url(self, name: str, *args: Any, **kwargs: Any) -> str:
+        from django.urls import reverse
+
+        return self.base_url + reverse(name, args=args, kwargs=kwargs)
+
+    def path(self) -> str:
+        """Return the path of the current page (without host and query)."""
+        return urlsplit(self.page.url).path
+
+    def open(self, name: str, *args: Any, **kwargs: Any) -> None:
+        """Go to a named URL and check the page."""
+        response = self.page.goto(self.url(name, *args, **kwargs))
+        assert response is not None and response.ok, f"{self.page.url} answered {response and response.status}"
+        self.check()
+
+    def check(self) -> None:
+        """Scan the current page with axe-core and fail on any violation or guard problem."""
+        self.page.wait_for_load_state("load")
+        results = AXE.run(self.page)
+        self.scanned.append(self.page.url)
+        violations = results.response["violations"]
+        assert not violations, format_violations(self.page.url, violations)
+        self.guard.assert_clean()
+
+    def sign_in(self, username: str, password: str | None = None) -> None:
+        """Sign in through the form, as a person would, and land on the dashboard."""
+        from romsie.core.testing.factories import TEST_PASSWORD
+
+        self.open("identity:sign-in")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", password or TEST_PASSWORD)
+        with self.page.expect_navigation():
+            self.page.click("main form button[type=submit]")
+        assert self.path() == urlsplit(self.url("core:dashboard")).path, f"sign-in ended on {self.page.url}"
+        self.check()

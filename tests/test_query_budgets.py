@@ -1,0 +1,59 @@
+"""Exact query counts of the main pages; list pages cost the same with 1 and 50 rows."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from romsie.core.testing.factories import EnrollmentFactory, TEST_PASSWORD, TeachingFactory, person
+from romsie.identity.models import Role
+
+
+def add_students(world, n: int) -> None:
+    for i in range(n):
+        student = person(world.a.establishment, Role.STUDENT, username=f"extra.{i}", last_name=f"Extra{i:03d}")
+        EnrollmentFactory(school_class=world.a.school_class, student=student)
+
+
+def test_sign_in_query_count(world, django_assert_num_queries):
+    client = Client()
+    # user lookup; session key check, insert (in a savepoint); last_login; scope (roles,
+    # territory admin); connection log; session update (in a savepoint)
+    with django_assert_num_queries(12):
+        response = client.post(reverse("identity:sign-in"), {"username": "teacher.a", "password": TEST_PASSWORD})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(("role", "expected"), [("teacher", 9), ("parent", 10), ("student", 9), ("head", 9)])
+def test_dashboard_query_count(world, client_for, django_assert_num_queries, role, expected):
+    client = client_for(world.a.people[role])
+    with django_assert_num_queries(expected):
+        assert client.get(reverse("core:dashboard")).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [1, 50])
+def test_directory_search_query_count_does_not_grow(world, client_for, django_assert_num_queries, extra):
+    add_students(world, extra)
+    client = client_for(world.a.teacher)
+    with django_assert_num_queries(8):
+        response = client.get(reverse("directory:person-search"), {"q": "extra"})
+    assert len(response.context["page_obj"].object_list) == min(extra, 25)
+
+
+@pytest.mark.parametrize("extra", [1, 50])
+def test_class_list_query_count_does_not_grow(world, client_for, django_assert_num_queries, extra):
+    add_students(world, extra)
+    for _ in range(min(extra, 5)):
+        TeachingFactory(school_class=world.a.school_class)
+    client = client_for(world.a.teacher)
+    with django_assert_num_queries(7):
+        response = client.get(reverse("directory:class-detail", args=[world.a.school_class.pk]))
+    assert len(response.context["listing"].students) == extra + 1
+
+
+@pytest.mark.parametrize("extra", [1, 50])
+def test_staff_list_query_count_does_not_grow(world, client_for, django_assert_num_queries, extra):
+    for i in range(extra):
+        person(world.a.establishment, Role.TEACHER, username=f"prof.{i}")
+    client = client_for(world.a.student)
+    with django_assert_num_queries(8):
+        assert client.get(reverse("directory:staff-list")).status_code == 200
