@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from romsie.core.testing.factories import EnrollmentFactory, TEST_PASSWORD, TeachingFactory, person
+from romsie.core.testing.factories import TEST_PASSWORD, EnrollmentFactory, TeachingFactory, person
 from romsie.identity.models import Role
 
 

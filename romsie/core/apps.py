@@ -7,7 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from romsie.core import checks  # noqa: F401  (registers system checks)
-        from romsie.core import registry, widgets
+        from romsie.core import (
+            checks,  # noqa: F401  (registers system checks)
+            registry,
+            widgets,
+        )
 
         registry.register_widget(widgets.SERVICES_WIDGET)

@@ -33,9 +33,7 @@ def visible_people(scope: Scope) -> QuerySet[User]:
             my_classes = Enrollment.objects.filter(
                 student_id=scope.user_id, establishment_id=scope.establishment_id
             ).values("school_class_id")
-            allowed |= Q(
-                pk__in=Enrollment.objects.filter(school_class_id__in=my_classes).values("student_id")
-            )
+            allowed |= Q(pk__in=Enrollment.objects.filter(school_class_id__in=my_classes).values("student_id"))
         if "parent" in scope.profiles:
             children = Guardianship.objects.filter(
                 guardian_id=scope.user_id, establishment_id=scope.establishment_id

@@ -71,9 +71,7 @@ class ClassList:
 def class_list(scope: Scope, class_id: int) -> ClassList:
     """Return a class with its students and teachings (three queries)."""
     school_class = access.get_class_list(scope, class_id)
-    students = list(
-        User.objects.filter(enrollments__school_class=school_class, is_active=True).order_by("search_name")
-    )
+    students = list(User.objects.filter(enrollments__school_class=school_class, is_active=True).order_by("search_name"))
     teachings = list(
         access.teachings_of_class(scope, school_class)
         .select_related("teacher", "subject", "teaching_group")
@@ -83,8 +81,8 @@ def class_list(scope: Scope, class_id: int) -> ClassList:
 
 
 def class_lists(scope: Scope) -> QuerySet[SchoolClass]:
-    return access.visible_class_lists(scope).select_related("level", "homeroom_teacher").order_by(
-        "level__order", "name"
+    return (
+        access.visible_class_lists(scope).select_related("level", "homeroom_teacher").order_by("level__order", "name")
     )
 
 

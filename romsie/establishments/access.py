@@ -7,6 +7,7 @@
 
 from django.db.models import QuerySet
 
+from romsie.core.access import catalogue
 from romsie.core.access.scope import Scope
 
 from .models import Establishment, Territory
@@ -25,3 +26,23 @@ def visible_establishments(scope: Scope) -> QuerySet[Establishment]:
 def get_current_establishment(scope: Scope) -> Establishment:
     """Return the scope's current establishment (raises DoesNotExist when there is none)."""
     return Establishment.objects.select_related("territory").get(pk=scope.establishment_id)
+
+
+def get_establishment(scope: Scope, establishment_id: int) -> Establishment:
+    """Return one establishment a territory admin administers, or raise ``DoesNotExist`` (404)."""
+    return visible_establishments(scope).get(pk=establishment_id)
+
+
+def get_territory(scope: Scope, territory_id: int) -> Territory:
+    """Return one territory the scope administers, or raise ``DoesNotExist`` (404)."""
+    return visible_territories(scope).get(pk=territory_id)
+
+
+def adjustable_habilitations(territory: Territory) -> dict[str, frozenset[str]]:
+    """Return, per profile, the habilitations its establishments may switch on or off.
+
+    The territory's ceiling when it set one, otherwise what the catalogue marks
+    adjustable: the same rule as ``catalogue.effective_habilitations``.
+    """
+    ceiling = territory.habilitation_ceiling or catalogue.default_ceiling()
+    return {profile: frozenset(keys) for profile, keys in ceiling.items()}

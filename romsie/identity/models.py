@@ -90,7 +90,9 @@ class RoleAssignment(models.Model):
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
         constraints = [
-            models.UniqueConstraint(fields=["user", "establishment", "role", "function"], name="unique_role_assignment"),
+            models.UniqueConstraint(
+                fields=["user", "establishment", "role", "function"], name="unique_role_assignment"
+            ),
             models.CheckConstraint(
                 condition=(Q(role="staff") & ~Q(function="")) | (~Q(role="staff") & Q(function="")),
                 name="staff_has_function",

@@ -90,9 +90,7 @@ def activation_codes_issue(
     users = list(users)
     now = timezone.now()
     ids = [u.pk for u in users]
-    ActivationCode.objects.filter(user_id__in=ids, used_at__isnull=True, revoked_at__isnull=True).update(
-        revoked_at=now
-    )
+    ActivationCode.objects.filter(user_id__in=ids, used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
     codes = {u.pk: new_code() for u in users}
     ActivationCode.objects.bulk_create(
         ActivationCode(

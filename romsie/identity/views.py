@@ -1,9 +1,7 @@
 """Sign-in, first sign-in with an activation code, password recovery, profile, context."""
 
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -133,17 +131,19 @@ def context_switch(request: HttpRequest) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     establishment = request.POST.get("establishment", "")
     child = request.POST.get("child", "")
-    if establishment.isdigit() and int(establishment) in {e.id for e in scope.establishments}:
-        if int(establishment) != scope.establishment_id:
-            request.session[SESSION_ESTABLISHMENT] = int(establishment)
-            request.session.pop(SESSION_CHILD, None)
+    if (
+        establishment.isdigit()
+        and int(establishment) in {e.id for e in scope.establishments}
+        and int(establishment) != scope.establishment_id
+    ):
+        request.session[SESSION_ESTABLISHMENT] = int(establishment)
+        request.session.pop(SESSION_CHILD, None)
     if child.isdigit() and int(child) in {c.id for c in scope.children}:
         request.session[SESSION_CHILD] = int(child)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("core:dashboard")
     return HttpResponseRedirect(target)
-
 
 
 password_reset = public(

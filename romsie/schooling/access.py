@@ -53,7 +53,9 @@ def visible_teachings(scope: Scope) -> QuerySet[Teaching]:
 
 def visible_enrollments(scope: Scope) -> QuerySet[Enrollment]:
     """Return the current year's enrollments of the current establishment."""
-    return Enrollment.objects.filter(establishment_id=scope.establishment_id, school_class__school_year__is_current=True)
+    return Enrollment.objects.filter(
+        establishment_id=scope.establishment_id, school_class__school_year__is_current=True
+    )
 
 
 def visible_periods(scope: Scope) -> QuerySet[Period]:

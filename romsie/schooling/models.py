@@ -1,5 +1,7 @@
 """The structure of an establishment's school year: classes, groups, subjects, rooms, teachings."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -83,7 +85,9 @@ class SchoolClass(models.Model):
         related_name="homeroom_classes",
         verbose_name=_("homeroom teacher"),
     )
-    students = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Enrollment", related_name="school_classes")
+    students: "models.ManyToManyField[Any, Any]" = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Enrollment", related_name="school_classes"
+    )
 
     class Meta:
         ordering = ["level__order", "name"]
@@ -120,8 +124,10 @@ class TeachingGroup(models.Model):
     school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="teaching_groups")
     name = models.CharField(_("name"), max_length=80)
     code = models.CharField(_("code"), max_length=40)
-    school_classes = models.ManyToManyField(SchoolClass, blank=True, related_name="teaching_groups", verbose_name=_("classes"))
-    students = models.ManyToManyField(
+    school_classes = models.ManyToManyField(
+        SchoolClass, blank=True, related_name="teaching_groups", verbose_name=_("classes")
+    )
+    students: "models.ManyToManyField[Any, Any]" = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="GroupMembership", related_name="teaching_groups"
     )
 

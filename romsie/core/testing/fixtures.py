@@ -38,7 +38,7 @@ class SMTPInbox:
     def __init__(self) -> None:
         self.messages: list[Any] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's API)
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(envelope)
         return "250 Message accepted for delivery"
 
@@ -46,9 +46,9 @@ class SMTPInbox:
 @pytest.fixture
 def smtp_server(settings: Any) -> Iterator[SMTPInbox]:
     """Start a real SMTP server on a free local port and point Django's SMTP backend at it."""
-    from aiosmtpd.controller import Controller
-
     import socket
+
+    from aiosmtpd.controller import Controller
 
     with socket.socket() as probe:  # ask the system for a free port
         probe.bind(("127.0.0.1", 0))

@@ -94,8 +94,12 @@ def test_a_new_code_replaces_the_old_one(newcomer, world):
 
 @pytest.mark.parametrize(
     ("password", "code"),
-    [("court", "password_too_short"), ("motdepasse123", "password_too_common"), ("azertyuiop", "password_too_common"),
-     ("password123", "password_too_common")],
+    [
+        ("court", "password_too_short"),
+        ("motdepasse123", "password_too_common"),
+        ("azertyuiop", "password_too_common"),
+        ("password123", "password_too_common"),
+    ],
 )
 def test_weak_or_blocklisted_passwords_are_refused(newcomer, password, code):
     user, activation = newcomer
@@ -112,7 +116,9 @@ def test_no_composition_rule_a_long_lowercase_sentence_is_fine(newcomer):
     user, activation = newcomer
     client = Client()
     client.post(ACTIVATE, {"username": user.username, "code": activation})
-    response = client.post(CHOOSE, {"password1": "toutenminuscules", "password2": "toutenminuscules", "accept_charter": "on"})
+    response = client.post(
+        CHOOSE, {"password1": "toutenminuscules", "password2": "toutenminuscules", "accept_charter": "on"}
+    )
     assert response.status_code == 302
 
 
