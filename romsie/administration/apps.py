@@ -12,6 +12,8 @@ class AdministrationConfig(AppConfig):
         from romsie.core import registry
         from romsie.establishments.habilitations import EstablishmentHabilitation
 
+        from . import widgets
+
         registry.register_service(
             registry.Service(
                 key="administration",
@@ -23,3 +25,7 @@ class AdministrationConfig(AppConfig):
                 order=900,
             )
         )
+        # Territory admins may hold no role in any establishment, and the menu shows only
+        # what a habilitation allows there: their area is linked from the dashboard.
+        registry.register_widget(widgets.TERRITORY_WIDGET)
+        registry.register_widget(widgets.AREAS_WIDGET)

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -30,8 +31,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @public
 def set_language(request: HttpRequest) -> HttpResponse:
-    """Remember the chosen interface language (French or English)."""
-    return django_set_language(request)
+    """Remember the chosen interface language (French or English), on the account too."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    if request.method == "POST" and user.is_authenticated and language in dict(settings.LANGUAGES):
+        user.language = language  # type: ignore[union-attr]
+        user.save(update_fields=["language"])
+    return response
 
 
 @public

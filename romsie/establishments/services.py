@@ -201,7 +201,9 @@ def territory_ceiling_set(*, scope: Scope, territory: Territory, ceiling: Mappin
     """
     _check_territory(scope, territory.pk)
     known = {spec.key for spec in catalogue.all_specs()}
-    unknown = [p for p in ceiling if p not in EVERYONE] + [k for keys in ceiling.values() for k in keys if k not in known]
+    unknown = [p for p in ceiling if p not in EVERYONE] + [
+        k for keys in ceiling.values() for k in keys if k not in known
+    ]
     if unknown:
         raise EstablishmentError(_("Unknown profile or right: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
     territory.habilitation_ceiling = {profile: sorted(set(ceiling.get(profile, ()))) for profile in sorted(EVERYONE)}

@@ -41,7 +41,8 @@ class Letter:
 
 def activation_url() -> str:
     """Return the absolute address of the first sign-in page, as printed on letters."""
-    return settings.ROMSIE_PUBLIC_URL.rstrip("/") + reverse("identity:activate")
+    public_url: str = settings.ROMSIE_PUBLIC_URL
+    return public_url.rstrip("/") + reverse("identity:activate")
 
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -56,7 +57,9 @@ def letters_html(*, establishment_name: str, letters: Sequence[Letter]) -> str:
         "establishment_name": establishment_name,
         "public_url": settings.ROMSIE_PUBLIC_URL.rstrip("/"),
         "activation_url": activation_url(),
-        "letters": [(letter, format_code(letter.code), letter.language or settings.LANGUAGE_CODE) for letter in letters],
+        "letters": [
+            (letter, format_code(letter.code), letter.language or settings.LANGUAGE_CODE) for letter in letters
+        ],
     }
     with translation.override(settings.LANGUAGE_CODE):
         return render_to_string("identity/letters.html", context)

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -242,8 +242,12 @@ def _check_in_establishment(scope: Scope, *objects: RoleAssignment | Guardianshi
         raise PermissionDenied
 
 
-def _check_may_grant(scope: Scope, role: str, function: str) -> None:
-    """Only those who adjust rights (heads, digital leads) may create another administrator."""
+def role_grant_check(scope: Scope, role: str, function: str) -> None:
+    """Refuse to grant or take an administrator function without the right to adjust rights.
+
+    Heads and digital leads hold ``identity.manage_habilitations``; staff to whom an
+    establishment lent ``identity.manage_people`` cannot make (or unmake) an administrator.
+    """
     if role == Role.STAFF and function in ADMIN_FUNCTIONS and not scope.has(IdentityHabilitation.MANAGE_HABILITATIONS):
         raise PermissionDenied
 
@@ -254,7 +258,7 @@ def role_assignment_add(*, scope: Scope, user: User, role: str, function: str = 
     if scope.establishment_id is None:
         raise PermissionDenied
     function = function if role == Role.STAFF else ""
-    _check_may_grant(scope, role, function)
+    role_grant_check(scope, role, function)
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, establishment_id=scope.establishment_id, role=role, function=function
     )
@@ -269,7 +273,7 @@ def role_assignment_add(*, scope: Scope, user: User, role: str, function: str = 
 def role_assignment_remove(*, scope: Scope, assignment: RoleAssignment) -> None:
     """Take a role away from a person in the scope's establishment."""
     _check_in_establishment(scope, assignment)
-    _check_may_grant(scope, assignment.role, assignment.function)
+    role_grant_check(scope, assignment.role, assignment.function)
     assignment.delete()
     audit_record(scope=scope, action="identity.role_removed", target=assignment.user, role=assignment.profile)
 
@@ -412,3 +416,13 @@ def establishment_admin_remove(*, scope: Scope, assignment: RoleAssignment) -> N
         establishment=assignment.establishment.uai,
         function=assignment.function,
     )
+
+
+CONNECTION_LOG_RETENTION = timedelta(days=365)
+
+
+def connection_logs_purge(*, now: datetime | None = None) -> int:
+    """Delete sign-in records older than one year (the brief's retention limit)."""
+    cutoff = (now or timezone.now()) - CONNECTION_LOG_RETENTION
+    deleted, _ = ConnectionLog.objects.filter(at__lt=cutoff).delete()
+    return deleted

@@ -1,5 +1,6 @@
 """Sign-in, first sign-in with an activation code, password recovery, profile, context."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -38,6 +39,8 @@ class SignInView(auth_views.LoginView):
     def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_valid(form)
         _record_sign_in(self.request)
+        # Follow the person's language on every device they sign in from.
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.get_user().language, samesite="Lax")
         return response
 
 
@@ -99,7 +102,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Your account has been updated."))
         response = redirect("identity:profile")
-        response.set_cookie("django_language", form.cleaned_data["language"], samesite="Lax")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["language"], samesite="Lax")
         return response
     return render(request, "identity/profile.html", {"form": form})
 

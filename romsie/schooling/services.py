@@ -95,14 +95,8 @@ def school_year_update(
 def school_year_delete(*, scope: Scope, school_year: SchoolYear) -> None:
     """Delete an empty school year; one that still has classes, groups or periods is kept."""
     _check_own(scope, school_year)
-    if (
-        school_year.school_classes.exists()
-        or school_year.teaching_groups.exists()
-        or school_year.periods.exists()
-    ):
-        raise StructureError(
-            _("This school year still has classes, teaching groups or periods: delete them first.")
-        )
+    if school_year.school_classes.exists() or school_year.teaching_groups.exists() or school_year.periods.exists():
+        raise StructureError(_("This school year still has classes, teaching groups or periods: delete them first."))
     school_year.delete()
 
 
@@ -179,7 +173,10 @@ def school_class_delete(*, scope: Scope, school_class: SchoolClass, students_con
     enrolled = school_class.enrollments.count()
     if enrolled and not students_confirmed:
         raise StructureError(
-            _("This class still has students. Confirm that they will no longer belong to any class, or move them first.")
+            _(
+                "This class still has students. Confirm that they will no longer belong to any class, "
+                "or move them first."
+            )
         )
     target = f"{school_class.name} ({school_class.code})"
     school_class.delete()
@@ -306,9 +303,7 @@ def teaching_create(
     _check_members(scope, [teacher], access.establishment_teachers(scope))
     _check_teaching_target(school_class, teaching_group)
     teaching = Teaching(establishment_id=scope.establishment_id)
-    _assign(
-        teaching, teacher=teacher, subject=subject, school_class=school_class, teaching_group=teaching_group
-    )
+    _assign(teaching, teacher=teacher, subject=subject, school_class=school_class, teaching_group=teaching_group)
     return teaching
 
 
@@ -325,9 +320,7 @@ def teaching_update(
     _check_own(scope, teaching, subject, school_class, teaching_group)
     _check_members(scope, [teacher], access.establishment_teachers(scope))
     _check_teaching_target(school_class, teaching_group)
-    _assign(
-        teaching, teacher=teacher, subject=subject, school_class=school_class, teaching_group=teaching_group
-    )
+    _assign(teaching, teacher=teacher, subject=subject, school_class=school_class, teaching_group=teaching_group)
     return teaching
 
 

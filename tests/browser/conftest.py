@@ -67,11 +67,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Launch the system Chromium once for the whole session."""
+def browser(live_server: Any) -> Iterator[Any]:
+    """Launch the system Chromium once for the whole session.
+
+    It depends on the live server so that it closes first: the server's request threads
+    still held open by Chromium must end before the server gives its connection back.
+    """
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an asyncio loop running in the test thread, and while a
+    # loop runs Django looks its connections up in a context-local slot instead of the
+    # thread-local one: without this, the tests would open a second connection to the
+    # in-memory test database, which the live server (and the serialized rollback) ignore.
+    opened = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        for alias, connection in opened.items():
+            connections[alias] = connection
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()

@@ -82,14 +82,37 @@ class Journey:
     guard: Guard
     scanned: list[str] = field(default_factory=list)
 
-    def url(self, name: str, *args: Any, **kwargs: Any) -> str:
+    def route(self, name: str, *args: Any, **kwargs: Any) -> str:
+        """Return the path of a named URL."""
         from django.urls import reverse
 
-        return self.base_url + reverse(name, args=args, kwargs=kwargs)
+        return reverse(name, args=args, kwargs=kwargs)
+
+    def url(self, name: str, *args: Any, **kwargs: Any) -> str:
+        """Return the full address of a named URL on the live server."""
+        return self.base_url + self.route(name, *args, **kwargs)
 
     def path(self) -> str:
         """Return the path of the current page (without host and query)."""
         return urlsplit(self.page.url).path
+
+    def assert_at(self, name: str, *args: Any, **kwargs: Any) -> None:
+        """Fail unless the current page is the named URL."""
+        expected = self.route(name, *args, **kwargs)
+        assert self.path() == expected, f"expected to be on {expected}, but on {self.page.url}"
+
+    def submit(self, selector: str = "main form button[type=submit]") -> None:
+        """Click a submit button and wait for the page it leads to."""
+        with self.page.expect_navigation():
+            self.page.click(selector)
+
+    def follow(self, selector: str) -> None:
+        """Click a link, wait for the page it leads to, and check the page."""
+        with self.page.expect_navigation() as navigation:
+            self.page.click(selector)
+        response = navigation.value
+        assert response is not None and response.ok, f"{self.page.url} answered {response and response.status}"
+        self.check()
 
     def open(self, name: str, *args: Any, **kwargs: Any) -> None:
         """Go to a named URL and check the page."""
@@ -113,7 +136,6 @@ class Journey:
         self.open("identity:sign-in")
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", password or TEST_PASSWORD)
-        with self.page.expect_navigation():
-            self.page.click("main form button[type=submit]")
-        assert self.path() == urlsplit(self.url("core:dashboard")).path, f"sign-in ended on {self.page.url}"
+        self.submit()
+        self.assert_at("core:dashboard")
         self.check()

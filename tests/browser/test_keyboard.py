@@ -70,7 +70,7 @@ def test_person_signs_in_with_the_keyboard_alone(journey: Journey, world: World)
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
-    assert journey.path() == journey.url("core:dashboard").removeprefix(journey.base_url)
+    journey.assert_at("core:dashboard")
     journey.check()
 
 

@@ -1,0 +1,39 @@
+"""Production settings pass Django's deployment checklist with no warning."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_check(**env: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "a-production-secret-key-that-is-long-enough-and-random-0123456789abcdef",
+        "ALLOWED_HOSTS": "ent.example.org",
+        **env,
+    }
+    environment.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_settings_pass_check_deploy() -> None:
+    result = run_check(REDIS_URL="redis://127.0.0.1:6379/0")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_without_redis_warns_about_throttling() -> None:
+    result = run_check()
+    assert result.returncode != 0
+    assert "axes.W001" in result.stdout + result.stderr
