@@ -3,6 +3,8 @@
 * People: those who manage people (``identity.manage_people``) see everyone holding a
   role, active or not, in the current establishment; anyone else is not found (404).
 * Guardian links and role assignments: those of the current establishment only.
+* Letters: those who print letters (``identity.print_letters``) reach the same people
+  and guardian links, to print letters only.
 * Account-wide actions (deactivate, reactivate, new activation code, letters) reach a
   person only if their account is the establishment's to manage: not the actor
   themself, not an operator or a territory admin, nobody who also holds a role in
@@ -25,12 +27,32 @@ from romsie.identity.models import Guardianship, Role, RoleAssignment, StaffFunc
 ADMIN_FUNCTIONS = (StaffFunction.HEAD, StaffFunction.DIGITAL_LEAD)
 
 
-def visible_people(scope: Scope) -> QuerySet[User]:
-    """Return everyone holding a role in the current establishment, for those who manage people."""
-    if scope.establishment_id is None or not scope.has(IdentityHabilitation.MANAGE_PEOPLE):
+def _holds(scope: Scope, habilitation: str) -> bool:
+    return scope.establishment_id is not None and scope.has(habilitation)
+
+
+def _members(scope: Scope, habilitation: str) -> QuerySet[User]:
+    if not _holds(scope, habilitation):
         return User.objects.none()
     members = RoleAssignment.objects.filter(establishment_id=scope.establishment_id)
     return User.objects.filter(pk__in=members.values("user_id"))
+
+
+def visible_people(scope: Scope) -> QuerySet[User]:
+    """Return everyone holding a role in the current establishment, for those who manage people."""
+    return _members(scope, IdentityHabilitation.MANAGE_PEOPLE)
+
+
+def letter_people(scope: Scope) -> QuerySet[User]:
+    """Return everyone holding a role in the current establishment, for those who print letters."""
+    return _members(scope, IdentityHabilitation.PRINT_LETTERS)
+
+
+def letter_guardianships(scope: Scope) -> QuerySet[Guardianship]:
+    """Return the guardian links of the current establishment, for those who print letters."""
+    if not _holds(scope, IdentityHabilitation.PRINT_LETTERS):
+        return Guardianship.objects.none()
+    return Guardianship.objects.filter(establishment_id=scope.establishment_id).select_related("guardian", "student")
 
 
 def get_person(scope: Scope, user_id: int) -> User:
@@ -40,14 +62,14 @@ def get_person(scope: Scope, user_id: int) -> User:
 
 def visible_role_assignments(scope: Scope) -> QuerySet[RoleAssignment]:
     """Return the role assignments of the current establishment, for those who manage people."""
-    if scope.establishment_id is None or not scope.has(IdentityHabilitation.MANAGE_PEOPLE):
+    if not _holds(scope, IdentityHabilitation.MANAGE_PEOPLE):
         return RoleAssignment.objects.none()
     return RoleAssignment.objects.filter(establishment_id=scope.establishment_id).select_related("user")
 
 
 def visible_guardianships(scope: Scope) -> QuerySet[Guardianship]:
     """Return the guardian links of the current establishment, for those who manage people."""
-    if scope.establishment_id is None or not scope.has(IdentityHabilitation.MANAGE_PEOPLE):
+    if not _holds(scope, IdentityHabilitation.MANAGE_PEOPLE):
         return Guardianship.objects.none()
     return Guardianship.objects.filter(establishment_id=scope.establishment_id).select_related("guardian", "student")
 

@@ -123,9 +123,7 @@ def school_class_list(scope: Scope) -> QuerySet[SchoolClass]:
 def teaching_group_list(scope: Scope) -> QuerySet[TeachingGroup]:
     return (
         schooling_access.visible_teaching_groups(scope)
-        .annotate(
-            student_count=Count("memberships", distinct=True), class_count=Count("school_classes", distinct=True)
-        )
+        .annotate(student_count=Count("memberships", distinct=True), class_count=Count("school_classes", distinct=True))
         .order_by("name", "pk")
     )
 
@@ -195,7 +193,7 @@ def class_letter_recipients(
     allowed_guardians: set[int] = set()
     if include_guardians and students:
         links = list(
-            access.visible_guardianships(scope)
+            access.letter_guardianships(scope)
             .filter(student__in=students, guardian__is_active=True)
             .order_by("rank", "guardian__search_name", "pk")
         )
@@ -203,7 +201,7 @@ def class_letter_recipients(
             guardians_by_student.setdefault(link.student_id, []).append(link)
         guardian_ids = {link.guardian_id for link in links}
         allowed_guardians = _manageable(scope, list(guardian_ids), only_not_activated)
-        all_children = access.visible_guardianships(scope).filter(guardian_id__in=allowed_guardians)
+        all_children = access.letter_guardianships(scope).filter(guardian_id__in=allowed_guardians)
         for link in all_children.order_by("student__search_name"):
             children_of.setdefault(link.guardian_id, []).append(link.student.get_full_name())
     recipients: list[LetterRecipient] = []
@@ -221,7 +219,7 @@ def class_letter_recipients(
 
 
 def _manageable(scope: Scope, ids: list[int], only_not_activated: bool) -> set[int]:
-    people = access.manageable_accounts(scope, access.visible_people(scope).filter(pk__in=ids, is_active=True))
+    people = access.manageable_accounts(scope, access.letter_people(scope).filter(pk__in=ids, is_active=True))
     if only_not_activated:
         people = people.filter(activated_at__isnull=True)
     return set(people.values_list("pk", flat=True))
@@ -233,7 +231,7 @@ def staff_letter_recipients(scope: Scope, *, only_not_activated: bool) -> list[L
         establishment_id=scope.establishment_id, role__in=[Role.TEACHER, Role.STAFF], is_active=True
     )
     people = access.manageable_accounts(
-        scope, access.visible_people(scope).filter(pk__in=holders.values("user_id"), is_active=True)
+        scope, access.letter_people(scope).filter(pk__in=holders.values("user_id"), is_active=True)
     )
     if only_not_activated:
         people = people.filter(activated_at__isnull=True)
@@ -281,7 +279,7 @@ def class_followup(scope: Scope, class_id: int) -> ClassFollowup:
     school_class = schooling_access.visible_school_classes(scope).get(pk=class_id)
     students = list(_students_of(school_class).filter(activated_at__isnull=True))
     links = (
-        access.visible_guardianships(scope)
+        access.letter_guardianships(scope)
         .filter(student__enrollments__school_class=school_class, guardian__is_active=True)
         .filter(guardian__activated_at__isnull=True)
         .order_by("guardian__search_name", "student__search_name")

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 
 from romsie.core.access.scope import Scope
 from romsie.core.services import audit_record
@@ -37,9 +38,10 @@ def establishment_person_create(
     )
 
 
-def _check_manageable(scope: Scope, people: Sequence[User]) -> None:
+def _check_manageable(scope: Scope, people: Sequence[User], pool: QuerySet[User]) -> None:
+    """Refuse unless every person is in ``pool`` (an access gate) and their account is managed here."""
     ids = {p.pk for p in people}
-    manageable = access.manageable_accounts(scope, access.visible_people(scope).filter(pk__in=ids))
+    manageable = access.manageable_accounts(scope, pool.filter(pk__in=ids))
     if manageable.count() != len(ids):
         raise PermissionDenied
 
@@ -47,7 +49,7 @@ def _check_manageable(scope: Scope, people: Sequence[User]) -> None:
 @transaction.atomic
 def activation_code_issue(*, scope: Scope, person: User) -> str:
     """Issue a new activation code for one person (the "reset by an administrator" path)."""
-    _check_manageable(scope, [person])
+    _check_manageable(scope, [person], access.visible_people(scope))
     codes = identity_services.activation_codes_issue(
         users=[person], establishment=get_current_establishment(scope), scope=scope
     )
@@ -61,7 +63,7 @@ def activation_letters_print(*, scope: Scope, recipients: Sequence[LetterRecipie
     Earlier unused codes of these people are revoked; the batch is recorded in the audit log.
     """
     people = [r.person for r in recipients]
-    _check_manageable(scope, people)
+    _check_manageable(scope, people, access.letter_people(scope))
     establishment = get_current_establishment(scope)
     codes = identity_services.activation_codes_issue(users=people, establishment=establishment, scope=scope)
     audit_record(scope=scope, action="identity.letters_printed", target=label, letters=len(recipients))
@@ -70,7 +72,7 @@ def activation_letters_print(*, scope: Scope, recipients: Sequence[LetterRecipie
 
 def activation_letter_reprint(*, scope: Scope, recipient: LetterRecipient, code: str) -> bytes:
     """Print one person's letter with the code just shown on screen (checked, not reissued)."""
-    _check_manageable(scope, [recipient.person])
+    _check_manageable(scope, [recipient.person], access.visible_people(scope))
     checked = identity_services.activation_code_check(username=recipient.person.username, code=code)
     if checked.pk != recipient.person.pk:
         raise identity_services.ActivationError("wrong")

@@ -2,7 +2,7 @@
 
 Two sizes share one builder:
 
-* :func:`generate_default` — one town with two primary schools and a collège (about 2,400
+* :func:`generate_default` — one town with two primary schools and a collège (about 2,000
   accounts), every account listed in the accounts file; what ``make run`` shows;
 * :func:`generate_territory` — hundreds of establishments (about 300,000 accounts) in a
   département and its towns, to see the platform at the scale of a real deployment.
@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from romsie.core.text import fold, slug_part
@@ -194,6 +195,8 @@ class GenerationReport:
 
 @dataclass(frozen=True)
 class _Sizes:
+    """Ranges the generator draws from: classes per school, pupils per class."""
+
     primary_classes: tuple[int, int]
     college_classes_per_level: tuple[int, int]
     class_size: tuple[int, int]
@@ -274,14 +277,45 @@ def demo_data_exists() -> bool:
 
 @transaction.atomic
 def delete_demo_data() -> None:
-    """Delete every establishment, territory and person, with everything attached to them.
+    """Empty every table that points, directly or not, to a territory, an establishment or a person.
 
-    Reference data loaded by migrations (the national levels) stays.
+    That is the whole domain: the demo and anything built on it (reference data such as the
+    national levels points to none of them and stays). Plain ``DELETE FROM`` per table, dependents
+    first: the ORM's cascade would load every row first, and on SQLite fails past ~1,000 people.
     """
-    # Establishments first: their rows cascade, and territories protect their establishments.
-    Establishment.objects.all().delete()
-    Territory.objects.all().delete()
-    User.objects.all().delete()
+    doomed = _tables_depending_on({Territory, Establishment, User})
+    with connection.cursor() as cursor:
+        for model in doomed:
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a quoted table name of our models, no input
+
+
+def _tables_depending_on(roots: set[type[models.Model]]) -> list[type[models.Model]]:
+    """Return ``roots`` and every model with a foreign key into them, transitively, dependents first."""
+    every = [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
+
+    def targets(model: type[models.Model]) -> set[type[models.Model]]:
+        return {
+            f.related_model
+            for f in model._meta.concrete_fields
+            if f.is_relation and isinstance(f.related_model, type) and f.related_model is not model
+        }
+
+    doomed = set(roots)
+    grew = True
+    while grew:
+        added = {m for m in every if m not in doomed and targets(m) & doomed}
+        doomed |= added
+        grew = bool(added)
+    ordered: list[type[models.Model]] = []
+    remaining = set(doomed)
+    while remaining:
+        # A table goes once no remaining table points to it.
+        ready = {m for m in remaining if not any(m in targets(other) for other in remaining if other is not m)}
+        ready = ready or remaining  # a cycle of foreign keys: constraints are deferred anyway
+        ordered.extend(sorted(ready, key=lambda m: m._meta.label))
+        remaining -= ready
+    return ordered
 
 
 # --- the accounts file ----------------------------------------------------------------------------
@@ -358,6 +392,8 @@ class _Person:
 
 @dataclass(eq=False)
 class _ClassPlan:
+    """A class being built: its pupils and who teaches what there."""
+
     school_class: SchoolClass
     level: str
     size: int
@@ -369,6 +405,8 @@ class _ClassPlan:
 
 @dataclass(eq=False)
 class _School:
+    """An establishment being built, with its people by kind (to pick examples and links from)."""
+
     establishment: Establishment
     school_year: SchoolYear
     is_college: bool
@@ -433,6 +471,7 @@ class _Builder:
         self.awaiting_codes: list[tuple[Establishment, list[_Person]]] = []
         self.people: list[_Person] = []
         self.showcase: list[_Person] = []
+        self.shown: set[_Person] = set()  # _Person compares by identity
         self.uai_number = DEPARTMENT_CODE * 10_000
         self.territories = self.establishments = self.accounts = self.rows = 0
 
@@ -459,8 +498,7 @@ class _Builder:
         self.awaiting_codes.clear()
 
     def report(self) -> GenerationReport:
-        shown = {id(p) for p in self.showcase}
-        listed = [*self.showcase, *(p for p in self.people if id(p) not in shown)]
+        listed = [*self.showcase, *(p for p in self.people if p not in self.shown)]
         return GenerationReport(
             territories=self.territories,
             establishments=self.establishments,
@@ -488,7 +526,8 @@ class _Builder:
 
     def show(self, person: _Person | None) -> None:
         """Put a person among the key accounts listed first (once)."""
-        if person is not None and all(p is not person for p in self.showcase):
+        if person is not None and person not in self.shown:
+            self.shown.add(person)
             self.showcase.append(person)
 
     def scaled(self, bounds: tuple[int, int]) -> int:
@@ -545,8 +584,11 @@ class _Builder:
         person.role, person.function = Role.STAFF, function
         school.staff[function].append(person)
 
-    def surname(self) -> str:
-        return self.rng.choice(names.SURNAMES)
+    def surname(self, other_than: str = "") -> str:
+        name = self.rng.choice(names.SURNAMES)
+        while name == other_than:
+            name = self.rng.choice(names.SURNAMES)
+        return name
 
     def operator(self) -> None:
         user = self.user("Opérateur", "Plateforme", email_domain="romsie.example", username=OPERATOR_USERNAME)
@@ -701,14 +743,14 @@ class _Builder:
                 self.teaching(school, teacher, code, plan)
                 if code == "HIGEO":
                     self.teaching(school, teacher, "EMC", plan)
-        homerooms: set[int] = set()
+        homerooms: set[_Person] = set()
         for index, plan in enumerate(classes):
             order = [code for code, _base in COLLEGE_CLASS_SUBJECTS]
             shift = index % len(order)
             for code in order[shift:] + order[:shift]:
                 candidate = plan.teachers[code]
-                if id(candidate) not in homerooms:
-                    homerooms.add(id(candidate))
+                if candidate not in homerooms:
+                    homerooms.add(candidate)
                     plan.teacher = candidate
                     plan.school_class.homeroom_teacher = candidate.user
                     break
@@ -803,7 +845,7 @@ class _Builder:
                 legal = [(self.parent("F", mother_name), "mère"), (self.parent("M", father_name), "père")]
         elif structure == "separated":
             # Different names, and in real life different addresses: two separate people to write to.
-            mother_name = self.surname()
+            mother_name = self.surname(other_than=father_name)
             children_name = father_name if rng.random() < 0.75 else mother_name
             legal = [(self.parent("F", mother_name), "mère"), (self.parent("M", father_name), "père")]
         elif structure == "single":
@@ -813,7 +855,9 @@ class _Builder:
         else:
             children_name = father_name
             gender = rng.choice("FM")
-            legal = [(self.parent(gender, self.surname()), "tutrice" if gender == "F" else "tuteur")]
+            legal = [
+                (self.parent(gender, self.surname(other_than=father_name)), "tutrice" if gender == "F" else "tuteur")
+            ]
         if rng.random() < 0.5:
             legal.reverse()
         others: list[tuple[_Person, str]] = []
@@ -986,17 +1030,16 @@ class _Builder:
 
     def leave_unactivated(self, school: _School) -> None:
         """Leave 2 students, 2 parents and a teacher of the school to activate with a code."""
-        shown = {id(p) for p in self.showcase}
-        students = [s for s in school.students if id(s) not in shown]
-        parents = [p for p in school.parents if id(p) not in shown and p.is_plain]
-        teachers = [t for t in school.teachers if id(t) not in shown and t.is_plain]
-        chosen = [
-            *self.rng.sample(students, min(2, len(students))),
-            *self.rng.sample(parents, min(2, len(parents))),
-            *self.rng.sample(teachers, min(1, len(teachers))),
-        ]
-        for person in chosen:
-            self.deactivate(person)
-        self.awaiting_codes.append((school.establishment, chosen))
-        for person in chosen[::2]:  # one of each kind among the key accounts
-            self.show(person)
+        students = [s for s in school.students if s not in self.shown]
+        parents = [p for p in school.parents if p not in self.shown and p.is_plain]
+        teachers = [t for t in school.teachers if t not in self.shown and t.is_plain]
+        groups = (
+            self.rng.sample(students, min(2, len(students))),
+            self.rng.sample(parents, min(2, len(parents))),
+            self.rng.sample(teachers, min(1, len(teachers))),
+        )
+        for group in groups:
+            for person in group:
+                self.deactivate(person)
+            self.show(next(iter(group), None))  # one of each kind among the key accounts
+        self.awaiting_codes.append((school.establishment, [person for group in groups for person in group]))

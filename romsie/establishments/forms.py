@@ -117,10 +117,15 @@ class HabilitationOverridesForm(forms.Form):
             for spec in self.specs:
                 if spec.key in self.adjustable.get(profile, frozenset()):
                     default = profile in spec.defaults
-                    self.fields[right_field_name(profile, spec.key)] = forms.BooleanField(
+                    name = right_field_name(profile, spec.key)
+                    # Named by its visible "Granted" label and its row's header (see the template),
+                    # without hidden text that would widen a scrolling table on a phone.
+                    widget = forms.CheckboxInput(attrs={"aria-labelledby": f"{name}-granted {name}-right"})
+                    self.fields[name] = forms.BooleanField(
                         label=_("%(right)s, for the role %(role)s") % {"right": spec.label, "role": label},
                         required=False,
                         initial=bool(overrides.get(profile, {}).get(spec.key, default)),
+                        widget=widget,
                     )
 
     def rights(self) -> list[ProfileRights]:

@@ -65,3 +65,20 @@ def test_teacher_switches_establishment_then_finds_a_person(journey: Journey, te
     journey.assert_at("directory:person-detail", parent.pk)
     expect(page.locator("main h1")).to_have_text(parent.get_full_name())
     journey.check()
+
+
+def test_teacher_browses_class_lists_and_staff(journey: Journey, world: World) -> None:
+    page = journey.page
+    a = world.a
+    journey.sign_in(a.teacher.username)
+    journey.open("directory:person-search")
+
+    journey.follow(f"main nav.sub-nav a[href='{journey.route('directory:class-list')}']")
+    journey.follow(f"main a[href='{journey.route('directory:class-detail', a.school_class.pk)}']")
+    expect(page.locator("main")).to_contain_text(a.student.last_name)
+    expect(page.locator("main")).not_to_contain_text(a.student2.last_name)
+
+    journey.follow(f"main nav.sub-nav a[href='{journey.route('directory:staff-list')}']")
+    expect(page.locator("main table")).to_contain_text(a.head.last_name)
+    journey.follow(f"main a[href='{journey.route('directory:person-detail', a.head.pk)}']")
+    expect(page.locator("main h1")).to_have_text(a.head.get_full_name())

@@ -63,8 +63,8 @@ def test_people_list_costs_the_same_with_1_and_50_people(world, client_for, djan
         pupil = person(world.a.establishment, Role.STUDENT, username=f"pupil.{i}")
         EnrollmentFactory(school_class=world.a.school_class, student=pupil)
     client = client_for(world.a.head)
-    # session, user, scope (roles, territory admins), count, page, roles and classes prefetched
-    with django_assert_num_queries(7):
+    # session, user, scope (roles, territory admins), count, page, then roles and classes prefetched
+    with django_assert_num_queries(8):
         response = client.get(reverse("administration:person-list"))
     assert response.status_code == 200
 

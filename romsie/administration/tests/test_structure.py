@@ -7,8 +7,17 @@ from django.urls import reverse
 
 from romsie.core.models import AuditEvent
 from romsie.core.testing.factories import SchoolYearFactory, TeachingGroupFactory
-from romsie.schooling.models import Enrollment, Level, Period, Room, SchoolClass, SchoolYear, Subject, Teaching
-from romsie.schooling.models import TeachingGroup
+from romsie.schooling.models import (
+    Enrollment,
+    Level,
+    Period,
+    Room,
+    SchoolClass,
+    SchoolYear,
+    Subject,
+    Teaching,
+    TeachingGroup,
+)
 
 ADMINS = ["head", "digital_lead"]
 REFUSED = ["teacher", "parent", "student", "office", "librarian"]
@@ -227,7 +236,9 @@ def test_duplicate_group_subject_and_room_names_are_refused(world, client_for):
 
 def test_subjects_and_rooms_are_created_and_edited(world, client_for):
     client = client_for(world.a.head)
-    assert client.post(reverse("administration:subject-create"), {"code": "061300", "name": "Histoire"}).status_code == 302
+    assert (
+        client.post(reverse("administration:subject-create"), {"code": "061300", "name": "Histoire"}).status_code == 302
+    )
     assert client.post(reverse("administration:room-create"), {"name": "CDI", "capacity": 40}).status_code == 302
     room = Room.objects.get(name="CDI", establishment=world.a.establishment)
     client.post(reverse("administration:room-update", args=[room.pk]), {"name": "CDI", "capacity": 45})

@@ -249,9 +249,7 @@ class SchoolClassDeleteView(StructureDeleteView):
         lines = []
         if facts.students:
             lines.append(
-                ngettext(
-                    "%(count)s student is in this class.", "%(count)s students are in this class.", facts.students
-                )
+                ngettext("%(count)s student is in this class.", "%(count)s students are in this class.", facts.students)
                 % {"count": facts.students}
             )
         if facts.teachings:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from romsie.demo import generator
 
@@ -42,7 +43,9 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="Do nothing if a territory already exists (for `make run`)."
         )
         parser.add_argument(
-            "--reset", action="store_true", help="Delete every territory, establishment and person first."
+            "--reset",
+            action="store_true",
+            help="First delete every territory, establishment and person, and every row pointing to them.",
         )
         parser.add_argument(
             "--print-accounts",
@@ -63,28 +66,34 @@ class Command(BaseCommand):
     def generate(self, path: Path, options: dict[str, Any]) -> None:
         if not options["password"]:
             raise CommandError("The demo password cannot be empty.")
-        if options["reset"]:
-            generator.delete_demo_data()
-            self.stdout.write("Deleted the existing territories, establishments and people.")
-        elif generator.demo_data_exists():
-            if options["if_empty"]:
-                self.stdout.write("A territory already exists: nothing generated.")
-                return
-            raise CommandError("A territory already exists: use --reset to replace it, or --if-empty.")
-        common = {"seed": options["seed"], "password": options["password"], "scale": options["scale"]}
-        if options["size"] == "territory":
-            report = generator.generate_territory(establishments=options["establishments"], **common)
-        else:
-            report = generator.generate_default(**common)
+        if options["establishments"] < 1:
+            raise CommandError("--establishments must be at least 1.")
+        if options["scale"] <= 0:
+            raise CommandError("--scale must be positive.")
+        # One transaction: if the generation fails, the data deleted by --reset comes back.
+        with transaction.atomic():
+            if options["reset"]:
+                generator.delete_demo_data()
+                self.stdout.write("Deleted the existing territories, establishments and people.")
+            elif generator.demo_data_exists():
+                if options["if_empty"]:
+                    self.stdout.write("A territory already exists: nothing generated.")
+                    return
+                raise CommandError("A territory already exists: use --reset to replace it, or --if-empty.")
+            common = {"seed": options["seed"], "password": options["password"], "scale": options["scale"]}
+            if options["size"] == "territory":
+                report = generator.generate_territory(establishments=options["establishments"], **common)
+            else:
+                report = generator.generate_default(**common)
         generator.write_accounts_csv(path, report.listed)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {report.territories} territories, {report.establishments} establishments and "
-                f"{report.accounts:,} accounts ({report.rows:,} rows) in {report.seconds:.1f} s "
+                f"{report.accounts:,} accounts: {report.rows:,} rows in {report.seconds:.1f} s "
                 f"({report.rows_per_second:,.0f} rows/s)."
             )
         )
-        self.stdout.write(f"Accounts file ({len(report.listed):,} accounts): {path}")
+        self.stdout.write(f"Accounts file ({len(report.listed):,} of {report.accounts:,} accounts listed): {path}")
 
     def print_accounts(self, path: Path) -> None:
         if not path.exists():
