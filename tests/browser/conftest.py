@@ -31,10 +31,6 @@ import pytest
 
 from .support import Guard, Journey
 
-# Playwright's sync API runs an event loop in the test thread; Django would otherwise
-# refuse every ORM call made from the tests (SynchronousOnlyOperation).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 BROWSER_DIR = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("ROMSIE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -66,12 +62,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(live_server: Any) -> Iterator[Any]:
-    """Launch the system Chromium once for the whole session.
+    """Launch the system Chromium once for all the browser tests.
 
-    It depends on the live server so that it closes first: the server's request threads
-    still held open by Chromium must end before the server gives its connection back.
+    Package scope (not session) stops Playwright's event loop as soon as the last browser
+    test is done, so the tests pytest runs afterwards find an ordinary thread. It depends
+    on the live server so that it closes first: the server's request threads still held
+    open by Chromium must end before the server gives its connection back.
     """
     from django.db import connections
     from playwright.sync_api import sync_playwright
@@ -81,7 +79,11 @@ def browser(live_server: Any) -> Iterator[Any]:
     # thread-local one: without this, the tests would open a second connection to the
     # in-memory test database, which the live server (and the serialized rollback) ignore.
     opened = {alias: connections[alias] for alias in connections}
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        # The same loop makes Django refuse every ORM call of the tests (SynchronousOnlyOperation)
+        # unless told the thread is safe. Set only while the browser runs, so that it does not
+        # leak into later tests (nor into the subprocesses they start, e.g. check --deploy).
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         for alias, connection in opened.items():
             connections[alias] = connection
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

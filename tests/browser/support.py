@@ -16,7 +16,7 @@ LOCAL_SCHEMES = {"data", "blob", "about"}
 AXE = Axe()
 
 # What makes a page's markup differ between two identical visits: the CSRF tokens.
-CSRF_TOKEN = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[A-Za-z0-9]+')
+CSRF_TOKEN = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken(?:"|&quot;): (?:"|&quot;))[A-Za-z0-9]+')
 # The same markup, with the same focused element, on the same screen, gets the same axe
 # result: such a page (the sign-in form, seen by every journey) is scanned once per session.
 FINGERPRINT_SCRIPT = """() => [

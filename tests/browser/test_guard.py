@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.urls import reverse
 
-from .support import AXE, Guard
+from .support import AXE, Guard, Journey
 
 
 def test_axe_runs_and_csp_violations_surface_under_the_strict_policy(page: Any, live_server: Any, guard: Guard) -> None:
@@ -33,3 +34,13 @@ def test_requests_to_another_host_are_reported(page: Any, live_server: Any, guar
     page.wait_for_url("http://elsewhere.invalid/tracker")
 
     assert guard.foreign_requests == ["http://elsewhere.invalid/tracker"]
+
+
+def test_an_accessibility_violation_fails_the_check(journey: Journey) -> None:
+    journey.open("identity:sign-in")
+
+    # A form field nobody labelled: axe-core must report it, and the check must fail.
+    journey.page.evaluate("document.querySelector('main form').insertAdjacentHTML('beforeend', '<input type=text>')")
+
+    with pytest.raises(AssertionError, match="label"):
+        journey.check()

@@ -100,6 +100,11 @@ class ScopedDeleteView(ScopedMixin, generic.DeleteView):  # type: ignore[type-ar
     def get_success_url(self) -> str:
         return reverse(self.success_url_name)
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        context["cancel_url"] = self.get_success_url()
+        return context
+
     def form_valid(self, form: Any) -> HttpResponse:
         messages.success(self.request, _("Deleted."))
         return super().form_valid(form)

@@ -19,3 +19,12 @@ def attr(obj: Any, name: str) -> Any:
         if value is None:
             return ""
     return value
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: dict[str, Any], **changes: Any) -> str:
+    """Return the current query string with some parameters replaced (pagination links)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        params[key] = value
+    return str(params.urlencode())

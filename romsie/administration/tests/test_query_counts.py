@@ -1,0 +1,41 @@
+"""Lists of the administration cost the same number of queries whatever their length."""
+
+import pytest
+from django.urls import reverse
+
+from romsie.core.testing.factories import EnrollmentFactory, EstablishmentFactory, SchoolClassFactory, person
+from romsie.identity.models import Role
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_class_list(world, client_for, django_assert_num_queries, rows):
+    for i in range(rows):
+        SchoolClassFactory(establishment=world.a.establishment, name=f"5e {i}", homeroom_teacher=world.a.teacher)
+    client = client_for(world.a.head)
+    # session, user, scope (roles, territory admins), count, page with levels and teachers
+    with django_assert_num_queries(6):
+        assert client.get(reverse("administration:class-list")).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_activation_follow_up(world, client_for, django_assert_num_queries, rows):
+    for i in range(rows):
+        school_class = SchoolClassFactory(establishment=world.a.establishment, name=f"5e {i}")
+        EnrollmentFactory(
+            school_class=school_class, student=person(world.a.establishment, Role.STUDENT, username=f"pupil.{i}")
+        )
+    client = client_for(world.a.head)
+    # session, user, scope (roles, territory admins), classes with their three counts
+    with django_assert_num_queries(5):
+        assert client.get(reverse("administration:activation-list")).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_territory_establishments(world, client_for, django_assert_num_queries, rows):
+    for i in range(rows):
+        school = EstablishmentFactory(territory=world.north, name=f"École {i}")
+        person(school, Role.TEACHER, username=f"teacher.{i}")
+    client = client_for(world.territory_admin)
+    # session, user, scope (roles, territory admins), count, page, territories
+    with django_assert_num_queries(7):
+        assert client.get(reverse("administration:territory-home")).status_code == 200
