@@ -5,6 +5,7 @@ from pathlib import Path
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 
+
 def test_french_catalogue_is_complete_and_valid() -> None:
     result = subprocess.run(
         ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(CATALOGUE)],

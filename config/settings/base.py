@@ -94,6 +94,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "identity.User"
 
+SILENCED_SYSTEM_CHECKS: list[str] = []
 if env.str("REDIS_URL", default=""):
     CACHES = {
         "default": {
@@ -106,7 +107,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # The embedded default runs one process, where a local-memory cache is shared by
     # every request, so django-axes' counters work; production sets REDIS_URL.
-    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
+    SILENCED_SYSTEM_CHECKS.append("axes.W001")
 
 # Sessions live in the database so that losing Redis does not sign anybody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
