@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "romsie.schooling",
     "romsie.directory",
     "romsie.administration",
+    "romsie.provisioning",
     "romsie.demo",
 ]
 

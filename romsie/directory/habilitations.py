@@ -25,7 +25,7 @@ SPECS = [
     ),
     HabilitationSpec(
         DirectoryHabilitation.VIEW_EVERYONE,
-        _("See everyone of the establishment in the directory"),
+        _("See everyone in the establishment in the directory"),
         STAFF_AND_TEACHERS,
         adjustable=frozenset({"staff.after_school", "staff.librarian"}),
     ),

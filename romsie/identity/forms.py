@@ -315,7 +315,7 @@ class EstablishmentAdminAppointForm(forms.Form):
         username: str = self.cleaned_data["username"].strip()
         self.person = self.candidates.filter(username__iexact=username).first()
         if self.person is None:
-            raise forms.ValidationError(_("Nobody of the territory's establishments has this username."))
+            raise forms.ValidationError(_("Nobody in the territory's establishments has this username."))
         return username
 
 

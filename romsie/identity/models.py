@@ -30,6 +30,10 @@ class User(AbstractUser):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="fr")
     # Bumped to end every session of the account (deactivation, "sign out everywhere").
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # Set when provisioning deactivates a leaver: the account is kept (not deleted) until
+    # deletion_due_on, so a person who comes back in a later feed gets it restored.
+    deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
+    deletion_due_on = models.DateField(_("deletion due on"), null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -141,7 +141,7 @@ class Journey:
         self.check()
 
     def check(self) -> None:
-        """Scan the current page with axe-core and fail on any violation or guard problem."""
+        """Scan the current page with axe-core; fail on a violation, sideways scrolling or a guard problem."""
         self.page.wait_for_load_state("load")
         self.scanned.append(self.page.url)
         fingerprint = page_fingerprint(self.page)
@@ -149,6 +149,8 @@ class Journey:
             violations = AXE.run(self.page).response["violations"]
             assert not violations, format_violations(self.page.url, violations)
             _scanned_fingerprints.add(fingerprint)
+        overflow = self.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{self.page.url} scrolls sideways by {overflow}px (WCAG 1.4.10, reflow)"
         self.guard.assert_clean()
 
     def sign_in(self, username: str, password: str | None = None) -> None:

@@ -55,16 +55,19 @@ def test_person_signs_in_with_the_keyboard_alone(journey: Journey, world: World)
 
     # Whether the username is focused on arrival or reached with Tab, the skip link comes first.
     if focused(page)["id"] != "id_username":
-        stops = tab_stops(page, 4)
-        assert "skip-link" in stops[0]["cls"], stops
-        assert "id_username" in [stop["id"] for stop in stops], stops
-        page.focus("#id_username")
+        page.keyboard.press("Tab")
+        assert "skip-link" in focused(page)["cls"], focused(page)
+        for _ in range(6):
+            if focused(page)["id"] == "id_username":
+                break
+            page.keyboard.press("Tab")
+        assert focused(page)["id"] == "id_username", focused(page)
     page.keyboard.type(world.a.teacher.username)
     page.keyboard.press("Tab")
     assert focused(page)["id"] == "id_password"
     page.keyboard.type(TEST_PASSWORD)
     page.keyboard.press("Tab")
-    assert focused(page) | {"text": ""} == {"tag": "button", "id": "", "cls": "", "text": "", "type": "submit"}
+    assert (focused(page)["tag"], focused(page)["type"]) == ("button", "submit"), "the button follows the password"
     page.keyboard.press("Shift+Tab")
 
     with page.expect_navigation():

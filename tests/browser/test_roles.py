@@ -19,6 +19,7 @@ EXPECTED_SERVICES = {
 
 
 def hrefs(journey: Journey, selector: str) -> list[str]:
+    """Return the addresses of the links matching ``selector``, in page order."""
     return [link.get_attribute("href") or "" for link in journey.page.locator(selector).all()]
 
 

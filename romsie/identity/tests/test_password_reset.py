@@ -16,6 +16,7 @@ def test_person_with_email_resets_password_through_the_mailed_link(world, smtp_s
     assert len(smtp_server.messages) == 1
     body = smtp_server.messages[0].content.decode()
     assert smtp_server.messages[0].rcpt_tos == ["prof@example.org"]
+    assert "(teacher.a)" in body
     link = re.search(r"https?://[^/\s]+(/compte/mot-de-passe-oublie/[^\s]+/)", body).group(1)
     form_page = client.get(link, follow=True)
     assert form_page.context["validlink"]
