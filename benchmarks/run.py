@@ -59,7 +59,6 @@ from urllib.parse import urlencode
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS_PATH = BASE_DIR / "var" / "bench-results.json"
-ARGON2 = "django.contrib.auth.hashers.Argon2PasswordHasher"
 PAGE_TARGET = 0.5
 SIGN_IN_TARGET = 0.8
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -99,9 +98,10 @@ def start_django(var_dir: Path) -> None:
     django.setup()
 
     from django.conf import settings
+    from django.contrib.auth.hashers import get_hasher
     from django.core.management import call_command
 
-    if not settings.PASSWORD_HASHERS or settings.PASSWORD_HASHERS[0] != ARGON2:
+    if get_hasher().algorithm != "argon2":
         raise SystemExit(
             f"{os.environ['DJANGO_SETTINGS_MODULE']} does not hash with Argon2 first "
             f"({settings.PASSWORD_HASHERS[:1]}); run the benchmark with config.settings.base."

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from romsie.core.testing.factories import TEST_PASSWORD, EnrollmentFactory, TeachingFactory, person
-from romsie.identity.models import Role
+from romsie.identity.models import Role, RoleAssignment
 
 
 def add_students(world, n: int) -> None:
@@ -23,11 +23,37 @@ def test_sign_in_query_count(world, django_assert_num_queries):
     assert response.status_code == 302
 
 
-@pytest.mark.parametrize(("role", "expected"), [("teacher", 9), ("parent", 10), ("student", 9), ("head", 9)])
-def test_dashboard_query_count(world, client_for, django_assert_num_queries, role, expected):
+# Cold: session, user, scope (roles, territory admin[, children]), establishment, then the
+# person's classes (students) or teachings (teachers). Warm: the scope and the
+# establishment come from the cache, checked against their version stamps.
+@pytest.mark.parametrize(
+    ("role", "cold", "warm"), [("teacher", 6, 3), ("parent", 6, 2), ("student", 6, 3), ("head", 5, 2)]
+)
+def test_dashboard_query_count(world, client_for, django_assert_num_queries, role, cold, warm):
     client = client_for(world.a.people[role])
-    with django_assert_num_queries(expected):
+    with django_assert_num_queries(cold):
         assert client.get(reverse("core:dashboard")).status_code == 200
+    with django_assert_num_queries(warm):
+        assert client.get(reverse("core:dashboard")).status_code == 200
+
+
+def test_cached_scope_follows_a_role_change_at_once(world, client_for):
+    client = client_for(world.a.teacher)
+    assert client.get(reverse("administration:home")).status_code == 403
+    RoleAssignment.objects.create(
+        user=world.a.teacher, establishment=world.a.establishment, role=Role.STAFF, function="head"
+    )
+    assert client.get(reverse("administration:home")).status_code == 200
+    RoleAssignment.objects.get(user=world.a.teacher, function="head").delete()
+    assert client.get(reverse("administration:home")).status_code == 403
+
+
+def test_cached_scope_follows_a_service_switch_at_once(world, client_for):
+    client = client_for(world.a.student)
+    assert client.get(reverse("directory:person-search")).status_code == 200
+    world.a.establishment.enabled_services = []
+    world.a.establishment.save()
+    assert client.get(reverse("directory:person-search")).status_code == 403
 
 
 @pytest.mark.parametrize("extra", [1, 50])

@@ -6,7 +6,7 @@ from django.db.models import Prefetch, QuerySet
 
 from romsie.core.access.scope import Scope
 from romsie.core.text import fold
-from romsie.identity.models import Role, RoleAssignment, User
+from romsie.identity.models import Role, RoleAssignment, StaffFunction, User
 from romsie.schooling.models import Enrollment, SchoolClass, Teaching
 
 from . import access
@@ -110,17 +110,40 @@ def person_card(scope: Scope, user_id: int) -> PersonCard:
     )
 
 
-def my_card(scope: Scope) -> PersonCard:
-    """Return the signed-in person's own card."""
-    person = _with_roles(scope, User.objects.filter(pk=scope.user_id)).get()
-    teachings = list(
-        Teaching.objects.filter(teacher=person, establishment_id=scope.establishment_id)
-        .select_related("subject", "school_class", "teaching_group")
-        .order_by("subject__name")
-    )
-    return PersonCard(
-        person=person,
-        roles=person.local_roles,  # type: ignore[attr-defined]
-        classes=[e.school_class for e in person.local_enrollments],  # type: ignore[attr-defined]
-        teachings=teachings,
-    )
+@dataclass
+class MyCard:
+    person: User
+    role_labels: list[str]
+    classes: list[SchoolClass]
+    teachings: list[Teaching]
+
+
+def my_card(scope: Scope, person: User) -> MyCard:
+    """Return the signed-in person's own card: no query for what the scope already knows."""
+    classes: list[SchoolClass] = []
+    teachings: list[Teaching] = []
+    if "student" in scope.profiles:
+        classes = [
+            e.school_class
+            for e in Enrollment.objects.filter(
+                student_id=scope.user_id,
+                establishment_id=scope.establishment_id,
+                school_class__school_year__is_current=True,
+            ).select_related("school_class")
+        ]
+    if "teacher" in scope.profiles:
+        teachings = list(
+            Teaching.objects.filter(teacher_id=scope.user_id, establishment_id=scope.establishment_id)
+            .select_related("subject", "school_class", "teaching_group")
+            .order_by("subject__name")
+        )
+    return MyCard(person=person, role_labels=profile_labels(scope.profiles), classes=classes, teachings=teachings)
+
+
+def profile_labels(profiles: frozenset[str]) -> list[str]:
+    """Return the readable labels of habilitation profiles (``staff.head`` → "Head")."""
+    labels = []
+    for profile in sorted(profiles):
+        role, _, function = profile.partition(".")
+        labels.append(str(StaffFunction(function).label if function else Role(role).label))
+    return labels

@@ -13,7 +13,7 @@ def my_card_context(request: HttpRequest) -> dict[str, Any] | None:
     scope = request.scope  # type: ignore[attr-defined]
     if scope.establishment_id is None:
         return None
-    return {"card": selectors.my_card(scope)}
+    return {"card": selectors.my_card(scope, request.user)}  # type: ignore[arg-type]
 
 
 MY_CARD_WIDGET = registry.Widget(

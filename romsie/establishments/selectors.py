@@ -1,11 +1,27 @@
 """Reads of the establishments app."""
 
+from django.core.cache import cache
+
+from romsie.core import versions
 from romsie.core.access.scope import Scope
 
 from . import access
 from .models import Establishment
 
+CACHE_SECONDS = 300
+
 
 def establishment_for_scope(scope: Scope) -> Establishment:
-    """Return the current establishment with its territory."""
-    return access.get_current_establishment(scope)
+    """Return the current establishment with its territory (cached until either changes)."""
+    assert scope.establishment is not None
+    stamp = versions.stamp(
+        versions.key("establishment", scope.establishment.id),
+        versions.key("territory", scope.establishment.territory_id),
+    )
+    cache_key = f"romsie:establishment:{scope.establishment.id}"
+    cached = cache.get(cache_key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]  # type: ignore[no-any-return]
+    establishment = access.get_current_establishment(scope)
+    cache.set(cache_key, (stamp, establishment), CACHE_SECONDS)
+    return establishment

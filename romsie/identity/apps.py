@@ -15,5 +15,36 @@ class IdentityConfig(AppConfig):
         from .scope import build_scope
 
         register_scope_builder(build_scope)
+        _invalidate_cached_scopes_on_change()
         catalogue.register(habilitations.SPECS)
         registry.register_widget(widgets.CONTEXT_WIDGET)
+
+
+def _invalidate_cached_scopes_on_change() -> None:
+    """Bump the version stamps that cached scopes depend on whenever their rows change.
+
+    A cache-coherence concern rather than a business workflow, so model signals are the
+    right tool: they catch every save, from our services and from the Django admin alike.
+    """
+    from django.db.models.signals import post_delete, post_save
+
+    from romsie.core import versions
+    from romsie.establishments.models import Establishment, Territory
+
+    from .models import Guardianship, RoleAssignment, TerritoryAdmin
+
+    def person(sender: type, instance: object, **kwargs: object) -> None:
+        user_id = getattr(instance, "guardian_id", None) or getattr(instance, "user_id", None)
+        versions.bump("user", user_id)
+
+    def establishment(sender: type, instance: Establishment, **kwargs: object) -> None:
+        versions.bump("establishment", instance.pk)
+
+    def territory(sender: type, instance: Territory, **kwargs: object) -> None:
+        versions.bump("territory", instance.pk)
+
+    for model in (RoleAssignment, Guardianship, TerritoryAdmin):
+        post_save.connect(person, sender=model, dispatch_uid=f"scope-{model.__name__}-save", weak=False)
+        post_delete.connect(person, sender=model, dispatch_uid=f"scope-{model.__name__}-delete", weak=False)
+    post_save.connect(establishment, sender=Establishment, dispatch_uid="scope-establishment-save", weak=False)
+    post_save.connect(territory, sender=Territory, dispatch_uid="scope-territory-save", weak=False)

@@ -7,8 +7,10 @@ by the priority of their profile there (staff before teachers before parents...)
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.http import HttpRequest
 
+from romsie.core import versions
 from romsie.core.access.catalogue import effective_habilitations
 from romsie.core.access.scope import ChildRef, EstablishmentRef, Scope
 
@@ -31,8 +33,44 @@ PROFILE_PRIORITY = {
 }
 
 
+SCOPE_CACHE_SECONDS = 60
+
+
+def _stamp_keys(user_id: int | None, scope: Scope) -> list[str]:
+    establishment = scope.establishment
+    return [
+        versions.key("user", user_id),
+        versions.key("establishment", establishment.id if establishment else None),
+        versions.key("territory", establishment.territory_id if establishment else None),
+    ]
+
+
 def build_scope(request: HttpRequest) -> Scope:
-    """Return the scope of ``request.user`` in their current establishment."""
+    """Return the scope of ``request.user``, from the cache when nothing it depends on changed.
+
+    The cache key holds the person, their session epoch and their choices in the header;
+    the cached value holds the versions of the person's roles, the establishment and the
+    territory it was computed from (bumped by ``identity.apps`` on every save).
+    """
+    user = request.user
+    cache_key = "romsie:scope:{}:{}:{}:{}".format(
+        user.pk,
+        getattr(user, "session_epoch", 0),
+        request.session.get(SESSION_ESTABLISHMENT),
+        request.session.get(SESSION_CHILD),
+    )
+    cached = cache.get(cache_key)
+    if cached is not None:
+        stamp, scope = cached
+        if versions.stamp(*_stamp_keys(user.pk, scope)) == stamp:
+            return scope  # type: ignore[no-any-return]
+    scope = compute_scope(request)
+    cache.set(cache_key, (versions.stamp(*_stamp_keys(user.pk, scope)), scope), SCOPE_CACHE_SECONDS)
+    return scope
+
+
+def compute_scope(request: HttpRequest) -> Scope:
+    """Compute the scope of ``request.user`` in their current establishment from the database."""
     user = request.user
     assignments = list(
         RoleAssignment.objects.filter(user_id=user.pk, is_active=True, establishment__is_active=True)

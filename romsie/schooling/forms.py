@@ -70,7 +70,9 @@ class SchoolYearForm(ScopedModelForm):
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on <= starts_on:
             self.add_error("ends_on", _("The end date must come after the start date."))
-        self.check_unique(access.visible_school_years(self.scope), "name", _("A school year with this name already exists."))
+        self.check_unique(
+            access.visible_school_years(self.scope), "name", _("A school year with this name already exists.")
+        )
         return cleaned
 
 

@@ -1,0 +1,42 @@
+"""Fixtures of the provisioning tests: copies of the sample feeds and empty establishments."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from romsie.core.testing.factories import EstablishmentFactory
+from romsie.establishments.models import Establishment
+
+FIXTURES = Path(__file__).parent / "fixtures"
+AAF_UAI = "0771234A"
+ONDE_UAI = "0771111B"
+
+
+@pytest.fixture
+def college(db: None) -> Establishment:
+    """The empty collège the AAF sample feed describes."""
+    return EstablishmentFactory(uai=AAF_UAI)
+
+
+@pytest.fixture
+def primary_school(db: None) -> Establishment:
+    """An empty elementary school for the ONDE sample feed."""
+    return EstablishmentFactory(uai=ONDE_UAI, kind=Establishment.Kind.ELEMENTARY, name="École des Tilleuls")
+
+
+@pytest.fixture
+def aaf_dir(tmp_path: Path) -> Path:
+    """A writable copy of the AAF sample, so a test may edit or add files."""
+    target = tmp_path / "aaf"
+    shutil.copytree(FIXTURES / "aaf", target)
+    return target
+
+
+@pytest.fixture
+def onde_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "onde"
+    shutil.copytree(FIXTURES / "onde", target)
+    return target
