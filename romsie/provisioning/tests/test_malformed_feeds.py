@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from romsie.establishments.models import Establishment
 from romsie.identity.models import User
@@ -18,7 +19,8 @@ NAME = "ENT_Complet_20260901_Eleve_0000.xml"
 
 
 def read_error(folder: Path) -> str:
-    with count_writes() as counter, pytest.raises(FeedError) as caught:
+    # Messages are checked in English; the French catalogue is checked by tests/test_translations.py.
+    with translation.override("en"), count_writes() as counter, pytest.raises(FeedError) as caught:
         aaf_import(folder)
     assert counter.writes == []
     assert User.objects.count() == 0
