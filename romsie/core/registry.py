@@ -23,6 +23,9 @@ class Widget:
     order: int = 100
     habilitation: str = ""
     wide: bool = False
+    # Return what the widget's content depends on (version stamps) to cache its HTML for
+    # a minute per person, establishment and language; None: render at every request.
+    cache_stamp: Callable[[HttpRequest], tuple[Any, ...]] | None = None
 
 
 @dataclass(frozen=True)

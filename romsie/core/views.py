@@ -1,12 +1,15 @@
 """Pages of the core app: the dashboard, language choice, health check."""
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import get_template
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
@@ -22,11 +25,30 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for widget in registry.widgets():
         if widget.habilitation and not scope.has(widget.habilitation):
             continue
-        context = widget.get_context(request)
-        if context is None:
-            continue
-        blocks.append({"widget": widget, "html": get_template(widget.template_name).render(context, request)})
+        html = _widget_html(request, widget)
+        if html:
+            blocks.append({"widget": widget, "html": html})
     return render(request, "core/dashboard.html", {"blocks": blocks})
+
+
+WIDGET_CACHE_SECONDS = 60
+
+
+def _widget_html(request: HttpRequest, widget: registry.Widget) -> str:
+    """Render a widget ("" when it has nothing to show), from the cache when it declares a stamp."""
+    scope = request.scope  # type: ignore[attr-defined]
+    key = ""
+    if widget.cache_stamp is not None:
+        stamp = hashlib.sha256(repr(widget.cache_stamp(request)).encode()).hexdigest()[:16]
+        key = f"romsie:widget:{widget.key}:{scope.user_id}:{scope.establishment_id}:{get_language()}:{stamp}"
+        cached = cache.get(key)
+        if cached is not None:
+            return str(cached)
+    context = widget.get_context(request)
+    html = "" if context is None else get_template(widget.template_name).render(context, request)
+    if key:
+        cache.set(key, html, WIDGET_CACHE_SECONDS)
+    return html
 
 
 @public

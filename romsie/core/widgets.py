@@ -17,10 +17,23 @@ def services_context(request: HttpRequest) -> dict[str, Any] | None:
     return {"services": services}
 
 
+def scope_stamp(request: HttpRequest) -> tuple[Any, ...]:
+    """Stamp of a widget drawn from the scope alone (the scope is itself versioned)."""
+    scope = request.scope  # type: ignore[attr-defined]
+    return (
+        sorted(scope.habilitations),
+        sorted(scope.services),
+        scope.establishments,
+        scope.children,
+        scope.child,
+    )
+
+
 SERVICES_WIDGET = registry.Widget(
     key="services",
     template_name="core/_widget_services.html",
     get_context=services_context,
     order=10,
     wide=True,
+    cache_stamp=scope_stamp,
 )

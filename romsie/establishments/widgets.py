@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from romsie.core import registry
+from romsie.core import registry, versions
 
 from . import selectors
 from .habilitations import EstablishmentHabilitation
@@ -23,4 +23,8 @@ ESTABLISHMENT_WIDGET = registry.Widget(
     get_context=establishment_context,
     order=20,
     habilitation=EstablishmentHabilitation.VIEW,
+    cache_stamp=lambda request: versions.stamp(
+        versions.key("establishment", request.scope.establishment_id),  # type: ignore[attr-defined]
+        versions.key("territory", request.scope.establishment.territory_id),  # type: ignore[attr-defined]
+    ),
 )

@@ -31,7 +31,7 @@ def _invalidate_cached_scopes_on_change() -> None:
     from romsie.core import versions
     from romsie.establishments.models import Establishment, Territory
 
-    from .models import Guardianship, RoleAssignment, TerritoryAdmin
+    from .models import Guardianship, RoleAssignment, TerritoryAdmin, User
 
     def person(sender: type, instance: object, **kwargs: object) -> None:
         user_id = getattr(instance, "guardian_id", None) or getattr(instance, "user_id", None)
@@ -43,6 +43,10 @@ def _invalidate_cached_scopes_on_change() -> None:
     def territory(sender: type, instance: Territory, **kwargs: object) -> None:
         versions.bump("territory", instance.pk)
 
+    def account(sender: type, instance: User, **kwargs: object) -> None:
+        versions.bump("user", instance.pk)
+
+    post_save.connect(account, sender=User, dispatch_uid="scope-user-save", weak=False)
     for model in (RoleAssignment, Guardianship, TerritoryAdmin):
         post_save.connect(person, sender=model, dispatch_uid=f"scope-{model.__name__}-save", weak=False)
         post_delete.connect(person, sender=model, dispatch_uid=f"scope-{model.__name__}-delete", weak=False)

@@ -37,6 +37,8 @@ class SignInForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = _("Username")
         self.fields["username"].widget.attrs.update(autocomplete="username", autocapitalize="none")
+        # No autofocus: keyboard and screen-reader users start at the skip link and the header.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["password"].label = _("Password")
 
     def get_invalid_login_error(self) -> forms.ValidationError:

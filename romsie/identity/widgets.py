@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from romsie.core import registry
+from romsie.core.widgets import scope_stamp
 
 
 def context_context(request: HttpRequest) -> dict[str, Any] | None:
@@ -13,5 +14,9 @@ def context_context(request: HttpRequest) -> dict[str, Any] | None:
 
 
 CONTEXT_WIDGET = registry.Widget(
-    key="context", template_name="identity/_widget_context.html", get_context=context_context, order=30
+    key="context",
+    template_name="identity/_widget_context.html",
+    get_context=context_context,
+    order=30,
+    cache_stamp=scope_stamp,
 )

@@ -12,3 +12,24 @@ class SchoolingConfig(AppConfig):
         from . import habilitations
 
         catalogue.register(habilitations.SPECS)
+        _invalidate_cached_structure_on_change()
+
+
+def _invalidate_cached_structure_on_change() -> None:
+    """Bump the establishment's structure stamp when a class, group, subject or teaching changes.
+
+    Cached dashboard widgets that show classes or teachings depend on that stamp. Bulk
+    writes that send no signal (imports) are bounded by the widgets' one-minute time-out.
+    """
+    from django.db.models.signals import post_delete, post_save
+
+    from romsie.core import versions
+
+    from .models import Enrollment, GroupMembership, Room, SchoolClass, SchoolYear, Subject, Teaching, TeachingGroup
+
+    def structure(sender: type, instance: SchoolClass, **kwargs: object) -> None:
+        versions.bump("structure", instance.establishment_id)
+
+    for model in (SchoolYear, SchoolClass, Enrollment, TeachingGroup, GroupMembership, Subject, Room, Teaching):
+        post_save.connect(structure, sender=model, dispatch_uid=f"structure-{model.__name__}-save", weak=False)
+        post_delete.connect(structure, sender=model, dispatch_uid=f"structure-{model.__name__}-delete", weak=False)

@@ -32,11 +32,6 @@ def tab_stops(page: Any, count: int) -> list[dict[str, str]]:
     return stops
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SignInForm keeps the autofocus Django's AuthenticationForm puts on the username, so the "
-    "focus starts past the skip link and the header; drop it in romsie/identity/forms.py",
-)
 def test_first_tab_on_the_sign_in_page_reaches_the_skip_link_then_the_form(journey: Journey) -> None:
     page = journey.page
     journey.open("identity:sign-in")
