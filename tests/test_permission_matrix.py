@@ -104,6 +104,8 @@ administration:person-detail                own    | 302  403  403  403  403  20
 administration:person-detail                other  | 302  403  403  403  403  404  403  403  403  403  404  403
 administration:role-create                  own    | 302  403  403  403  403  405  403  403  403  403  405  403
 administration:role-create                  other  | 302  403  403  403  403  405  403  403  403  403  405  403
+administration:student-class-update         own    | 302  403  403  403  403  405  403  403  403  403  405  403
+administration:student-class-update         other  | 302  403  403  403  403  405  403  403  403  403  405  403
 administration:role-delete                  own    | 302  403  403  403  403  405  403  403  403  403  405  403
 administration:role-delete                  other  | 302  403  403  403  403  405  403  403  403  403  405  403
 administration:guardianship-create          own    | 302  403  403  403  403  405  403  403  403  403  405  403

@@ -43,6 +43,7 @@ urlpatterns = [
     path("personnes/ajouter/", people.person_create, name="person-create"),
     path("personnes/<int:pk>/", people.person_detail, name="person-detail"),
     path("personnes/<int:pk>/roles/ajouter/", people.role_create, name="role-create"),
+    path("personnes/<int:pk>/classe/", people.student_class_update, name="student-class-update"),
     path("personnes/roles/<int:pk>/retirer/", people.role_delete, name="role-delete"),
     path("personnes/<int:pk>/responsables/ajouter/", people.guardianship_create, name="guardianship-create"),
     path("personnes/responsables/<int:pk>/modifier/", people.guardianship_update, name="guardianship-update"),

@@ -250,3 +250,20 @@ class TeachingForm(ScopedModelForm):
             if same.exists():
                 self.add_error(None, _("This teacher already teaches this subject to this class or group."))
         return cleaned
+
+
+class StudentClassForm(forms.Form):
+    """Choose the class of a student for the current year (empty: no class)."""
+
+    school_class = forms.ModelChoiceField(
+        queryset=SchoolClass.objects.none(),
+        required=False,
+        label=_("Class this year"),
+        empty_label=_("No class"),
+    )
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["school_class"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = access.visible_school_classes(scope).order_by("level__order", "name")

@@ -21,7 +21,7 @@ from romsie.core.services import audit_record
 from romsie.identity.models import User
 
 from . import access
-from .models import Level, Period, Room, SchoolClass, SchoolYear, Subject, Teaching, TeachingGroup
+from .models import Enrollment, Level, Period, Room, SchoolClass, SchoolYear, Subject, Teaching, TeachingGroup
 
 
 class StructureError(Exception):
@@ -328,3 +328,31 @@ def teaching_update(
 def teaching_delete(*, scope: Scope, teaching: Teaching) -> None:
     _check_own(scope, teaching)
     teaching.delete()
+
+
+@transaction.atomic
+def student_class_set(*, scope: Scope, student: User, school_class: SchoolClass | None) -> None:
+    """Place a student in one class of the current year (or in none), moving them if needed.
+
+    The student's other enrollments of the current year in this establishment are
+    removed, so a student is never in two classes at once; earlier years are kept.
+    """
+    _check_own(scope, school_class)
+    _check_members(scope, [student], access.establishment_students(scope))
+    year = _current_year(scope)
+    current = Enrollment.objects.filter(
+        establishment_id=scope.establishment_id, student=student, school_class__school_year=year
+    )
+    before = sorted(current.values_list("school_class__name", flat=True))
+    current.exclude(school_class=school_class).delete()
+    if school_class is not None:
+        Enrollment.objects.get_or_create(
+            establishment_id=scope.establishment_id, student=student, school_class=school_class
+        )
+    audit_record(
+        scope=scope,
+        action="schooling.student_class_set",
+        target=student,
+        before=", ".join(before),
+        after=school_class.name if school_class else "",
+    )

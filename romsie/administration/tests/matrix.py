@@ -61,6 +61,7 @@ OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {
         for name in (
             "person-detail",
             "role-create",
+            "student-class-update",
             "guardianship-create",
             "person-deactivate",
             "person-reactivate",

@@ -6,6 +6,11 @@ from django.urls import reverse
 from romsie.core.testing.factories import EnrollmentFactory, EstablishmentFactory, SchoolClassFactory, person
 from romsie.identity.models import Role
 
+# Session, user, scope (2), the person with roles and classes (3), guardian links (2), account
+# rights, and the three choice lists (classes, roles, adults): over the brief's 6 for a detail
+# page; the choice lists are the first thing to move behind a search.
+PERSON_PAGE_QUERIES = 12
+
 
 @pytest.mark.parametrize("rows", [1, 50])
 def test_class_list(world, client_for, django_assert_num_queries, rows):
@@ -39,3 +44,15 @@ def test_territory_establishments(world, client_for, django_assert_num_queries, 
     # session, user, scope (roles, territory admins), count, page, territories
     with django_assert_num_queries(7):
         assert client.get(reverse("administration:territory-home")).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_student_page(world, client_for, django_assert_num_queries, rows):
+    """A student's page costs the same whatever the number of classes and adults to choose from."""
+    for i in range(rows):
+        SchoolClassFactory(establishment=world.a.establishment, name=f"5e {i}", code=f"5X{i}")
+        person(world.a.establishment, Role.PARENT, username=f"adult.{i}")
+    client = client_for(world.a.head)
+    with django_assert_num_queries(PERSON_PAGE_QUERIES):
+        response = client.get(reverse("administration:person-detail", args=[world.a.student.pk]))
+    assert response.status_code == 200

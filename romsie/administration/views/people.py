@@ -25,6 +25,8 @@ from romsie.identity import services as identity_services
 from romsie.identity.forms import GuardianAddForm, GuardianshipForm, PersonCreateForm, RoleAddForm
 from romsie.identity.habilitations import IdentityHabilitation
 from romsie.identity.models import Guardianship, RoleAssignment, User
+from romsie.schooling import services as schooling_services
+from romsie.schooling.forms import StudentClassForm
 
 from .. import access, selectors, services
 from .base import no_store, pdf_response, posted, scope_of
@@ -58,6 +60,7 @@ def _render_person(
     *,
     role_form: RoleAddForm | None = None,
     guardian_form: GuardianAddForm | None = None,
+    class_form: StudentClassForm | None = None,
 ) -> HttpResponse:
     scope = scope_of(request)
     context = {
@@ -65,6 +68,14 @@ def _render_person(
         "person": page.person,
         "role_form": role_form or RoleAddForm(prefix="role", scope=scope, person=page.person),
         "guardian_form": guardian_form or _guardian_form(scope, page),
+        "class_form": class_form
+        or (
+            StudentClassForm(
+                prefix="placement", scope=scope, initial={"school_class": page.classes[:1] and page.classes[0]}
+            )
+            if page.is_student
+            else None
+        ),
         "is_self": page.person.pk == scope.user_id,
     }
     return render(request, "administration/person_detail.html", context)
@@ -117,6 +128,28 @@ def role_create(request: HttpRequest, pk: int) -> HttpResponse:
         scope=scope, user=page.person, role=form.cleaned_data["role"], function=form.cleaned_data["function"]
     )
     messages.success(request, _("Role added."))
+    return redirect("administration:person-detail", pk)
+
+
+@requires(MANAGE)
+@require_POST
+def student_class_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Place a student in a class of the current year, or move them to another one."""
+    scope = scope_of(request)
+    page = _page(scope, pk)
+    if not page.is_student:
+        raise Http404
+    form = StudentClassForm(request.POST, prefix="placement", scope=scope)
+    if not form.is_valid():
+        return _render_person(request, page, class_form=form)
+    try:
+        schooling_services.student_class_set(
+            scope=scope, student=page.person, school_class=form.cleaned_data["school_class"]
+        )
+    except schooling_services.StructureError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Class saved."))
     return redirect("administration:person-detail", pk)
 
 
