@@ -7,6 +7,9 @@ urlpatterns = [
     path("", include("romsie.core.urls")),
     path("compte/", include("romsie.identity.urls")),
     path("annuaire/", include("romsie.directory.urls")),
+    path("administration/imports/", include("romsie.provisioning.urls")),
     path("administration/", include("romsie.administration.urls")),
+    path("messagerie/", include("romsie.messaging.urls")),
+    path("actualites/", include("romsie.news.urls")),
     path("operateur/", admin.site.urls),
 ]

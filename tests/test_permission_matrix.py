@@ -1,6 +1,7 @@
 """Every URL × every role × an object of one's own establishment and of another one.
 
-The expected answers are kept in the table below, one line per URL name (and per
+The expected answers are kept in the table below and in each app's ``tests/matrix.py``
+(``MATRIX`` rows in the same columns, ``OBJECTS`` URL-argument builders), one line per URL name (and per
 object kind for URLs that take an object). A URL of the project missing from the
 table fails the test, so a new page cannot be forgotten.
 
@@ -18,10 +19,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import importlib
+
 import pytest
 from django.urls import reverse
 
-from romsie.administration.tests.matrix import OBJECTS as ADMINISTRATION_OBJECTS
 from romsie.core.checks import iter_patterns
 from romsie.core.testing.world import World
 
@@ -55,97 +57,6 @@ directory:class-list               -      | 302  200  200  200  403  200  200  2
 directory:class-detail             own    | 302  200  404  200  403  200  200  200  200  200  200  403
 directory:class-detail             other  | 302  404  404  404  403  404  404  404  404  404  404  403
 directory:staff-list               -      | 302  200  200  200  403  200  200  200  200  200  200  403
-administration:home                -      | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:school-year-list             -      | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:school-year-create           -      | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:school-year-update           own    | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:school-year-update           other  | 302  403  403  403  403  404  403  403  403  403  404  403
-administration:school-year-delete           own    | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:school-year-delete           other  | 302  403  403  403  403  404  403  403  403  403  404  403
-administration:period-list                  -      | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:period-create                -      | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:period-update                own    | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:period-update                other  | 302  403  403  403  403  404  403  403  403  403  404  403
-administration:period-delete                own    | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:period-delete                other  | 302  403  403  403  403  404  403  403  403  403  404  403
-administration:class-list                   -      | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:class-create                 -      | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:class-update                 own    | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:class-update                 other  | 302  403  403  403  403  404  403  403  403  403  404  403
-administration:class-delete                 own    | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:class-delete                 other  | 302  403  403  403  403  404  403  403  403  403  404  403
-administration:group-list                   -      | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:group-create                 -      | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:group-update                 own    | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:group-update                 other  | 302  403  403  403  403  404  403  403  403  403  404  403
-administration:group-delete                 own    | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:group-delete                 other  | 302  403  403  403  403  404  403  403  403  403  404  403
-administration:subject-list                 -      | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:subject-create               -      | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:subject-update               own    | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:subject-update               other  | 302  403  403  403  403  404  403  403  403  403  404  403
-administration:subject-delete               own    | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:subject-delete               other  | 302  403  403  403  403  404  403  403  403  403  404  403
-administration:room-list                    -      | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:room-create                  -      | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:room-update                  own    | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:room-update                  other  | 302  403  403  403  403  404  403  403  403  403  404  403
-administration:room-delete                  own    | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:room-delete                  other  | 302  403  403  403  403  404  403  403  403  403  404  403
-administration:teaching-list                -      | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:teaching-create              -      | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:teaching-update              own    | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:teaching-update              other  | 302  403  403  403  403  404  403  403  403  403  404  403
-administration:teaching-delete              own    | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:teaching-delete              other  | 302  403  403  403  403  404  403  403  403  403  404  403
-administration:person-list                  -      | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:person-create                -      | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:person-detail                own    | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:person-detail                other  | 302  403  403  403  403  404  403  403  403  403  404  403
-administration:role-create                  own    | 302  403  403  403  403  405  403  403  403  403  405  403
-administration:role-create                  other  | 302  403  403  403  403  405  403  403  403  403  405  403
-administration:student-class-update         own    | 302  403  403  403  403  405  403  403  403  403  405  403
-administration:student-class-update         other  | 302  403  403  403  403  405  403  403  403  403  405  403
-administration:role-delete                  own    | 302  403  403  403  403  405  403  403  403  403  405  403
-administration:role-delete                  other  | 302  403  403  403  403  405  403  403  403  403  405  403
-administration:guardianship-create          own    | 302  403  403  403  403  405  403  403  403  403  405  403
-administration:guardianship-create          other  | 302  403  403  403  403  405  403  403  403  403  405  403
-administration:guardianship-update          own    | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:guardianship-update          other  | 302  403  403  403  403  404  403  403  403  403  404  403
-administration:guardianship-delete          own    | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:guardianship-delete          other  | 302  403  403  403  403  404  403  403  403  403  404  403
-administration:person-deactivate            own    | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:person-deactivate            other  | 302  403  403  403  403  404  403  403  403  403  404  403
-administration:person-reactivate            own    | 302  403  403  403  403  405  403  403  403  403  405  403
-administration:person-reactivate            other  | 302  403  403  403  403  405  403  403  403  403  405  403
-administration:person-code                  own    | 302  403  403  403  403  405  403  403  403  403  405  403
-administration:person-code                  other  | 302  403  403  403  403  405  403  403  403  403  405  403
-administration:person-letter                own    | 302  403  403  403  403  405  403  403  403  403  405  403
-administration:person-letter                other  | 302  403  403  403  403  405  403  403  403  403  405  403
-administration:letters                      -      | 302  403  403  403  403  200  403  403  200  403  200  403
-administration:activation-list              -      | 302  403  403  403  403  200  403  403  200  403  200  403
-administration:activation-detail            own    | 302  403  403  403  403  200  403  403  200  403  200  403
-administration:activation-detail            other  | 302  403  403  403  403  404  403  403  404  403  404  403
-administration:services-update              -      | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:habilitations-update         -      | 302  403  403  403  403  200  403  403  403  403  200  403
-administration:territory-home               -      | 302  403  403  403  403  403  403  403  403  403  403  200
-administration:establishment-create         -      | 302  403  403  403  403  403  403  403  403  403  403  200
-administration:establishment-detail         own    | 302  403  403  403  403  403  403  403  403  403  403  200
-administration:establishment-detail         other  | 302  403  403  403  403  403  403  403  403  403  403  404
-administration:establishment-update         own    | 302  403  403  403  403  403  403  403  403  403  403  200
-administration:establishment-update         other  | 302  403  403  403  403  403  403  403  403  403  403  404
-administration:establishment-deactivate     own    | 302  403  403  403  403  403  403  403  403  403  403  200
-administration:establishment-deactivate     other  | 302  403  403  403  403  403  403  403  403  403  403  404
-administration:establishment-reactivate     own    | 302  403  403  403  403  403  403  403  403  403  403  405
-administration:establishment-reactivate     other  | 302  403  403  403  403  403  403  403  403  403  403  405
-administration:establishment-admin-appoint  own    | 302  403  403  403  403  403  403  403  403  403  403  405
-administration:establishment-admin-appoint  other  | 302  403  403  403  403  403  403  403  403  403  403  405
-administration:establishment-admin-create   own    | 302  403  403  403  403  403  403  403  403  403  403  405
-administration:establishment-admin-create   other  | 302  403  403  403  403  403  403  403  403  403  403  405
-administration:establishment-admin-delete   own    | 302  403  403  403  403  403  403  403  403  403  403  405
-administration:establishment-admin-delete   other  | 302  403  403  403  403  403  403  403  403  403  403  405
-administration:territory-ceiling-update     own    | 302  403  403  403  403  403  403  403  403  403  403  200
-administration:territory-ceiling-update     other  | 302  403  403  403  403  403  403  403  403  403  403  404
 """
 
 # How to build the URL arguments of URLs that take an object: (world, "own"|"other") -> kwargs.
@@ -153,13 +64,33 @@ OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "identity:password-reset-confirm": lambda w, which: {"uidb64": "MQ", "token": "set-password"},
     "directory:person-detail": lambda w, which: {"pk": (w.a if which == "own" else w.c).teacher.pk},
     "directory:class-detail": lambda w, which: {"pk": (w.a if which == "own" else w.c).school_class.pk},
-    **ADMINISTRATION_OBJECTS,
 }
+
+
+def _app_matrices() -> str:
+    """Add the rows and object builders each app keeps in its ``tests/matrix.py``."""
+    from django.apps import apps
+
+    text = MATRIX
+    for config in apps.get_app_configs():
+        if not config.name.startswith("romsie."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.matrix")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.tests.matrix":
+                raise
+            continue
+        text += getattr(module, "MATRIX", "")
+        OBJECTS.update(getattr(module, "OBJECTS", {}))
+    return text
 
 
 def parse_matrix() -> list[tuple[str, str, dict[str, int]]]:
     rows = []
-    for line in MATRIX.strip().splitlines():
+    for line in _app_matrices().strip().splitlines():
+        if not line.strip():
+            continue
         left, right = line.split("|")
         name, which = left.split()
         statuses = [int(s) for s in right.split()]

@@ -33,11 +33,15 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "romsie.core",
     "romsie.establishments",
     "romsie.identity",
     "romsie.schooling",
     "romsie.directory",
+    "romsie.messaging",
+    "romsie.news",
     "romsie.administration",
     "romsie.provisioning",
     "romsie.demo",
@@ -111,6 +115,14 @@ else:
     SILENCED_SYSTEM_CHECKS.append("axes.W001")
 
 # Sessions live in the database so that losing Redis does not sign anybody out.
+# Background tasks (see romsie/core/tasks.py): thread (embedded), immediate (tests), database.
+_TASK_BACKENDS = {
+    "thread": "romsie.core.tasks.ThreadBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env.str("TASKS_BACKEND", default="thread")]}}
+
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 10
 SESSION_COOKIE_HTTPONLY = True

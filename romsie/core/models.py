@@ -25,3 +25,45 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target}"
+
+
+class Notification(models.Model):
+    """One event shown in a person's timeline, and maybe e-mailed (see ``romsie.core.notifications``).
+
+    The text is rendered when shown, in the reader's language, from the kind's registered
+    template and ``params``; ``email_state`` follows delivery (``none`` in-app only, ``due`` to
+    send at ``email_due_at``, ``digest`` waiting for the daily digest, ``sent``).
+    """
+
+    class EmailState(models.TextChoices):
+        NONE = "none", _("In-app only")
+        DUE = "due", _("To send")
+        DIGEST = "digest", _("In the daily digest")
+        SENT = "sent", _("Sent")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    establishment_id = models.BigIntegerField(null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=64)
+    params = models.JSONField(default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_state = models.CharField(max_length=8, choices=EmailState.choices, default=EmailState.NONE)
+    email_due_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_timeline"),
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["email_state", "email_due_at"], name="notification_email_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"
