@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from romsie.core.access.scope import Scope
+from romsie.core.models import AuditEvent
 from romsie.core.services import audit_record
 from romsie.core.text import slug_part
 from romsie.establishments.models import Establishment
@@ -26,6 +27,10 @@ from .models import ActivationCode, ConnectionLog, Guardianship, Role, RoleAssig
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I to avoid misreading
 CODE_LENGTH = 8
 CODE_VALIDITY = timedelta(days=120)
+
+CONNECTION_LOG_RETENTION = timedelta(days=365)
+# A person who leaves (deactivated by hand or missing from a full feed) is deleted after this.
+LEAVER_RETENTION = timedelta(days=92)
 
 
 class ActivationError(Exception):
@@ -155,8 +160,18 @@ def connection_record(*, user: User, scope: Scope) -> None:
 
 @transaction.atomic
 def account_deactivate(*, scope: Scope, user: User) -> None:
-    """Deactivate an account and end all its sessions (the session hash changes)."""
-    User.objects.filter(pk=user.pk).update(is_active=False, session_epoch=F("session_epoch") + 1)
+    """Deactivate an account and end all its sessions (the session hash changes).
+
+    The account is due for deletion three months later (:func:`leavers_purge`) unless it is
+    reactivated before.
+    """
+    now = timezone.now()
+    User.objects.filter(pk=user.pk).update(
+        is_active=False,
+        session_epoch=F("session_epoch") + 1,
+        deactivated_at=now,
+        deletion_due_on=timezone.localdate(now) + LEAVER_RETENTION,
+    )
     ActivationCode.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
@@ -165,7 +180,7 @@ def account_deactivate(*, scope: Scope, user: User) -> None:
 
 @transaction.atomic
 def account_reactivate(*, scope: Scope, user: User) -> None:
-    User.objects.filter(pk=user.pk).update(is_active=True)
+    User.objects.filter(pk=user.pk).update(is_active=True, deactivated_at=None, deletion_due_on=None)
     audit_record(scope=scope, action="identity.reactivated", target=user)
 
 
@@ -418,7 +433,24 @@ def establishment_admin_remove(*, scope: Scope, assignment: RoleAssignment) -> N
     )
 
 
-CONNECTION_LOG_RETENTION = timedelta(days=365)
+
+
+def leavers_purge(*, now: datetime | None = None) -> int:
+    """Delete the accounts deactivated long enough ago that their deletion date has come.
+
+    Deleting an account removes its roles, links and sign-in records with it; what others
+    keep (an import history, an audit event) loses the person's name, not its own record.
+    One audit event records how many accounts were deleted, with no personal data.
+    """
+    today = timezone.localdate(now or timezone.now())
+    due = User.objects.filter(is_active=False, deletion_due_on__isnull=False, deletion_due_on__lte=today)
+    ids = list(due.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    with transaction.atomic():
+        User.objects.filter(pk__in=ids).delete()
+        AuditEvent.objects.create(action="identity.leavers_purged", details={"count": str(len(ids))})
+    return len(ids)
 
 
 def connection_logs_purge(*, now: datetime | None = None) -> int:
