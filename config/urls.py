@@ -11,5 +11,7 @@ urlpatterns = [
     path("administration/", include("romsie.administration.urls")),
     path("messagerie/", include("romsie.messaging.urls")),
     path("actualites/", include("romsie.news.urls")),
+    path("emploi-du-temps/", include("romsie.timetable.urls")),
+    path("cahier-de-textes/", include("romsie.homework.urls")),
     path("operateur/", admin.site.urls),
 ]

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "romsie.directory",
     "romsie.messaging",
     "romsie.news",
+    "romsie.timetable",
+    "romsie.homework",
     "romsie.administration",
     "romsie.provisioning",
     "romsie.demo",

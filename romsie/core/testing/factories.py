@@ -8,6 +8,7 @@ from typing import Any
 import factory
 from factory.django import DjangoModelFactory
 
+from romsie.core import registry
 from romsie.establishments.models import Establishment, Territory
 from romsie.identity.models import Guardianship, Role, RoleAssignment, TerritoryAdmin, User
 from romsie.schooling.models import Enrollment, Level, Room, SchoolClass, SchoolYear, Subject, Teaching, TeachingGroup
@@ -32,7 +33,8 @@ class EstablishmentFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Collège {n}")
     kind = Establishment.Kind.LOWER_SECONDARY
     city = "Villedemo"
-    enabled_services = factory.LazyFunction(lambda: ["directory"])
+    # Every service switched on, as for an establishment created by a territory admin.
+    enabled_services = factory.LazyFunction(lambda: [s.key for s in registry.switchable_services()])
 
 
 class UserFactory(DjangoModelFactory):

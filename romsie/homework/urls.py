@@ -1,0 +1,33 @@
+from django.urls import path
+
+from . import views
+
+app_name = "homework"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("a-faire/", views.todo, name="todo"),
+    path("devoirs/<int:pk>/fait/", views.homework_tick, name="homework-tick"),
+    path("agenda/nouveau/", views.planner_create, name="planner-create"),
+    path("agenda/<int:pk>/", views.planner_update, name="planner-update"),
+    path("agenda/<int:pk>/fait/", views.planner_tick, name="planner-tick"),
+    path("agenda/<int:pk>/supprimer/", views.planner_delete, name="planner-delete"),
+    path("mes-classes/", views.teaching_list, name="teaching-list"),
+    path("enseignements/<int:pk>/", views.teaching_log, name="teaching-log"),
+    path("entrees/nouvelle/", views.entry_start, name="entry-start"),
+    path("seances/<int:session_pk>/entree/", views.entry_create, name="entry-create"),
+    path("entrees/<int:pk>/", views.entry_detail, name="entry-detail"),
+    path("entrees/<int:pk>/modifier/", views.entry_update, name="entry-update"),
+    path("entrees/<int:pk>/supprimer/", views.entry_delete, name="entry-delete"),
+    path("entrees/<int:pk>/copier/", views.entry_copy, name="entry-copy"),
+    path("pieces-jointes/<int:pk>/", views.attachment_download, name="attachment-download"),
+    path("classes/", views.class_list, name="class-list"),
+    path("classes/<int:pk>/", views.class_log, name="class-log"),
+    path("classes/<int:pk>/visa/", views.class_visa, name="class-visa"),
+    path("devoirs/<int:pk>/rendre/", views.submission_create, name="submission-create"),
+    path("devoirs/<int:pk>/rendus/", views.submission_list, name="submission-list"),
+    path("devoirs/<int:pk>/rendus.zip", views.submission_zip, name="submission-zip"),
+    path("rendus/<int:pk>/fichier/", views.submission_download, name="submission-download"),
+    path("rendus/<int:pk>/corrige/", views.submission_corrected, name="submission-corrected"),
+    path("rendus/<int:pk>/retour/", views.submission_return, name="submission-return"),
+]

@@ -1,0 +1,323 @@
+"""Timetable pages: my week and my day, a class's or a room's week, a session and its changes,
+the calendar and lessons (staff), the lesson import, and the personal calendar feed."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from romsie.core.access.declarations import public, requires
+
+from . import access, feeds, imports, registry, selectors, services
+from .forms import DayOffForm, LessonForm, LessonImportForm, SessionChangeForm
+from .habilitations import TimetableHabilitation
+
+SERVICE = "timetable"
+_IMPORT_SESSION_KEY = "timetable-import"
+
+
+def _date_param(request: HttpRequest, name: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def _markers(request: HttpRequest, owner: tuple[str, int] | None, week: selectors.Week) -> None:
+    if owner is None:
+        return
+    for marker in registry.week_markers():
+        for day_date, labels in marker(request, owner, week.monday).items():
+            for day in week.days:
+                if day.date == day_date:
+                    day.markers.extend(labels)
+
+
+def _week_page(request: HttpRequest, sessions: Any, title: str, owner: tuple[str, int] | None,
+               **extra: Any) -> HttpResponse:  # fmt: skip
+    scope = request.scope  # type: ignore[attr-defined]
+    monday = selectors.monday_of(_date_param(request, "semaine"))
+    week = selectors.week(scope.establishment_id, sessions, monday)
+    _markers(request, owner, week)
+    context = {"week": week, "title": title, "today": timezone.localdate(), **extra}
+    return render(request, "timetable/week.html", context)
+
+
+@requires(TimetableHabilitation.VIEW, service=SERVICE)
+def week(request: HttpRequest) -> HttpResponse:
+    """My week (a parent: the week of the child chosen in the header)."""
+    scope = request.scope  # type: ignore[attr-defined]
+    owner = access.timetable_owner(scope)
+    if scope.child is not None and "parent" in scope.profiles and "student" not in scope.profiles:
+        title = _("Timetable of %(name)s") % {"name": scope.child.name}
+    else:
+        title = _("My timetable")
+    return _week_page(
+        request,
+        access.own_sessions(scope),
+        title,
+        owner,
+        no_owner=owner is None,
+        can_browse=scope.has(TimetableHabilitation.VIEW_ALL),
+        day_url=reverse("timetable:day"),
+    )
+
+
+@requires(TimetableHabilitation.VIEW, service=SERVICE)
+def day(request: HttpRequest) -> HttpResponse:
+    """My day, for a quick look on a phone."""
+    scope = request.scope  # type: ignore[attr-defined]
+    when = _date_param(request, "jour")
+    sessions = selectors.week(scope.establishment_id, access.own_sessions(scope), selectors.monday_of(when))
+    today = next((d for d in sessions.days if d.date == when), selectors.Day(when))
+    context = {
+        "day": today,
+        "previous": when - datetime.timedelta(days=1),
+        "next": when + datetime.timedelta(days=1),
+    }
+    return render(request, "timetable/day.html", context)
+
+
+@requires(TimetableHabilitation.VIEW_ALL, service=SERVICE)
+def browse(request: HttpRequest) -> HttpResponse:
+    """The classes and rooms whose week one may open."""
+    scope = request.scope  # type: ignore[attr-defined]
+    context = {
+        "classes": access.viewable_classes(scope).order_by("name"),
+        "rooms": access.viewable_rooms(scope).order_by("name"),
+    }
+    return render(request, "timetable/browse.html", context)
+
+
+@requires(TimetableHabilitation.VIEW_ALL, service=SERVICE)
+def class_week(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    school_class = access.get_class(scope, pk)
+    sessions = access.visible_sessions(scope).filter(access.class_filter(school_class))
+    title = _("Timetable of class %(name)s") % {"name": school_class.name}
+    return _week_page(request, sessions, title, ("class", school_class.pk))
+
+
+@requires(TimetableHabilitation.VIEW_ALL, service=SERVICE)
+def room_week(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    room = access.get_room(scope, pk)
+    sessions = access.visible_sessions(scope).filter(room=room)
+    title = _("Timetable of room %(name)s") % {"name": room.name}
+    return _week_page(request, sessions, title, ("room", room.pk))
+
+
+@requires(TimetableHabilitation.VIEW, service=SERVICE)
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    session = access.get_session(scope, pk)
+    panels = [panel for fn in registry.session_panels() if (panel := fn(request, session)) is not None]
+    context = {
+        "session": session,
+        "panels": panels,
+        "can_change": scope.has(TimetableHabilitation.MANAGE),
+    }
+    return render(request, "timetable/session_detail.html", context)
+
+
+@requires(TimetableHabilitation.MANAGE, service=SERVICE)
+def session_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel, move, change the room or the teacher of one session; everyone concerned is told."""
+    scope = request.scope  # type: ignore[attr-defined]
+    session = access.get_manageable_session(scope, pk)
+    form = SessionChangeForm(request.POST or None, scope=scope, session=session)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        change = services.SessionChange(
+            cancelled=data["cancelled"],
+            date=data["date"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            room=data["room"],
+            teacher_id=data["teacher"].pk,
+            note=data["note"],
+        )
+        try:
+            services.session_change(scope=scope, session=session, version=data["version"], change=change)
+        except services.TimetableError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The change is recorded and everyone concerned is notified."))
+            return redirect("timetable:session-detail", pk=session.pk)
+    context = {"form": form, "session": session}
+    return render(request, "timetable/session_change.html", context)
+
+
+# Calendar and lessons (staff)
+
+
+@requires(TimetableHabilitation.MANAGE, service=SERVICE)
+def manage(request: HttpRequest) -> HttpResponse:
+    """The school calendar: days off and the A/B weeks of the current year."""
+    scope = request.scope  # type: ignore[attr-defined]
+    context = {
+        "days_off": access.manageable_days_off(scope),
+        "weeks": access.manageable_weeks(scope),
+        "form": DayOffForm(),
+    }
+    return render(request, "timetable/manage.html", context)
+
+
+@requires(TimetableHabilitation.MANAGE, service=SERVICE)
+def day_off_create(request: HttpRequest) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    form = DayOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.day_off_save(scope=scope, **form.cleaned_data)
+        except services.TimetableError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Day off added; the timetable follows."))
+            return redirect("timetable:manage")
+    context = {"form": form, "title": _("Add days off"), "cancel_url": reverse("timetable:manage")}
+    return render(request, "core/object_form.html", context)
+
+
+@requires(TimetableHabilitation.MANAGE, service=SERVICE)
+def day_off_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    day_off = access.get_manageable_day_off(scope, pk)
+    if request.method == "POST":
+        services.day_off_delete(scope=scope, day_off=day_off)
+        messages.success(request, _("Day off removed; the timetable follows."))
+        return redirect("timetable:manage")
+    context = {"object": day_off, "cancel_url": reverse("timetable:manage")}
+    return render(request, "core/object_confirm_delete.html", context)
+
+
+@require_POST
+@requires(TimetableHabilitation.MANAGE, service=SERVICE)
+def week_swap(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    week_obj = access.get_manageable_week(scope, pk)
+    services.week_label_swap(scope=scope, week=week_obj)
+    messages.success(request, _("Week of %(date)s is now week %(label)s.") % {
+        "date": week_obj.monday.strftime("%d/%m/%Y"), "label": week_obj.label})  # fmt: skip
+    return redirect("timetable:manage")
+
+
+@requires(TimetableHabilitation.MANAGE, service=SERVICE)
+def lesson_list(request: HttpRequest) -> HttpResponse:
+    """The weekly lessons, for one class (or every class)."""
+    scope = request.scope  # type: ignore[attr-defined]
+    classes = list(access.viewable_classes(scope).order_by("name")) if scope.has(
+        TimetableHabilitation.VIEW_ALL) else []  # fmt: skip
+    try:
+        class_id: int | None = int(request.GET.get("classe", ""))
+    except ValueError:
+        class_id = classes[0].pk if classes else None
+    lessons = selectors.lessons_of_class(access.manageable_lessons(scope), class_id)
+    context = {"lessons": lessons, "classes": classes, "class_id": class_id}
+    return render(request, "timetable/lesson_list.html", context)
+
+
+def _lesson_form(request: HttpRequest, lesson: Any = None) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    form = LessonForm(request.POST or None, scope=scope, instance=lesson)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.lesson_save(scope=scope, lesson=lesson, **form.cleaned_data)
+        except services.TimetableError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Lesson saved; the coming sessions follow."))
+            return redirect("timetable:lesson-list")
+    title = _("Change a lesson") if lesson else _("Add a lesson")
+    context = {"form": form, "title": title, "cancel_url": reverse("timetable:lesson-list")}
+    return render(request, "core/object_form.html", context)
+
+
+@requires(TimetableHabilitation.MANAGE, service=SERVICE)
+def lesson_create(request: HttpRequest) -> HttpResponse:
+    return _lesson_form(request)
+
+
+@requires(TimetableHabilitation.MANAGE, service=SERVICE)
+def lesson_update(request: HttpRequest, pk: int) -> HttpResponse:
+    return _lesson_form(request, access.get_manageable_lesson(request.scope, pk))  # type: ignore[attr-defined]
+
+
+@requires(TimetableHabilitation.MANAGE, service=SERVICE)
+def lesson_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    lesson = access.get_manageable_lesson(scope, pk)
+    if request.method == "POST":
+        services.lesson_delete(scope=scope, lesson=lesson)
+        messages.success(request, _("Lesson removed from the timetable; past sessions stay in the record."))
+        return redirect("timetable:lesson-list")
+    context = {"object": lesson, "cancel_url": reverse("timetable:lesson-list")}
+    return render(request, "core/object_confirm_delete.html", context)
+
+
+@requires(TimetableHabilitation.MANAGE, service=SERVICE)
+def lesson_import(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV of lessons, see what it will do, then apply it (one transaction)."""
+    scope = request.scope  # type: ignore[attr-defined]
+    form = LessonImportForm()
+    plan = None
+    pending = request.session.get(_IMPORT_SESSION_KEY)
+    try:
+        if request.method == "POST" and "apply" in request.POST and pending:
+            plan = imports.apply_import(scope, pending["text"], replace=pending["replace"])
+            if plan.ok:
+                del request.session[_IMPORT_SESSION_KEY]
+                messages.success(
+                    request,
+                    _("Timetable imported: %(created)d lessons added, %(unchanged)d unchanged, %(deleted)d removed.")
+                    % {"created": plan.create, "unchanged": plan.unchanged, "deleted": plan.delete},
+                )
+                return redirect("timetable:lesson-list")
+        elif request.method == "POST":
+            form = LessonImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                text = imports.decode(form.cleaned_data["file"].read())
+                replace = form.cleaned_data["replace"]
+                plan = imports.plan_import(scope, text, replace=replace)
+                if plan.ok:
+                    request.session[_IMPORT_SESSION_KEY] = {"text": text, "replace": replace}
+    except services.TimetableError as error:
+        form.add_error(None, error.message)
+    return render(request, "timetable/lesson_import.html", {"form": form, "plan": plan})
+
+
+# Calendar feed
+
+
+@requires(TimetableHabilitation.VIEW, service=SERVICE)
+def feed_settings(request: HttpRequest) -> HttpResponse:
+    """Show the person's secret calendar address; a new one revokes the old one."""
+    scope = request.scope  # type: ignore[attr-defined]
+    url = None
+    if request.method == "POST":
+        token = feeds.feed_token_reset(user_id=scope.user_id, revoke="revoke" in request.POST)
+        if token:
+            url = request.build_absolute_uri(reverse("timetable:feed", kwargs={"token": token}))
+            messages.success(request, _("Your new calendar address is shown below; the old one no longer works."))
+        else:
+            messages.success(request, _("Your calendar address is revoked."))
+    context = {"url": url, "has_feed": feeds.has_feed(scope.user_id)}
+    return render(request, "timetable/feed_settings.html", context)
+
+
+@public
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The iCalendar feed; the token is the only credential, so a wrong one is a plain 404."""
+    body = feeds.feed_for_token(token)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="romsie.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -1,0 +1,49 @@
+"""Dashboard contribution of the timetable: today's lessons (or the next school day's)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from romsie.core import registry, versions
+
+from . import access, selectors
+from .habilitations import TimetableHabilitation
+
+
+def today_context(request: HttpRequest) -> dict[str, Any] | None:
+    scope = request.scope  # type: ignore[attr-defined]
+    if access.timetable_owner(scope) is None:
+        return None
+    today = timezone.localdate()
+    sessions = selectors.upcoming(access.own_sessions(scope), today, limit=10)
+    first_day = sessions[0].date if sessions else None
+    return {
+        "sessions": [s for s in sessions if s.date == first_day],
+        "day": first_day,
+        "is_today": first_day == today,
+        "child": scope.child if "parent" in scope.profiles and "student" not in scope.profiles else None,
+    }
+
+
+def today_stamp(request: HttpRequest) -> tuple[Any, ...]:
+    """Today's lessons change with the date, the establishment's timetable and the child shown."""
+    scope = request.scope  # type: ignore[attr-defined]
+    child = scope.child.id if scope.child else None
+    return (timezone.localdate().isoformat(), child, *versions.stamp(versions.key("timetable", scope.establishment_id)))
+
+
+TODAY_WIDGET = registry.Widget(
+    key="timetable-today",
+    template_name="timetable/_widget_today.html",
+    get_context=today_context,
+    order=10,
+    habilitation=TimetableHabilitation.VIEW,
+    cache_stamp=today_stamp,
+)
+
+
+def register() -> None:
+    registry.register_widget(TODAY_WIDGET)
