@@ -31,6 +31,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from romsie.core import registry
 from romsie.core.text import fold, slug_part
 from romsie.establishments.models import Establishment, Territory
 from romsie.identity.models import Guardianship, Role, RoleAssignment, StaffFunction, TerritoryAdmin, User
@@ -229,6 +230,7 @@ def generate_default(
             showcase=True,
         )
         builder.flush()
+        builder.services_content()
     return builder.report()
 
 
@@ -267,6 +269,7 @@ def generate_territory(
             )
             # Writing each sector as it is built keeps memory flat (a sector is ~2,500 people).
             builder.flush()
+        builder.services_content()
     return builder.report()
 
 
@@ -471,9 +474,17 @@ class _Builder:
         self.awaiting_codes: list[tuple[Establishment, list[_Person]]] = []
         self.people: list[_Person] = []
         self.showcase: list[_Person] = []
+        self.showcase_schools: list[_School] = []
         self.shown: set[_Person] = set()  # _Person compares by identity
         self.uai_number = DEPARTMENT_CODE * 10_000
         self.territories = self.establishments = self.accounts = self.rows = 0
+
+    def services_content(self) -> None:
+        """Fill the services of the showcase sector: timetables (then what each app adds)."""
+        from romsie.timetable import demo as timetable_demo
+
+        ids = [school.establishment.pk for school in self.showcase_schools]
+        self.rows += timetable_demo.populate(ids, seed=self.rng.randint(0, 10**6))
 
     # -- low-level helpers ---------------------------------------------------------------------------
 
@@ -634,7 +645,7 @@ class _Builder:
             city=town_name,
             phone="01 64 " + " ".join(f"{rng.randint(0, 99):02d}" for _ in range(3)),
             email=f"ce.{uai.lower()}@{ACADEMY_MAIL_DOMAIN}",
-            enabled_services=["directory"],
+            enabled_services=[service.key for service in registry.switchable_services()],
         )
         self.add(establishment)
         self.establishments += 1
@@ -1001,6 +1012,7 @@ class _Builder:
         family = self.families(schools, college_class, primary_class)
         self.college_groups(college)
         if showcase:
+            self.showcase_schools.extend(schools)
             self.showcase_sector(schools, family, shared)
 
     def showcase_sector(self, schools: Sequence[_School], family: Sequence[_Person], shared: _Person | None) -> None:
