@@ -67,3 +67,50 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"
+
+
+class NotificationPreference(models.Model):
+    """One person's choice of delivery for one kind of notification.
+
+    A person without a row for a kind gets the kind's default (``NotificationKind.default_delivery``).
+    """
+
+    class Delivery(models.TextChoices):
+        APP = "app", _("In the app only")
+        EMAIL = "email", _("By e-mail at once")
+        DIGEST = "digest", _("In the daily e-mail digest")
+        OFF = "off", _("Off")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=64)
+    delivery = models.CharField(_("delivery"), max_length=8, choices=Delivery.choices)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.delivery}"
+
+
+class QuietHours(models.Model):
+    """A person's quiet hours: no notification e-mail leaves between ``starts_at`` and ``ends_at``.
+
+    Times are wall-clock times of the site's time zone; ``starts_at`` after ``ends_at`` spans
+    midnight (22:00 to 07:00). E-mails that fall due inside are sent when the quiet hours end.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("quiet hours")
+        verbose_name_plural = _("quiet hours")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(starts_at=models.F("ends_at")), name="quiet_hours_not_empty")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"

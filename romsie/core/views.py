@@ -1,20 +1,24 @@
-"""Pages of the core app: the dashboard, language choice, health check."""
+"""Pages of the core app: the dashboard, language choice, health check, notifications."""
 
 import hashlib
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from . import registry
+from . import notifications, registry
 from .access.declarations import public, signed_in
+from .forms import NotificationPreferencesForm, field_name
+from .models import Notification
 
 
 @signed_in
@@ -70,3 +74,65 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@signed_in
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """Show the person's notifications, newest first, with keyset pagination."""
+    user_id: int = request.user.pk  # type: ignore[assignment]
+    page = notifications.timeline_for(user_id, cursor=request.GET.get("before", "")[:40])
+    entries = [{"notification": n, "text": notifications.render(n)} for n in page.entries]
+    context = {
+        "entries": entries,
+        "next_cursor": page.next_cursor,
+        "is_first_page": not request.GET.get("before"),
+    }
+    return render(request, "core/notification_list.html", context)
+
+
+@signed_in
+@require_GET
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one of the person's notifications read and go to its page (a page of this site only)."""
+    try:
+        url = notifications.notification_open(user_id=request.user.pk, pk=pk)  # type: ignore[arg-type]
+    except Notification.DoesNotExist as missing:
+        raise Http404 from missing
+    return redirect(url if notifications.is_local_url(url) else "core:notification-list")
+
+
+@signed_in
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    """Mark every notification of the person read."""
+    count = notifications.notifications_mark_all_read(user_id=request.user.pk)  # type: ignore[arg-type]
+    if count:
+        messages.success(request, _("All your notifications are marked as read."))
+    return redirect("core:notification-list")
+
+
+@signed_in
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """Let the person choose how each kind of notification reaches them, and their quiet hours."""
+    user_id: int = request.user.pk  # type: ignore[assignment]
+    kinds = notifications.kinds()
+    current = notifications.preferences_get(user_id)
+    quiet = notifications.quiet_hours_get(user_id)
+    initial: dict[str, object] = {
+        "quiet_starts_at": quiet.starts_at if quiet else None,
+        "quiet_ends_at": quiet.ends_at if quiet else None,
+    }
+    initial.update({field_name(kind): current[kind.key] for kind in kinds})
+    form = NotificationPreferencesForm(request.POST or None, kinds=kinds, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        notifications.preferences_set(
+            user_id=user_id,
+            deliveries=form.deliveries(),
+            quiet_starts_at=form.cleaned_data["quiet_starts_at"],
+            quiet_ends_at=form.cleaned_data["quiet_ends_at"],
+        )
+        messages.success(request, _("Your notification preferences are saved."))
+        return redirect("core:notification-preferences")
+    has_email = bool(getattr(request.user, "email", ""))
+    return render(request, "core/notification_preferences.html", {"form": form, "has_email": has_email})

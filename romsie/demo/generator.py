@@ -209,11 +209,13 @@ TERRITORY_SIZES = _Sizes(primary_classes=(9, 15), college_classes_per_level=(5, 
 
 
 def generate_default(
-    *, seed: int = DEFAULT_SEED, password: str = DEFAULT_PASSWORD, scale: float = 1.0
+    *, seed: int = DEFAULT_SEED, password: str = DEFAULT_PASSWORD, scale: float = 1.0, content: bool = True
 ) -> GenerationReport:
     """Create the default demo: one town, two primary schools and a collège, every account listed.
 
     ``scale`` shrinks the classes (not their number) so tests stay fast; keep it at 1 otherwise.
+    ``content=False`` leaves the services empty (timetables, messages...): tests of the people
+    and structure use it to stay fast.
     """
     builder = _Builder(seed=seed, password=password, scale=scale, list_everyone=True)
     with transaction.atomic():
@@ -230,7 +232,8 @@ def generate_default(
             showcase=True,
         )
         builder.flush()
-        builder.services_content()
+        if content:
+            builder.services_content()
     return builder.report()
 
 
@@ -240,6 +243,7 @@ def generate_territory(
     seed: int = DEFAULT_SEED,
     password: str = DEFAULT_PASSWORD,
     scale: float = 1.0,
+    content: bool = True,
 ) -> GenerationReport:
     """Create a département's collèges and its towns' primary schools: ~1,000 accounts per establishment.
 
@@ -269,7 +273,8 @@ def generate_territory(
             )
             # Writing each sector as it is built keeps memory flat (a sector is ~2,500 people).
             builder.flush()
-        builder.services_content()
+        if content:
+            builder.services_content()
     return builder.report()
 
 

@@ -601,6 +601,8 @@ class _Planner:
             if user is None:
                 continue
             for ra in self.roles[user.pk]:
+                if feed.restricted_to and ra.establishment.uai != feed.restricted_to:
+                    continue  # an establishment's own import never ends a role elsewhere
                 if ra.is_active and (ra.role, ra.function) in MANAGED_ROLES[record.category]:
                     leaving[user.pk].append(ra)
         if not leaving:

@@ -22,6 +22,7 @@ class ImportRun(models.Model):
         APPLIED = "applied", _("Applied")
 
     class Status(models.TextChoices):
+        MAPPING = "mapping", _("Columns to match")
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Succeeded")
         WITH_ERRORS = "with_errors", _("Done with errors")
@@ -46,6 +47,15 @@ class ImportRun(models.Model):
     summary = models.TextField(blank=True)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
+    # Web imports: where the uploaded files wait in the storage, the generic CSV's column mapping
+    # ({folded header: field}), what the preview page shows (per class, a capped list of changes),
+    # and the preview an applied run comes from (one application per preview).
+    storage_paths = models.JSONField(default=list, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    applied_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="application"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -54,3 +64,48 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.mode} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def person_totals(self) -> dict[str, int]:
+        """Return the people created, updated, moved, deactivated and reactivated, all kinds together."""
+        totals = dict.fromkeys(("create", "update", "move", "deactivate", "reactivate"), 0)
+        for kind in ("student", "guardian", "teacher", "staff"):
+            for action, n in (self.counts.get(kind) or {}).items():
+                if action in totals:
+                    totals[action] += int(n)
+        return totals
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for p in self.problems if p.get("severity") == "error")
+
+    @property
+    def warning_count(self) -> int:
+        return sum(1 for p in self.problems if p.get("severity") != "error")
+
+    @property
+    def file_names(self) -> list[str]:
+        return [str(f.get("name", "")) for f in self.files]
+
+
+class ImportMapping(models.Model):
+    """The columns of a generic CSV matched to fields, remembered per establishment and set of headers.
+
+    ``signature`` is the digest of the files' folded headers, so the same export from the same
+    software is recognised next time; ``mapping`` is ``{folded header: field}`` ("" = ignored).
+    """
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="+")
+    signature = models.CharField(max_length=64)
+    mapping = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["establishment", "signature"], name="provisioning_mapping_unique")
+        ]
+        verbose_name = _("CSV column mapping")
+        verbose_name_plural = _("CSV column mappings")
+
+    def __str__(self) -> str:
+        return f"{self.establishment_id} {self.signature[:8]}"

@@ -295,8 +295,28 @@ _CSV_FUNCTIONS = {"head": "head", "direction": "head", "school_life": "school_li
                   "secretariat": "office"}  # fmt: skip
 
 
-def read_generic_csv(paths: Iterable[Path], uai: str) -> Feed:
-    """Read generic CSV files (one person a row, a ``kind`` column) for one establishment."""
+CSV_FIELDS = ("kind", "external_id", "last_name", "first_name", "email", "class_code", "ine", "function", "child")
+CSV_REQUIRED_FIELDS = ("kind", "external_id", "last_name", "first_name")
+
+
+def csv_headers(path: Path) -> list[str]:
+    """Return the header cells of a CSV file as written (same decoding and delimiter as the reader)."""
+    text = decode(path)
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    header = next(csv.reader(io.StringIO(text[: text.find("\n") + 1 or None], newline=""), delimiter=delimiter), None)
+    if not header:
+        raise FeedError(path.name, _("the file is empty"))
+    return [cell.strip() for cell in header]
+
+
+def read_generic_csv(paths: Iterable[Path], uai: str, mapping: dict[str, str] | None = None) -> Feed:
+    """Read generic CSV files (one person a row, a ``kind`` column) for one establishment.
+
+    ``mapping`` (``{folded header: field}``, "" to ignore a column) overrides the headers
+    recognised by name (:data:`CSV_COLUMNS`).
+    """
+    columns = {**CSV_COLUMNS, **(mapping or {})}
     feed = Feed(source="csv")
     establishment = feed.establishment(uai)
     for path in paths:
@@ -304,7 +324,7 @@ def read_generic_csv(paths: Iterable[Path], uai: str) -> Feed:
         feed.files.append(FeedFile(path.name, sha256, size, False))
         guardian_rows: list[tuple[int, dict[str, str]]] = []
         for line, raw in _rows(path):
-            row = {CSV_COLUMNS[k]: v for k, v in raw.items() if k in CSV_COLUMNS}
+            row = {columns[k]: v for k, v in raw.items() if columns.get(k)}
             category = _CSV_KINDS.get(fold(row.get("kind", "")))
             if category is None or not row.get("external_id") or not row.get("last_name") or not row.get("first_name"):
                 feed.error(

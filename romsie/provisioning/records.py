@@ -154,6 +154,8 @@ class Feed:
     problems: list[Problem] = field(default_factory=list)
     # Keys of records rejected by an error: never treated as leavers.
     rejected_keys: set[str] = field(default_factory=set)
+    # An establishment's own import (web upload): the UAI outside which nothing is written.
+    restricted_to: str = ""
 
     def establishment(self, uai: str) -> EstablishmentRecord:
         if uai not in self.establishments:

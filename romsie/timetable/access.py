@@ -22,6 +22,7 @@ from .models import DayOff, Lesson, SchoolWeek, Session
 
 
 def _establishment_sessions(scope: Scope) -> QuerySet[Session]:
+    """Every session of the current establishment (nothing without one)."""
     if scope.establishment_id is None:
         return Session.objects.none()
     return Session.objects.filter(establishment_id=scope.establishment_id)
@@ -76,6 +77,7 @@ def visible_sessions(scope: Scope) -> QuerySet[Session]:
 
 
 def get_session(scope: Scope, pk: int) -> Session:
+    """Return a session the person may open, or 404."""
     session = visible_sessions(scope).select_related("teaching__subject", "teacher", "room").filter(pk=pk).first()
     if session is None:
         raise Http404
@@ -83,12 +85,14 @@ def get_session(scope: Scope, pk: int) -> Session:
 
 
 def manageable_sessions(scope: Scope) -> QuerySet[Session]:
+    """Sessions the person may change (``timetable.manage``)."""
     if not scope.has(TimetableHabilitation.MANAGE):
         return Session.objects.none()
     return _establishment_sessions(scope)
 
 
 def get_manageable_session(scope: Scope, pk: int) -> Session:
+    """Return a session the person may change, or 404."""
     session = manageable_sessions(scope).select_related("teaching__subject", "teacher", "room").filter(pk=pk).first()
     if session is None:
         raise Http404
@@ -103,12 +107,14 @@ def viewable_classes(scope: Scope) -> QuerySet[SchoolClass]:
 
 
 def viewable_rooms(scope: Scope) -> QuerySet[Room]:
+    """Rooms whose week the person may open (``view_all``)."""
     if scope.establishment_id is None or not scope.has(TimetableHabilitation.VIEW_ALL):
         return Room.objects.none()
     return Room.objects.filter(establishment_id=scope.establishment_id)
 
 
 def get_class(scope: Scope, pk: int) -> SchoolClass:
+    """Return a class whose week the person may open, or 404."""
     school_class = viewable_classes(scope).filter(pk=pk).first()
     if school_class is None:
         raise Http404
@@ -116,6 +122,7 @@ def get_class(scope: Scope, pk: int) -> SchoolClass:
 
 
 def get_room(scope: Scope, pk: int) -> Room:
+    """Return a room whose week the person may open, or 404."""
     room = viewable_rooms(scope).filter(pk=pk).first()
     if room is None:
         raise Http404
@@ -123,6 +130,7 @@ def get_room(scope: Scope, pk: int) -> Room:
 
 
 def manageable_lessons(scope: Scope) -> QuerySet[Lesson]:
+    """The current year's running lessons, for those who manage the timetable."""
     if scope.establishment_id is None or not scope.has(TimetableHabilitation.MANAGE):
         return Lesson.objects.none()
     return Lesson.objects.filter(
@@ -131,6 +139,7 @@ def manageable_lessons(scope: Scope) -> QuerySet[Lesson]:
 
 
 def get_manageable_lesson(scope: Scope, pk: int) -> Lesson:
+    """Return a lesson the person may change, or 404."""
     lesson = manageable_lessons(scope).filter(pk=pk).first()
     if lesson is None:
         raise Http404
@@ -138,12 +147,14 @@ def get_manageable_lesson(scope: Scope, pk: int) -> Lesson:
 
 
 def manageable_days_off(scope: Scope) -> QuerySet[DayOff]:
+    """The current year's days off, for those who manage the timetable."""
     if scope.establishment_id is None or not scope.has(TimetableHabilitation.MANAGE):
         return DayOff.objects.none()
     return DayOff.objects.filter(establishment_id=scope.establishment_id, school_year__is_current=True)
 
 
 def get_manageable_day_off(scope: Scope, pk: int) -> DayOff:
+    """Return a day off the person may change, or 404."""
     day_off = manageable_days_off(scope).filter(pk=pk).first()
     if day_off is None:
         raise Http404
@@ -151,12 +162,14 @@ def get_manageable_day_off(scope: Scope, pk: int) -> DayOff:
 
 
 def manageable_weeks(scope: Scope) -> QuerySet[SchoolWeek]:
+    """The current year's A/B weeks, for those who manage the timetable."""
     if scope.establishment_id is None or not scope.has(TimetableHabilitation.MANAGE):
         return SchoolWeek.objects.none()
     return SchoolWeek.objects.filter(establishment_id=scope.establishment_id, school_year__is_current=True)
 
 
 def get_manageable_week(scope: Scope, pk: int) -> SchoolWeek:
+    """Return a week the person may relabel, or 404."""
     week = manageable_weeks(scope).select_related("school_year").filter(pk=pk).first()
     if week is None:
         raise Http404

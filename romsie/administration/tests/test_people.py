@@ -64,7 +64,7 @@ def test_people_list_costs_the_same_with_1_and_50_people(world, client_for, djan
         EnrollmentFactory(school_class=world.a.school_class, student=pupil)
     client = client_for(world.a.head)
     # session, user, scope (roles, territory admins), count, page, then roles and classes prefetched
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):  # with the header's unread notification count
         response = client.get(reverse("administration:person-list"))
     assert response.status_code == 200
 

@@ -7,9 +7,10 @@ from romsie.core.testing.factories import EnrollmentFactory, EstablishmentFactor
 from romsie.identity.models import Role
 
 # Session, user, scope (2), the person with roles and classes (3), guardian links (2), account
-# rights, and the three choice lists (classes, roles, adults): over the brief's 6 for a detail
-# page; the choice lists are the first thing to move behind a search.
-PERSON_PAGE_QUERIES = 12
+# rights, the three choice lists (classes, roles, adults), the header's unread notification count
+# (cold cache): over the brief's 6 for a detail page; the choice lists are the first thing to move
+# behind a search.
+PERSON_PAGE_QUERIES = 13
 
 
 @pytest.mark.parametrize("rows", [1, 50])
@@ -17,8 +18,9 @@ def test_class_list(world, client_for, django_assert_num_queries, rows):
     for i in range(rows):
         SchoolClassFactory(establishment=world.a.establishment, name=f"5e {i}", homeroom_teacher=world.a.teacher)
     client = client_for(world.a.head)
-    # session, user, scope (roles, territory admins), count, page with levels and teachers
-    with django_assert_num_queries(6):
+    # session, user, scope (roles, territory admins), count, page with levels and teachers,
+    # unread notifications (header badge, cold cache)
+    with django_assert_num_queries(7):
         assert client.get(reverse("administration:class-list")).status_code == 200
 
 
@@ -30,8 +32,9 @@ def test_activation_follow_up(world, client_for, django_assert_num_queries, rows
             school_class=school_class, student=person(world.a.establishment, Role.STUDENT, username=f"pupil.{i}")
         )
     client = client_for(world.a.head)
-    # session, user, scope (roles, territory admins), classes with their three counts
-    with django_assert_num_queries(5):
+    # session, user, scope (roles, territory admins), classes with their three counts, unread
+    # notifications (header badge, cold cache)
+    with django_assert_num_queries(6):
         assert client.get(reverse("administration:activation-list")).status_code == 200
 
 
@@ -41,8 +44,8 @@ def test_territory_establishments(world, client_for, django_assert_num_queries, 
         school = EstablishmentFactory(territory=world.north, name=f"École {i}")
         person(school, Role.TEACHER, username=f"teacher.{i}")
     client = client_for(world.territory_admin)
-    # session, user, scope (roles, territory admins), count, page, territories
-    with django_assert_num_queries(7):
+    # session, user, scope (roles, territory admins), count, page, territories, unread notifications
+    with django_assert_num_queries(8):
         assert client.get(reverse("administration:territory-home")).status_code == 200
 
 

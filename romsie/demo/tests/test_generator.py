@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
 
+from romsie.core import registry
 from romsie.demo import generator
 from romsie.demo.generator import DEFAULT_PASSWORD, generate_default, generate_territory
 from romsie.establishments.models import Establishment, Territory
@@ -29,6 +30,7 @@ from romsie.schooling.models import (
     Teaching,
     TeachingGroup,
 )
+from romsie.timetable.models import Lesson, Session
 
 # Classes keep their number but hold a fifth of their pupils: the shapes stay, the test is quick.
 SMALL = 0.2
@@ -44,18 +46,18 @@ def establishments_of(user: User, role: str) -> set[int]:
 
 @pytest.mark.django_db
 def test_the_same_seed_gives_the_same_people() -> None:
-    generate_default(scale=SMALL)
+    generate_default(scale=SMALL, content=False)
     first = usernames()
     generator.delete_demo_data()
     assert not User.objects.exists()
     assert not Establishment.objects.exists()
     assert Level.objects.count() == 15  # reference data stays
 
-    generate_default(scale=SMALL)
+    generate_default(scale=SMALL, content=False)
 
     assert usernames() == first
     generator.delete_demo_data()
-    generate_default(seed=7, scale=SMALL)
+    generate_default(seed=7, scale=SMALL, content=False)
     assert usernames() != first
 
 
@@ -73,7 +75,10 @@ def test_default_demo_is_a_town_with_two_primary_schools_and_a_college_of_500() 
     )
     for establishment in Establishment.objects.all():
         assert re.fullmatch(r"[0-9]{7}[A-Z]", establishment.uai)
-        assert establishment.enabled_services == ["directory"]
+        assert establishment.enabled_services == [s.key for s in registry.switchable_services()]
+        # Every establishment has a timetable for the year, with a few changes recorded.
+        assert Lesson.objects.filter(establishment=establishment).count() > 50
+        assert Session.objects.filter(establishment=establishment, version=1).count() == 3
         assert establishment.address and establishment.postal_code and establishment.city
         assert establishment.phone and establishment.email
         year = SchoolYear.objects.get(establishment=establishment, is_current=True)
@@ -102,7 +107,7 @@ def test_default_demo_is_a_town_with_two_primary_schools_and_a_college_of_500() 
 
 @pytest.mark.django_db
 def test_every_teacher_teaches_and_every_student_has_a_legal_guardian_who_is_parent_there() -> None:
-    generate_default(scale=SMALL)
+    generate_default(scale=SMALL, content=False)
 
     students = User.objects.filter(role_assignments__role=Role.STUDENT)
     assert students.exists()
@@ -121,7 +126,7 @@ def test_every_teacher_teaches_and_every_student_has_a_legal_guardian_who_is_par
 
 @pytest.mark.django_db
 def test_a_parent_with_children_in_two_establishments_is_parent_in_both() -> None:
-    report = generate_default(scale=SMALL)
+    report = generate_default(scale=SMALL, content=False)
 
     row = next(a for a in report.listed if a.role == Role.PARENT and " " in a.uai)
     parent = User.objects.get(username=row.username)
@@ -136,7 +141,7 @@ def test_a_parent_with_children_in_two_establishments_is_parent_in_both() -> Non
 
 @pytest.mark.django_db
 def test_a_teacher_works_in_two_establishments() -> None:
-    report = generate_default(scale=SMALL)
+    report = generate_default(scale=SMALL, content=False)
 
     row = next(a for a in report.listed if a.role == Role.TEACHER and " " in a.uai)
     teacher = User.objects.get(username=row.username)
@@ -147,7 +152,7 @@ def test_a_teacher_works_in_two_establishments() -> None:
 
 @pytest.mark.django_db
 def test_unactivated_accounts_sign_in_with_their_code_and_the_others_with_the_demo_password() -> None:
-    report = generate_default(scale=SMALL)
+    report = generate_default(scale=SMALL, content=False)
 
     waiting = [a for a in report.listed if a.activation_code]
     assert len(waiting) == 15  # 2 students, 2 parents and a teacher in each establishment
@@ -167,7 +172,7 @@ def test_unactivated_accounts_sign_in_with_their_code_and_the_others_with_the_de
 
 @pytest.mark.django_db
 def test_accounts_file_has_the_header_key_accounts_first_and_no_formula_cells(tmp_path: Path) -> None:
-    report = generate_default(scale=SMALL)
+    report = generate_default(scale=SMALL, content=False)
     path = tmp_path / "accounts.csv"
 
     generator.write_accounts_csv(path, report.listed)
@@ -249,7 +254,7 @@ def test_print_accounts_without_a_file_says_how_to_create_it(tmp_path: Path) -> 
 
 @pytest.mark.django_db
 def test_territory_size_builds_a_department_and_its_towns_in_bulk() -> None:
-    report = generate_territory(establishments=5, scale=SMALL)
+    report = generate_territory(establishments=5, scale=SMALL, content=False)
 
     department = Territory.objects.get(kind=Territory.Kind.DEPARTMENT)
     colleges = Establishment.objects.filter(kind=Establishment.Kind.LOWER_SECONDARY)

@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Count
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from romsie.core.models import AuditEvent
 from romsie.core.testing.factories import EstablishmentFactory
@@ -163,7 +164,7 @@ def test_leavers_are_deactivated_then_restored_when_they_come_back(
     assert not leaver.is_active
     assert leaver.session_epoch == epoch + 1  # their sessions end
     assert leaver.deactivated_at is not None
-    assert (leaver.deletion_due_on - leaver.deactivated_at.date()).days == engine.RETENTION_DAYS
+    assert (leaver.deletion_due_on - timezone.localdate(leaver.deactivated_at)).days == engine.RETENTION_DAYS
     assert User.objects.filter(is_active=False).count() == 1  # hand-made accounts are never leavers
     assert manual.role_assignments.get().is_active
 
