@@ -485,11 +485,14 @@ class _Builder:
         self.territories = self.establishments = self.accounts = self.rows = 0
 
     def services_content(self) -> None:
-        """Fill the services of the showcase sector: timetables (then what each app adds)."""
+        """Fill the services of the showcase sector: timetables, news, homework log, messages."""
+        from romsie.news import demo as news_demo
         from romsie.timetable import demo as timetable_demo
 
         ids = [school.establishment.pk for school in self.showcase_schools]
         self.rows += timetable_demo.populate(ids, seed=self.rng.randint(0, 10**6))
+        for school in self.showcase_schools:
+            self.rows += news_demo.populate(school.establishment)
 
     # -- low-level helpers ---------------------------------------------------------------------------
 

@@ -1,5 +1,19 @@
 from django.urls import path
 
+from . import views
+
 app_name = "news"
 
-urlpatterns: list[path] = []  # type: ignore[valid-type]
+urlpatterns = [
+    path("", views.item_list, name="item-list"),
+    path("gestion/", views.item_manage, name="item-manage"),
+    path("nouvelle/", views.item_create, name="item-create"),
+    path("<int:pk>/", views.item_detail, name="item-detail"),
+    path("<int:pk>/modifier/", views.item_update, name="item-update"),
+    path("<int:pk>/supprimer/", views.item_delete, name="item-delete"),
+    path("<int:pk>/lu/", views.item_confirm, name="item-confirm"),
+    path("<int:pk>/lectures/", views.item_confirmations, name="item-confirmations"),
+    path("post-it/", views.note_list, name="note-list"),
+    path("post-it/nouveau/", views.note_create, name="note-create"),
+    path("post-it/<int:pk>/retirer/", views.note_delete, name="note-delete"),
+]

@@ -38,6 +38,7 @@ timetable:lesson-delete           own    | 302  403  403  403  403  200  200  40
 timetable:lesson-delete           other  | 302  403  403  403  403  404  404  403  403  403  404  403
 timetable:feed-settings           -      | 302  200  200  200  403  200  200  200  200  403  200  403
 timetable:feed                    own    | 404  404  404  404  404  404  404  404  404  404  404  404
+timetable:feed                    other  | 404  404  404  404  404  404  404  404  404  404  404  404
 """
 
 

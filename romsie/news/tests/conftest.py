@@ -1,0 +1,11 @@
+import pytest
+
+from romsie.core.testing.world import World
+
+from .helpers import enable_news
+
+
+@pytest.fixture
+def news(world: World) -> World:
+    """The shared world with the news service switched on."""
+    return enable_news(world)

@@ -1,0 +1,138 @@
+"""Who reads which news: audience per role, classes, publication, expiry, drafts."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from romsie.core.testing.factories import EnrollmentFactory, GuardianshipFactory, person
+from romsie.identity.models import Role
+
+from .helpers import make_item
+
+HOUR = datetime.timedelta(hours=1)
+
+
+def titles(client) -> list[str]:
+    response = client.get(reverse("news:item-list"))
+    assert response.status_code == 200
+    return [item.title for item in response.context["page_obj"].object_list]
+
+
+def test_establishment_news_reaches_only_the_chosen_roles(news, client_for):
+    make_item(news.a, title="Pour les familles", for_parents=True)
+    make_item(news.a, title="Pour le personnel", for_staff=True, for_teachers=True)
+    assert titles(client_for(news.a.parent)) == ["Pour les familles"]
+    assert titles(client_for(news.a.parent2)) == ["Pour les familles"]
+    assert titles(client_for(news.a.student)) == []
+    assert titles(client_for(news.a.teacher)) == ["Pour le personnel"]
+    assert titles(client_for(news.a.librarian)) == ["Pour le personnel"]
+
+
+def test_class_news_reaches_the_class_its_families_and_teachers_only(news, client_for):
+    item = make_item(
+        news.a,
+        title="Sortie au musée",
+        classes=[news.a.school_class],
+        for_students=True,
+        for_parents=True,
+        for_teachers=True,
+    )
+    for reader in (news.a.student, news.a.parent, news.a.teacher):
+        assert titles(client_for(reader)) == ["Sortie au musée"]
+        assert client_for(reader).get(reverse("news:item-detail", args=[item.pk])).status_code == 200
+    # A student of another class, their parent, a staff member not addressed: not listed, 404.
+    for outsider in (news.a.student2, news.a.parent2, news.a.librarian):
+        assert titles(client_for(outsider)) == []
+        assert client_for(outsider).get(reverse("news:item-detail", args=[item.pk])).status_code == 404
+
+
+def test_class_news_for_families_only_is_not_shown_to_the_students(news, client_for):
+    make_item(news.a, title="Réunion", classes=[news.a.school_class], for_parents=True)
+    assert titles(client_for(news.a.parent)) == ["Réunion"]
+    assert titles(client_for(news.a.student)) == []
+
+
+def test_scheduled_expired_and_draft_news_are_invisible_to_readers(news, client_for):
+    now = timezone.now()
+    make_item(news.a, title="Publiée")
+    scheduled = make_item(news.a, title="Programmée", published_at=now + HOUR)
+    expired = make_item(news.a, title="Expirée", published_at=now - 3 * HOUR, expires_at=now - HOUR)
+    draft = make_item(news.a, title="Brouillon", is_draft=True)
+    parent = client_for(news.a.parent)
+    assert titles(parent) == ["Publiée"]
+    for hidden in (scheduled, expired, draft):
+        assert parent.get(reverse("news:item-detail", args=[hidden.pk])).status_code == 404
+    # Their managers still open them.
+    head = client_for(news.a.head)
+    assert head.get(reverse("news:item-detail", args=[draft.pk])).status_code == 200
+    manage = head.get(reverse("news:item-manage")).content.decode()
+    assert "Brouillon" in manage and "Programmée" in manage and "Expirée" in manage
+
+
+def test_another_establishments_news_is_never_listed(news, client_for):
+    make_item(news.c, title="Ailleurs")
+    assert titles(client_for(news.a.parent)) == []
+
+
+def test_news_list_is_newest_first(news, client_for):
+    now = timezone.now()
+    make_item(news.a, title="Ancienne", published_at=now - 5 * HOUR)
+    make_item(news.a, title="Récente", published_at=now - HOUR)
+    assert titles(client_for(news.a.parent)) == ["Récente", "Ancienne"]
+
+
+def test_switched_off_service_is_refused(news, client_for):
+    news.a.establishment.enabled_services = ["directory"]
+    news.a.establishment.save()
+    assert client_for(news.a.parent).get(reverse("news:item-list")).status_code == 403
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_news_list_costs_the_same_with_1_and_50_items(news, client_for, django_assert_num_queries, rows):
+    for i in range(rows):
+        make_item(news.a, title=f"Info {i}", classes=[news.a.school_class] if i % 2 else None)
+    client = client_for(news.a.parent)
+    client.get(reverse("news:item-list"))  # warm the scope cache
+    # session, user, count, page of items (author, confirmation state), their classes
+    with django_assert_num_queries(5):
+        response = client.get(reverse("news:item-list"))
+    assert len(response.context["page_obj"].object_list) == min(rows, 20)
+
+
+def test_news_detail_query_count(news, client_for, django_assert_num_queries):
+    item = make_item(news.a, classes=[news.a.school_class], requires_confirmation=True)
+    client = client_for(news.a.parent)
+    client.get(reverse("news:item-list"))
+    # session, user, the item (addressed? confirmed?), its classes
+    with django_assert_num_queries(4):
+        response = client.get(reverse("news:item-detail", args=[item.pk]))
+    assert b"I have read it" in response.content
+
+
+def test_guardian_of_two_children_sees_the_news_of_each_class(news, client_for):
+    second_child = person(news.a.establishment, Role.STUDENT, username="cadet.a")
+    EnrollmentFactory(school_class=news.a.class2, student=second_child)
+    GuardianshipFactory(establishment=news.a.establishment, guardian=news.a.parent, student=second_child)
+    make_item(news.a, title="Classe B", classes=[news.a.class2], for_parents=True)
+    assert titles(client_for(news.a.parent)) == ["Classe B"]
+
+
+def test_manage_page_shows_each_items_state(news, client_for, django_assert_num_queries):
+    now = timezone.now()
+    make_item(news.a, title="Publiée")
+    make_item(news.a, title="Programmée", published_at=now + HOUR)
+    make_item(news.a, title="Expirée", published_at=now - 3 * HOUR, expires_at=now - HOUR)
+    make_item(news.a, title="Brouillon", is_draft=True)
+    make_item(news.c, title="Ailleurs")
+    client = client_for(news.a.head)
+    client.get(reverse("news:item-list"))
+    # session, user, count, page of items (author, confirmations count), their classes
+    with django_assert_num_queries(5):
+        response = client.get(reverse("news:item-manage"))
+    states = {item.title: item.state for item in response.context["page_obj"].object_list}
+    assert states == {"Publiée": "published", "Programmée": "scheduled", "Expirée": "expired", "Brouillon": "draft"}
+    assert "Scheduled for" in response.content.decode()

@@ -1,0 +1,101 @@
+"""Dashboard contributions of the news service: latest news, notices to confirm, sticky notes.
+
+Each widget is cached for a minute per person against version stamps: ``news`` (bumped when
+an item of the establishment is saved or deleted), ``news_reader`` (bumped when the person
+confirms a notice), ``sticky_notes`` (bumped when a note is pinned or removed) and
+``structure`` (classes, enrolments, teachings: who is addressed). A scheduled item appears, and
+an expired one disappears, within the minute the cache lasts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from romsie.core import registry, versions
+
+from . import selectors
+from .habilitations import NewsHabilitation
+
+SERVICE = "news"
+
+
+def _scope(request: HttpRequest) -> Any:
+    return request.scope  # type: ignore[attr-defined]
+
+
+def _enabled(scope: Any) -> bool:
+    return scope.establishment_id is not None and SERVICE in scope.services
+
+
+def _stamp(request: HttpRequest, *kinds: str) -> tuple[Any, ...]:
+    scope = _scope(request)
+    ids = {"news": scope.establishment_id, "structure": scope.establishment_id, "sticky_notes": scope.establishment_id}
+    keys = [versions.key(kind, ids.get(kind, scope.user_id)) for kind in kinds]
+    return (_enabled(scope), sorted(scope.habilitations), scope.child, *versions.stamp(*keys))
+
+
+def news_context(request: HttpRequest) -> dict[str, Any] | None:
+    scope = _scope(request)
+    if not _enabled(scope):
+        return None
+    return {"items": selectors.latest_news(scope)}
+
+
+def news_stamp(request: HttpRequest) -> tuple[Any, ...]:
+    return _stamp(request, "news", "structure")
+
+
+def to_confirm_context(request: HttpRequest) -> dict[str, Any] | None:
+    scope = _scope(request)
+    if not _enabled(scope):
+        return None
+    notices = selectors.notices_to_confirm(scope)
+    return {"notices": notices} if notices else None
+
+
+def to_confirm_stamp(request: HttpRequest) -> tuple[Any, ...]:
+    # The cached confirm forms carry the CSRF token of the browser that rendered them; they
+    # post with htmx, which leaves that token out and sends the page's own in a header, so a
+    # second browser of the same person within the cache's minute is not refused.
+    return _stamp(request, "news", "structure", "news_reader")
+
+
+def notes_context(request: HttpRequest) -> dict[str, Any] | None:
+    scope = _scope(request)
+    if not _enabled(scope):
+        return None
+    notes = selectors.notes_for_me(scope)
+    return {"notes": notes, "child": scope.child} if notes else None
+
+
+def notes_stamp(request: HttpRequest) -> tuple[Any, ...]:
+    return _stamp(request, "sticky_notes", "structure")
+
+
+TO_CONFIRM_WIDGET = registry.Widget(
+    key="news-to-confirm",
+    template_name="news/_widget_to_confirm.html",
+    get_context=to_confirm_context,
+    order=2,
+    habilitation=NewsHabilitation.READ,
+    wide=True,
+    cache_stamp=to_confirm_stamp,
+)
+NOTES_WIDGET = registry.Widget(
+    key="news-notes",
+    template_name="news/_widget_notes.html",
+    get_context=notes_context,
+    order=3,
+    habilitation=NewsHabilitation.READ,
+    cache_stamp=notes_stamp,
+)
+NEWS_WIDGET = registry.Widget(
+    key="news",
+    template_name="news/_widget_news.html",
+    get_context=news_context,
+    order=20,
+    habilitation=NewsHabilitation.READ,
+    cache_stamp=news_stamp,
+)
