@@ -120,6 +120,8 @@ class Data:
     search: str
     sign_in_usernames: list[str]
     people: int
+    feed_path: str = ""
+    sessions: int = 0
 
 
 def build_data(extra_classes: int = 8, students_per_class: int = 25) -> Data:
@@ -166,6 +168,7 @@ def build_data(extra_classes: int = 8, students_per_class: int = 25) -> Data:
             Guardianship(establishment=establishment, guardian=p, student=s, rank=1)
             for s, p in zip(students, parents, strict=True)
         )
+    feed_path, sessions = _timetable(world)
     User.objects.update(password=make_password(f.TEST_PASSWORD))
     for person in world.a.people.values():
         person.refresh_from_db()  # sessions are tied to the password hash just replaced
@@ -179,7 +182,31 @@ def build_data(extra_classes: int = 8, students_per_class: int = 25) -> Data:
         sign_in_usernames=[person.username for person in staff]
         + [f"bench.parent.{n}" for n in range(1, 1 + 3 * len(staff))],
         people=User.objects.count(),
+        feed_path=feed_path,
+        sessions=sessions,
     )
+
+
+def _timetable(world: Any) -> tuple[str, int]:
+    """A full week of lessons for the parent's child's class over the whole school year."""
+    import datetime
+
+    from django.urls import reverse
+
+    from romsie.schooling.models import SchoolYear
+    from romsie.timetable import feeds, services
+    from romsie.timetable.models import Lesson, Session
+
+    a = world.a
+    year = SchoolYear.objects.get(establishment=a.establishment, is_current=True)
+    Lesson.objects.bulk_create(
+        Lesson(establishment=a.establishment, school_year=year, teaching=a.teaching, room=a.room, weekday=day,
+               starts_at=datetime.time(hour, 0), ends_at=datetime.time(hour, 55))
+        for day in range(5) for hour in (8, 9, 10, 11, 14)
+    )  # fmt: skip
+    services.weeks_generate(school_year=year, today=year.starts_on)
+    token = feeds.feed_token_reset(user_id=a.parent.pk)
+    return reverse("timetable:feed", kwargs={"token": token}), Session.objects.count()
 
 
 # --------------------------------------------------------------------------- pages
@@ -231,6 +258,10 @@ def page_cases(data: Data) -> list[PageCase]:
         ),
         PageCase("bare view, parent", parent, reverse("bench-signed-in")),
         PageCase("dashboard, parent", parent, reverse("core:dashboard"), "bare view, parent", PAGE_TARGET),
+        PageCase("timetable week, parent", parent, reverse("timetable:week"), "bare view, parent"),
+        PageCase(
+            f"calendar feed ({data.sessions} sessions, full year)", anonymous, data.feed_path, "bare view, anonymous"
+        ),
     ]
 
 

@@ -15,10 +15,12 @@ import zoneinfo
 
 import icalendar
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from romsie.core import versions
 from romsie.identity.models import Guardianship, RoleAssignment
 
 from . import registry
@@ -69,12 +71,35 @@ def _sessions_filter(user_id: int) -> tuple[Q | None, list[int], list[int]]:
     return condition, sorted(set(students)), establishments
 
 
+FEED_CACHE_SECONDS = 300
+
+
 def feed_for_token(token: str) -> bytes:
-    """Return the iCalendar text of the feed whose token this is; 404 for any wrong token."""
-    feed = CalendarFeed.objects.select_related("user").filter(token_digest=_digest(token), user__is_active=True).first()
+    """Return the iCalendar text of the feed whose token this is; 404 for any wrong token.
+
+    A full year is a thousand events or more: the text is cached five minutes per person,
+    and recomputed at once when the timetable, homework or structure of one of their
+    establishments changes (version stamps).
+    """
+    feed = CalendarFeed.objects.filter(token_digest=_digest(token), user__is_active=True).only("user_id").first()
     if feed is None:
         raise Http404
-    return calendar_for(feed.user_id)
+    establishments = sorted(
+        set(
+            RoleAssignment.objects.filter(user_id=feed.user_id, is_active=True).values_list(
+                "establishment_id", flat=True
+            )
+        )
+    )
+    stamp = versions.stamp(
+        *(versions.key(kind, eid) for eid in establishments for kind in ("timetable", "homework", "structure"))
+    )
+    cache_key = f"romsie:calendar-feed:{feed.user_id}:{'.'.join(map(str, stamp))}"
+    body: bytes | None = cache.get(cache_key)
+    if body is None:
+        body = calendar_for(feed.user_id)
+        cache.set(cache_key, body, FEED_CACHE_SECONDS)
+    return body
 
 
 def calendar_for(user_id: int) -> bytes:

@@ -9,6 +9,7 @@ import icalendar
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from romsie.core import versions
 from romsie.schooling.models import Room, Teaching
 from romsie.timetable import services
 from romsie.timetable.models import CalendarFeed, Lesson, Session
@@ -66,9 +67,16 @@ def test_feed_for_a_full_year_costs_a_fixed_number_of_queries(world, year, timet
     )  # fmt: skip
     services.timetable_sync(school_year=year, today=datetime.date(2026, 9, 1))
     url = feed_url(client_for(world.a.student))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client_for(None).get(url)
     assert len(icalendar.Calendar.from_ical(response.content).walk("VEVENT")) > 25 * 30
+    # Then it comes from the cache until the timetable of the establishment changes.
+    with django_assert_num_queries(2):
+        again = client_for(None).get(url)
+    assert again.content == response.content
+    versions.bump("timetable", world.a.establishment.pk)
+    with django_assert_num_queries(6):
+        client_for(None).get(url)
 
 
 CSV = (
