@@ -1,0 +1,57 @@
+"""Dashboard contribution of the homework log: what is due in the next days.
+
+The widget is cached for a minute per person against version stamps: ``homework`` (bumped when
+an entry of the establishment is saved, deleted or its scheduled publication comes),
+``homework_ticks`` (bumped when the student ticks an item or changes their planner) and
+``structure`` (classes, enrolments, teachings), plus today's date and the chosen child.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from romsie.core import registry, versions
+
+from . import access, selectors
+from .habilitations import HomeworkHabilitation
+
+SERVICE = "homework"
+
+
+def _scope(request: HttpRequest) -> Any:
+    return request.scope  # type: ignore[attr-defined]
+
+
+def due_context(request: HttpRequest) -> dict[str, Any] | None:
+    scope = _scope(request)
+    if SERVICE not in scope.services or access.homework_student(scope) is None:
+        return None
+    return {
+        "homework": selectors.widget_homework(scope),
+        "is_student": access.is_student(scope),
+        "child": scope.child if "parent" in scope.profiles else None,
+    }
+
+
+def due_stamp(request: HttpRequest) -> tuple[Any, ...]:
+    scope = _scope(request)
+    student = access.homework_student(scope)
+    keys = [
+        versions.key("homework", scope.establishment_id),
+        versions.key("homework_ticks", student),
+        versions.key("structure", scope.establishment_id),
+    ]
+    return (SERVICE in scope.services, student, timezone.localdate(), *versions.stamp(*keys))
+
+
+DUE_WIDGET = registry.Widget(
+    key="homework-due",
+    template_name="homework/_widget_due.html",
+    get_context=due_context,
+    order=8,
+    habilitation=HomeworkHabilitation.VIEW,
+    cache_stamp=due_stamp,
+)
