@@ -44,6 +44,7 @@ lint: install
 
 bench: migrate
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/messaging.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

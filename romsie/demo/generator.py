@@ -487,12 +487,14 @@ class _Builder:
     def services_content(self) -> None:
         """Fill the services of the showcase sector: timetables, news, homework log, messages."""
         from romsie.homework import demo as homework_demo
+        from romsie.messaging import demo as messaging_demo
         from romsie.news import demo as news_demo
         from romsie.timetable import demo as timetable_demo
 
         ids = [school.establishment.pk for school in self.showcase_schools]
         self.rows += timetable_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         self.rows += homework_demo.populate(ids, seed=self.rng.randint(0, 10**6))
+        self.rows += messaging_demo.populate(ids)
         for school in self.showcase_schools:
             self.rows += news_demo.populate(school.establishment)
 

@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.schooling.models import Enrollment, GroupMembership, SchoolClass, Teaching
 from romsie.timetable.access import student_filter
@@ -107,10 +108,9 @@ def writable_entries(scope: Scope) -> QuerySet[LogEntry]:
 
 def get_writable_entry(scope: Scope, pk: int) -> LogEntry:
     """Return an entry the person may change, or raise 404."""
-    entry = writable_entries(scope).select_related("teaching__subject", "teaching__school_class").filter(pk=pk).first()
-    if entry is None:
-        raise Http404
-    return entry
+    return first_or_404(
+        writable_entries(scope).select_related("teaching__subject", "teaching__school_class").filter(pk=pk)
+    )
 
 
 def can_write_entry(scope: Scope, entry: LogEntry) -> bool:
@@ -141,10 +141,7 @@ def loggable_sessions(scope: Scope) -> QuerySet[Session]:
 def get_loggable_session(scope: Scope, pk: int) -> Session:
     """Return a session the person may log, or raise 404."""
     sessions = loggable_sessions(scope).select_related("teaching__subject", "teaching__school_class")
-    session = sessions.filter(pk=pk).first()
-    if session is None:
-        raise Http404
-    return session
+    return first_or_404(sessions.filter(pk=pk))
 
 
 def readable_teachings(scope: Scope) -> QuerySet[Teaching]:
@@ -181,10 +178,7 @@ def consultable_classes(scope: Scope) -> QuerySet[SchoolClass]:
 
 def get_consultable_class(scope: Scope, pk: int) -> SchoolClass:
     """Return a class whose log the person may consult, or raise 404."""
-    school_class = consultable_classes(scope).select_related("level").filter(pk=pk).first()
-    if school_class is None:
-        raise Http404
-    return school_class
+    return first_or_404(consultable_classes(scope).select_related("level").filter(pk=pk))
 
 
 def visible_homework(scope: Scope) -> QuerySet[Homework]:
@@ -242,10 +236,7 @@ def visible_submissions(scope: Scope) -> QuerySet[Submission]:
 
 def get_submission(scope: Scope, pk: int) -> Submission:
     """Return handed-in work the person may download, or raise 404."""
-    submission = visible_submissions(scope).filter(pk=pk).first()
-    if submission is None:
-        raise Http404
-    return submission
+    return first_or_404(visible_submissions(scope).filter(pk=pk))
 
 
 def get_returnable_submission(scope: Scope, pk: int) -> Submission:
@@ -271,7 +262,4 @@ def own_planner(scope: Scope) -> QuerySet[PlannerEntry]:
 
 def get_planner_entry(scope: Scope, pk: int) -> PlannerEntry:
     """Return one of the student's own planner entries, or raise 404."""
-    entry = own_planner(scope).filter(pk=pk).first()
-    if entry is None:
-        raise Http404
-    return entry
+    return first_or_404(own_planner(scope).filter(pk=pk))

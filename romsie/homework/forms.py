@@ -11,29 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
+from romsie.core.uploads import MultipleFileField
 from romsie.schooling.models import Subject, Teaching
 
 from . import services, text
 from .models import Homework, LogAttachment, LogEntry, PlannerEntry
-from .uploads import MAX_FILES
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            if len(data) > MAX_FILES:
-                raise forms.ValidationError(_("Attach at most %(max)d files.") % {"max": MAX_FILES})
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
 
 
 class DateInput(forms.DateInput):

@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 from romsie.core import notifications, versions
 from romsie.core.access.scope import Scope
 from romsie.core.services import audit_record
+from romsie.core.uploads import MAX_FILES, check_upload
 from romsie.identity.models import Guardianship
 from romsie.schooling.models import Enrollment, GroupMembership, SchoolClass, Subject, Teaching
 from romsie.timetable.models import Session
 
 from . import access, text
 from .models import Homework, HomeworkTick, LogAttachment, LogEntry, PlannerEntry, Submission, Visa
-from .uploads import MAX_FILES, check_upload
 
 
 class HomeworkError(Exception):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from romsie.core.access.declarations import requires
+from romsie.core.uploads import download_response
 
 from . import access, forms, selectors, services
 from .habilitations import HomeworkHabilitation as H
@@ -29,19 +30,6 @@ ZIP_IN_MEMORY_BYTES = 20 * 1024 * 1024
 
 def _scope(request: HttpRequest) -> Any:
     return request.scope  # type: ignore[attr-defined]
-
-
-def _download(file: Any, name: str, content_type: str) -> FileResponse:
-    """Serve a stored file as a download, never rendered by the browser."""
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _int(value: str | None) -> int | None:
@@ -317,7 +305,7 @@ def entry_copy(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(H.VIEW, service=SERVICE)
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = access.get_attachment(_scope(request), pk)
-    return _download(attachment.file, attachment.name, attachment.content_type)
+    return download_response(attachment.file, attachment.name, attachment.content_type)
 
 
 # -- The head: classes' logs and visas -----------------------------------------------------
@@ -427,7 +415,7 @@ def submission_zip(request: HttpRequest, pk: int) -> HttpResponseBase:
 @requires(H.VIEW, service=SERVICE)
 def submission_download(request: HttpRequest, pk: int) -> FileResponse:
     submission = access.get_submission(_scope(request), pk)
-    return _download(submission.file, submission.name, submission.content_type)
+    return download_response(submission.file, submission.name, submission.content_type)
 
 
 @requires(H.VIEW, service=SERVICE)
@@ -435,7 +423,7 @@ def submission_corrected(request: HttpRequest, pk: int) -> FileResponse:
     submission = access.get_submission(_scope(request), pk)
     if not submission.corrected_file:
         raise Http404
-    return _download(submission.corrected_file, submission.corrected_name, submission.corrected_content_type)
+    return download_response(submission.corrected_file, submission.corrected_name, submission.corrected_content_type)
 
 
 @requires(H.WRITE, service=SERVICE)

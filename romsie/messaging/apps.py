@@ -7,3 +7,38 @@ class MessagingConfig(AppConfig):
 
     name = "romsie.messaging"
     verbose_name = _("Messaging")
+
+    def ready(self) -> None:
+        from romsie.core import registry
+        from romsie.core.access import catalogue
+        from romsie.core.notifications import NotificationKind, register_kind
+
+        from . import habilitations, widgets
+
+        catalogue.register(habilitations.SPECS)
+        registry.register_widget(widgets.MESSAGES_WIDGET)
+        registry.register_widget(widgets.TERRITORY_WIDGET)
+        registry.register_service(
+            registry.Service(
+                key="messaging",
+                label=_("Messaging"),
+                url_name="messaging:inbox",
+                habilitation=habilitations.MessagingHabilitation.USE,
+                description=_("Write to teachers, families and staff; lists and folders"),
+                order=20,
+            )
+        )
+        register_kind(
+            NotificationKind(
+                key="messaging.message",
+                label=_("New message"),
+                text=_("%(sender)s wrote to you: %(subject)s"),
+            )
+        )
+        register_kind(
+            NotificationKind(
+                key="messaging.report",
+                label=_("Reported message"),
+                text=_("A message was reported: %(subject)s"),
+            )
+        )

@@ -12,8 +12,8 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
+from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.schooling.models import Enrollment, GroupMembership, Room, SchoolClass
 
@@ -78,10 +78,7 @@ def visible_sessions(scope: Scope) -> QuerySet[Session]:
 
 def get_session(scope: Scope, pk: int) -> Session:
     """Return a session the person may open, or 404."""
-    session = visible_sessions(scope).select_related("teaching__subject", "teacher", "room").filter(pk=pk).first()
-    if session is None:
-        raise Http404
-    return session
+    return first_or_404(visible_sessions(scope).select_related("teaching__subject", "teacher", "room").filter(pk=pk))
 
 
 def manageable_sessions(scope: Scope) -> QuerySet[Session]:
@@ -93,10 +90,7 @@ def manageable_sessions(scope: Scope) -> QuerySet[Session]:
 
 def get_manageable_session(scope: Scope, pk: int) -> Session:
     """Return a session the person may change, or 404."""
-    session = manageable_sessions(scope).select_related("teaching__subject", "teacher", "room").filter(pk=pk).first()
-    if session is None:
-        raise Http404
-    return session
+    return first_or_404(manageable_sessions(scope).select_related("teaching__subject", "teacher", "room").filter(pk=pk))
 
 
 def viewable_classes(scope: Scope) -> QuerySet[SchoolClass]:
@@ -115,18 +109,12 @@ def viewable_rooms(scope: Scope) -> QuerySet[Room]:
 
 def get_class(scope: Scope, pk: int) -> SchoolClass:
     """Return a class whose week the person may open, or 404."""
-    school_class = viewable_classes(scope).filter(pk=pk).first()
-    if school_class is None:
-        raise Http404
-    return school_class
+    return first_or_404(viewable_classes(scope).filter(pk=pk))
 
 
 def get_room(scope: Scope, pk: int) -> Room:
     """Return a room whose week the person may open, or 404."""
-    room = viewable_rooms(scope).filter(pk=pk).first()
-    if room is None:
-        raise Http404
-    return room
+    return first_or_404(viewable_rooms(scope).filter(pk=pk))
 
 
 def manageable_lessons(scope: Scope) -> QuerySet[Lesson]:
@@ -140,10 +128,7 @@ def manageable_lessons(scope: Scope) -> QuerySet[Lesson]:
 
 def get_manageable_lesson(scope: Scope, pk: int) -> Lesson:
     """Return a lesson the person may change, or 404."""
-    lesson = manageable_lessons(scope).filter(pk=pk).first()
-    if lesson is None:
-        raise Http404
-    return lesson
+    return first_or_404(manageable_lessons(scope).filter(pk=pk))
 
 
 def manageable_days_off(scope: Scope) -> QuerySet[DayOff]:
@@ -155,10 +140,7 @@ def manageable_days_off(scope: Scope) -> QuerySet[DayOff]:
 
 def get_manageable_day_off(scope: Scope, pk: int) -> DayOff:
     """Return a day off the person may change, or 404."""
-    day_off = manageable_days_off(scope).filter(pk=pk).first()
-    if day_off is None:
-        raise Http404
-    return day_off
+    return first_or_404(manageable_days_off(scope).filter(pk=pk))
 
 
 def manageable_weeks(scope: Scope) -> QuerySet[SchoolWeek]:
@@ -170,7 +152,4 @@ def manageable_weeks(scope: Scope) -> QuerySet[SchoolWeek]:
 
 def get_manageable_week(scope: Scope, pk: int) -> SchoolWeek:
     """Return a week the person may relabel, or 404."""
-    week = manageable_weeks(scope).select_related("school_year").filter(pk=pk).first()
-    if week is None:
-        raise Http404
-    return week
+    return first_or_404(manageable_weeks(scope).select_related("school_year").filter(pk=pk))

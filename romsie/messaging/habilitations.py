@@ -1,0 +1,94 @@
+"""Rights of the messaging service.
+
+The ``write_to_*`` habilitations say which *kinds* of people a profile may write to; the
+relations (a student's own teachers, a parent's children's teachers, primary schools) are
+enforced in ``access.py`` on top of them.
+"""
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from romsie.core.access.catalogue import HabilitationSpec
+from romsie.establishments.habilitations import EVERYONE
+
+STAFF = frozenset(p for p in EVERYONE if p.startswith("staff."))
+STAFF_AND_TEACHERS = STAFF | {"teacher"}
+FAMILIES = frozenset({"student", "parent"})
+
+
+class MessagingHabilitation(StrEnum):
+    USE = "messaging.use"
+    WRITE_TO_STUDENTS = "messaging.write_to_students"
+    WRITE_TO_PARENTS = "messaging.write_to_parents"
+    WRITE_TO_TEACHERS = "messaging.write_to_teachers"
+    WRITE_TO_STAFF = "messaging.write_to_staff"
+    WRITE_TO_GROUPS = "messaging.write_to_groups"
+    MANAGE_LISTS = "messaging.manage_lists"
+    MODERATE = "messaging.moderate"
+    AUDIT = "messaging.audit"
+    GOVERN = "messaging.govern"
+
+
+SPECS = [
+    HabilitationSpec(
+        MessagingHabilitation.USE,
+        _("Use the messaging (read one's messages)"),
+        EVERYONE - {"partner"},
+        adjustable=frozenset({"partner"}),
+    ),
+    HabilitationSpec(
+        MessagingHabilitation.WRITE_TO_STUDENTS,
+        _("Write to students"),
+        STAFF_AND_TEACHERS,
+        adjustable=frozenset({"staff.librarian", "staff.after_school", "staff.office"}),
+    ),
+    HabilitationSpec(
+        MessagingHabilitation.WRITE_TO_PARENTS,
+        _("Write to parents"),
+        STAFF_AND_TEACHERS,
+        adjustable=frozenset({"staff.librarian", "staff.after_school", "staff.office"}),
+    ),
+    HabilitationSpec(
+        MessagingHabilitation.WRITE_TO_TEACHERS,
+        _("Write to teachers (students and parents: only their own teachers)"),
+        FAMILIES | STAFF_AND_TEACHERS,
+        adjustable=FAMILIES | {"partner"},
+    ),
+    HabilitationSpec(
+        MessagingHabilitation.WRITE_TO_STAFF,
+        _("Write to the staff (never for students of a primary school)"),
+        FAMILIES | STAFF_AND_TEACHERS,
+        adjustable=FAMILIES | {"partner"},
+    ),
+    HabilitationSpec(
+        MessagingHabilitation.WRITE_TO_GROUPS,
+        _("Write to whole groups (a class, its guardians, its teachers, all staff)"),
+        STAFF_AND_TEACHERS,
+        adjustable=frozenset({"teacher", "staff.librarian", "staff.after_school"}),
+    ),
+    HabilitationSpec(
+        MessagingHabilitation.MANAGE_LISTS,
+        _("Create and manage mailing lists"),
+        STAFF,
+        adjustable=frozenset({"teacher", "staff.after_school", "staff.librarian"}),
+    ),
+    HabilitationSpec(
+        MessagingHabilitation.MODERATE,
+        _("Receive and handle reported messages"),
+        frozenset({"staff.head", "staff.school_life"}),
+        adjustable=frozenset({"staff.digital_lead", "staff.school_life"}),
+    ),
+    HabilitationSpec(
+        MessagingHabilitation.AUDIT,
+        _("Read the audit of who sent what to whom"),
+        frozenset({"staff.head"}),
+        adjustable=frozenset({"staff.digital_lead"}),
+    ),
+    HabilitationSpec(
+        MessagingHabilitation.GOVERN,
+        _("Suspend or restrict the messaging of the establishment"),
+        frozenset({"staff.head", "staff.digital_lead"}),
+        adjustable=frozenset({"staff.school_life"}),
+    ),
+]

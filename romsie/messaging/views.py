@@ -1,0 +1,523 @@
+"""Pages of the messaging: mailbox, thread, compose, lists, reports, governance, audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from romsie.core.access.declarations import requires, territory_admin
+from romsie.core.services import audit_record
+from romsie.core.uploads import download_response
+from romsie.establishments.models import Territory
+
+from . import access, selectors, services
+from .forms import ComposeForm, FolderForm, MailingListForm, PolicyForm, ReportForm
+from .habilitations import MessagingHabilitation as H
+from .models import Attachment, Delivery, Folder, MailingList, Message, Policy
+
+SERVICE = "messaging"
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _mailbox(request: HttpRequest, box: str, title: str, folder: Folder | None = None) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    page = selectors.mailbox_page(scope, box, folder=folder, cursor=request.GET.get("after", ""))
+    context = {
+        "page": page,
+        "box": box,
+        "title": title,
+        "folder": folder,
+        "summary": selectors.mailbox_summary(scope),
+    }
+    return render(request, "messaging/mailbox.html", context)
+
+
+@requires(H.USE, service=SERVICE)
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Show the received messages, newest first, 25 per page (keyset pagination)."""
+    return _mailbox(request, Delivery.Box.INBOX, _("Inbox"))
+
+
+@requires(H.USE, service=SERVICE)
+def sent(request: HttpRequest) -> HttpResponse:
+    return _mailbox(request, Delivery.Box.SENT, _("Sent"))
+
+
+@requires(H.USE, service=SERVICE)
+def drafts(request: HttpRequest) -> HttpResponse:
+    return _mailbox(request, Delivery.Box.DRAFTS, _("Drafts"))
+
+
+@requires(H.USE, service=SERVICE)
+def trash(request: HttpRequest) -> HttpResponse:
+    return _mailbox(request, Delivery.Box.TRASH, _("Trash"))
+
+
+@requires(H.USE, service=SERVICE)
+def folder_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        folder = selectors.get_folder(request.scope, pk)  # type: ignore[attr-defined]
+    except Folder.DoesNotExist as missing:
+        raise Http404 from missing
+    return _mailbox(request, Delivery.Box.FOLDER, folder.name, folder)
+
+
+@requires(H.USE, service=SERVICE)
+def folder_list(request: HttpRequest) -> HttpResponse:
+    """List the person's folders and create new ones."""
+    scope = request.scope  # type: ignore[attr-defined]
+    form = FolderForm(_posted(request))
+    if form.is_valid():
+        try:
+            folder = services.folder_create(scope=scope, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            messages.success(request, _("Folder “%(name)s” created.") % {"name": folder.name})
+            return redirect("messaging:folder-list")
+    return render(request, "messaging/folder_list.html", {"form": form, "summary": selectors.mailbox_summary(scope)})
+
+
+@requires(H.USE, service=SERVICE)
+@require_POST
+def folder_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    try:
+        folder = selectors.get_folder(scope, pk)
+    except Folder.DoesNotExist as missing:
+        raise Http404 from missing
+    services.folder_delete(scope=scope, folder=folder)
+    messages.success(request, _("Folder deleted; its messages are back in the inbox."))
+    return redirect("messaging:folder-list")
+
+
+@requires(H.USE, service=SERVICE)
+def search(request: HttpRequest) -> HttpResponse:
+    """Search one's own messages (subject and text)."""
+    scope = request.scope  # type: ignore[attr-defined]
+    query = request.GET.get("q", "").strip()[:100]
+    results = selectors.search(scope, query)
+    context = {"query": query, "results": results, "summary": selectors.mailbox_summary(scope)}
+    return render(request, "messaging/search.html", context)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _initial_from(request: HttpRequest) -> dict[str, Any]:
+    """Prepare a reply, a reply to all, a forward or a draft from the query string."""
+    scope = request.scope  # type: ignore[attr-defined]
+    initial: dict[str, Any] = {"tokens": [], "parent_id": None, "forward_id": None, "draft": None}
+    for param in ("reply", "forward", "draft"):
+        pk = _int(request.GET.get(param) or request.POST.get(param))
+        if pk is None:
+            continue
+        try:
+            delivery = access.get_delivery(scope, pk)
+        except Delivery.DoesNotExist as missing:
+            raise Http404 from missing
+        message = delivery.message
+        if param == "reply":
+            initial["parent_id"] = message.pk
+            initial["subject"] = message.subject if message.subject.startswith("Re:") else f"Re: {message.subject}"
+            tokens = [f"user:{message.sender_id}"]
+            if request.GET.get("all") or request.POST.get("all"):
+                tokens += [t for t in message.recipient_tokens if t.startswith("user:")]
+            initial["tokens"] = [t for t in dict.fromkeys(tokens) if t != f"user:{scope.user_id}"]
+        elif param == "forward":
+            initial["forward_id"] = message.pk
+            initial["subject"] = f"Fwd: {message.subject}"
+            initial["body"] = f"<blockquote>{message.body}</blockquote>"
+        elif param == "draft" and delivery.folder == Delivery.Box.DRAFTS:
+            initial.update(draft=message, subject=message.subject, body=message.body)
+            initial["tokens"] = list(message.recipient_tokens)
+    return initial
+
+
+def _chosen_people(tokens: list[str]) -> list[Any]:
+    ids = [int(t[5:]) for t in tokens if t.startswith("user:") and t[5:].isdigit()]
+    return selectors.people_named(ids) if ids else []
+
+
+@requires(H.USE, service=SERVICE)
+def compose(request: HttpRequest) -> HttpResponse:
+    """Write a message to people and groups the person may write to; send or keep as draft."""
+    scope = request.scope  # type: ignore[attr-defined]
+    initial = _initial_from(request)
+    form = ComposeForm(_posted(request), request.FILES or None, initial=initial)
+    tokens: list[str] = request.POST.getlist("recipients") if request.method == "POST" else initial["tokens"]
+    if request.method == "POST" and form.is_valid():
+        send = "save_draft" not in request.POST
+        try:
+            message = services.message_save(
+                scope=scope,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                tokens=tokens,
+                send=send,
+                files=form.cleaned_data["attachments"],
+                draft=initial["draft"],
+                parent_id=initial["parent_id"],
+                forward_id=initial["forward_id"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if send:
+                messages.success(
+                    request, _("Message sent to %(count)d recipient(s).") % {"count": message.recipient_count}
+                )
+                return redirect("messaging:message-detail", message.pk)
+            messages.success(request, _("Draft saved."))
+            return redirect("messaging:drafts")
+    query = (request.GET.get("q") or request.POST.get("q") or "").strip()[:100]
+    sections: dict[str, list[access.GroupChoice]] = {}
+    for choice in access.writable_groups(scope):
+        sections.setdefault(choice.section, []).append(choice)
+    context = {
+        "form": form,
+        "initial": initial,
+        "chosen_people": _chosen_people(tokens),
+        "chosen_groups": set(tokens),
+        "group_sections": sections,
+        "refusal": selectors.sending_refusal(scope),
+        "query": query,
+        "people": selectors.people_matching(scope, query),
+        "summary": selectors.mailbox_summary(scope),
+    }
+    return render(request, "messaging/compose.html", context)
+
+
+@requires(H.USE, service=SERVICE)
+def recipient_search(request: HttpRequest) -> HttpResponse:
+    """Return the people matching a name among those the person may write to (htmx picker)."""
+    scope = request.scope  # type: ignore[attr-defined]
+    query = request.GET.get("q", "").strip()[:100]
+    people = selectors.people_matching(scope, query)
+    return render(request, "messaging/_recipient_results.html", {"people": people, "query": query})
+
+
+@requires(H.USE, service=SERVICE)
+def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a message with its thread; opening it marks the thread read."""
+    scope = request.scope  # type: ignore[attr-defined]
+    try:
+        found = selectors.thread(scope, pk)
+    except Delivery.DoesNotExist as missing:
+        raise Http404 from missing
+    unread = [e.pk for e in found.entries if e.read_at is None]
+    if unread:
+        services.deliveries_mark_read(scope=scope, delivery_ids=unread)
+    context = {
+        "thread": found,
+        "delivery": found.delivery,
+        "message": found.delivery.message,
+        "recallable": selectors.recallable(found.delivery),
+        "refusal": selectors.sending_refusal(scope),
+    }
+    return render(request, "messaging/message_detail.html", context)
+
+
+@requires(H.USE, service=SERVICE)
+@require_POST
+def message_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark read/unread, move to the trash or a folder, restore, delete for good."""
+    scope = request.scope  # type: ignore[attr-defined]
+    try:
+        delivery = access.get_delivery(scope, pk)
+    except Delivery.DoesNotExist as missing:
+        raise Http404 from missing
+    action = request.POST.get("action", "")
+    back = delivery.folder
+    if action == "unread":
+        services.delivery_mark(scope=scope, delivery=delivery, read=False)
+        messages.success(request, _("Marked as unread."))
+    elif action == "read":
+        services.delivery_mark(scope=scope, delivery=delivery, read=True)
+    elif action == "trash":
+        services.delivery_move(scope=scope, delivery=delivery, to=Delivery.Box.TRASH)
+        messages.success(request, _("Message moved to the trash."))
+    elif action == "restore":
+        services.delivery_move(scope=scope, delivery=delivery, to="restore")
+        messages.success(request, _("Message restored."))
+        return redirect("messaging:message-detail", pk)
+    elif action == "move":
+        folder_id = _int(request.POST.get("folder"))
+        if folder_id is None:
+            services.delivery_move(scope=scope, delivery=delivery, to=Delivery.Box.INBOX)
+        else:
+            try:
+                folder = selectors.get_folder(scope, folder_id)
+            except Folder.DoesNotExist as missing:
+                raise Http404 from missing
+            services.delivery_move(scope=scope, delivery=delivery, to=Delivery.Box.FOLDER, folder=folder)
+        messages.success(request, _("Message moved."))
+        return redirect("messaging:message-detail", pk)
+    elif action == "delete":
+        services.delivery_delete(scope=scope, delivery=delivery)
+        messages.success(request, _("Message deleted for good."))
+    else:
+        return redirect("messaging:message-detail", pk)
+    return redirect(_box_url(back, delivery))
+
+
+def _box_url(box: str, delivery: Delivery) -> str:
+    names: dict[str, str] = {
+        Delivery.Box.SENT: "messaging:sent",
+        Delivery.Box.DRAFTS: "messaging:drafts",
+        Delivery.Box.TRASH: "messaging:trash",
+    }
+    if box == Delivery.Box.FOLDER and delivery.personal_folder_id:
+        return reverse("messaging:folder-detail", args=[delivery.personal_folder_id])
+    return reverse(names.get(box, "messaging:inbox"))
+
+
+@requires(H.USE, service=SERVICE)
+@require_POST
+def message_recall(request: HttpRequest, pk: int) -> HttpResponse:
+    """Recall a sent message nobody has read yet."""
+    scope = request.scope  # type: ignore[attr-defined]
+    try:
+        delivery = access.get_delivery(scope, pk)
+    except Delivery.DoesNotExist as missing:
+        raise Http404 from missing
+    try:
+        removed = services.message_recall(scope=scope, delivery=delivery)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Message recalled from %(count)d mailbox(es).") % {"count": removed})
+    return redirect("messaging:message-detail", pk)
+
+
+@requires(H.USE, service=SERVICE)
+def message_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Report a received message to the establishment's moderators."""
+    scope = request.scope  # type: ignore[attr-defined]
+    try:
+        delivery = access.get_delivery(scope, pk)
+    except Delivery.DoesNotExist as missing:
+        raise Http404 from missing
+    form = ReportForm(_posted(request))
+    if form.is_valid():
+        try:
+            services.message_report(scope=scope, delivery=delivery, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you: the message was reported to the establishment's moderators."))
+            return redirect("messaging:message-detail", pk)
+    return render(request, "messaging/message_report.html", {"form": form, "message": delivery.message})
+
+
+@requires(H.USE, service=SERVICE)
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Serve an attachment as a download, never displayed inline."""
+    scope = request.scope  # type: ignore[attr-defined]
+    try:
+        attachment = access.get_attachment(scope, pk)
+    except Attachment.DoesNotExist as missing:
+        raise Http404 from missing
+    return download_response(attachment.file, attachment.name, attachment.content_type)
+
+
+# --------------------------------------------------------------------------- lists
+
+
+@requires(H.USE, service=SERVICE)
+def list_index(request: HttpRequest) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    context = {
+        "lists": selectors.lists_for(scope),
+        "may_manage": scope.has(H.MANAGE_LISTS),
+        "summary": selectors.mailbox_summary(scope),
+    }
+    return render(request, "messaging/list_list.html", context)
+
+
+def _list_form(request: HttpRequest, mailing_list: MailingList | None) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    form = MailingListForm(_posted(request), instance=mailing_list)
+    tokens = request.POST.getlist("recipients") if request.method == "POST" else []
+    if form.is_valid():
+        try:
+            saved = services.list_save(
+                scope=scope,
+                mailing_list=mailing_list,
+                member_tokens=tokens,
+                **{k: form.cleaned_data[k] for k in ("name", "description", "is_open", "members_may_post")},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("List saved."))
+            return redirect("messaging:list-detail", saved.pk)
+    sections: dict[str, list[access.GroupChoice]] = {}
+    for choice in access.writable_groups(scope):
+        if not choice.token.startswith("list:"):
+            sections.setdefault(choice.section, []).append(choice)
+    context = {
+        "form": form,
+        "mailing_list": mailing_list,
+        "group_sections": sections,
+        "chosen_groups": set(tokens),
+        "chosen_people": _chosen_people(tokens),
+    }
+    return render(request, "messaging/list_form.html", context)
+
+
+@requires(H.MANAGE_LISTS, service=SERVICE)
+def list_create(request: HttpRequest) -> HttpResponse:
+    return _list_form(request, None)
+
+
+def _managed_list(request: HttpRequest, pk: int) -> MailingList:
+    scope = request.scope  # type: ignore[attr-defined]
+    try:
+        mailing_list = access.get_list(scope, pk)
+    except MailingList.DoesNotExist as missing:
+        raise Http404 from missing
+    if not access.can_manage_list(scope, mailing_list):
+        raise Http404
+    return mailing_list
+
+
+@requires(H.MANAGE_LISTS, service=SERVICE)
+def list_update(request: HttpRequest, pk: int) -> HttpResponse:
+    mailing_list = _managed_list(request, pk)
+    remove = _int(request.POST.get("remove_member")) if request.method == "POST" else None
+    if remove is not None:
+        services.list_member_remove(scope=request.scope, mailing_list=mailing_list, user_id=remove)  # type: ignore[attr-defined]
+        messages.success(request, _("Member removed."))
+        return redirect("messaging:list-detail", pk)
+    return _list_form(request, mailing_list)
+
+
+@requires(H.USE, service=SERVICE)
+def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a list, its archive (members) and its members (managers)."""
+    try:
+        detail = selectors.list_detail(request.scope, pk)  # type: ignore[attr-defined]
+    except MailingList.DoesNotExist as missing:
+        raise Http404 from missing
+    return render(request, "messaging/list_detail.html", {"detail": detail})
+
+
+@requires(H.USE, service=SERVICE)
+@require_POST
+def list_subscription(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    try:
+        mailing_list = access.get_list(scope, pk)
+    except MailingList.DoesNotExist as missing:
+        raise Http404 from missing
+    subscribe = request.POST.get("subscribe") == "1"
+    try:
+        services.list_subscribe(scope=scope, mailing_list=mailing_list, subscribe=subscribe)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Subscribed.") if subscribe else _("Unsubscribed."))
+    return redirect("messaging:list-detail", pk)
+
+
+@requires(H.USE, service=SERVICE)
+def list_archive_message(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+    try:
+        message = selectors.list_archived_message(request.scope, pk, message_pk)  # type: ignore[attr-defined]
+    except (MailingList.DoesNotExist, Message.DoesNotExist) as missing:
+        raise Http404 from missing
+    return render(request, "messaging/list_archive_message.html", {"message": message, "list_id": pk})
+
+
+# --------------------------------------------------------------------------- governance
+
+
+@requires(H.MODERATE, service=SERVICE)
+def report_list(request: HttpRequest) -> HttpResponse:
+    reports = selectors.reports_for(request.scope)  # type: ignore[attr-defined]
+    return render(request, "messaging/report_list.html", {"reports": reports})
+
+
+@requires(H.GOVERN, service=SERVICE)
+def policy(request: HttpRequest) -> HttpResponse:
+    """Suspend or restrict the establishment's messaging, and set the students' hourly limit."""
+    scope = request.scope  # type: ignore[attr-defined]
+    current = selectors.establishment_policy(scope)
+    form = PolicyForm(
+        _posted(request),
+        initial={"mode": current.mode, "student_hourly_recipients": current.student_hourly_recipients},
+    )
+    if form.is_valid():
+        services.policy_set(
+            scope=scope,
+            establishment_id=scope.establishment_id,
+            mode=form.cleaned_data["mode"],
+            student_hourly_recipients=form.cleaned_data["student_hourly_recipients"],
+        )
+        messages.success(request, _("Messaging settings saved; they apply at once."))
+        return redirect("messaging:policy")
+    context = {"form": form, "effective": selectors.effective_policy(scope)}
+    return render(request, "messaging/policy.html", context)
+
+
+@territory_admin
+def territory_policy(request: HttpRequest) -> HttpResponse:
+    """Suspend or restrict the messaging of every establishment of one's territories."""
+    scope = request.scope  # type: ignore[attr-defined]
+    territories = selectors.territories_of(scope)
+    chosen = _int(request.POST.get("territory") or request.GET.get("territory"))
+    territory: Territory | None = next(
+        (t for t in territories if t.pk == chosen), territories[0] if territories else None
+    )
+    if territory is None:
+        raise Http404
+    current = getattr(territory, "messaging_policy", None) or Policy(territory=territory)
+    form = PolicyForm(
+        _posted(request),
+        initial={"mode": current.mode, "student_hourly_recipients": current.student_hourly_recipients},
+    )
+    if form.is_valid():
+        services.policy_set(
+            scope=scope,
+            territory=territory,
+            mode=form.cleaned_data["mode"],
+            student_hourly_recipients=form.cleaned_data["student_hourly_recipients"],
+        )
+        messages.success(request, _("Messaging settings of the territory saved; they apply at once."))
+        return redirect(f"{reverse('messaging:territory-policy')}?territory={territory.pk}")
+    context = {"form": form, "territory": territory, "territories": territories}
+    return render(request, "messaging/territory_policy.html", context)
+
+
+@requires(H.AUDIT, service=SERVICE)
+def audit_list(request: HttpRequest) -> HttpResponse:
+    """List who sent what to how many people; reading it is itself recorded."""
+    scope = request.scope  # type: ignore[attr-defined]
+    page = Paginator(selectors.audit_page(scope), 50).get_page(request.GET.get("page"))
+    audit_record(scope=scope, action="messaging.audit_viewed", target=f"page {page.number}")
+    return render(request, "messaging/audit_list.html", {"page_obj": page})
+
+
+@requires(H.AUDIT, service=SERVICE)
+def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    try:
+        message = access.get_audited_message(scope, pk)
+    except Message.DoesNotExist as missing:
+        raise Http404 from missing
+    page = Paginator(selectors.audit_recipients(message), 100).get_page(request.GET.get("page"))
+    audit_record(scope=scope, action="messaging.audit_viewed", target=message)
+    return render(request, "messaging/audit_detail.html", {"message": message, "page_obj": page})
