@@ -16,10 +16,9 @@ Statuses are the answers to a GET: 200 page, 302 redirect (sign-in for anonymous
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
-
-import importlib
 
 import pytest
 from django.urls import reverse

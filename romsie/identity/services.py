@@ -433,8 +433,6 @@ def establishment_admin_remove(*, scope: Scope, assignment: RoleAssignment) -> N
     )
 
 
-
-
 def leavers_purge(*, now: datetime | None = None) -> int:
     """Delete the accounts deactivated long enough ago that their deletion date has come.
 
