@@ -76,3 +76,18 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def english(settings: Any) -> Iterator[None]:
+    """Serve pages and write messages in English, for tests that read them.
+
+    The interface is French by default; the French catalogue itself is checked by
+    ``tests/test_translations.py``. Apps whose tests assert English wording use this fixture
+    (autouse in their ``conftest.py``).
+    """
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -454,3 +454,8 @@ def test_preferences_set_ignores_unknown_kinds_and_values(world):
         quiet_ends_at=None,
     )
     assert list(NotificationPreference.objects.values_list("kind", "delivery")) == [("tests.event", "app")]
+
+
+@pytest.fixture(autouse=True)
+def _english(english: None) -> None:
+    """These tests read pages and e-mails in English."""

@@ -29,3 +29,8 @@ def log(world: World) -> Log:
     past = session_on(world.a.teaching, today - datetime.timedelta(days=1))
     following = session_on(world.a.teaching, today + datetime.timedelta(days=6))
     return Log(world, today, past, following)
+
+
+@pytest.fixture(autouse=True)
+def _english(english: None) -> None:
+    """These tests read pages and messages in English (see ``english`` in core's fixtures)."""

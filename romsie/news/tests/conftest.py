@@ -9,3 +9,8 @@ from .helpers import enable_news
 def news(world: World) -> World:
     """The shared world with the news service switched on."""
     return enable_news(world)
+
+
+@pytest.fixture(autouse=True)
+def _english(english: None) -> None:
+    """These tests read pages and messages in English (see ``english`` in core's fixtures)."""

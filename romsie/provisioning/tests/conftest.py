@@ -40,3 +40,8 @@ def onde_dir(tmp_path: Path) -> Path:
     target = tmp_path / "onde"
     shutil.copytree(FIXTURES / "onde", target)
     return target
+
+
+@pytest.fixture(autouse=True)
+def _english(english: None) -> None:
+    """These tests read pages and messages in English (see ``english`` in core's fixtures)."""

@@ -37,3 +37,8 @@ def timetable(world: World, year: SchoolYear) -> dict[str, Lesson]:
     )  # fmt: skip
     services.weeks_generate(school_year=year, today=START)
     return {"monday": monday, "tuesday": tuesday}
+
+
+@pytest.fixture(autouse=True)
+def _english(english: None) -> None:
+    """These tests read pages and messages in English (see ``english`` in core's fixtures)."""
