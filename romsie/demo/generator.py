@@ -32,6 +32,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from romsie.core import registry
+from romsie.core.exports import csv_safe_cell
 from romsie.core.text import fold, slug_part
 from romsie.establishments.models import Establishment, Territory
 from romsie.identity.models import Guardianship, Role, RoleAssignment, StaffFunction, TerritoryAdmin, User
@@ -56,9 +57,6 @@ DEFAULT_PASSWORD = "romsie-demo-2026"  # noqa: S105 - the published password of 
 OPERATOR_USERNAME = "operateur"
 BATCH_SIZE = 2000
 ACCOUNTS_HEADER = ("role", "function", "establishment", "uai", "username", "password", "activation_code")
-# A cell starting with one of these is run as a formula by spreadsheets (OWASP "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 # The UAI check letter is the 7-digit number modulo 23 in this alphabet (no I, O, Q).
 UAI_KEY_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 DEPARTMENT_CODE = 77
@@ -172,7 +170,7 @@ class DemoAccount:
     def as_row(self) -> list[str]:
         """Return the CSV cells, made safe for spreadsheets."""
         values = (self.role, self.function, self.establishment, self.uai, self.username)
-        return [safe_cell(v) for v in (*values, self.password, self.activation_code)]
+        return [csv_safe_cell(v) for v in (*values, self.password, self.activation_code)]
 
 
 @dataclass(frozen=True)
@@ -327,11 +325,6 @@ def _tables_depending_on(roots: set[type[models.Model]]) -> list[type[models.Mod
 
 
 # --- the accounts file ----------------------------------------------------------------------------
-
-
-def safe_cell(value: str) -> str:
-    """Return ``value`` inert for spreadsheets: a leading apostrophe before a formula character."""
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
 
 
 def default_accounts_file() -> Path:

@@ -187,9 +187,9 @@ def test_accounts_file_has_the_header_key_accounts_first_and_no_formula_cells(tm
 
 
 def test_safe_cell_defuses_spreadsheet_formulas() -> None:
-    assert generator.safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
-    assert [generator.safe_cell(v) for v in ("+1", "-2", "@SUM(A1)")] == ["'+1", "'-2", "'@SUM(A1)"]
-    assert generator.safe_cell("Léa N'Diaye") == "Léa N'Diaye"
+    assert generator.csv_safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert [generator.csv_safe_cell(v) for v in ("+1", "-2", "@SUM(A1)")] == ["'+1", "'-2", "'@SUM(A1)"]
+    assert generator.csv_safe_cell("Léa N'Diaye") == "Léa N'Diaye"
 
 
 def call(*args: str, path: Path) -> str:
