@@ -5,6 +5,26 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class StoredFile(models.Model):
+    """An uploaded file (abstract): subclasses add the file field, with their own storage path.
+
+    Files are checked and served by :mod:`romsie.core.uploads`: only as downloads.
+    """
+
+    name = models.CharField(_("name"), max_length=150)
+    content_type = models.CharField(max_length=100)
+    size_bytes = models.PositiveIntegerField(_("size"))
+
+    class Meta:
+        abstract = True
+        ordering = ["pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AuditEvent(models.Model):
     """One sensitive action (account deactivated, code issued, rights changed...)."""
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from romsie.core.models import StoredFile
 from romsie.establishments.models import Establishment
 from romsie.schooling.models import Subject, Teaching
 from romsie.timetable.models import Session
@@ -90,23 +91,12 @@ class LogEntry(models.Model):
         return [line.strip() for line in self.links.splitlines() if line.strip()]
 
 
-class LogAttachment(models.Model):
+class LogAttachment(StoredFile):
     """A file joined to a log entry; served only as a download to those who see the entry."""
 
     establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="+")
     entry = models.ForeignKey(LogEntry, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to=_stored_name, max_length=200)
-    name = models.CharField(_("name"), max_length=150)
-    content_type = models.CharField(max_length=100)
-    size_bytes = models.PositiveIntegerField(_("size"))
-
-    class Meta:
-        ordering = ["pk"]
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Homework(models.Model):

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from romsie.core.models import StoredFile
 from romsie.establishments.models import Establishment, Territory
 
 
@@ -127,23 +128,12 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"messaging/{instance.establishment_id}/{uuid4().hex}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     """A file sent with a message; served only as a download to those who have the message."""
 
     establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="+")
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
-    name = models.CharField(_("name"), max_length=150)
-    content_type = models.CharField(max_length=100)
-    size_bytes = models.PositiveIntegerField(_("size"))
-
-    class Meta:
-        ordering = ["pk"]
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class MailingList(models.Model):
