@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from romsie.core import registry
 from romsie.core.exports import csv_safe_cell
+from romsie.core.models import Notification
 from romsie.core.text import fold, slug_part
 from romsie.establishments.models import Establishment, Territory
 from romsie.identity.models import Guardianship, Role, RoleAssignment, StaffFunction, TerritoryAdmin, User
@@ -488,6 +489,10 @@ class _Builder:
         self.rows += timetable_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         self.rows += homework_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         self.rows += messaging_demo.populate(ids)
+        # The demo's notifications stay in the timeline: no e-mail to its made-up addresses.
+        Notification.objects.exclude(email_state=Notification.EmailState.NONE).update(
+            email_state=Notification.EmailState.NONE, email_due_at=None
+        )
         for school in self.showcase_schools:
             self.rows += news_demo.populate(school.establishment)
 
