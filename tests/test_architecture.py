@@ -1,6 +1,8 @@
 """Guard rails: rules of the house style that a test can check for every app at once."""
 
 import ast
+import dataclasses
+import inspect
 from pathlib import Path
 
 import pytest
@@ -76,3 +78,100 @@ def test_models_have_docstrings(app: Path) -> None:
                 bases = {getattr(b, "attr", getattr(b, "id", "")) for b in node.bases}
                 if bases & {"Model", "AbstractUser"}:
                     assert ast.get_docstring(node), f"{models.relative_to(ROOT)}:{node.name} needs a docstring"
+
+
+def _widget_calls(source: Path) -> list[ast.Call]:
+    return [
+        node
+        for node in ast.walk(ast.parse(source.read_text()))
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "Widget"
+    ]
+
+
+@pytest.mark.parametrize("app", APPS, ids=[a.name for a in APPS])
+def test_every_widget_declares_its_service_and_habilitation(app: Path) -> None:
+    """A dashboard block is a road around the gates unless it says which service and right it needs."""
+    source = app / "widgets.py"
+    if not source.exists():
+        return
+    for call in _widget_calls(source):
+        given = {k.arg for k in call.keywords}
+        for needed in ("service", "habilitation"):
+            where = f"{source.relative_to(ROOT)}:{call.lineno}"
+            assert needed in given, f"{where}: Widget must declare {needed}= (None if it has none)"
+
+
+def test_registered_widgets_name_real_services_and_habilitations() -> None:
+    from romsie.core import registry
+    from romsie.core.access import catalogue
+
+    services = {s.key for s in registry.services()}
+    widgets = registry.widgets()
+    assert widgets
+    for widget in widgets:
+        assert widget.service is None or widget.service in services, f"{widget.key}: unknown service {widget.service}"
+        assert not widget.habilitation or catalogue.get_spec(widget.habilitation), f"{widget.key}: unknown right"
+
+
+def test_the_dashboard_shows_a_widget_only_where_its_service_is_on_and_its_right_held() -> None:
+    from romsie.core import registry
+    from romsie.core.access import catalogue
+    from romsie.core.access.scope import Scope
+
+    everything = Scope(
+        user_id=1,
+        services=frozenset(s.key for s in registry.services()),
+        habilitations=frozenset(s.key for s in catalogue.all_specs()),
+    )
+    assert registry.widgets_for(everything) == registry.widgets()
+    for widget in registry.widgets():
+        switchable = widget.service in {s.key for s in registry.switchable_services()}
+        if switchable:
+            off = dataclasses.replace(everything, services=everything.services - {widget.service})
+            assert widget not in registry.widgets_for(off), widget.key
+        if widget.habilitation:
+            without = dataclasses.replace(everything, habilitations=everything.habilitations - {widget.habilitation})
+            assert widget not in registry.widgets_for(without), widget.key
+
+
+def test_every_timetable_hook_declares_its_service_and_receives_a_scope() -> None:
+    """Session panels, week markers and feed sources are called only where their service is on."""
+    from romsie.core import registry as core_registry
+    from romsie.core.access import catalogue
+    from romsie.core.access.scope import Scope
+    from romsie.timetable import registry
+
+    hooks = registry.hooks()
+    assert {h.kind for h in hooks} == {"session_panel", "week_marker", "feed_source"}
+    services = {s.key for s in core_registry.switchable_services()}
+    everything = Scope(
+        user_id=1, services=frozenset(services), habilitations=frozenset(s.key for s in catalogue.all_specs())
+    )
+    accessors = {
+        "session_panel": registry.session_panels,
+        "week_marker": registry.week_markers,
+        "feed_source": registry.feed_sources,
+    }
+    for hook in hooks:
+        assert hook.service in services, f"{hook.fn.__qualname__}: declare a switchable service"
+        assert catalogue.get_spec(hook.habilitation), f"{hook.fn.__qualname__}: declare a habilitation"
+        first = next(iter(inspect.signature(hook.fn).parameters))
+        assert first == ("scope" if hook.kind == "feed_source" else "request"), hook.fn.__qualname__
+        accessor = accessors[hook.kind]
+        assert hook.fn in accessor(everything)
+        assert hook.fn not in accessor(dataclasses.replace(everything, services=services - {hook.service}))
+        assert hook.fn not in accessor(dataclasses.replace(everything, habilitations=frozenset()))
+
+
+FEED_MODULES = sorted([*(ROOT / "romsie").glob("*/feeds.py"), *(ROOT / "romsie").glob("*/timetable_hooks.py")])
+
+
+@pytest.mark.parametrize("source", FEED_MODULES, ids=[str(p.relative_to(ROOT)) for p in FEED_MODULES])
+def test_feeds_and_hooks_take_rights_from_the_scope_not_from_role_tables(source: Path) -> None:
+    """A feed is reached without a request: it must not rebuild rights from roles by itself."""
+    for node in ast.walk(ast.parse(source.read_text())):
+        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+        assert name not in {"RoleAssignment", "Guardianship", "TerritoryAdmin"}, (
+            f"{source.relative_to(ROOT)}:{getattr(node, 'lineno', '?')} reads {name}: build the owner's scope "
+            "(romsie.identity.scope.scopes_of) and filter through the app's access module"
+        )

@@ -34,7 +34,28 @@ def test_production_settings_pass_check_deploy() -> None:
     assert "no issues" in result.stdout
 
 
-def test_production_without_redis_warns_about_throttling() -> None:
+def test_production_without_redis_warns_that_the_cache_is_per_process() -> None:
     result = run_check()
     assert result.returncode != 0
-    assert "axes.W001" in result.stdout + result.stderr
+    assert "romsie.W001" in result.stdout + result.stderr
+
+
+def test_production_with_redis_uses_the_fail_safe_cache_and_database_throttling() -> None:
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "a-production-secret-key-that-is-long-enough-and-random-0123456789abcdef",
+        "ALLOWED_HOSTS": "ent.example.org",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+    }
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CACHES['default']['BACKEND'], s.AXES_HANDLER)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == [
+        "romsie.core.cache_backends.FailSafeRedisCache",
+        "romsie.identity.throttling.SignInThrottleHandler",
+    ]

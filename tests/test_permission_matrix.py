@@ -1,26 +1,60 @@
-"""Every URL × every role × an object of one's own establishment and of another one.
+"""Every URL × every role × an object of one's own establishment and of another one, GET and POST.
 
-The expected answers are kept in the table below and in each app's ``tests/matrix.py``
-(``MATRIX`` rows in the same columns, ``OBJECTS`` URL-argument builders), one line per URL name (and per
-object kind for URLs that take an object). A URL of the project missing from the
-table fails the test, so a new page cannot be forgotten.
+The expected answers are kept in the tables below and in each app's ``tests/matrix.py``,
+in the same columns:
+
+* ``MATRIX``: the answers to a GET, one line per URL name (and per object kind for URLs
+  that take an object). A URL of the project missing from it fails the test, so a new page
+  cannot be forgotten.
+* ``POST_MATRIX``: the answers to a POST, one line per URL name and object kind, for every
+  URL whose view accepts POST (a POST-only action or a form): ``require_POST`` /
+  ``require_http_methods``, a class-based view with a ``post`` handler, or a function view
+  that reads ``request.POST``, ``request.FILES`` or ``request.method`` (itself or through a
+  helper of the app that takes the request). Such a URL without a POST row fails the test;
+  a URL whose view refuses POST may still have a row (405).
+* ``OBJECTS``: URL-argument builders, ``(world, which) -> kwargs``, for URLs that take an
+  object (or that need a service switched on first).
+* ``POST_DATA``: optional body builders, ``(world, which) -> dict``, for POSTs that would be
+  a no-op with an empty body (an action named in a field, an id to act on). Without one the
+  POST is sent empty: forms re-render with their errors (200), actions without fields run.
 
 Columns: the people of establishment ``a`` of the shared world (``romsie.core.testing.world``)
 plus an anonymous visitor and a territory admin. Object kinds: ``-`` (no object),
 ``own`` (an object of establishment ``a``), ``other`` (the same kind of object in
 establishment ``c``, of another territory: it must answer 404 to everybody).
 
-Statuses are the answers to a GET: 200 page, 302 redirect (sign-in for anonymous),
-403 refused, 404 not found, 405 method not allowed (POST-only actions).
+Statuses: 200 page (after a POST: a form shown again with its errors), 302 redirect
+(sign-in for anonymous; after a POST, usually done), 403 refused, 404 not found, 405 method
+not allowed. In ``POST_MATRIX`` a ``+`` after the status (``302+``) says that the POST added or
+removed rows (the action ran); without it, no table's row count changed.
+
+Every POST runs in a savepoint rolled back afterwards, so each cell starts from the same
+rows whatever the cells before it did (an allowed delete does not hide the object from the
+next column). The number of rows of every table is taken before and after each POST (one
+``UNION ALL`` query; the tables that legitimately change on any request are listed in
+``UNCOUNTED_TABLES`` with the reason). A refused POST (403, 404, 405, or a redirect to
+sign-in for an anonymous visitor) must change no count, whatever its row says. Counts see
+rows added or removed, not a field changed in place: bodies in ``POST_DATA`` pick, where
+they can, the variant of an action that adds or removes a row.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import importlib
+import inspect
+import re
+import types
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.test import Client
+from django.test.client import ClientHandler
 from django.urls import reverse
 
 from romsie.core.checks import iter_patterns
@@ -36,6 +70,7 @@ MATRIX = """
 core:dashboard                     -      | 302  200  200  200  200  200  200  200  200  200  200  200
 core:set-language                  -      | 302  302  302  302  302  302  302  302  302  302  302  302
 core:health                        -      | 200  200  200  200  200  200  200  200  200  200  200  200
+core:readiness                     -      | 200  200  200  200  200  200  200  200  200  200  200  200
 identity:sign-in                   -      | 200  302  302  302  302  302  302  302  302  302  302  302
 identity:sign-out                  -      | 405  405  405  405  405  405  405  405  405  405  405  405
 identity:sign-out-everywhere       -      | 302  405  405  405  405  405  405  405  405  405  405  405
@@ -58,6 +93,22 @@ directory:class-detail             other  | 302  404  404  404  403  404  404  4
 directory:staff-list               -      | 302  200  200  200  403  200  200  200  200  200  200  403
 """
 
+# url name                         object | anon stud pare teac part head life libr offi afte digi terr
+POST_MATRIX = """
+core:set-language                  -      | 302  302  302  302  302  302  302  302  302  302  302  302
+identity:sign-in                   -      | 200  302  302  302  302  302  302  302  302  302  302  302
+identity:sign-out                  -      | 302  302  302  302  302  302  302  302  302  302  302  302
+identity:sign-out-everywhere       -      | 302  302  302  302  302  302  302  302  302  302  302  302
+identity:activate                  -      | 200  200  200  200  200  200  200  200  200  200  200  200
+identity:activate-password         -      | 302  302  302  302  302  302  302  302  302  302  302  302
+identity:profile                   -      | 302  200  200  200  200  200  200  200  200  200  200  200
+identity:password-change           -      | 302  200  200  200  200  200  200  200  200  200  200  200
+identity:context-switch            -      | 302  302  302  302  302  302  302  302  302  302  302  302
+identity:password-reset            -      | 200  200  200  200  200  200  200  200  200  200  200  200
+identity:password-reset-confirm    -      | 200  200  200  200  200  200  200  200  200  200  200  200
+core:notification-preferences      -      | 302  200  200  200  200  200  200  200  200  200  200  200
+"""
+
 # How to build the URL arguments of URLs that take an object: (world, "own"|"other") -> kwargs.
 OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "identity:password-reset-confirm": lambda w, which: {"uidb64": "MQ", "token": "set-password"},
@@ -65,52 +116,130 @@ OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "directory:class-detail": lambda w, which: {"pk": (w.a if which == "own" else w.c).school_class.pk},
 }
 
+# Bodies of POSTs that would do nothing when empty: (world, "own"|"other"|"-") -> data.
+POST_DATA: dict[str, Callable[[World, str], dict[str, Any]]] = {
+    # Switch to establishment c, where nobody of a has a role: refused by the scope (302, no change).
+    "identity:context-switch": lambda w, which: {"establishment": str(w.c.establishment.pk)},
+    "core:set-language": lambda w, which: {"language": "en"},
+}
 
-def _app_matrices() -> str:
-    """Add the rows and object builders each app keeps in its ``tests/matrix.py``."""
+
+def _app_modules() -> list[Any]:
+    """The ``tests/matrix.py`` modules of the project's apps."""
     from django.apps import apps
 
-    text = MATRIX
+    modules = []
     for config in apps.get_app_configs():
         if not config.name.startswith("romsie."):
             continue
         try:
-            module = importlib.import_module(f"{config.name}.tests.matrix")
+            modules.append(importlib.import_module(f"{config.name}.tests.matrix"))
         except ModuleNotFoundError as error:
             if error.name != f"{config.name}.tests.matrix":
                 raise
-            continue
-        text += getattr(module, "MATRIX", "")
+    return modules
+
+
+def _app_matrices() -> tuple[str, str]:
+    """Add the rows, object builders and bodies each app keeps in its ``tests/matrix.py``."""
+    get_text, post_text = MATRIX, POST_MATRIX
+    for module in _app_modules():
+        get_text += getattr(module, "MATRIX", "")
+        post_text += getattr(module, "POST_MATRIX", "")
         OBJECTS.update(getattr(module, "OBJECTS", {}))
-    return text
+        POST_DATA.update(getattr(module, "POST_DATA", {}))
+    return get_text, post_text
 
 
-def parse_matrix() -> list[tuple[str, str, dict[str, int]]]:
+def parse_matrix(text: str, *, post: bool = False) -> list[tuple[str, str, dict[str, Any]]]:
+    """Rows ``(url name, object kind, {column: status})``; a POST status is a string (``"302+"``)."""
     rows = []
-    for line in _app_matrices().strip().splitlines():
+    for line in text.strip().splitlines():
         if not line.strip():
             continue
         left, right = line.split("|")
         name, which = left.split()
-        statuses = [int(s) for s in right.split()]
-        assert len(statuses) == len(COLUMNS), f"{name}: {len(statuses)} statuses for {len(COLUMNS)} columns"
+        cells = right.split()
+        assert len(cells) == len(COLUMNS), f"{name}: {len(cells)} statuses for {len(COLUMNS)} columns"
+        pattern = r"\d{3}\+?" if post else r"\d{3}"
+        assert all(re.fullmatch(pattern, cell) for cell in cells), f"{name} [{which}]: bad status in {cells}"
+        statuses: list[Any] = cells if post else [int(cell) for cell in cells]
         rows.append((name, which, dict(zip(COLUMNS, statuses, strict=True))))
     return rows
 
 
-ROWS = parse_matrix()
+_GET_TEXT, _POST_TEXT = _app_matrices()
+ROWS = parse_matrix(_GET_TEXT)
+POST_ROWS = parse_matrix(_POST_TEXT, post=True)
 
 
-def project_url_names() -> set[str]:
+def _project_patterns() -> dict[str, Any]:
     from django.conf import settings
 
     exempt = set(settings.ROMSIE_ACCESS_EXEMPT_NAMESPACES)
-    names = set()
+    patterns = {}
     for namespaces, pattern in iter_patterns():
         if exempt & set(namespaces) or not pattern.name:
             continue
-        names.add(":".join((*namespaces, pattern.name)))
+        patterns[":".join((*namespaces, pattern.name))] = pattern.callback
+    return patterns
+
+
+def project_url_names() -> set[str]:
+    return set(_project_patterns())
+
+
+_READS_POST = re.compile(r"request\.(POST|FILES|method)\b")
+
+
+def _declared_methods(view: Callable[..., Any]) -> set[str] | None:
+    """The methods a view declares (``require_http_methods``, a class's handlers); None: any."""
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        return {method.upper() for method in view_class.http_method_names if hasattr(view_class, method)}
+    func: Any = view
+    while func is not None:
+        cells = dict(zip(func.__code__.co_freevars, (c.cell_contents for c in func.__closure__ or ()), strict=True))
+        if "request_method_list" in cells:  # the closure of django.views.decorators.http.require_http_methods
+            return set(cells["request_method_list"])
+        func = getattr(func, "__wrapped__", None)
+    return None
+
+
+def _names(code: types.CodeType) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _names(const)
     return names
+
+
+def _reads_post(func: Callable[..., Any], seen: set[Any]) -> bool:
+    """Whether a function view (or a helper of the project taking the request) handles a POST."""
+    func = inspect.unwrap(func)
+    if func in seen:
+        return False
+    seen.add(func)
+    if _READS_POST.search(inspect.getsource(func)):
+        return True
+    for name in _names(func.__code__):
+        helper = func.__globals__.get(name)
+        if (
+            isinstance(helper, types.FunctionType)
+            and helper.__module__.startswith("romsie.")
+            and "request" in inspect.signature(helper).parameters
+            and _reads_post(helper, seen)
+        ):
+            return True
+    return False
+
+
+def accepts_post(view: Callable[..., Any]) -> bool:
+    """Whether a view takes a POST: POST-only actions and forms alike."""
+    methods = _declared_methods(view)
+    if methods is not None:
+        return "POST" in methods
+    return _reads_post(view, set())
 
 
 def test_every_url_is_in_the_matrix() -> None:
@@ -121,13 +250,42 @@ def test_every_url_is_in_the_matrix() -> None:
     assert not unknown, f"Matrix rows for URLs that no longer exist: {sorted(unknown)}"
 
 
+def test_every_url_taking_a_post_is_in_the_post_matrix() -> None:
+    in_table = {name for name, _, _ in POST_ROWS}
+    taking_post = {name for name, view in _project_patterns().items() if accepts_post(view)}
+    missing = taking_post - in_table
+    assert not missing, f"URLs taking a POST missing from the POST matrix (POST_MATRIX): {sorted(missing)}"
+    unknown = in_table - project_url_names()
+    assert not unknown, f"POST rows for URLs that no longer exist: {sorted(unknown)}"
+    get_kinds = {(name, which) for name, which, _ in ROWS}
+    post_kinds = {(name, which) for name, which, _ in POST_ROWS if name in taking_post}
+    lacking = {(name, which) for name, which in get_kinds if name in taking_post} - post_kinds
+    assert not lacking, f"Object kinds with a GET row but no POST row: {sorted(lacking)}"
+
+
+def test_post_matrix_detects_the_views_taking_a_post() -> None:
+    """The detection of ``accepts_post`` on views of each kind, so that it cannot silently miss one."""
+    patterns = _project_patterns()
+    expected = {
+        "identity:sign-out": True,  # class-based, post only
+        "identity:password-reset-done": False,  # class-based, get only
+        "core:notification-read-all": True,  # require_POST
+        "core:health": False,  # require_GET
+        "news:item-create": True,  # a form, through a helper that takes the request
+        "news:item-delete": True,  # a confirmation page reading request.method
+        "directory:person-search": False,  # reads request.GET only
+    }
+    assert {name: accepts_post(patterns[name]) for name in expected} == expected
+
+
 def test_object_urls_are_tested_with_another_establishments_object() -> None:
-    kinds: dict[str, set[str]] = {}
-    for name, which, _ in ROWS:
-        kinds.setdefault(name, set()).add(which)
-    for name, found in kinds.items():
-        if name in OBJECTS and "own" in found:
-            assert "other" in found, f"{name} has no row for another establishment's object"
+    for rows in (ROWS, POST_ROWS):
+        kinds: dict[str, set[str]] = {}
+        for name, which, _ in rows:
+            kinds.setdefault(name, set()).add(which)
+        for name, found in kinds.items():
+            if name in OBJECTS and "own" in found:
+                assert "other" in found, f"{name} has no row for another establishment's object"
 
 
 def _actor(world: World, column: str) -> Any:
@@ -138,11 +296,113 @@ def _actor(world: World, column: str) -> Any:
     return world.a.people[column]
 
 
+@functools.cache
+def _handler() -> ClientHandler:
+    """One request handler for every client of this module.
+
+    Loading the middleware takes longer than a request (WhiteNoise lists every static file),
+    and a test client loads it on its first request: shared, it is loaded once per run, not
+    once per client (12 per row).
+    """
+    return ClientHandler(enforce_csrf_checks=False)
+
+
+def _clients(world: World, client_for: Any) -> dict[str, Client]:
+    """A test client per column, signed in as that person (anonymous: not signed in)."""
+    clients = {}
+    for column in COLUMNS:
+        client = client_for(_actor(world, column))
+        client.handler = _handler()
+        clients[column] = client
+    return clients
+
+
 @pytest.mark.parametrize(("name", "which", "expected"), ROWS, ids=[f"{n}[{w}]" for n, w, _ in ROWS])
 def test_permission_matrix(world: World, client_for: Any, name: str, which: str, expected: dict[str, int]) -> None:
     kwargs = OBJECTS[name](world, which) if name in OBJECTS else {}
     url = reverse(name, kwargs=kwargs)
-    got = {column: client_for(_actor(world, column)).get(url).status_code for column in COLUMNS}
+    clients = _clients(world, client_for)
+    got = {column: clients[column].get(url).status_code for column in COLUMNS}
     assert got == expected, f"{name} [{which}]: differences " + ", ".join(
         f"{c}: expected {expected[c]} got {got[c]}" for c in COLUMNS if got[c] != expected[c]
     )
+
+
+# Tables whose rows change on a refused request, legitimately; every other table is counted.
+UNCOUNTED_TABLES = {
+    # Sessions: the client's own session is saved on each request (messages, the chosen
+    # establishment), and a refused anonymous POST may open one to remember where to return.
+    "django_session",
+    # django-axes records sign-in attempts and their expiry: a POST to sign-in is an attempt,
+    # whatever its outcome.
+    "axes_accessattempt",
+    "axes_accessattemptexpiration",
+    "axes_accessfailurelog",
+    "axes_accesslog",
+}
+
+
+@functools.cache
+def _count_query(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    tables = sorted(set(connection.introspection.table_names()) - UNCOUNTED_TABLES)
+    # Table names come from the database's own catalogue, quoted: nothing from a request.
+    return " UNION ALL ".join(f"SELECT '{table}', COUNT(*) FROM {quote(table)}" for table in tables)  # noqa: S608
+
+
+def row_counts() -> dict[str, int]:
+    """The number of rows of every table of the project (but ``UNCOUNTED_TABLES``), in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_count_query(connection.vendor))
+        return dict(cursor.fetchall())
+
+
+def _refused(column: str, response: HttpResponse) -> bool:
+    if response.status_code in (403, 404, 405):
+        return True
+    sign_in = reverse("identity:sign-in")
+    return column == "anon" and response.status_code == 302 and response["Location"].startswith(sign_in)
+
+
+def _post(client: Client, url: str, data: dict[str, Any]) -> tuple[HttpResponse, dict[str, int]]:
+    """POST in a savepoint rolled back afterwards; return the answer and the row counts just after it."""
+    for value in data.values():
+        if hasattr(value, "seek"):
+            value.seek(0)  # the same upload for every column
+    cookies = copy.deepcopy(client.cookies)  # signing out or a message would change them
+    with transaction.atomic():
+        response = client.post(url, data)
+        counts = row_counts()
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    cache.clear()  # nothing computed from the rolled-back rows may outlive them
+    return response, counts
+
+
+POST_GROUPS: dict[str, list[tuple[str, dict[str, str]]]] = {}
+for _name, _which, _expected in POST_ROWS:
+    POST_GROUPS.setdefault(_name, []).append((_which, _expected))
+
+
+@pytest.mark.parametrize("name", list(POST_GROUPS))
+def test_post_matrix(world: World, client_for: Any, name: str) -> None:
+    """Each role POSTs to the URL (each object kind): the answers, and a refused POST changes no row."""
+    clients = _clients(world, client_for)
+    cases = []
+    for which, expected in POST_GROUPS[name]:
+        kwargs = OBJECTS[name](world, which) if name in OBJECTS else {}
+        data = POST_DATA[name](world, which) if name in POST_DATA else {}
+        cases.append((which, reverse(name, kwargs=kwargs), data, expected))
+    before = row_counts()
+    problems = []
+    for which, url, data, expected in cases:
+        for column in COLUMNS:
+            response, after = _post(clients[column], url, data)
+            changed = {table: f"{before.get(table)} -> {after.get(table)}" for table in before.keys() | after.keys()
+                       if before.get(table) != after.get(table)}  # fmt: skip
+            got = f"{response.status_code}{'+' if changed else ''}"
+            if _refused(column, response) and changed:
+                problems.append(f"[{which}] {column}: refused ({response.status_code}) but rows changed: {changed}")
+            elif got != expected[column]:
+                problems.append(f"[{which}] {column}: expected {expected[column]} got {got} {changed or ''}")
+    assert not problems, f"POST {name}: " + "; ".join(problems)

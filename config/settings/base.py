@@ -103,18 +103,20 @@ AUTH_USER_MODEL = "identity.User"
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
 if env.str("REDIS_URL", default=""):
+    # A Redis outage costs speed, not pages: the fail-safe backend answers like a miss
+    # (romsie/core/cache_backends.py). Short time-outs, so a hung Redis stalls nothing.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "romsie.core.cache_backends.FailSafeRedisCache",
             "LOCATION": env.str("REDIS_URL"),
             "KEY_PREFIX": "romsie",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # The embedded default runs one process, where a local-memory cache is shared by
-    # every request, so django-axes' counters work; production sets REDIS_URL.
-    SILENCED_SYSTEM_CHECKS.append("axes.W001")
+    # every request; production sets REDIS_URL so that every worker sees the same stamps.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Sessions live in the database so that losing Redis does not sign anybody out.
 # Background tasks (see romsie/core/tasks.py): thread (embedded), immediate (tests), database.
@@ -149,24 +151,40 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # One password hash per attempt, whatever the account's state (see the backend).
+    "romsie.identity.backends.PasswordBackend",
     "romsie.identity.backends.ActivationCodeBackend",
 ]
 LOGIN_URL = "identity:sign-in"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "identity:sign-in"
 
-# Sign-in throttling: a username from one address is locked after five failures for
-# fifteen minutes. Whole schools sit behind one NAT address, so the address alone is
-# never locked. The answer is the same whether the account exists or not.
-AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+# Sign-in throttling (django-axes; see docs/access-control.md, "Sign-in safety").
+# - A username from one address is locked after five failures, for fifteen minutes.
+# - An address is refused, whatever the username, once sign-ins failed there for
+#   ROMSIE_SIGN_IN_ADDRESS_LIMIT different usernames within those fifteen minutes
+#   (password spraying). A success clears its username's failures, so only usernames that
+#   keep failing count: a school behind one NAT address stays far below the limit.
+# - The counters live in the database (sign-in needs it anyway), so a Redis outage
+#   neither breaks sign-in nor lifts the throttling. Attempts refused during a lock are
+#   not counted, so a lock ends fifteen minutes after it started.
+# The answer is the same whether the account exists or not.
+AXES_HANDLER = "romsie.identity.throttling.SignInThrottleHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "identity/sign_in_locked.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are recorded in ConnectionLog
 AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"
+ROMSIE_SIGN_IN_ADDRESS_LIMIT = env.int("ROMSIE_SIGN_IN_ADDRESS_LIMIT", default=25)
+# The client's address: X-Forwarded-For is read right to left through these reverse
+# proxies only (addresses or networks); from any other peer, REMOTE_ADDR is the client.
+AXES_CLIENT_IP_CALLABLE = "romsie.identity.throttling.client_ip"
+# Loopback by default: the documented install puts nginx on the same host as gunicorn.
+ROMSIE_TRUSTED_PROXIES = env.list("ROMSIE_TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -209,6 +227,11 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Retention (docs/operations.md, "Retention"): days audit events and the import history are
+# kept before the daily job (manage.py purge_connection_logs) deletes them.
+AUDIT_EVENT_RETENTION_DAYS = env.int("AUDIT_EVENT_RETENTION_DAYS", default=365)
+PROVISIONING_RUN_RETENTION_DAYS = env.int("PROVISIONING_RUN_RETENTION_DAYS", default=365)
 
 # URL namespaces whose views enforce their own access rules (the Django admin checks
 # is_staff itself); every other view must declare a habilitation or be marked public.

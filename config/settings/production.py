@@ -27,5 +27,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
-# Sign-in throttling counters must be shared by every worker: production needs REDIS_URL.
+# Every worker must see the same version stamps: production needs REDIS_URL (romsie.W001).
 SILENCED_SYSTEM_CHECKS = []

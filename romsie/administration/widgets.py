@@ -38,6 +38,8 @@ TERRITORY_WIDGET = registry.Widget(
     key="territory-admin",
     template_name="administration/_widget_territory.html",
     get_context=territory_context,
+    service=None,  # territory admins may hold no role in any establishment
+    habilitation=None,
     order=15,
 )
 
@@ -45,5 +47,7 @@ AREAS_WIDGET = registry.Widget(
     key="administration-areas",
     template_name="administration/_widget_areas.html",
     get_context=areas_context,
+    service="administration",
+    habilitation=None,  # each area checks its own habilitation (areas_for)
     order=16,
 )

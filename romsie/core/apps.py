@@ -14,3 +14,10 @@ class CoreConfig(AppConfig):
         )
 
         registry.register_widget(widgets.SERVICES_WIDGET)
+
+        from django.urls import register_converter
+
+        from romsie.core.ids import IdConverter
+
+        # Before any URLconf is imported: every urls.py writes object ids <id:pk>.
+        register_converter(IdConverter, "id")

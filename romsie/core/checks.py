@@ -1,9 +1,9 @@
-"""System checks: every URL pattern's view declares an access rule."""
+"""System checks: every URL pattern's view declares an access rule; production shares its cache."""
 
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from .access.declarations import access_of
@@ -36,4 +36,20 @@ def check_views_declare_access(app_configs: Any, **kwargs: Any) -> list[Error]:
     return [
         Error(f"View {name} declares no access rule.", hint="Use public, signed_in or requires.", id="romsie.E001")
         for name in undeclared_views()
+    ]
+
+
+@register(deploy=True)
+def check_cache_is_shared(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    """Warn when production keeps its cache in each process (no ``REDIS_URL``)."""
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if not backend.endswith(".LocMemCache"):
+        return []
+    return [
+        Warning(
+            "The cache is local to each process: with several workers, a change of rights "
+            "reaches the others only when their cached scopes expire (up to a minute).",
+            hint="Set REDIS_URL (see docs/operations.md).",
+            id="romsie.W001",
+        )
     ]

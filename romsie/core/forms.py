@@ -1,14 +1,154 @@
-"""Forms of the core app: a person's notification preferences."""
+"""Forms of the core app, and what every app's forms share.
+
+- :class:`VersionedForm`: the edit form of shared data posts the version it showed and, when
+  the service raises :class:`~romsie.core.concurrency.StaleEdit`, shows the other person's
+  version above the person's own text (see ``romsie/core/concurrency.py``).
+- :class:`BoundedDateField`, :class:`BoundedDateTimeField` and :func:`bounded_formfield`: dates
+  a person types are kept between :data:`MIN_YEAR` and :data:`MAX_YEAR`, so that "0001-01-01"
+  is a form error rather than an overflow in time-zone arithmetic (a 500).
+- A person's notification preferences.
+"""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
+from django.db import models
+from django.http import QueryDict
+from django.utils import formats, timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from .concurrency import StaleEdit
 from .models import NotificationPreference
 from .notifications import NotificationKind
+
+# Dates typed in forms: wide enough for any school's past and future, far from the limits of
+# ``datetime`` (years 1 and 9999) where converting between time zones overflows.
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
+
+def check_year_bounds(value: datetime.date | None) -> None:
+    """Refuse a date (or date and time) outside :data:`MIN_YEAR`..:data:`MAX_YEAR`."""
+    if value is not None and not (MIN_YEAR <= value.year <= MAX_YEAR):
+        raise _year_error()
+
+
+def _year_error() -> forms.ValidationError:
+    return forms.ValidationError(
+        _("Enter a date between the years %(min)s and %(max)s."),
+        code="year_out_of_bounds",
+        params={"min": MIN_YEAR, "max": MAX_YEAR},
+    )
+
+
+class BoundedDateField(forms.DateField):
+    """A date field that refuses years outside :data:`MIN_YEAR`..:data:`MAX_YEAR`."""
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        result = super().to_python(value)
+        check_year_bounds(result)
+        return result
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """A date-and-time field that refuses years outside :data:`MIN_YEAR`..:data:`MAX_YEAR`."""
+
+    def to_python(self, value: Any) -> datetime.datetime | None:
+        try:
+            result = super().to_python(value)
+        except OverflowError as overflow:
+            raise _year_error() from overflow
+        check_year_bounds(result)
+        return result
+
+
+def bounded_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """``formfield_callback`` of model forms: their date fields become bounded ones."""
+    if isinstance(db_field, models.DateTimeField):
+        kwargs.setdefault("form_class", BoundedDateTimeField)
+    elif isinstance(db_field, models.DateField):
+        kwargs.setdefault("form_class", BoundedDateField)
+    return db_field.formfield(**kwargs)
+
+
+# -- Edits of shared data --------------------------------------------------------------------
+
+
+class VersionedForm(forms.Form):
+    """Base of every edit form of shared data: posts the version it showed.
+
+    The edited object is the model form's ``instance``, or ``edited=`` for a plain form. A form
+    that creates (no edited object yet) has no ``version`` field. Mix it in first:
+    ``class RoomForm(VersionedForm, forms.ModelForm)``.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args: Any, edited: models.Model | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if edited is None:
+            edited = getattr(self, "instance", None)
+        self.edited = edited if edited is not None and edited.pk is not None else None
+        self.conflict: StaleEdit | None = None
+        if self.edited is None:
+            del self.fields["version"]
+        else:
+            self.fields["version"].initial = self.edited.version  # type: ignore[attr-defined]
+
+    @property
+    def shown_version(self) -> int | None:
+        """The version the person saw (``None`` when the form creates)."""
+        value: int | None = self.cleaned_data.get("version")
+        return value
+
+    def refuse_stale(self, error: StaleEdit) -> None:
+        """Show the other person's version; keep the typed text; carry the current version.
+
+        Saving the form again then knowingly replaces the other person's version.
+        """
+        self.conflict = error
+        self.add_error(None, error.message)
+        if error.current is not None and "version" in self.fields:
+            data = QueryDict(mutable=True)
+            data.update(self.data)  # request.POST: every value of multi-valued fields is kept
+            data[self.add_prefix("version")] = str(error.current.version)  # type: ignore[attr-defined]
+            self.data = data
+
+    def conflict_rows(self) -> list[tuple[Any, str]]:
+        """The other person's version, as (label, text) rows shown above the form."""
+        if self.conflict is None or self.conflict.current is None:
+            return []
+        return self.current_values(self.conflict.current)
+
+    def current_values(self, current: Any) -> list[tuple[Any, str]]:
+        """Read the form's visible fields on ``current``; override where fields are not attributes."""
+        rows = []
+        for bound in self.visible_fields():
+            shown = getattr(current, f"get_{bound.name}_display", None)
+            value = shown() if callable(shown) else getattr(current, bound.name, None)
+            if isinstance(value, models.Manager):
+                value = ", ".join(str(v) for v in value.all())
+            rows.append((bound.label, display_value(value)))
+        return rows
+
+
+def display_value(value: Any) -> str:
+    """Show a stored value to a person: dates in their format, yes/no, text without tags."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(display_value(v) for v in value) or "—"
+    return strip_tags(str(value)).strip() or "—"
 
 
 def field_name(kind: NotificationKind) -> str:

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 class StoredFile(models.Model):
     """An uploaded file (abstract): subclasses add the file field, with their own storage path.
 
-    Files are checked and served by :mod:`romsie.core.uploads`: only as downloads.
+    Files are checked, written and served by :mod:`romsie.core.uploads`: written with
+    ``store_upload`` inside ``atomic_with_files`` (a failed write or transaction leaves no
+    file), served only as downloads.
     """
 
     name = models.CharField(_("name"), max_length=150)

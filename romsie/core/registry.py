@@ -12,16 +12,25 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
+    from .access.scope import Scope
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, kw_only=True)
 class Widget:
-    """A dashboard block: a template and a function returning its context (or None to hide)."""
+    """A dashboard block: a template and a function returning its context (or None to hide).
+
+    Every widget declares the service it belongs to and the habilitation it needs, ``None``
+    for neither (the services menu, the territory area): the dashboard shows a widget only
+    where its service is switched on and the person holds its habilitation, as the access
+    middleware does for a view declared ``@requires(habilitation, service=...)``.
+    """
 
     key: str
     template_name: str
     get_context: Callable[[HttpRequest], dict[str, Any] | None]
+    service: str | None
+    habilitation: str | None
     order: int = 100
-    habilitation: str = ""
     wide: bool = False
     # Return what the widget's content depends on (version stamps) to cache its HTML for
     # a minute per person, establishment and language; None: render at every request.
@@ -55,6 +64,16 @@ def register_service(service: Service) -> None:
 
 def widgets() -> list[Widget]:
     return sorted(_widgets.values(), key=lambda w: (w.order, w.key))
+
+
+def widgets_for(scope: Scope) -> list[Widget]:
+    """The widgets whose service is on in the scope's establishment and whose habilitation it holds."""
+    always_on = {s.key for s in services() if not s.switchable}
+
+    def service_on(widget: Widget) -> bool:
+        return widget.service is None or widget.service in always_on or widget.service in scope.services
+
+    return [w for w in widgets() if service_on(w) and (not w.habilitation or scope.has(w.habilitation))]
 
 
 def services() -> list[Service]:

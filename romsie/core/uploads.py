@@ -4,18 +4,31 @@ Every upload is checked the same way: an allowed extension, a size limit, and le
 that agree with the extension (a renamed executable is refused). Files are served only as
 downloads, never rendered by the browser: ``Content-Disposition: attachment``,
 ``X-Content-Type-Options: nosniff`` and a sandboxing Content-Security-Policy.
+
+Files are written by :func:`store_upload` inside :func:`atomic_with_files`: a write that fails
+(disk full) and a transaction that fails after the write both leave neither file nor row, and
+the person reads that the server could not store the file.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
@@ -71,6 +84,74 @@ def check_upload(upload: UploadedFile) -> str:
             _("%(name)s does not contain what its name says (.%(extension)s).") % {"name": name, "extension": extension}
         )
     return content_type
+
+
+# What store_upload wrote inside the innermost atomic_with_files block (None: outside any).
+_written: ContextVar[list[tuple[Storage, str]] | None] = ContextVar("romsie_uploads_written", default=None)
+
+
+def _discard(storage: Storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError as error:
+        logger.error("upload: could not remove %s after a failed write or transaction: %s", name, error)
+
+
+def store_upload(instance: models.Model, upload: File[Any], *, field: str = "file") -> None:
+    """Write ``upload`` to the storage of ``instance.<field>`` now, before the row is saved.
+
+    The stored name comes from the field's ``upload_to``. A write that fails (disk full, storage
+    unreachable) removes its partial file and raises ``ValidationError`` with a message for the
+    person; inside :func:`atomic_with_files`, the file is also removed if the transaction fails
+    afterwards.
+    """
+    file_field = instance._meta.get_field(field)
+    assert isinstance(file_field, models.FileField)
+    storage = file_field.storage
+    # The name is fixed before writing (a random one, see the models' upload_to), so that a
+    # failed write knows which partial file to remove.
+    name = storage.get_available_name(
+        file_field.generate_filename(instance, upload.name or "file"), max_length=file_field.max_length
+    )
+    try:
+        stored = storage.save(name, upload, max_length=file_field.max_length)
+    except OSError as error:
+        logger.error("upload: could not store %s (%s bytes): %s", name, upload.size, error)
+        _discard(storage, name)
+        raise ValidationError(
+            _("The server could not store your file %(name)s: nothing was saved, try again later.")
+            % {"name": upload.name or ""},
+            code="not_stored",
+        ) from error
+    setattr(instance, field, stored)
+    written = _written.get()
+    if written is not None:
+        written.append((storage, stored))
+
+
+@contextmanager
+def atomic_with_files(using: str | None = None) -> Iterator[None]:
+    """Run a ``transaction.atomic`` block that removes the files stored in it if it fails.
+
+    Django has no rollback hook: the block notes what :func:`store_upload` wrote and deletes it
+    when the block ends with an exception, raised inside it or by the commit itself. A block
+    nested in another one hands its files to the outer one. Use it as a decorator on services
+    that store files: ``@atomic_with_files()``.
+    """
+    written: list[tuple[Storage, str]] = []
+    token = _written.set(written)
+    try:
+        with transaction.atomic(using=using):
+            yield
+    except BaseException:
+        for storage, name in written:
+            _discard(storage, name)
+        raise
+    finally:
+        _written.reset(token)
+    outer = _written.get()
+    if outer is not None:
+        outer.extend(written)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -1,12 +1,13 @@
 """Pages of the core app: the dashboard, language choice, health check, notifications."""
 
 import hashlib
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
@@ -23,12 +24,10 @@ from .models import Notification
 
 @signed_in
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Show the widgets that the apps contribute, filtered by the person's habilitations."""
+    """Show the widgets that the apps contribute, where their service is on and their habilitation held."""
     scope = request.scope  # type: ignore[attr-defined]
     blocks: list[dict[str, Any]] = []
-    for widget in registry.widgets():
-        if widget.habilitation and not scope.has(widget.habilitation):
-            continue
+    for widget in registry.widgets_for(scope):
         html = _widget_html(request, widget)
         if html:
             blocks.append({"widget": widget, "html": html})
@@ -74,6 +73,31 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@public
+@require_GET
+def readiness(request: HttpRequest) -> JsonResponse:
+    """Answer 200 when the database and the cache both work, 503 naming what is degraded.
+
+    For monitoring. The site still serves pages without the cache (slower), so a load
+    balancer keeps routing on ``health``: taking every server out because their shared
+    Redis is down would turn a slow site into no site.
+    """
+    checks = {"database": "ok", "cache": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        checks["database"] = "unavailable"
+    # A value written then read back: a fail-safe cache answers a miss when Redis is down.
+    probe, token = f"romsie:readiness:{uuid.uuid4().hex}", "1"
+    cache.set(probe, token, 10)
+    if cache.get(probe) != token:
+        checks["cache"] = "degraded"
+    cache.delete(probe)
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if ready else "degraded", **checks}, status=200 if ready else 503)
 
 
 @signed_in

@@ -6,8 +6,8 @@ app_name = "directory"
 
 urlpatterns = [
     path("", views.search, name="person-search"),
-    path("personnes/<int:pk>/", views.person_detail, name="person-detail"),
+    path("personnes/<id:pk>/", views.person_detail, name="person-detail"),
     path("classes/", views.class_index, name="class-list"),
-    path("classes/<int:pk>/", views.class_detail, name="class-detail"),
+    path("classes/<id:pk>/", views.class_detail, name="class-detail"),
     path("personnels/", views.staff, name="staff-list"),
 ]

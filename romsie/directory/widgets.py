@@ -26,6 +26,8 @@ MY_CARD_WIDGET = registry.Widget(
     key="my-card",
     template_name="directory/_widget_my_card.html",
     get_context=my_card_context,
+    service=None,  # the person's own facts, not the annuaire
+    habilitation=None,
     order=5,
     cache_stamp=my_card_stamp,
 )

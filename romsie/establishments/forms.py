@@ -13,6 +13,7 @@ from romsie.core import registry
 from romsie.core.access import catalogue
 from romsie.core.access.catalogue import HabilitationSpec
 from romsie.core.access.scope import Scope
+from romsie.core.forms import VersionedForm, display_value
 
 from . import access
 from .models import Establishment, Territory
@@ -26,7 +27,7 @@ class UAIField(forms.CharField):
         return str(text).replace(" ", "").upper()
 
 
-class EstablishmentForm(forms.ModelForm):  # type: ignore[type-arg]
+class EstablishmentForm(VersionedForm, forms.ModelForm):  # type: ignore[type-arg]
     """An establishment's identity and contact details, in one of the scope's territories."""
 
     uai = UAIField(
@@ -60,8 +61,8 @@ class EstablishmentForm(forms.ModelForm):  # type: ignore[type-arg]
         return uai
 
 
-class EnabledServicesForm(forms.Form):
-    """A checkbox per service an establishment may switch on or off."""
+class EnabledServicesForm(VersionedForm):
+    """A checkbox per service an establishment may switch on or off (``edited=`` the establishment)."""
 
     services = forms.MultipleChoiceField(
         label=_("Services switched on"), required=False, widget=forms.CheckboxSelectMultiple
@@ -72,6 +73,11 @@ class EnabledServicesForm(forms.Form):
         field = self.fields["services"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = [(s.key, s.label) for s in registry.switchable_services()]
+
+    def current_values(self, current: Any) -> list[tuple[Any, str]]:
+        enabled = set(current.enabled_services or [])
+        labels = [str(s.label) for s in registry.switchable_services() if s.key in enabled]
+        return [(self.fields["services"].label, display_value(labels))]
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,7 @@ def right_field_name(profile: str, key: str) -> str:
     return f"{FIELD_PREFIX}{profile}:{key}"
 
 
-class HabilitationOverridesForm(forms.Form):
+class HabilitationOverridesForm(VersionedForm):
     """A checkbox per habilitation an establishment may adjust for a profile.
 
     Pairs outside the territory's ceiling have no field; a POST that names one anyway
@@ -108,7 +114,7 @@ class HabilitationOverridesForm(forms.Form):
     def __init__(
         self, *args: Any, establishment: Establishment, profiles: Sequence[tuple[str, str]], **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, edited=establishment, **kwargs)
         self.profiles = list(profiles)
         self.specs = catalogue.all_specs()
         self.adjustable = access.adjustable_habilitations(establishment.territory)
@@ -156,16 +162,33 @@ class HabilitationOverridesForm(forms.Form):
         """Return ``{profile: {habilitation: granted}}`` for every adjustable pair."""
         result: dict[str, dict[str, bool]] = {}
         for name, value in self.cleaned_data.items():
+            if not name.startswith(FIELD_PREFIX):
+                continue
             profile, key = name[len(FIELD_PREFIX) :].split(":", 1)
             result.setdefault(profile, {})[key] = bool(value)
         return result
 
+    def current_values(self, current: Any) -> list[tuple[Any, str]]:
+        """Per role, the adjustable rights granted in the other person's version."""
+        overrides = current.habilitation_overrides or {}
+        rows = []
+        for profile, label in self.profiles:
+            granted = [
+                str(spec.label)
+                for spec in self.specs
+                if spec.key in self.adjustable.get(profile, frozenset())
+                and overrides.get(profile, {}).get(spec.key, profile in spec.defaults)
+            ]
+            if self.adjustable.get(profile):
+                rows.append((label, display_value(granted)))
+        return rows
 
-class TerritoryCeilingForm(forms.Form):
+
+class TerritoryCeilingForm(VersionedForm):
     """Per profile, the habilitations the territory's establishments may switch on or off."""
 
     def __init__(self, *args: Any, territory: Territory, profiles: Sequence[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, edited=territory, **kwargs)
         self.profiles = list(profiles)
         adjustable = access.adjustable_habilitations(territory)
         choices = [(spec.key, spec.label) for spec in catalogue.all_specs()]
@@ -180,3 +203,12 @@ class TerritoryCeilingForm(forms.Form):
 
     def ceiling(self) -> dict[str, list[str]]:
         return {profile: list(self.cleaned_data.get(profile, [])) for profile, _label in self.profiles}
+
+    def current_values(self, current: Any) -> list[tuple[Any, str]]:
+        """Per role, the rights the other person's version lets establishments adjust."""
+        adjustable = access.adjustable_habilitations(current)
+        labels = {spec.key: str(spec.label) for spec in catalogue.all_specs()}
+        return [
+            (label, display_value(sorted(labels.get(k, k) for k in adjustable.get(profile, frozenset()))))
+            for profile, label in self.profiles
+        ]

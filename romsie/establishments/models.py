@@ -4,6 +4,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from romsie.core.concurrency import VersionField
+
 # The UAI (formerly RNE) is 7 characters (3-digit département code, 4 digits) followed
 # by a check letter. Feeds in the wild do not always carry a correct check letter, so
 # only the shape is enforced (docs/decisions/0002-uai-validation.md).
@@ -26,6 +28,8 @@ class Territory(models.Model):
     # Per profile, the habilitations its establishments may switch on or off. Empty means
     # "what the catalogue marks adjustable".
     habilitation_ceiling = models.JSONField(_("habilitation limits"), default=dict, blank=True)
+    # Grows at each edit of the territory's limits (``romsie.core.concurrency``).
+    version = VersionField()
 
     class Meta:
         ordering = ["name"]
@@ -64,6 +68,9 @@ class Establishment(models.Model):
     enabled_services = models.JSONField(_("enabled services"), default=list, blank=True)
     # Per profile, {habilitation: granted} chosen by the establishment's admins.
     habilitation_overrides = models.JSONField(_("habilitation adjustments"), default=dict, blank=True)
+    # Grows at each edit of the identity, the services or the rights through their forms, so a
+    # save from a page showing an older one is refused (``romsie.core.concurrency``).
+    version = VersionField()
 
     class Meta:
         ordering = ["name"]

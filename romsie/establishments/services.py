@@ -2,7 +2,9 @@
 
 Establishment-level writes act on the scope's current establishment only; territory
 writes check that the scope administers the territory. A refusal the person can act on
-raises :class:`EstablishmentError`, whose message is shown to them.
+raises :class:`EstablishmentError`, whose message is shown to them. The writes behind edit
+forms take the ``version`` the form showed and refuse a stale save
+(``romsie.core.concurrency.StaleEdit``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from romsie.core import registry
 from romsie.core.access import catalogue
 from romsie.core.access.scope import Scope
+from romsie.core.concurrency import claim_version
 from romsie.core.services import audit_record
 
 from . import access
@@ -34,7 +37,7 @@ def _current(scope: Scope) -> Establishment:
 
 
 @transaction.atomic
-def establishment_services_set(*, scope: Scope, services: Iterable[str]) -> Establishment:
+def establishment_services_set(*, scope: Scope, services: Iterable[str], version: int | None) -> Establishment:
     """Choose which switchable services are on in the scope's establishment."""
     establishment = _current(scope)
     switchable = [s.key for s in registry.switchable_services()]
@@ -42,11 +45,12 @@ def establishment_services_set(*, scope: Scope, services: Iterable[str]) -> Esta
     unknown = wanted - set(switchable)
     if unknown:
         raise EstablishmentError(_("Unknown service: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
+    claim_version(establishment, version)
     # Keys of services no longer installed are kept: switching a module back on later
     # should not silently lose the establishment's choice.
     kept = [k for k in establishment.enabled_services or [] if k not in switchable]
     establishment.enabled_services = kept + [k for k in switchable if k in wanted]
-    establishment.save(update_fields=["enabled_services"])
+    establishment.save(update_fields=["enabled_services", "version"])
     audit_record(scope=scope, action="establishments.services_set", target=establishment, services=sorted(wanted))
     return establishment
 
@@ -64,7 +68,9 @@ def _outside_ceiling(
 
 
 @transaction.atomic
-def habilitation_overrides_set(*, scope: Scope, overrides: Mapping[str, Mapping[str, bool]]) -> Establishment:
+def habilitation_overrides_set(
+    *, scope: Scope, overrides: Mapping[str, Mapping[str, bool]], version: int | None
+) -> Establishment:
     """Replace the establishment's role rights with ``{profile: {habilitation: granted}}``.
 
     Every pair must be one the territory lets establishments adjust; otherwise nothing
@@ -78,6 +84,7 @@ def habilitation_overrides_set(*, scope: Scope, overrides: Mapping[str, Mapping[
             _("These rights cannot be adjusted in this establishment (the territory does not allow it): %(pairs)s.")
             % {"pairs": ", ".join(f"{key} ({profile})" for profile, key in refused)}
         )
+    claim_version(establishment, version)
     stored: dict[str, dict[str, bool]] = {}
     for profile, values in overrides.items():
         for key, granted in values.items():
@@ -86,7 +93,7 @@ def habilitation_overrides_set(*, scope: Scope, overrides: Mapping[str, Mapping[
             if bool(granted) != (profile in spec.defaults):
                 stored.setdefault(profile, {})[key] = bool(granted)
     establishment.habilitation_overrides = stored
-    establishment.save(update_fields=["habilitation_overrides"])
+    establishment.save(update_fields=["habilitation_overrides", "version"])
     audit_record(scope=scope, action="establishments.habilitations_set", target=establishment, overrides=stored)
     return establishment
 
@@ -149,6 +156,7 @@ def establishment_update(
     *,
     scope: Scope,
     establishment: Establishment,
+    version: int | None,
     territory: Territory,
     uai: str,
     name: str,
@@ -163,6 +171,7 @@ def establishment_update(
     _check_territory(scope, establishment.territory_id)
     _check_territory(scope, territory.pk)
     _check_uai(uai, exclude_pk=establishment.pk)
+    claim_version(establishment, version)
     fields = {
         "territory": territory,
         "uai": uai,
@@ -193,7 +202,9 @@ def establishment_set_active(*, scope: Scope, establishment: Establishment, is_a
 
 
 @transaction.atomic
-def territory_ceiling_set(*, scope: Scope, territory: Territory, ceiling: Mapping[str, Iterable[str]]) -> Territory:
+def territory_ceiling_set(
+    *, scope: Scope, territory: Territory, ceiling: Mapping[str, Iterable[str]], version: int | None
+) -> Territory:
     """Choose, per profile, which habilitations the territory's establishments may adjust.
 
     Every profile is stored, even with an empty list, so that "nothing adjustable" is
@@ -206,7 +217,8 @@ def territory_ceiling_set(*, scope: Scope, territory: Territory, ceiling: Mappin
     ]
     if unknown:
         raise EstablishmentError(_("Unknown profile or right: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
+    claim_version(territory, version)
     territory.habilitation_ceiling = {profile: sorted(set(ceiling.get(profile, ()))) for profile in sorted(EVERYONE)}
-    territory.save(update_fields=["habilitation_ceiling"])
+    territory.save(update_fields=["habilitation_ceiling", "version"])
     audit_record(scope=scope, action="establishments.ceiling_set", target=territory)
     return territory

@@ -22,6 +22,7 @@ ESTABLISHMENT_WIDGET = registry.Widget(
     template_name="establishments/_widget_establishment.html",
     get_context=establishment_context,
     order=20,
+    service=None,
     habilitation=EstablishmentHabilitation.VIEW,
     cache_stamp=lambda request: versions.stamp(
         versions.key("establishment", request.scope.establishment_id),  # type: ignore[attr-defined]

@@ -42,6 +42,7 @@ class HomeworkConfig(AppConfig):
                 text=_("%(subject)s: the work %(student)s handed in for %(due)s is returned with feedback."),
             )
         )
-        timetable_registry.register_session_panel(timetable_hooks.session_panel)
-        timetable_registry.register_week_marker(timetable_hooks.week_marker)
-        timetable_registry.register_feed_source(timetable_hooks.feed_source)
+        view = habilitations.HomeworkHabilitation.VIEW
+        timetable_registry.register_session_panel(timetable_hooks.session_panel, service="homework", habilitation=view)
+        timetable_registry.register_week_marker(timetable_hooks.week_marker, service="homework", habilitation=view)
+        timetable_registry.register_feed_source(timetable_hooks.feed_source, service="homework", habilitation=view)

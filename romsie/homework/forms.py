@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
+from romsie.core.forms import BoundedDateField, BoundedDateTimeField, bounded_formfield
 from romsie.core.uploads import MultipleFileField
 from romsie.schooling.models import Subject, Teaching
 
@@ -61,7 +62,7 @@ class EntryForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    publish_at = forms.DateTimeField(
+    publish_at = BoundedDateTimeField(
         label=_("Publish from"),
         required=False,
         widget=DateTimeInput(),
@@ -93,7 +94,7 @@ class HomeworkForm(forms.Form):
     instructions = forms.CharField(
         label=_("To do"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
     )
-    due_on = forms.DateField(label=_("For"), widget=DateInput(), required=False)
+    due_on = BoundedDateField(label=_("For"), widget=DateInput(), required=False)
     duration_minutes = forms.IntegerField(
         label=_("Estimated duration (minutes)"), min_value=1, max_value=600, required=False
     )
@@ -156,13 +157,14 @@ class CopyForm(forms.Form):
 
 
 class VisaForm(forms.Form):
-    signed_on = forms.DateField(label=_("Entries covered up to"), widget=DateInput(), initial=timezone.localdate)
+    signed_on = BoundedDateField(label=_("Entries covered up to"), widget=DateInput(), initial=timezone.localdate)
     comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
 
 
 class PlannerForm(forms.ModelForm[PlannerEntry]):
     class Meta:
         model = PlannerEntry
+        formfield_callback = bounded_formfield
         fields = ["title", "due_on", "subject", "is_done"]
         widgets = {"due_on": DateInput()}
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from romsie.core import notifications, versions
 from romsie.core.access.scope import Scope
 from romsie.core.services import audit_record
-from romsie.core.uploads import MAX_FILES, check_upload
-from romsie.identity.models import Guardianship
+from romsie.core.uploads import MAX_FILES, atomic_with_files, check_upload, store_upload
+from romsie.identity.selectors import guardian_ids_receiving_mail
 from romsie.schooling.models import Enrollment, GroupMembership, SchoolClass, Subject, Teaching
 from romsie.timetable.models import Session
 
@@ -45,6 +45,16 @@ class EntryConflict(HomeworkError):
 
 class EntryLocked(HomeworkError):
     """The entry is covered by the head's visa."""
+
+
+def _already_logged() -> EntryConflict:
+    """The refusal of a second "first entry" of a session: the person's text is not lost."""
+    return EntryConflict(
+        _(
+            "Someone else wrote this session's entry in the meantime: nothing of yours was saved. Your text is kept "
+            "below: copy it, then open the session's entry to add it there."
+        )
+    )
 
 
 def bump_homework(establishment_id: int | None) -> None:
@@ -93,10 +103,10 @@ def students_of(teaching: Teaching) -> list[int]:
 
 
 def families_of(teaching: Teaching) -> list[int]:
-    """The students of the teaching and their guardians (two queries)."""
+    """The students of the teaching and their guardians who receive school mail (two queries)."""
     students = students_of(teaching)
-    guardians = Guardianship.objects.filter(student_id__in=students, establishment_id=teaching.establishment_id)
-    return sorted(set(students) | set(guardians.values_list("guardian_id", flat=True)))
+    guardians = guardian_ids_receiving_mail(establishment_id=teaching.establishment_id, students=students)
+    return sorted(set(students) | set(guardians))
 
 
 def _check_files(files: Sequence[UploadedFile], already: int = 0) -> list[str]:
@@ -104,6 +114,14 @@ def _check_files(files: Sequence[UploadedFile], already: int = 0) -> list[str]:
         raise HomeworkError(_("At most %(count)s files per entry.") % {"count": MAX_FILES})
     try:
         return [check_upload(f) for f in files]
+    except ValidationError as error:
+        raise HomeworkError(" ".join(error.messages)) from error
+
+
+def _store(instance: LogAttachment | Submission, upload: UploadedFile, field: str = "file") -> None:
+    """Write the file now; it is removed again if the write or the transaction fails (disk full)."""
+    try:
+        store_upload(instance, upload, field=field)
     except ValidationError as error:
         raise HomeworkError(" ".join(error.messages)) from error
 
@@ -174,7 +192,7 @@ def _apply_homework(entry: LogEntry, items: Iterable[HomeworkData]) -> None:
     Homework.objects.bulk_create(to_create)
 
 
-@transaction.atomic
+@atomic_with_files()
 def entry_save(
     *,
     scope: Scope,
@@ -191,8 +209,11 @@ def entry_save(
     if entry is None:
         if session is None:
             raise HomeworkError(_("Choose the session this entry is about."))
+        # Two teachers (or two tabs) writing the first entry of a session at once: the session's
+        # row is held until this transaction ends, so the second waits, then finds the first's.
+        list(Session.objects.select_for_update(no_key=True).filter(pk=session.pk).order_by().values_list("pk"))
         if LogEntry.objects.filter(session=session).exists():
-            raise EntryConflict(_("This session already has an entry in the log: open it to change it."))
+            raise _already_logged()
         check_not_locked(session.teaching_id, session.date)
         entry = LogEntry(
             establishment_id=session.establishment_id,
@@ -225,19 +246,28 @@ def entry_save(
     entry.publish_at = data.publish_at if data.publish else None
     if not data.publish:
         entry.notified_at = None
-    entry.save()
+    is_new = entry.pk is None
+    try:
+        entry.save()
+    except IntegrityError as error:
+        if not is_new:
+            raise
+        # An entry created meanwhile without the session's lock (a copy): the unique constraint
+        # decides. Raising ends this service's transaction (rolled back), so no savepoint is needed.
+        raise _already_logged() from error
     _apply_homework(entry, data.homework)
     if data.remove_attachment_ids:
         LogAttachment.objects.filter(entry=entry, pk__in=data.remove_attachment_ids).delete()
     for upload, content_type in zip(data.files, content_types, strict=True):
-        LogAttachment.objects.create(
+        attachment = LogAttachment(
             establishment_id=entry.establishment_id,
             entry=entry,
-            file=upload,
             name=(upload.name or "file")[-150:],
             content_type=content_type,
             size_bytes=upload.size or 0,
         )
+        _store(attachment, upload)
+        attachment.save()
     if entry.is_public and not was_public and entry.notified_at is None:
         _notify_published(scope, entry)
     bump_homework(entry.establishment_id)
@@ -449,7 +479,7 @@ def planner_delete(*, scope: Scope, entry: PlannerEntry) -> None:
 # -- Work handed in ------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_with_files()
 def submission_save(
     *, scope: Scope, homework: Homework, upload: UploadedFile, now: datetime.datetime | None = None
 ) -> Submission:
@@ -475,7 +505,7 @@ def submission_save(
     submission = submission or Submission(
         establishment_id=homework.establishment_id, homework=homework, student_id=student_id
     )
-    submission.file = upload  # type: ignore[assignment]
+    _store(submission, upload)
     submission.name = (upload.name or "file")[-150:]
     submission.content_type = content_type
     submission.size_bytes = upload.size or 0
@@ -488,22 +518,22 @@ def submission_save(
     return submission
 
 
-@transaction.atomic
+@atomic_with_files()
 def submission_return(
     *, scope: Scope, submission: Submission, feedback: str, corrected: UploadedFile | None = None
 ) -> Submission:
     """Return feedback (and a corrected file) on handed-in work; tell the student and guardians."""
     if corrected is not None:
         submission.corrected_content_type = _check_files([corrected])[0]
-        submission.corrected_file = corrected  # type: ignore[assignment]
+        _store(submission, corrected, field="corrected_file")
         submission.corrected_name = (corrected.name or "file")[-150:]
     submission.feedback = feedback.strip()
     submission.returned_at = timezone.now()
     submission.save()
     homework = submission.homework
-    guardians = Guardianship.objects.filter(
-        student_id=submission.student_id, establishment_id=submission.establishment_id
-    ).values_list("guardian_id", flat=True)
+    guardians = guardian_ids_receiving_mail(
+        establishment_id=submission.establishment_id, students=[submission.student_id]
+    )
     notifications.notify(
         "homework.work_returned",
         [submission.student_id, *guardians],

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from romsie.core.access.scope import Scope
 from romsie.timetable.access import student_filter
 from romsie.timetable.models import Session
 from romsie.timetable.registry import FeedEvent
@@ -69,19 +70,28 @@ def week_marker(request: HttpRequest, owner: tuple[str, int], monday: datetime.d
     }
 
 
-def feed_source(user_id: int, student_ids: list[int], establishment_ids: list[int]) -> Iterable[FeedEvent]:
+def feed_source(scope: Scope) -> Iterable[FeedEvent]:
     """Homework due dates of the students (all-day events) and the teacher's hand-in deadlines.
 
+    ``scope`` is the feed owner's in one establishment (the timetable calls this only where
+    the homework service is on and ``homework.view`` held): their own homework as a student,
+    every child's there as a parent, their hand-in deadlines as a teacher. One query.
     UIDs are ``homework-<pk>`` (the feed adds its domain): stable across requests.
     """
-    since = timezone.localdate() - datetime.timedelta(days=FEED_PAST_DAYS)
+    establishment_id, user_id = scope.establishment_id, scope.user_id
+    if establishment_id is None or user_id is None:
+        return
+    students = [user_id] if "student" in scope.profiles else []
+    if "parent" in scope.profiles:
+        students += [child.id for child in scope.children]
     wanted = Q(pk__in=[])
-    for student_id in student_ids:
-        for establishment_id in establishment_ids:
-            wanted |= _public() & student_filter(student_id, establishment_id)
-    wanted |= Q(teaching__teacher_id=user_id, kind=Homework.Kind.HAND_IN, entry__status=LogEntry.Status.PUBLISHED)
+    for student_id in students:
+        wanted |= _public() & student_filter(student_id, establishment_id)
+    if "teacher" in scope.profiles:
+        wanted |= Q(teaching__teacher_id=user_id, kind=Homework.Kind.HAND_IN, entry__status=LogEntry.Status.PUBLISHED)
+    since = timezone.localdate() - datetime.timedelta(days=FEED_PAST_DAYS)
     rows = (
-        Homework.objects.filter(wanted, establishment_id__in=establishment_ids, due_on__gte=since)
+        Homework.objects.filter(wanted, establishment_id=establishment_id, due_on__gte=since)
         .select_related("teaching__subject", "teaching__school_class", "teaching__teaching_group")
         .order_by("due_on", "pk")
         .distinct()

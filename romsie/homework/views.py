@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from romsie.core.access.declarations import requires
+from romsie.core.ids import parse_id
 from romsie.core.uploads import download_response
 
 from . import access, forms, selectors, services
@@ -33,10 +34,7 @@ def _scope(request: HttpRequest) -> Any:
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+    return parse_id(value)  # an over-long number is no id: never a 500
 
 
 @requires(H.VIEW, service=SERVICE)
@@ -241,9 +239,12 @@ def _entry_form(request: HttpRequest, *, entry: LogEntry | None, session: Any) -
 def entry_create(request: HttpRequest, session_pk: int) -> HttpResponse:
     scope = _scope(request)
     session = access.get_loggable_session(scope, session_pk)
-    existing = access.writable_entries(scope).filter(session=session).values_list("pk", flat=True).first()
-    if existing is not None:
-        return redirect("homework:entry-update", existing)
+    if request.method != "POST":
+        existing = access.writable_entries(scope).filter(session=session).values_list("pk", flat=True).first()
+        if existing is not None:
+            return redirect("homework:entry-update", existing)
+    # A POST goes to the service even when an entry appeared meanwhile: it refuses with a message
+    # and the form comes back with the person's text, rather than a redirect that would drop it.
     return _entry_form(request, entry=None, session=session)
 
 

@@ -52,6 +52,7 @@ DUE_WIDGET = registry.Widget(
     template_name="homework/_widget_due.html",
     get_context=due_context,
     order=8,
+    service=SERVICE,
     habilitation=HomeworkHabilitation.VIEW,
     cache_stamp=due_stamp,
 )

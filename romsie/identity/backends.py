@@ -1,12 +1,49 @@
-"""Authentication with an activation code, so code attempts are throttled like passwords."""
+"""Authentication backends: the password (one hash whatever the account), the activation code.
+
+Both go through ``authenticate()``, so django-axes counts their failures alike.
+"""
 
 from typing import Any
 
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.http import HttpRequest
 
 from . import services
 from .models import User
+
+# Set on the request when the password was right but the account is deactivated.
+INACTIVE_ACCOUNT_NOTE = "romsie_sign_in_inactive"
+
+
+class PasswordBackend(ModelBackend):
+    """Django's ``ModelBackend`` that also notes a deactivated account typed with its right password.
+
+    Exactly one password hash per attempt, whether the account is active, deactivated or
+    unknown (Django hashes the password of an unknown account too), so the time of an
+    answer tells nothing about the account. The sign-in form names a deactivated account
+    from the note this backend leaves on the request, without checking the password again.
+    """
+
+    def authenticate(  # type: ignore[override]
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kw: Any
+    ) -> User | None:
+        if username is None:
+            username = kw.get(User.USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        try:
+            user = User._default_manager.get_by_natural_key(username)
+        except User.DoesNotExist:
+            # The same work as for an existing account (see ModelBackend.authenticate).
+            User().set_password(password)
+            return None
+        if not user.check_password(password):
+            return None
+        if self.user_can_authenticate(user):
+            return user
+        if request is not None:
+            setattr(request, INACTIVE_ACCOUNT_NOTE, True)
+        return None
 
 
 class ActivationCodeBackend(BaseBackend):

@@ -10,7 +10,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
+from romsie.core.forms import VersionedForm
 
+from .backends import INACTIVE_ACCOUNT_NOTE
 from .habilitations import IdentityHabilitation
 from .models import Guardianship, Role, RoleAssignment, StaffFunction, User
 from .services import ADMIN_FUNCTIONS
@@ -43,11 +45,10 @@ class SignInForm(AuthenticationForm):
 
     def get_invalid_login_error(self) -> forms.ValidationError:
         # A deactivated account is named only when its password was right, so this
-        # message reveals nothing to someone who does not know the password.
-        username = self.cleaned_data.get("username")
-        password = self.cleaned_data.get("password")
-        user = User.objects.filter(username__iexact=username, is_active=False).first() if username else None
-        if user is not None and password and user.check_password(password):
+        # message reveals nothing to someone who does not know the password. The backend
+        # noted it while checking the password: checking again here would take twice as
+        # long for deactivated accounts, and the delay would name them to anybody.
+        if getattr(self.request, INACTIVE_ACCOUNT_NOTE, False):
             return forms.ValidationError(self.error_messages["inactive"], code="inactive")
         return super().get_invalid_login_error()
 
@@ -276,8 +277,8 @@ class GuardianAddForm(GuardianRightsFieldsMixin):
         return cleaned
 
 
-class GuardianshipForm(GuardianRightsFieldsMixin):
-    """The kind, number and rights of an existing guardian link."""
+class GuardianshipForm(VersionedForm, GuardianRightsFieldsMixin):
+    """The kind, number and rights of an existing guardian link (posts the version shown)."""
 
     receives_mail = forms.BooleanField(label=_("Receives school mail"), required=False)
 
@@ -289,7 +290,7 @@ class GuardianshipForm(GuardianRightsFieldsMixin):
             "can_justify_absences": guardianship.can_justify_absences,
             "receives_mail": guardianship.receives_mail,
         }
-        super().__init__(*args, initial=initial, **kw)
+        super().__init__(*args, initial=initial, edited=guardianship, **kw)
         self.links = links.exclude(pk=guardianship.pk)
 
     def clean(self) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from romsie.core.concurrency import VersionField
 from romsie.core.text import fold
 from romsie.establishments.models import Establishment, Territory
 
@@ -132,6 +133,7 @@ class Guardianship(models.Model):
     rank = models.PositiveSmallIntegerField(_("legal guardian number"), null=True, blank=True)
     can_justify_absences = models.BooleanField(_("may justify absences"), default=True)
     receives_mail = models.BooleanField(_("receives school mail"), default=True)
+    version = VersionField()  # grows at each edit through the form (romsie.core.concurrency)
 
     class Meta:
         verbose_name = _("guardianship")

@@ -69,17 +69,64 @@ def build_scope(request: HttpRequest) -> Scope:
     return scope
 
 
-def compute_scope(request: HttpRequest) -> Scope:
-    """Compute the scope of ``request.user`` in their current establishment from the database."""
-    user = request.user
-    assignments = list(
-        RoleAssignment.objects.filter(user_id=user.pk, is_active=True, establishment__is_active=True)
+def _assignments(user_id: int | None) -> dict[int, list[RoleAssignment]]:
+    """The person's active roles in active establishments, by establishment (one query)."""
+    assignments = (
+        RoleAssignment.objects.filter(user_id=user_id, is_active=True, establishment__is_active=True)
         .select_related("establishment__territory")
         .order_by("establishment__name", "pk")
     )
     by_establishment: dict[int, list[RoleAssignment]] = {}
     for assignment in assignments:
         by_establishment.setdefault(assignment.establishment_id, []).append(assignment)
+    return by_establishment
+
+
+def _children(links: list[Guardianship]) -> tuple[ChildRef, ...]:
+    children = (ChildRef(link.student_id, link.student.get_full_name()) for link in links)
+    return tuple(sorted(children, key=lambda c: c.name))
+
+
+def _scope_in(
+    *,
+    user_id: int | None,
+    is_operator: bool,
+    by_establishment: dict[int, list[RoleAssignment]],
+    current_id: int,
+    territory_ids: frozenset[int],
+    children: tuple[ChildRef, ...],
+    wanted_child: object = None,
+) -> Scope:
+    """The scope of the person in one of their establishments (``children`` there if a parent)."""
+    current = by_establishment[current_id][0].establishment
+    profiles = frozenset(a.profile for a in by_establishment[current_id])
+    refs = tuple(
+        EstablishmentRef(e.id, e.name, e.uai, e.kind, e.territory_id)
+        for e in sorted((own[0].establishment for own in by_establishment.values()), key=lambda e: e.name)
+    )
+    if "parent" not in profiles:
+        children = ()
+    child = next((c for c in children if c.id == wanted_child), children[0] if children else None)
+    return Scope(
+        user_id=user_id,
+        establishment=next(r for r in refs if r.id == current_id),
+        profiles=profiles,
+        habilitations=effective_habilitations(
+            profiles, current.habilitation_overrides or {}, current.territory.habilitation_ceiling or None
+        ),
+        services=frozenset(current.enabled_services or ()),
+        establishments=refs,
+        children=children,
+        child=child,
+        territory_ids=territory_ids,
+        is_operator=is_operator,
+    )
+
+
+def compute_scope(request: HttpRequest) -> Scope:
+    """Compute the scope of ``request.user`` in their current establishment from the database."""
+    user = request.user
+    by_establishment = _assignments(user.pk)
 
     def rank(establishment_id: int) -> tuple[int, str]:
         own = by_establishment[establishment_id]
@@ -91,37 +138,45 @@ def compute_scope(request: HttpRequest) -> Scope:
 
     chosen = request.session.get(SESSION_ESTABLISHMENT)
     current_id = chosen if chosen in by_establishment else min(by_establishment, key=rank)
-    current = by_establishment[current_id][0].establishment
-    profiles = frozenset(a.profile for a in by_establishment[current_id])
-    refs = tuple(
-        EstablishmentRef(e.id, e.name, e.uai, e.kind, e.territory_id)
-        for e in sorted((own[0].establishment for own in by_establishment.values()), key=lambda e: e.name)
-    )
-
     children: tuple[ChildRef, ...] = ()
-    child = None
-    if "parent" in profiles:
+    if any(a.profile == "parent" for a in by_establishment[current_id]):
         links = Guardianship.objects.filter(guardian_id=user.pk, establishment_id=current_id).select_related("student")
-        children = tuple(
-            sorted(
-                (ChildRef(link.student_id, link.student.get_full_name()) for link in links),
-                key=lambda c: c.name,
-            )
-        )
-        wanted = request.session.get(SESSION_CHILD)
-        child = next((c for c in children if c.id == wanted), children[0] if children else None)
-
-    return Scope(
+        children = _children(list(links))
+    return _scope_in(
         user_id=user.pk,
-        establishment=next(r for r in refs if r.id == current_id),
-        profiles=profiles,
-        habilitations=effective_habilitations(
-            profiles, current.habilitation_overrides or {}, current.territory.habilitation_ceiling or None
-        ),
-        services=frozenset(current.enabled_services or ()),
-        establishments=refs,
-        children=children,
-        child=child,
-        territory_ids=territory_ids,
         is_operator=bool(user.is_superuser),
+        by_establishment=by_establishment,
+        current_id=current_id,
+        territory_ids=territory_ids,
+        children=children,
+        wanted_child=request.session.get(SESSION_CHILD),
     )
+
+
+def scopes_of(user_id: int) -> list[Scope]:
+    """Return the person's scope in each establishment where they hold an active role, as now.
+
+    For what a person reaches without a request in an establishment (their calendar feed):
+    the same rules as a request's scope, one scope per establishment, a parent's with all
+    their children there. Two queries at most (roles; guardianships if a parent anywhere).
+    """
+    by_establishment = _assignments(user_id)
+    parent_of = [eid for eid, own in by_establishment.items() if any(a.profile == "parent" for a in own)]
+    links: dict[int, list[Guardianship]] = {}
+    if parent_of:
+        rows = Guardianship.objects.filter(guardian_id=user_id, establishment_id__in=parent_of).select_related(
+            "student"
+        )
+        for link in rows:
+            links.setdefault(link.establishment_id, []).append(link)
+    return [
+        _scope_in(
+            user_id=user_id,
+            is_operator=False,
+            by_establishment=by_establishment,
+            current_id=eid,
+            territory_ids=frozenset(),
+            children=_children(links.get(eid, [])),
+        )
+        for eid in by_establishment
+    ]

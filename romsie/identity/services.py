@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from romsie.core.access.scope import Scope
+from romsie.core.concurrency import claim_version
 from romsie.core.models import AuditEvent
 from romsie.core.services import audit_record
 from romsie.core.text import slug_part
@@ -337,20 +338,24 @@ def guardianship_update(
     *,
     scope: Scope,
     guardianship: Guardianship,
+    version: int | None,
     kind: str,
     rank: int | None,
     relationship: str,
     can_justify_absences: bool,
     receives_mail: bool,
 ) -> Guardianship:
-    """Change the kind, rank and rights of a guardian link."""
+    """Change the kind, rank and rights of a guardian link, if nobody did since ``version``."""
     _check_in_establishment(scope, guardianship)
+    claim_version(guardianship, version)
     guardianship.kind = kind
     guardianship.rank = rank
     guardianship.relationship = relationship
     guardianship.can_justify_absences = can_justify_absences
     guardianship.receives_mail = receives_mail
-    guardianship.save(update_fields=["kind", "rank", "relationship", "can_justify_absences", "receives_mail"])
+    guardianship.save(
+        update_fields=["kind", "rank", "relationship", "can_justify_absences", "receives_mail", "version"]
+    )
     audit_record(scope=scope, action="identity.guardianship_saved", target=guardianship)
     return guardianship
 

@@ -80,7 +80,7 @@ def activate_password(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("This activation code has already been used. Sign in with your password."))
             return redirect("identity:sign-in")
         request.session.pop(SESSION_ACTIVATION, None)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="romsie.identity.backends.PasswordBackend")
         _record_sign_in(request)
         messages.success(request, _("Your account is ready. Welcome!"))
         return redirect("core:dashboard")

@@ -17,6 +17,8 @@ CONTEXT_WIDGET = registry.Widget(
     key="context",
     template_name="identity/_widget_context.html",
     get_context=context_context,
+    service=None,
+    habilitation=None,
     order=30,
     cache_stamp=scope_stamp,
 )

@@ -15,7 +15,9 @@ Rules, in plain words:
 * Whoever received a message may answer its sender.
 * Groups (a class, its guardians, its teachers, a teaching group, all staff) need
   ``write_to_groups`` *and* the habilitation of the people they contain; a mailing list needs
-  ``manage_lists``, or membership of a list whose members may write to it.
+  ``manage_lists``, or membership of a list whose members may write to it. The guardians of a
+  class are those who receive school mail (``Guardianship.receives_mail``); the others are
+  still reached in person.
 * A person sees a message only through their own mailbox entry (``Delivery``) in the current
   establishment: someone else's message, or one of another establishment, is a 404.
 * Attachments are served to whoever has the message in their mailbox.
@@ -31,7 +33,8 @@ from django.utils.translation import gettext as _
 
 from romsie.core.access.scope import Scope
 from romsie.establishments.models import Establishment
-from romsie.identity.models import Guardianship, Role, RoleAssignment, User
+from romsie.identity.models import Role, RoleAssignment, User
+from romsie.identity.selectors import guardian_ids_receiving_mail
 from romsie.schooling.models import Enrollment, GroupMembership, SchoolClass, Teaching, TeachingGroup
 
 from .habilitations import MessagingHabilitation as H
@@ -182,7 +185,8 @@ def group_members(establishment_id: int, token: str) -> QuerySet[User]:
         ids = Enrollment.objects.filter(establishment_id=est, school_class_id=pk).values("student_id")
     elif kind == "class-guardians":
         students = Enrollment.objects.filter(establishment_id=est, school_class_id=pk).values("student_id")
-        ids = Guardianship.objects.filter(establishment_id=est, student_id__in=students).values("guardian_id")
+        # A class-wide mailing reaches only the guardians who receive school mail.
+        ids = guardian_ids_receiving_mail(establishment_id=est, students=students)
     elif kind == "class-teachers":
         teaching = Teaching.objects.filter(establishment_id=est).filter(
             Q(school_class_id=pk) | Q(teaching_group__school_classes=pk)

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from romsie.core.concurrency import VersionField
 from romsie.core.models import StoredFile
 from romsie.establishments.models import Establishment, Territory
 
@@ -153,6 +154,7 @@ class MailingList(models.Model):
     members = models.ManyToManyField(  # type: ignore[var-annotated]
         settings.AUTH_USER_MODEL, through="ListMembership", related_name="mailing_lists"
     )
+    version = VersionField()  # grows at each edit through the form (romsie.core.concurrency)
 
     class Meta:
         ordering = ["name"]
@@ -183,8 +185,13 @@ class ListMembership(models.Model):
 class Policy(models.Model):
     """The messaging switch of a territory or of one establishment, and its sending limits.
 
-    The stricter of the territory's and the establishment's modes applies.
+    The stricter of the territory's and the establishment's modes applies. Each role has an
+    hourly limit of recipients (``<role>_hourly_recipients``, empty: the default); the
+    territory's limit is a ceiling that an establishment may only lower.
     """
+
+    #: the roles that have a sending limit, each with its field ``<role>_hourly_recipients``
+    LIMITED_ROLES = ("student", "parent", "teacher", "staff", "partner")
 
     class Mode(models.TextChoices):
         OPEN = "open", _("Open")
@@ -200,6 +207,18 @@ class Policy(models.Model):
     mode = models.CharField(_("messaging"), max_length=12, choices=Mode.choices, default=Mode.OPEN)
     student_hourly_recipients = models.PositiveIntegerField(
         _("recipients a student may reach per hour"), null=True, blank=True
+    )
+    parent_hourly_recipients = models.PositiveIntegerField(
+        _("recipients a parent may reach per hour"), null=True, blank=True
+    )
+    teacher_hourly_recipients = models.PositiveIntegerField(
+        _("recipients a teacher may reach per hour"), null=True, blank=True
+    )
+    staff_hourly_recipients = models.PositiveIntegerField(
+        _("recipients a staff member may reach per hour"), null=True, blank=True
+    )
+    partner_hourly_recipients = models.PositiveIntegerField(
+        _("recipients a partner may reach per hour"), null=True, blank=True
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from romsie.core import versions
 from romsie.core.access.scope import Scope
+from romsie.core.ids import parse_id
 from romsie.core.text import fold
-from romsie.identity.models import User
+from romsie.identity.models import Role, User
 
 from . import access
 from .habilitations import MessagingHabilitation
@@ -24,6 +26,8 @@ PAGE_SIZE = 25
 # Version stamp of a person's mailbox, refreshed by every change to it (the dashboard widget's cache).
 MAILBOX_VERSION = "messaging-mailbox"
 SEARCH_LIMIT = 50
+# At most this many people chosen one by one are shown again (the service accepts fewer).
+CHOSEN_LIMIT = 250
 POLICY_SECONDS = 60
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
@@ -31,12 +35,43 @@ EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 # --------------------------------------------------------------------------- policy
 
 
+#: recipients per hour of each role when neither the territory nor the establishment set a limit;
+#: ``ROMSIE_MESSAGING_HOURLY_RECIPIENTS`` (a dict by role) changes them.
+DEFAULT_HOURLY_RECIPIENTS = {"student": 50, "parent": 20, "teacher": 2000, "staff": 10_000, "partner": 50}
+
+
+def default_hourly_recipients() -> dict[str, int]:
+    """Return the limit of each role before the territory and the establishment set theirs."""
+    limits = {**DEFAULT_HOURLY_RECIPIENTS, **getattr(settings, "ROMSIE_MESSAGING_HOURLY_RECIPIENTS", {})}
+    student = getattr(settings, "ROMSIE_MESSAGING_STUDENT_HOURLY_RECIPIENTS", None)  # the older setting
+    if student is not None:
+        limits["student"] = student
+    return {role: int(limits[role]) for role in Policy.LIMITED_ROLES}
+
+
 @dataclass(frozen=True)
 class EffectivePolicy:
-    """The messaging switch that applies to an establishment (the stricter of two)."""
+    """The messaging switch that applies to an establishment (the stricter of two), and the limits."""
 
     mode: str
-    student_hourly_recipients: int
+    hourly_recipients: dict[str, int]
+
+    @property
+    def student_hourly_recipients(self) -> int:
+        return self.hourly_recipients["student"]
+
+    def hourly_limit(self, profiles: Iterable[str]) -> int:
+        """Return the recipients per hour of a person: the highest limit of their roles here."""
+        roles = {profile.partition(".")[0] for profile in profiles}
+        return max((n for role, n in self.hourly_recipients.items() if role in roles), default=0)
+
+    def limits(self) -> list[tuple[str, int]]:
+        return labelled_limits(self.hourly_recipients)
+
+
+def labelled_limits(limits: dict[str, int]) -> list[tuple[str, int]]:
+    """Return limits by role with the role's name in the active language (the policy pages)."""
+    return [(str(Role(role).label), n) for role, n in limits.items()]
 
 
 _STRICTNESS = [Policy.Mode.OPEN, Policy.Mode.STAFF_ONLY, Policy.Mode.SUSPENDED]
@@ -51,29 +86,32 @@ def policy_stamp_keys(establishment_id: int | None, territory_id: int | None) ->
 def effective_policy(scope: Scope) -> EffectivePolicy:
     """Return the switch and limits in force, cached a minute at most and reset by any change."""
     est = scope.establishment
-    default_limit = int(getattr(settings, "ROMSIE_MESSAGING_STUDENT_HOURLY_RECIPIENTS", 50))
+    limits = default_hourly_recipients()
     if est is None:
-        return EffectivePolicy(Policy.Mode.SUSPENDED, default_limit)
+        return EffectivePolicy(Policy.Mode.SUSPENDED, limits)
     stamp = versions.stamp(*policy_stamp_keys(est.id, est.territory_id))
-    key = "romsie:messaging:policy:{}:{}:{}".format(est.id, est.territory_id, "-".join(map(str, stamp)))
+    key = "romsie:messaging:policy:v2:{}:{}:{}".format(est.id, est.territory_id, "-".join(map(str, stamp)))
     cached = cache.get(key)
     if cached is not None:
         return EffectivePolicy(*cached)
-    mode, limit, ceiling = Policy.Mode.OPEN, default_limit, None
+    mode = Policy.Mode.OPEN
+    ceilings: dict[str, int] = {}
     for policy in Policy.objects.filter(Q(territory_id=est.territory_id) | Q(establishment_id=est.id)):
         if _STRICTNESS.index(Policy.Mode(policy.mode)) > _STRICTNESS.index(mode):
             mode = Policy.Mode(policy.mode)
-        if policy.student_hourly_recipients is None:
-            continue
-        if policy.territory_id:
-            ceiling = policy.student_hourly_recipients
-        else:
-            limit = policy.student_hourly_recipients
-    # The territory's limit is a ceiling: an establishment may only be stricter.
-    if ceiling is not None:
-        limit = min(limit, ceiling)
-    result = EffectivePolicy(str(mode), limit)
-    cache.set(key, (result.mode, result.student_hourly_recipients), POLICY_SECONDS)
+        for role in Policy.LIMITED_ROLES:
+            value = getattr(policy, f"{role}_hourly_recipients")
+            if value is None:
+                continue
+            if policy.territory_id:
+                ceilings[role] = value
+            else:
+                limits[role] = value
+    # The territory's limits are ceilings: an establishment may only be stricter.
+    for role, ceiling in ceilings.items():
+        limits[role] = min(limits[role], ceiling)
+    result = EffectivePolicy(str(mode), limits)
+    cache.set(key, (result.mode, result.hourly_recipients), POLICY_SECONDS)
     return result
 
 
@@ -144,10 +182,14 @@ def encode_cursor(delivery: Delivery) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime.datetime, int] | None:
-    micros, _sep, pk = cursor.partition(".")
-    if not (micros.isdigit() and pk.isdigit()):
+    micros, _sep, raw_pk = cursor.partition(".")
+    pk = parse_id(raw_pk)
+    if not (micros.isascii() and micros.isdigit() and len(micros) <= 18) or pk is None:
+        return None  # not a cursor we wrote (an over-long number would overflow: a 500)
+    try:
+        return EPOCH + datetime.timedelta(microseconds=int(micros)), pk
+    except OverflowError:
         return None
-    return EPOCH + datetime.timedelta(microseconds=int(micros)), int(pk)
 
 
 @dataclass
@@ -258,8 +300,15 @@ def people_matching(scope: Scope, query: str, *, reply_to_sender_id: int | None 
     return list(people.order_by("search_name", "pk")[:20])
 
 
-def people_named(ids: list[int]) -> list[User]:
-    return list(User.objects.filter(pk__in=ids).order_by("search_name"))
+def people_named(scope: Scope, ids: list[int], *, reply_to_sender_id: int | None = None) -> list[User]:
+    """Return the chosen people (ids from a form) among those the person may write to.
+
+    The ids come from the request: anyone else is left out, so a forged id reveals no name.
+    """
+    if not ids:
+        return []
+    people = access.writable_people(scope, reply_to_sender_id=reply_to_sender_id)
+    return list(people.filter(pk__in=ids[:CHOSEN_LIMIT]).order_by("search_name", "pk"))
 
 
 # --------------------------------------------------------------------------- lists

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -20,10 +21,12 @@ from django_tasks import task
 from romsie.core import versions
 from romsie.core.access.catalogue import effective_habilitations
 from romsie.core.access.scope import Scope
+from romsie.core.concurrency import claim_version
+from romsie.core.ids import parse_id
 from romsie.core.notifications import notify
 from romsie.core.services import audit_record
 from romsie.core.tasks import enqueue_on_commit
-from romsie.core.uploads import check_upload
+from romsie.core.uploads import atomic_with_files, check_upload, store_upload
 from romsie.establishments.habilitations import EVERYONE
 from romsie.establishments.models import Establishment, Territory
 from romsie.identity.models import RoleAssignment, User
@@ -52,8 +55,8 @@ def recipients_check(scope: Scope, tokens: Sequence[str], *, reply_to_sender_id:
     groups: list[str] = []
     for token in dict.fromkeys(t.strip() for t in tokens if t.strip()):
         kind, _sep, raw = token.partition(":")
-        if kind == "user" and raw.isdigit():
-            user_ids.append(int(raw))
+        if kind == "user" and (user_id := parse_id(raw)) is not None:
+            user_ids.append(user_id)
         else:
             groups.append(token)
     if len(user_ids) > MAX_INDIVIDUALS:
@@ -119,6 +122,16 @@ def hourly_recipients(scope: Scope) -> int:
     return int(total or 0)
 
 
+def _sender_lock(scope: Scope) -> None:
+    """Lock the sender's row until the end of the transaction (PostgreSQL; SQLite writes one at a time).
+
+    Sends of one person fired at once then count the hour's recipients one after the other,
+    each after the previous one committed, so together they cannot overshoot the limit. The
+    count must be a later statement: a statement sees the data as it was when it started.
+    """
+    list(User.objects.select_for_update().filter(pk=scope.user_id).values_list("pk", flat=True))
+
+
 def _reply_target(scope: Scope, parent_id: int | None) -> Message | None:
     if parent_id is None:
         return None
@@ -128,7 +141,7 @@ def _reply_target(scope: Scope, parent_id: int | None) -> Message | None:
         raise ValidationError(_("The message you answer is no longer in your mailbox.")) from missing
 
 
-@transaction.atomic
+@atomic_with_files()
 def message_save(
     *,
     scope: Scope,
@@ -149,8 +162,9 @@ def message_save(
     """
     est = scope.establishment_id
     assert est is not None and scope.user_id is not None
+    policy = selectors.effective_policy(scope)
     if send:
-        refusal = selectors.sending_refusal(scope)
+        refusal = selectors.sending_refusal(scope, policy)
         if refusal:
             raise ValidationError(refusal)
     parent = _reply_target(scope, parent_id)
@@ -166,12 +180,13 @@ def message_save(
         count = people.count()
         if count == 0:
             raise ValidationError(_("Nobody is in the chosen groups: the message would reach no one."))
-        if "student" in scope.profiles and access.is_family_only(scope):
-            limit = selectors.effective_policy(scope).student_hourly_recipients
-            if hourly_recipients(scope) + count > limit:
-                raise ValidationError(
-                    _("You may reach at most %(limit)d recipients per hour; try again later.") % {"limit": limit}
-                )
+        # Every role has its limit, set by the territory (a ceiling) and the establishment.
+        limit = policy.hourly_limit(scope.profiles)
+        _sender_lock(scope)
+        if hourly_recipients(scope) + count > limit:
+            raise ValidationError(
+                _("You may reach at most %(limit)d recipients per hour; try again later.") % {"limit": limit}
+            )
     body_html = clean_body(body)
     message = draft or Message(establishment_id=est, sender_id=scope.user_id)
     message.subject = subject.strip()
@@ -196,14 +211,16 @@ def message_save(
     message.attachment_count = (message.attachment_count if draft else 0) + len(files) + len(forwarded)
     message.save()
     for upload, content_type in zip(files, content_types, strict=True):
-        Attachment.objects.create(
+        attachment = Attachment(
             establishment_id=est,
             message=message,
-            file=upload,
             name=(upload.name or "file")[-150:],
             content_type=content_type,
             size_bytes=upload.size or 0,
         )
+        # Written now; removed again if the write or the transaction fails (disk full).
+        store_upload(attachment, upload)
+        attachment.save()
     if forwarded:
         Attachment.objects.bulk_create(
             Attachment(
@@ -340,9 +357,15 @@ def list_save(
     is_open: bool,
     members_may_post: bool,
     member_tokens: Sequence[str] = (),
+    version: int | None = None,
 ) -> MailingList:
-    """Create or change a list; add the chosen people and groups' members (resolved now)."""
+    """Create or change a list; add the chosen people and groups' members (resolved now).
+
+    A change is refused (``StaleEdit``) unless ``version`` is still the list's version.
+    """
     est = scope.establishment_id
+    if mailing_list is not None:
+        claim_version(mailing_list, version)
     mailing_list = mailing_list or MailingList(establishment_id=est, created_by_id=scope.user_id)
     mailing_list.name, mailing_list.description = name.strip(), description.strip()
     mailing_list.is_open, mailing_list.members_may_post = is_open, members_may_post
@@ -377,23 +400,30 @@ def list_subscribe(*, scope: Scope, mailing_list: MailingList, subscribe: bool) 
 # --------------------------------------------------------------------------- governance
 
 
+@transaction.atomic
 def policy_set(
     *,
     scope: Scope,
     mode: str,
-    student_hourly_recipients: int | None,
+    hourly_recipients: Mapping[str, int | None] | None = None,
     establishment_id: int | None = None,
     territory: Territory | None = None,
 ) -> Policy:
-    """Set the switch of an establishment or a territory; it applies at the next request."""
-    defaults = {"mode": mode, "student_hourly_recipients": student_hourly_recipients}
+    """Set the switch and the limits by role of an establishment or a territory (next request).
+
+    ``hourly_recipients`` maps roles (``Policy.LIMITED_ROLES``) to a limit, or to None for the
+    default; a role left out keeps no limit of its own.
+    """
+    limits = hourly_recipients or {}
+    defaults: dict[str, Any] = {"mode": mode}
+    defaults.update({f"{role}_hourly_recipients": limits.get(role) for role in Policy.LIMITED_ROLES})
     if territory is not None:
         policy, _created = Policy.objects.update_or_create(territory=territory, defaults=defaults)
         versions.bump("messaging-policy-territory", territory.pk)
     else:
         policy, _created = Policy.objects.update_or_create(establishment_id=establishment_id, defaults=defaults)
         versions.bump("messaging-policy-establishment", establishment_id)
-    audit_record(scope=scope, action="messaging.policy_set", target=policy, mode=mode, limit=student_hourly_recipients)
+    audit_record(scope=scope, action="messaging.policy_set", target=policy, mode=mode, limits=dict(limits))
     return policy
 
 

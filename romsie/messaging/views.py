@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from romsie.core.access.declarations import requires, territory_admin
+from romsie.core.concurrency import StaleEdit
+from romsie.core.ids import parse_id
 from romsie.core.services import audit_record
 from romsie.core.uploads import download_response
 from romsie.establishments.models import Territory
@@ -113,24 +115,31 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return parse_id(value)  # an over-long number is no id: a 404 or a form error, never a 500
 
 
 def _initial_from(request: HttpRequest) -> dict[str, Any]:
     """Prepare a reply, a reply to all, a forward or a draft from the query string."""
     scope = request.scope  # type: ignore[attr-defined]
-    initial: dict[str, Any] = {"tokens": [], "parent_id": None, "forward_id": None, "draft": None}
+    initial: dict[str, Any] = {
+        "tokens": [],
+        "parent_id": None,
+        "reply_to_sender_id": None,
+        "forward_id": None,
+        "draft": None,
+    }
     for param in ("reply", "forward", "draft"):
-        pk = _int(request.GET.get(param) or request.POST.get(param))
-        if pk is None:
+        raw = request.GET.get(param) or request.POST.get(param) or ""
+        if not raw.isdigit():
             continue
         try:
-            delivery = access.get_delivery(scope, pk)
+            # A number too long to be an id is no message of the person's either: 404.
+            delivery = access.get_delivery(scope, _int(raw) or 0)
         except Delivery.DoesNotExist as missing:
             raise Http404 from missing
         message = delivery.message
         if param == "reply":
-            initial["parent_id"] = message.pk
+            initial["parent_id"], initial["reply_to_sender_id"] = message.pk, message.sender_id
             initial["subject"] = message.subject if message.subject.startswith("Re:") else f"Re: {message.subject}"
             tokens = [f"user:{message.sender_id}"]
             if request.GET.get("all") or request.POST.get("all"):
@@ -143,12 +152,21 @@ def _initial_from(request: HttpRequest) -> dict[str, Any]:
         elif param == "draft" and delivery.folder == Delivery.Box.DRAFTS:
             initial.update(draft=message, subject=message.subject, body=message.body)
             initial["tokens"] = list(message.recipient_tokens)
+            if message.parent_id is not None:
+                # A draft reply stays a reply while the answered message is in the mailbox.
+                try:
+                    answered = access.get_delivery(scope, message.parent_id).message
+                except Delivery.DoesNotExist:
+                    answered = None
+                if answered is not None:
+                    initial["parent_id"], initial["reply_to_sender_id"] = answered.pk, answered.sender_id
     return initial
 
 
-def _chosen_people(tokens: list[str]) -> list[Any]:
-    ids = [int(t[5:]) for t in tokens if t.startswith("user:") and t[5:].isdigit()]
-    return selectors.people_named(ids) if ids else []
+def _chosen_people(request: HttpRequest, tokens: list[str], reply_to_sender_id: int | None = None) -> list[Any]:
+    """Return the people chosen one by one, among those the person may write to."""
+    ids = [pk for t in tokens if t.startswith("user:") and (pk := parse_id(t[5:])) is not None]
+    return selectors.people_named(request.scope, ids, reply_to_sender_id=reply_to_sender_id)  # type: ignore[attr-defined]
 
 
 @requires(H.USE, service=SERVICE)
@@ -189,7 +207,7 @@ def compose(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "initial": initial,
-        "chosen_people": _chosen_people(tokens),
+        "chosen_people": _chosen_people(request, tokens, initial["reply_to_sender_id"]),
         "chosen_groups": set(tokens),
         "group_sections": sections,
         "refusal": selectors.sending_refusal(scope),
@@ -357,10 +375,13 @@ def _list_form(request: HttpRequest, mailing_list: MailingList | None) -> HttpRe
                 scope=scope,
                 mailing_list=mailing_list,
                 member_tokens=tokens,
+                version=form.shown_version,
                 **{k: form.cleaned_data[k] for k in ("name", "description", "is_open", "members_may_post")},
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
         else:
             messages.success(request, _("List saved."))
             return redirect("messaging:list-detail", saved.pk)
@@ -373,7 +394,6 @@ def _list_form(request: HttpRequest, mailing_list: MailingList | None) -> HttpRe
         "mailing_list": mailing_list,
         "group_sections": sections,
         "chosen_groups": set(tokens),
-        "chosen_people": _chosen_people(tokens),
     }
     return render(request, "messaging/list_form.html", context)
 
@@ -453,19 +473,16 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @requires(H.GOVERN, service=SERVICE)
 def policy(request: HttpRequest) -> HttpResponse:
-    """Suspend or restrict the establishment's messaging, and set the students' hourly limit."""
+    """Suspend or restrict the establishment's messaging, and set the hourly limit of each role."""
     scope = request.scope  # type: ignore[attr-defined]
     current = selectors.establishment_policy(scope)
-    form = PolicyForm(
-        _posted(request),
-        initial={"mode": current.mode, "student_hourly_recipients": current.student_hourly_recipients},
-    )
+    form = PolicyForm(_posted(request), initial=PolicyForm.initial_from(current))
     if form.is_valid():
         services.policy_set(
             scope=scope,
             establishment_id=scope.establishment_id,
             mode=form.cleaned_data["mode"],
-            student_hourly_recipients=form.cleaned_data["student_hourly_recipients"],
+            hourly_recipients=form.hourly_recipients(),
         )
         messages.success(request, _("Messaging settings saved; they apply at once."))
         return redirect("messaging:policy")
@@ -475,7 +492,7 @@ def policy(request: HttpRequest) -> HttpResponse:
 
 @territory_admin
 def territory_policy(request: HttpRequest) -> HttpResponse:
-    """Suspend or restrict the messaging of every establishment of one's territories."""
+    """Suspend or restrict the messaging of one's territories, and set each role's hourly ceiling."""
     scope = request.scope  # type: ignore[attr-defined]
     territories = selectors.territories_of(scope)
     chosen = _int(request.POST.get("territory") or request.GET.get("territory"))
@@ -485,20 +502,22 @@ def territory_policy(request: HttpRequest) -> HttpResponse:
     if territory is None:
         raise Http404
     current = getattr(territory, "messaging_policy", None) or Policy(territory=territory)
-    form = PolicyForm(
-        _posted(request),
-        initial={"mode": current.mode, "student_hourly_recipients": current.student_hourly_recipients},
-    )
+    form = PolicyForm(_posted(request), initial=PolicyForm.initial_from(current))
     if form.is_valid():
         services.policy_set(
             scope=scope,
             territory=territory,
             mode=form.cleaned_data["mode"],
-            student_hourly_recipients=form.cleaned_data["student_hourly_recipients"],
+            hourly_recipients=form.hourly_recipients(),
         )
         messages.success(request, _("Messaging settings of the territory saved; they apply at once."))
         return redirect(f"{reverse('messaging:territory-policy')}?territory={territory.pk}")
-    context = {"form": form, "territory": territory, "territories": territories}
+    context = {
+        "form": form,
+        "territory": territory,
+        "territories": territories,
+        "defaults": selectors.labelled_limits(selectors.default_hourly_recipients()),
+    }
     return render(request, "messaging/territory_policy.html", context)
 
 

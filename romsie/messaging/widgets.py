@@ -29,6 +29,7 @@ MESSAGES_WIDGET = registry.Widget(
     template_name="messaging/_widget_messages.html",
     get_context=messages_context,
     order=20,
+    service="messaging",
     habilitation=MessagingHabilitation.USE,
     cache_stamp=messages_stamp,
 )
@@ -46,5 +47,7 @@ TERRITORY_WIDGET = registry.Widget(
     key="messaging-territory",
     template_name="messaging/_widget_territory.html",
     get_context=territory_context,
+    service=None,  # the territory's switch, for territory admins
+    habilitation=None,
     order=90,
 )

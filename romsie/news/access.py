@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from romsie.core.access.scope import Scope
 from romsie.identity.models import Guardianship, Role, RoleAssignment, User
+from romsie.identity.selectors import guardian_ids_receiving_mail
 from romsie.schooling.models import Enrollment, SchoolClass, Teaching
 
 from .habilitations import NewsHabilitation
@@ -168,20 +169,33 @@ def writable_classes(scope: Scope) -> QuerySet[SchoolClass]:
     return SchoolClass.objects.none()
 
 
-def recipients(item: NewsItem) -> QuerySet[User]:
-    """Return the active people a news item is addressed to (one query when evaluated)."""
+def recipients(item: NewsItem, *, notified: bool = False) -> QuerySet[User]:
+    """Return the active people a news item is addressed to (one query when evaluated).
+
+    ``notified=True`` returns those to notify: the guardians who receive school mail for none
+    of the students concerned still read the item but are not notified of it.
+    """
     active = RoleAssignment.objects.filter(establishment_id=item.establishment_id, is_active=True)
     roles = {"student": Role.STUDENT, "parent": Role.PARENT, "teacher": Role.TEACHER, "staff": Role.STAFF}
     wanted = [key for key, flag in ROLE_FLAGS.items() if getattr(item, flag)]
     if not item.is_class_news:
-        chosen = active.filter(role__in=[roles[k] for k in wanted]).values("user_id")
-        return User.objects.filter(is_active=True, pk__in=chosen)
+        chosen = active.filter(role__in=[roles[k] for k in wanted if not (notified and k == "parent")])
+        condition = Q(pk__in=chosen.values("user_id"))
+        if notified and "parent" in wanted:
+            pupils = active.filter(role=Role.STUDENT).values("user_id")
+            guardians = guardian_ids_receiving_mail(establishment_id=item.establishment_id, students=pupils)
+            condition |= Q(pk__in=active.filter(role=Role.PARENT, user_id__in=guardians).values("user_id"))
+        return User.objects.filter(condition, is_active=True)
     class_ids = NewsClass.objects.filter(item_id=item.pk).values("school_class_id")
     students = Enrollment.objects.filter(school_class_id__in=class_ids).values("student_id")
     sources = {
         "student": students,
-        "parent": Guardianship.objects.filter(establishment_id=item.establishment_id, student_id__in=students).values(
-            "guardian_id"
+        "parent": (
+            guardian_ids_receiving_mail(establishment_id=item.establishment_id, students=students)
+            if notified
+            else Guardianship.objects.filter(establishment_id=item.establishment_id, student_id__in=students).values(
+                "guardian_id"
+            )
         ),
         "teacher": Teaching.objects.filter(
             Q(school_class_id__in=class_ids) | Q(teaching_group__school_classes__in=class_ids),

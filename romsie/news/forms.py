@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
+from romsie.core.forms import BoundedDateTimeField, VersionedForm, display_value
 from romsie.identity.models import Role, RoleAssignment, User
 from romsie.schooling.models import Enrollment
 
@@ -55,7 +56,7 @@ class ClassField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 def _datetime_field(label: Any, required: bool, help_text: Any = "") -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return BoundedDateTimeField(
         label=label,
         required=required,
         help_text=help_text,
@@ -63,7 +64,7 @@ def _datetime_field(label: Any, required: bool, help_text: Any = "") -> forms.Da
     )
 
 
-class NewsItemForm(forms.Form):
+class NewsItemForm(VersionedForm):
     """Write a news item or a must-read notice: text, audience, publication and expiry."""
 
     AUDIENCE_ESTABLISHMENT = "establishment"
@@ -118,7 +119,7 @@ class NewsItemForm(forms.Form):
                 "published_at": timezone.localtime(item.published_at),
                 "expires_at": timezone.localtime(item.expires_at) if item.expires_at else None,
             }
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, edited=item, **kwargs)
         self.scope = scope
         classes = self.fields["school_classes"]
         assert isinstance(classes, ClassesField)
@@ -172,6 +173,19 @@ class NewsItemForm(forms.Form):
             for_staff="staff" in roles,
             school_classes=list(data["school_classes"]),
         )
+
+    def current_values(self, current: Any) -> list[tuple[Any, str]]:
+        """The other person's title, text, audience and dates."""
+        roles = [str(label) for key, label in ROLE_CHOICES if getattr(current, access.ROLE_FLAGS[key])]
+        classes = [c.school_class.name for c in current.audience_classes.select_related("school_class")]
+        return [
+            (self.fields["title"].label, current.title),
+            (self.fields["body"].label, display_value(current.body.replace("</p>", "</p>\n\n"))),
+            (self.fields["roles"].label, display_value(roles)),
+            (self.fields["school_classes"].label, display_value(classes)),
+            (self.fields["published_at"].label, display_value(current.published_at)),
+            (self.fields["expires_at"].label, display_value(current.expires_at)),
+        ]
 
 
 class StickyNoteForm(forms.Form):

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from romsie.core.concurrency import VersionField
 from romsie.establishments.models import Establishment
 from romsie.schooling.models import SchoolClass
 
@@ -21,7 +22,8 @@ class NewsItem(models.Model):
     establishment (``is_class_news`` false) or of the chosen classes: the classes' students,
     their guardians and their teachers. A must-read notice (``requires_confirmation``) stays on
     each recipient's dashboard until they confirm it. Visible to readers when not a draft,
-    published (``published_at`` reached) and not expired.
+    published (``published_at`` reached) and not expired. ``version`` grows at each edit: a
+    save from a form showing an older one is refused (``romsie.core.concurrency``).
     """
 
     establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="+")
@@ -47,6 +49,7 @@ class NewsItem(models.Model):
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = VersionField()
 
     class Meta:
         ordering = ["-published_at", "-pk"]

@@ -14,6 +14,7 @@ from django.utils.html import strip_tags
 
 from romsie.core import notifications, versions
 from romsie.core.access.scope import Scope
+from romsie.core.concurrency import claim_version
 from romsie.core.services import audit_record
 from romsie.identity.models import User
 from romsie.schooling.models import SchoolClass
@@ -86,12 +87,19 @@ def check_news_data(*, scope: Scope, data: NewsData) -> None:
 
 
 @transaction.atomic
-def news_item_save(*, scope: Scope, data: NewsData, item: NewsItem | None = None) -> NewsItem:
-    """Create or update a news item; notify its recipients if it is visible now and was not yet."""
+def news_item_save(
+    *, scope: Scope, data: NewsData, item: NewsItem | None = None, version: int | None = None
+) -> NewsItem:
+    """Create or update a news item; notify its recipients if it is visible now and was not yet.
+
+    An update is refused (``StaleEdit``) unless ``version`` is still the item's version.
+    """
     check_news_data(scope=scope, data=data)
     creating = item is None
     if item is None:
         item = NewsItem(establishment_id=scope.establishment_id, author_id=scope.user_id)
+    else:
+        claim_version(item, version)
     item.title = data.title.strip()
     item.body = sanitise(data.body)
     item.published_at = data.published_at
@@ -126,7 +134,7 @@ def notify_if_due(item: NewsItem, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     if item.notified_at is not None or not is_visible_now(item, now):
         return 0
-    recipient_ids = list(access.recipients(item).values_list("pk", flat=True))
+    recipient_ids = list(access.recipients(item, notified=True).values_list("pk", flat=True))
     count = notifications.notify(
         KIND_MUST_READ if item.requires_confirmation else KIND_NEWS,
         recipient_ids,

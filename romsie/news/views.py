@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from romsie.core.access.declarations import requires
 from romsie.core.access.middleware import forbidden
+from romsie.core.concurrency import StaleEdit
 
 from . import access, selectors, services
 from .forms import NewsItemForm, StickyNoteForm
@@ -84,9 +85,13 @@ def _save(request: HttpRequest, item: NewsItem | None) -> HttpResponse:
         if form.is_valid():
             is_draft = request.POST.get("action") == "draft"
             try:
-                saved = services.news_item_save(scope=scope, data=form.news_data(is_draft=is_draft), item=item)
+                saved = services.news_item_save(
+                    scope=scope, data=form.news_data(is_draft=is_draft), item=item, version=form.shown_version
+                )
             except services.NewsError:
                 form.add_error(None, _("This audience is not yours to choose."))
+            except StaleEdit as stale:
+                form.refuse_stale(stale)
             else:
                 if is_draft:
                     messages.success(request, _("Draft saved: nobody sees it yet."))

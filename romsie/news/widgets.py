@@ -79,6 +79,7 @@ TO_CONFIRM_WIDGET = registry.Widget(
     template_name="news/_widget_to_confirm.html",
     get_context=to_confirm_context,
     order=2,
+    service=SERVICE,
     habilitation=NewsHabilitation.READ,
     wide=True,
     cache_stamp=to_confirm_stamp,
@@ -88,6 +89,7 @@ NOTES_WIDGET = registry.Widget(
     template_name="news/_widget_notes.html",
     get_context=notes_context,
     order=3,
+    service=SERVICE,
     habilitation=NewsHabilitation.READ,
     cache_stamp=notes_stamp,
 )
@@ -96,6 +98,7 @@ NEWS_WIDGET = registry.Widget(
     template_name="news/_widget_news.html",
     get_context=news_context,
     order=20,
+    service=SERVICE,
     habilitation=NewsHabilitation.READ,
     cache_stamp=news_stamp,
 )

@@ -67,30 +67,70 @@ def file_sort_key(path: Path) -> tuple[str, int, str]:
     return (match["date"] + ("0" if match["mode"].lower() == "complet" else "1"), order, path.name)
 
 
+# How lxml reads AAF files: entities are never expanded or fetched, no DTD is loaded, nothing
+# comes from the network, and libxml2's safety limits on depth and text size stay on.
+PARSER_OPTIONS: dict[str, bool] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "remove_comments": True,
+}
+_PROLOG_CHUNK_BYTES = 64 * 1024
+_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
+
+
 def _check_prolog(path: Path) -> None:
-    """Refuse a DTD or entity declaration outright: feeds never need one (XXE, billion laughs)."""
+    """Refuse a DTD or entity declaration outright: feeds never need one (XXE, billion laughs).
+
+    The whole prolog (everything before the root element: the XML declaration, comments,
+    processing instructions) is scanned, streamed a chunk at a time, so a long comment cannot
+    hide a declaration behind it and a large file is not read more than its prolog.
+    """
     with path.open("rb") as handle:
-        head = handle.read(64 * 1024)
-    if not head.strip():
-        raise FeedError(path.name, _("the file is empty"))
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:200]:
-        raise FeedError(path.name, _("unsupported encoding (UTF-16?): AAF files are UTF-8 or ISO-8859-1"))
-    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
-        raise FeedError(path.name, _("the file declares a DTD or entities, which is refused for safety"))
+        head = handle.read(_PROLOG_CHUNK_BYTES)
+        if not head.strip():
+            raise FeedError(path.name, _("the file is empty"))
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:200]:
+            raise FeedError(path.name, _("unsupported encoding (UTF-16?): AAF files are UTF-8 or ISO-8859-1"))
+        buffer = head.removeprefix(b"\xef\xbb\xbf")
+
+        def more() -> bool:
+            nonlocal buffer
+            chunk = handle.read(_PROLOG_CHUNK_BYTES)
+            buffer += chunk
+            return bool(chunk)
+
+        def skip_past(end: bytes) -> bool:
+            """Drop the buffer up to and including ``end``; False if the file ends first."""
+            nonlocal buffer
+            while (found := buffer.find(end)) < 0:
+                buffer = buffer[-(len(end) - 1) :]  # an ``end`` split between two chunks is still found
+                if not more():
+                    return False
+            buffer = buffer[found + len(end) :]
+            return True
+
+        while True:
+            buffer = buffer.lstrip()
+            if len(buffer) < 16 and more():
+                continue
+            if buffer[:16].upper().startswith(_DECLARATIONS):
+                raise FeedError(path.name, _("the file declares a DTD or entities, which is refused for safety"))
+            if buffer.startswith(b"<!--"):
+                buffer = buffer[4:]
+                if not skip_past(b"-->"):
+                    return
+            elif buffer.startswith(b"<?"):
+                if not skip_past(b"?>"):
+                    return
+            else:
+                return  # the root element (or text lxml will refuse): the prolog is over
 
 
 def _iter_requests(path: Path) -> Iterator[tuple[str, int, Any]]:
     """Yield (request tag, line, element) for each request, freeing memory as it goes."""
-    context = etree.iterparse(
-        str(path),
-        events=("end",),
-        tag=_REQUESTS,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-    )
+    context = etree.iterparse(str(path), events=("end",), tag=_REQUESTS, **PARSER_OPTIONS)
     try:
         for _event, element in context:
             yield str(element.tag), int(element.sourceline or 0), element

@@ -7,3 +7,10 @@ class ProvisioningConfig(AppConfig):
 
     name = "romsie.provisioning"
     verbose_name = _("Provisioning")
+
+    def ready(self) -> None:
+        from romsie.core import retention
+
+        from . import services
+
+        retention.register("import runs", lambda now: services.import_runs_purge(now=now))

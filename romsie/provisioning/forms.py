@@ -48,9 +48,10 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> Any:
         single = super().clean
-        if isinstance(data, list | tuple):
+        if isinstance(data, list | tuple) and data:
             return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else single(data, initial)
+        # No file at all (an empty list from the widget): the field's own "required" error.
+        return [single(data, initial)] if data else single(None, initial)
 
 
 class ImportUploadForm(forms.Form):

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from romsie.establishments.models import Establishment, Territory
+
+DEFAULT_HEARTBEAT_TIMEOUT_SECONDS = 600
+
+
+def heartbeat_timeout() -> datetime.timedelta:
+    """Return how long an applied run may go without a sign of life before it counts as interrupted.
+
+    Setting ``PROVISIONING_HEARTBEAT_TIMEOUT_SECONDS`` (10 minutes by default): far longer than a
+    batch takes, so a slow import is never taken for a dead one.
+    """
+    seconds = getattr(settings, "PROVISIONING_HEARTBEAT_TIMEOUT_SECONDS", DEFAULT_HEARTBEAT_TIMEOUT_SECONDS)
+    return datetime.timedelta(seconds=int(seconds))
 
 
 class ImportRun(models.Model):
@@ -14,7 +29,10 @@ class ImportRun(models.Model):
 
     ``establishment`` is set for a one-school import (ONDE, CSV); a territory operator's AAF run
     over many establishments sets ``territory`` or nothing. ``progress_done``/``progress_total``
-    count batches, so a page can draw a progress bar while the import runs.
+    count batches, so a page can draw a progress bar while the import runs. ``heartbeat_at`` is
+    the running worker's last sign of life (when it took the run, then after each batch): a run
+    still ``running`` without one for :func:`heartbeat_timeout` lost its worker (killed, database
+    stopped) and is shown as interrupted, with a way to resume it.
     """
 
     class Mode(models.TextChoices):
@@ -56,6 +74,7 @@ class ImportRun(models.Model):
     applied_from = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="application"
     )
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -64,6 +83,23 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.mode} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_interrupted(self) -> bool:
+        """Tell whether this applied run's worker stopped before the end (no sign of life for too long)."""
+        if self.mode != self.Mode.APPLIED or self.status != self.Status.RUNNING or self.finished_at is not None:
+            return False
+        return (self.heartbeat_at or self.created_at) < timezone.now() - heartbeat_timeout()
+
+    @property
+    def can_resume(self) -> bool:
+        """Tell whether an interrupted run can be resumed: its files are still kept (a web import)."""
+        return self.is_interrupted and bool(self.storage_paths)
+
+    @property
+    def status_label(self) -> str:
+        """Return the status as shown to people: an interrupted run is not "running"."""
+        return str(_("Interrupted")) if self.is_interrupted else str(self.get_status_display())
 
     @property
     def person_totals(self) -> dict[str, int]:

@@ -16,7 +16,9 @@ import csv
 import hashlib
 import io
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -63,14 +65,33 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     sample = text[:4096]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(reader, None)
-    if not header:
-        raise FeedError(path.name, _("the file is empty"))
-    names = [fold(h).strip() for h in header]
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        yield reader.line_num, {names[i]: cell.strip() for i, cell in enumerate(row) if i < len(names)}
+    with _csv_errors(path, reader):
+        header = next(reader, None)
+        if not header:
+            raise FeedError(path.name, _("the file is empty"))
+        names = [fold(h).strip() for h in header]
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            yield reader.line_num, {names[i]: cell.strip() for i, cell in enumerate(row) if i < len(names)}
+
+
+@contextmanager
+def _csv_errors(path: Path, reader: Any) -> Iterator[None]:
+    """Turn the csv module's errors (a field over its size limit, a stray quote) into a :class:`FeedError`.
+
+    The reader cannot go on after one, so the whole file is refused: nothing is written.
+    """
+    try:
+        yield
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            message = _("a cell is longer than %(kib)d KiB: this is not a list of people") % {
+                "kib": csv.field_size_limit() // 1024
+            }
+        else:
+            message = _("the file is not a valid CSV file (%(detail)s)") % {"detail": error}
+        raise FeedError(path.name, message, reader.line_num) from error
 
 
 def _hash_key(prefix: str, *parts: str) -> str:
@@ -304,7 +325,9 @@ def csv_headers(path: Path) -> list[str]:
     text = decode(path)
     sample = text[:4096]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    header = next(csv.reader(io.StringIO(text[: text.find("\n") + 1 or None], newline=""), delimiter=delimiter), None)
+    reader = csv.reader(io.StringIO(text[: text.find("\n") + 1 or None], newline=""), delimiter=delimiter)
+    with _csv_errors(path, reader):
+        header = next(reader, None)
     if not header:
         raise FeedError(path.name, _("the file is empty"))
     return [cell.strip() for cell in header]

@@ -14,9 +14,11 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -29,7 +31,7 @@ from romsie.schooling.models import SchoolYear
 
 from . import aaf, onde
 from .engine import apply_work, build_plan
-from .models import ImportMapping, ImportRun
+from .models import ImportMapping, ImportRun, heartbeat_timeout
 from .plan import PERSON_ACTIONS, Plan
 from .records import CAT_GUARDIAN, CAT_STUDENT, PERSON_KINDS, Feed, FeedError, PersonRecord
 
@@ -188,6 +190,7 @@ def _run_start(feed: Feed, plan: Plan, *, mode: str, actor_id: int | None, run: 
         "files": plan.files,
         "counts": plan.counts(),
         "problems": [p.as_dict() for p in plan.problems[:_MAX_STORED_PROBLEMS]],
+        "heartbeat_at": timezone.now(),  # the plan is built: a sign of life before the first batch
     }
     if run is not None:
         for name, value in values.items():
@@ -251,8 +254,10 @@ def import_apply(
         return plan, run
 
     def progress(done: int, total: int) -> None:
-        if run is not None:
-            ImportRun.objects.filter(pk=run.pk).update(progress_done=done, progress_total=total)
+        if run is not None:  # each batch is also the worker's sign of life (see ``ImportRun.heartbeat_at``)
+            ImportRun.objects.filter(pk=run.pk).update(
+                progress_done=done, progress_total=total, heartbeat_at=timezone.now()
+            )
 
     try:
         if plan.has_changes:
@@ -361,6 +366,28 @@ def stale_previews_purge(*, establishment_id: int, now: datetime.datetime | None
     return len(stale)
 
 
+DEFAULT_RUN_RETENTION_DAYS = 365
+
+
+def import_run_retention() -> datetime.timedelta:
+    """Return how long the import history is kept (setting ``PROVISIONING_RUN_RETENTION_DAYS``, a year)."""
+    days = getattr(settings, "PROVISIONING_RUN_RETENTION_DAYS", DEFAULT_RUN_RETENTION_DAYS)
+    return datetime.timedelta(days=int(days))
+
+
+def import_runs_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete the import runs started longer ago than their retention delay, with any file left; return how many.
+
+    A run keeps pupils' names (its changes and problems) after they have left: the delay bounds
+    how long. Run by the daily retention job (``romsie.core.retention``).
+    """
+    old = ImportRun.objects.filter(created_at__lt=(now or timezone.now()) - import_run_retention())
+    for paths in old.exclude(storage_paths=[]).values_list("storage_paths", flat=True):
+        stored_files_delete(paths)
+    deleted, _by_model = old.delete()
+    return deleted
+
+
 def csv_headers(paths: Sequence[Path]) -> list[str]:
     """Return the distinct header cells of generic CSV files, in file order."""
     seen: dict[str, str] = {}
@@ -421,6 +448,8 @@ def import_upload(
     A generic CSV whose headers are neither all recognised nor remembered waits for its column
     mapping (status ``mapping``). An unusable file raises :class:`FeedError`; nothing is kept then.
     """
+    if not files:
+        raise FeedError("", _("no file was given"))
     stale_previews_purge(establishment_id=establishment.pk)
     names = upload_store(files)
     try:
@@ -480,32 +509,85 @@ def can_apply(run: ImportRun) -> bool:
     )
 
 
+class ImportAlreadyApplied(Exception):
+    """The preview is already applied, or being applied: another request started it first."""
+
+    def __init__(self, run_id: int) -> None:
+        super().__init__(run_id)
+        self.run_id = run_id
+
+
 @transaction.atomic
 def import_apply_start(*, preview: ImportRun, actor_id: int | None) -> ImportRun:
-    """Create the applied run of a preview and apply it in the background (see ``tasks.py``)."""
+    """Create the applied run of a preview and apply it in the background (see ``tasks.py``).
+
+    Raise :class:`ImportAlreadyApplied` when the preview already has its applied run: of several
+    "Apply" clicks at once, the preview's row lock lets one create the run and the others find it.
+    """
     from .tasks import import_run_apply
 
-    run = ImportRun.objects.create(
-        establishment_id=preview.establishment_id,
-        territory_id=preview.territory_id,
-        created_by_id=actor_id,
-        source=preview.source,
-        mode=ImportRun.Mode.APPLIED,
-        status=ImportRun.Status.RUNNING,
-        storage_paths=preview.storage_paths,
-        mapping=preview.mapping,
-        files=preview.files,
-        applied_from=preview,
-    )
+    ImportRun.objects.select_for_update().filter(pk=preview.pk).values_list("pk").get()
+    existing = ImportRun.objects.filter(applied_from_id=preview.pk).values_list("pk", flat=True).first()
+    if existing is not None:
+        raise ImportAlreadyApplied(existing)
+    try:
+        with transaction.atomic():  # a savepoint: SQLite has no row locks, the one-to-one key decides
+            run = ImportRun.objects.create(
+                establishment_id=preview.establishment_id,
+                territory_id=preview.territory_id,
+                created_by_id=actor_id,
+                source=preview.source,
+                mode=ImportRun.Mode.APPLIED,
+                status=ImportRun.Status.RUNNING,
+                storage_paths=preview.storage_paths,
+                mapping=preview.mapping,
+                files=preview.files,
+                applied_from=preview,
+            )
+    except IntegrityError as error:
+        existing = ImportRun.objects.filter(applied_from_id=preview.pk).values_list("pk", flat=True).first()
+        if existing is None:
+            raise
+        raise ImportAlreadyApplied(existing) from error
     enqueue_on_commit(import_run_apply, run.pk)
     return run
 
 
+def import_resume(*, run: ImportRun) -> bool:
+    """Apply an interrupted run again in the background; return False when it is not interrupted.
+
+    What the stopped worker committed stays: the task plans against the database as it is, so
+    only what is missing is written. The task takes the run first (:func:`_run_claim`), so two
+    resumes, or a resume beside a worker that is in fact alive, still apply it once.
+    """
+    from .tasks import import_run_apply
+
+    if not run.can_resume:
+        return False
+    enqueue_on_commit(import_run_apply, run.pk)
+    return True
+
+
+def _run_claim(run_id: int) -> bool:
+    """Take a running run for this worker: nobody has it yet, or its worker gave no sign of life.
+
+    A conditional UPDATE, so of two workers given the same run (a task delivered twice, a
+    resume) exactly one gets it.
+    """
+    now = timezone.now()
+    return bool(
+        ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.RUNNING, finished_at=None)
+        .filter(Q(heartbeat_at=None) | Q(heartbeat_at__lt=now - heartbeat_timeout()))
+        .update(heartbeat_at=now)
+    )
+
+
 def import_run_execute(*, run_id: int) -> ImportRun:
     """Apply a web run from its stored files, keeping its progress up to date; the files are then deleted."""
+    if not _run_claim(run_id):
+        # Done already, or another worker is on it: a task delivered twice does nothing.
+        return ImportRun.objects.get(pk=run_id)
     run = ImportRun.objects.select_related("establishment").get(pk=run_id)
-    if run.status != ImportRun.Status.RUNNING or run.finished_at is not None:
-        return run  # already done: a task delivered twice does nothing
     try:
         if run.establishment is None:
             raise FeedError("", _("the establishment of this import no longer exists"))

@@ -164,6 +164,7 @@ def _report_context(request: HttpRequest, run: ImportRun) -> dict[str, Any]:
         "problems": _page(run.problems, request, "problems", run),
         "problems_total": details.get("problems_total", len(run.problems)),
         "is_running": run.status == ImportRun.Status.RUNNING and run.mode == ImportRun.Mode.APPLIED,
+        "is_interrupted": run.is_interrupted,
         "percent": round(100 * run.progress_done / run.progress_total) if run.progress_total else 0,
     }
 
@@ -193,11 +194,29 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def run_apply(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply a preview: a new run starts in the background and its page shows the progress."""
     preview = _run(request, pk)
-    if not services.can_apply(preview):
-        messages.error(request, _("This preview can no longer be applied: upload the files again."))
-        return redirect("provisioning:run-detail", preview.pk)
-    run = services.import_apply_start(preview=preview, actor_id=scope_of(request).user_id)
+    try:
+        if run_is_applied(preview):
+            raise services.ImportAlreadyApplied(preview.application.pk)
+        if not services.can_apply(preview):
+            messages.error(request, _("This preview can no longer be applied: upload the files again."))
+            return redirect("provisioning:run-detail", preview.pk)
+        run = services.import_apply_start(preview=preview, actor_id=scope_of(request).user_id)
+    except services.ImportAlreadyApplied as already:
+        messages.info(request, _("This import is already being applied: here is its progress."))
+        return redirect("provisioning:run-detail", already.run_id)
     messages.success(request, _("The import has started."))
+    return redirect("provisioning:run-detail", run.pk)
+
+
+@requires(IMPORT)
+@require_POST
+def run_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    """Resume an interrupted import: what was written stays, the rest is applied in the background."""
+    run = _run(request, pk)
+    if services.import_resume(run=run):
+        messages.success(request, _("The import has resumed."))
+    else:
+        messages.info(request, _("This import cannot be resumed: it is not interrupted, or its files are gone."))
     return redirect("provisioning:run-detail", run.pk)
 
 

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
+from romsie.core.forms import VersionedForm, bounded_formfield
 from romsie.establishments.models import Establishment
 from romsie.identity.models import User
 
@@ -37,8 +38,12 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-ar
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ScopedModelForm(forms.ModelForm):  # type: ignore[type-arg]
-    """A model form that knows the actor's scope and checks uniqueness within it."""
+class ScopedModelForm(VersionedForm, forms.ModelForm):  # type: ignore[type-arg]
+    """A model form that knows the actor's scope and checks uniqueness within it.
+
+    Editing posts the version shown (:class:`~romsie.core.forms.VersionedForm`); the services'
+    ``*_update`` refuse a stale one. Date fields use ``formfield_callback = bounded_formfield``.
+    """
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         self.scope = scope
@@ -59,6 +64,7 @@ class SchoolYearForm(ScopedModelForm):
     class Meta:
         model = SchoolYear
         fields = ["name", "starts_on", "ends_on", "is_current"]
+        formfield_callback = bounded_formfield
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
         help_texts = {
             "name": _("For example 2026-2027."),
@@ -80,6 +86,7 @@ class PeriodForm(ScopedModelForm):
     class Meta:
         model = Period
         fields = ["school_year", "name", "starts_on", "ends_on"]
+        formfield_callback = bounded_formfield
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
         labels = {"school_year": _("School year")}
         help_texts = {"name": _("For example: First trimester.")}

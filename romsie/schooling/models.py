@@ -1,4 +1,8 @@
-"""The structure of an establishment's school year: classes, groups, subjects, rooms, teachings."""
+"""The structure of an establishment's school year: classes, groups, subjects, rooms, teachings.
+
+Each editable row carries a ``version``, grown at each edit through the administration's forms,
+so a save from a form showing an older one is refused (``romsie.core.concurrency``).
+"""
 
 from typing import Any
 
@@ -7,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from romsie.core.concurrency import VersionField
 from romsie.establishments.models import Establishment
 
 
@@ -18,6 +23,7 @@ class SchoolYear(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     is_current = models.BooleanField(_("current year"), default=False)
+    version = VersionField()
 
     class Meta:
         ordering = ["-starts_on"]
@@ -42,6 +48,7 @@ class Period(models.Model):
     name = models.CharField(_("name"), max_length=50)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+    version = VersionField()
 
     class Meta:
         ordering = ["starts_on"]
@@ -88,6 +95,7 @@ class SchoolClass(models.Model):
     students: "models.ManyToManyField[Any, Any]" = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Enrollment", related_name="school_classes"
     )
+    version = VersionField()
 
     class Meta:
         ordering = ["level__order", "name"]
@@ -130,6 +138,7 @@ class TeachingGroup(models.Model):
     students: "models.ManyToManyField[Any, Any]" = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="GroupMembership", related_name="teaching_groups"
     )
+    version = VersionField()
 
     class Meta:
         ordering = ["name"]
@@ -165,6 +174,7 @@ class Subject(models.Model):
     establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="subjects")
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=100)
+    version = VersionField()
 
     class Meta:
         ordering = ["name"]
@@ -182,6 +192,7 @@ class Room(models.Model):
     establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField(_("name"), max_length=80)
     capacity = models.PositiveSmallIntegerField(_("capacity"), null=True, blank=True)
+    version = VersionField()
 
     class Meta:
         ordering = ["name"]
@@ -212,6 +223,7 @@ class Teaching(models.Model):
         related_name="teachings",
         verbose_name=_("teaching group"),
     )
+    version = VersionField()
 
     class Meta:
         verbose_name = _("teaching")

@@ -3,7 +3,8 @@
 Every function takes the actor's scope and refuses objects of another establishment
 (``PermissionDenied``): forms already restrict their choices to the establishment, this
 is the second lock. A refusal the person can act on raises :class:`StructureError`,
-whose message is shown to them.
+whose message is shown to them. Every ``*_update`` takes the ``version`` its form showed and
+refuses a stale save (``romsie.core.concurrency.StaleEdit``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from romsie.core.access.scope import Scope
+from romsie.core.concurrency import claim_version
 from romsie.core.services import audit_record
 from romsie.identity.models import User
 
@@ -79,12 +81,14 @@ def school_year_update(
     *,
     scope: Scope,
     school_year: SchoolYear,
+    version: int | None,
     name: str,
     starts_on: datetime.date,
     ends_on: datetime.date,
     is_current: bool = False,
 ) -> SchoolYear:
     _check_own(scope, school_year)
+    claim_version(school_year, version)
     if is_current:
         access.visible_school_years(scope).filter(is_current=True).exclude(pk=school_year.pk).update(is_current=False)
     _assign(school_year, name=name, starts_on=starts_on, ends_on=ends_on, is_current=is_current)
@@ -115,12 +119,14 @@ def period_update(
     *,
     scope: Scope,
     period: Period,
+    version: int | None,
     school_year: SchoolYear,
     name: str,
     starts_on: datetime.date,
     ends_on: datetime.date,
 ) -> Period:
     _check_own(scope, period, school_year)
+    claim_version(period, version)
     _assign(period, school_year=school_year, name=name, starts_on=starts_on, ends_on=ends_on)
     return period
 
@@ -151,12 +157,14 @@ def school_class_update(
     *,
     scope: Scope,
     school_class: SchoolClass,
+    version: int | None,
     name: str,
     code: str,
     level: Level,
     homeroom_teacher: User | None = None,
 ) -> SchoolClass:
     _check_own(scope, school_class)
+    claim_version(school_class, version)
     _check_members(scope, [homeroom_teacher], access.establishment_teachers(scope))
     _assign(school_class, name=name, code=code, level=level, homeroom_teacher=homeroom_teacher)
     return school_class
@@ -208,12 +216,14 @@ def teaching_group_update(
     *,
     scope: Scope,
     teaching_group: TeachingGroup,
+    version: int | None,
     name: str,
     code: str,
     school_classes: Iterable[SchoolClass] = (),
     students: Iterable[User] = (),
 ) -> TeachingGroup:
     _check_own(scope, teaching_group)
+    claim_version(teaching_group, version)
     _assign(teaching_group, name=name, code=code)
     _set_group_members(scope, teaching_group, list(school_classes), list(students))
     return teaching_group
@@ -247,8 +257,9 @@ def subject_create(*, scope: Scope, code: str, name: str) -> Subject:
 
 
 @transaction.atomic
-def subject_update(*, scope: Scope, subject: Subject, code: str, name: str) -> Subject:
+def subject_update(*, scope: Scope, version: int | None, subject: Subject, code: str, name: str) -> Subject:
     _check_own(scope, subject)
+    claim_version(subject, version)
     _assign(subject, code=code, name=name)
     return subject
 
@@ -269,8 +280,9 @@ def room_create(*, scope: Scope, name: str, capacity: int | None = None) -> Room
 
 
 @transaction.atomic
-def room_update(*, scope: Scope, room: Room, name: str, capacity: int | None = None) -> Room:
+def room_update(*, scope: Scope, version: int | None, room: Room, name: str, capacity: int | None = None) -> Room:
     _check_own(scope, room)
+    claim_version(room, version)
     _assign(room, name=name, capacity=capacity)
     return room
 
@@ -312,12 +324,14 @@ def teaching_update(
     *,
     scope: Scope,
     teaching: Teaching,
+    version: int | None,
     teacher: User,
     subject: Subject,
     school_class: SchoolClass | None = None,
     teaching_group: TeachingGroup | None = None,
 ) -> Teaching:
     _check_own(scope, teaching, subject, school_class, teaching_group)
+    claim_version(teaching, version)
     _check_members(scope, [teacher], access.establishment_teachers(scope))
     _check_teaching_target(school_class, teaching_group)
     _assign(teaching, teacher=teacher, subject=subject, school_class=school_class, teaching_group=teaching_group)

@@ -69,6 +69,25 @@ def own_sessions(scope: Scope) -> QuerySet[Session]:
     return sessions.filter(Q(teacher_id=pk) | Q(planned_teacher_id=pk))
 
 
+def feed_sessions(scope: Scope) -> QuerySet[Session]:
+    """The sessions of the person's calendar feed in the scope's establishment.
+
+    Their own (as a student, as a teacher) and, as a parent, every child's there, all with
+    ``timetable.view``; the feed checks the service is on.
+    """
+    if scope.user_id is None or scope.establishment_id is None or not scope.has(TimetableHabilitation.VIEW):
+        return Session.objects.none()
+    condition = Q(pk__in=[])
+    if "student" in scope.profiles:
+        condition |= student_filter(scope.user_id, scope.establishment_id)
+    if "teacher" in scope.profiles:
+        condition |= Q(teacher_id=scope.user_id) | Q(planned_teacher_id=scope.user_id)
+    if "parent" in scope.profiles:
+        for child in scope.children:
+            condition |= student_filter(child.id, scope.establishment_id)
+    return _establishment_sessions(scope).filter(condition)
+
+
 def visible_sessions(scope: Scope) -> QuerySet[Session]:
     """Every session the person may open: their own, or all with ``view_all``."""
     if scope.has(TimetableHabilitation.VIEW_ALL) or scope.has(TimetableHabilitation.MANAGE):

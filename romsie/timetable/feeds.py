@@ -1,31 +1,38 @@
 """Personal iCalendar feeds: a secret, revocable address per person, valid RFC 5545.
 
-The feed holds the person's sessions of the current school years (a parent: each child's,
-named), cancellations included with ``STATUS:CANCELLED``, and the events other apps add
+The feed holds the person's sessions of the current school years (a parent: each child's),
+cancellations included with ``STATUS:CANCELLED``, and the events other apps add
 through :func:`romsie.timetable.registry.register_feed_source` (homework due dates...).
 UIDs are stable (``session-<id>@<host>``), so calendar applications update events in place.
+
+The address is a credential without a request: what it shows is decided at every fetch by the
+owner's scope in each establishment, computed as a request's would be
+(:func:`romsie.identity.scope.scopes_of`). A role removed, a right withdrawn or the service
+switched off empties the feed of that establishment at once.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
+import operator
 import secrets
 import zoneinfo
 
 import icalendar
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
 from romsie.core import versions
-from romsie.identity.models import Guardianship, RoleAssignment
+from romsie.core.access.scope import Scope
+from romsie.identity.scope import scopes_of
 
-from . import registry
-from .access import student_filter
-from .models import CalendarFeed, Session
+from . import access, registry
+from .habilitations import TimetableHabilitation
+from .models import CalendarFeed
 
 UID_DOMAIN = "romsie-ce"
 
@@ -48,27 +55,25 @@ def has_feed(user_id: int) -> bool:
     return CalendarFeed.objects.filter(user_id=user_id).exists()
 
 
-def _sessions_filter(user_id: int) -> tuple[Q | None, list[int], list[int]]:
-    """Which sessions the person's feed holds, the students it covers and the establishments."""
-    roles = list(RoleAssignment.objects.filter(user_id=user_id, is_active=True).values_list("establishment_id", "role"))
-    condition: Q | None = None
-    students: list[int] = []
-    establishments = sorted({eid for eid, _role in roles})
+SERVICE = "timetable"
 
-    def add(q: Q) -> None:
-        nonlocal condition
-        condition = q if condition is None else condition | q
 
-    for eid, role in roles:
-        if role == "student":
-            add(Q(establishment_id=eid) & student_filter(user_id, eid))
-            students.append(user_id)
-        elif role == "teacher":
-            add(Q(establishment_id=eid) & (Q(teacher_id=user_id) | Q(planned_teacher_id=user_id)))
-    for child_id, eid in Guardianship.objects.filter(guardian_id=user_id).values_list("student_id", "establishment_id"):
-        add(Q(establishment_id=eid) & student_filter(child_id, eid))
-        students.append(child_id)
-    return condition, sorted(set(students)), establishments
+def owner_scopes(user_id: int) -> list[Scope]:
+    """The feed owner's scopes, one per establishment, where the timetable is theirs to see now.
+
+    Built like a request's scope (``identity.scope``): current roles, habilitations (with the
+    establishment's adjustments within the territory's ceiling) and services; an
+    establishment where the timetable is switched off, or where the person lost the right to
+    see it, adds nothing to the feed.
+    """
+    return [
+        scope for scope in scopes_of(user_id) if SERVICE in scope.services and scope.has(TimetableHabilitation.VIEW)
+    ]
+
+
+def _scope_key(scope: Scope) -> tuple[object, ...]:
+    return (scope.establishment_id, sorted(scope.profiles), sorted(scope.habilitations), sorted(scope.services),
+            [c.id for c in scope.children])  # fmt: skip
 
 
 FEED_CACHE_SECONDS = 300
@@ -77,32 +82,31 @@ FEED_CACHE_SECONDS = 300
 def feed_for_token(token: str) -> bytes:
     """Return the iCalendar text of the feed whose token this is; 404 for any wrong token.
 
-    A full year is a thousand events or more: the text is cached five minutes per person,
-    and recomputed at once when the timetable, homework or structure of one of their
-    establishments changes (version stamps).
+    A full year is a thousand events or more: the text is cached five minutes per person
+    against what it was computed from (the owner's rights and services in each
+    establishment, read at every request) and recomputed at once when the timetable,
+    homework or structure of one of their establishments changes (version stamps).
     """
     feed = CalendarFeed.objects.filter(token_digest=_digest(token), user__is_active=True).only("user_id").first()
     if feed is None:
         raise Http404
-    establishments = sorted(
-        set(
-            RoleAssignment.objects.filter(user_id=feed.user_id, is_active=True).values_list(
-                "establishment_id", flat=True
-            )
-        )
-    )
+    scopes = owner_scopes(feed.user_id)
     stamp = versions.stamp(
-        *(versions.key(kind, eid) for eid in establishments for kind in ("timetable", "homework", "structure"))
+        *(versions.key(kind, s.establishment_id) for s in scopes for kind in ("timetable", "homework", "structure"))
     )
-    cache_key = f"romsie:calendar-feed:{feed.user_id}:{'.'.join(map(str, stamp))}"
+    rights = hashlib.sha256(repr([_scope_key(s) for s in scopes]).encode()).hexdigest()[:16]
+    cache_key = f"romsie:calendar-feed:{feed.user_id}:{rights}:{'.'.join(map(str, stamp))}"
     body: bytes | None = cache.get(cache_key)
     if body is None:
-        body = calendar_for(feed.user_id)
+        body = calendar_for(feed.user_id, scopes=scopes)
         cache.set(cache_key, body, FEED_CACHE_SECONDS)
     return body
 
 
-def calendar_for(user_id: int) -> bytes:
+def calendar_for(user_id: int, *, scopes: list[Scope] | None = None) -> bytes:
+    """Return the person's calendar: what their scope in each establishment lets them see now."""
+    if scopes is None:
+        scopes = owner_scopes(user_id)
     tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//ROMSIE CE//Timetable//FR")
@@ -110,11 +114,11 @@ def calendar_for(user_id: int) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "ROMSIE")
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    condition, students, establishments = _sessions_filter(user_id)
     stamp = timezone.now()
-    if condition is not None:
+    if scopes:
         sessions = (
-            Session.objects.filter(condition, lesson__school_year__is_current=True)
+            functools.reduce(operator.or_, (access.feed_sessions(s) for s in scopes))
+            .filter(lesson__school_year__is_current=True)
             .select_related("teaching__subject", "teacher", "room")
             .order_by("date", "starts_at")
             .distinct()
@@ -135,21 +139,22 @@ def calendar_for(user_id: int) -> bytes:
             event.add("sequence", session.version)
             event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
             calendar.add_component(event)
-    for source in registry.feed_sources():
-        for item in source(user_id, students, establishments):
-            event = icalendar.Event()
-            event.add("uid", f"{item.uid}@{UID_DOMAIN}")
-            event.add("dtstamp", stamp)
-            event.add("dtstart", item.starts)
-            if item.ends is not None:
-                event.add("dtend", item.ends)
-            event.add("summary", item.summary)
-            if item.description:
-                event.add("description", item.description)
-            if item.location:
-                event.add("location", item.location)
-            if item.cancelled:
-                event.add("status", "CANCELLED")
-            calendar.add_component(event)
+    for scope in scopes:
+        for source in registry.feed_sources(scope):
+            for item in source(scope):
+                event = icalendar.Event()
+                event.add("uid", f"{item.uid}@{UID_DOMAIN}")
+                event.add("dtstamp", stamp)
+                event.add("dtstart", item.starts)
+                if item.ends is not None:
+                    event.add("dtend", item.ends)
+                event.add("summary", item.summary)
+                if item.description:
+                    event.add("description", item.description)
+                if item.location:
+                    event.add("location", item.location)
+                if item.cancelled:
+                    event.add("status", "CANCELLED")
+                calendar.add_component(event)
     body: bytes = calendar.to_ical()
     return body

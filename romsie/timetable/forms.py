@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
+from romsie.core.forms import BoundedDateField, bounded_formfield
 from romsie.identity.models import User
 from romsie.schooling.models import Room, Teaching
 
@@ -61,7 +62,7 @@ class SessionChangeForm(forms.Form):
     """What staff may change on one session; the version guards against lost updates."""
 
     cancelled = forms.BooleanField(label=_("Cancelled"), required=False)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = BoundedDateField(label=_("Date"), widget=DateInput())
     starts_at = forms.TimeField(label=_("Starts at"), widget=TimeInput())
     ends_at = forms.TimeField(label=_("Ends at"), widget=TimeInput())
     room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none(), required=False)
@@ -135,6 +136,7 @@ class LessonForm(forms.ModelForm):  # type: ignore[type-arg]
 class DayOffForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = DayOff
+        formfield_callback = bounded_formfield
         fields = ["name", "starts_on", "ends_on"]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 

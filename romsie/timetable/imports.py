@@ -32,7 +32,7 @@ from romsie.identity.models import User
 from romsie.schooling.models import Room, SchoolClass, Subject, Teaching, TeachingGroup
 
 from .models import Lesson
-from .services import current_year, lessons_end, timetable_sync
+from .services import current_year, lessons_end, lock_establishment_bookings, timetable_sync
 
 HEADERS = {
     "day": ("day", "jour"),
@@ -233,7 +233,12 @@ def _compare(scope: Scope, plan: ImportPlan, *, replace: bool) -> None:
 
 @transaction.atomic
 def apply_import(scope: Scope, text: str, *, replace: bool) -> ImportPlan:
-    """Re-plan the file and write it in one transaction; refuse it whole if it has errors."""
+    """Re-plan the file and write it in one transaction; refuse it whole if it has errors.
+
+    The establishment's rooms and teachers are locked first: a concurrent lesson or session
+    change (which checks clashes under the same locks) waits, then sees the imported lessons.
+    """
+    lock_establishment_bookings(scope.establishment_id)  # type: ignore[arg-type]
     plan = plan_import(scope, text, replace=replace)
     if not plan.ok:
         return plan

@@ -1,14 +1,21 @@
 """Hooks through which apps built on the timetable add to it without the timetable importing them.
 
+Every hook declares the service it belongs to and the habilitation it needs; the timetable
+calls a hook only with a scope where that service is switched on and that habilitation held
+(the accessors below take the scope and filter), as the access middleware does for views.
+
 - A *session panel* adds a block to a session's page (the homework log adds what was done and
-  what is to do): ``register_session_panel(fn)`` with ``fn(request, session) -> (template_name,
-  context) | None``.
+  what is to do): ``register_session_panel(fn, service=..., habilitation=...)`` with
+  ``fn(request, session) -> (template_name, context) | None``.
 - A *feed source* adds events to a person's calendar feed (homework due dates, assignment
-  deadlines): ``register_feed_source(fn)`` with ``fn(user_id, student_ids, establishment_ids)``
-  returning an iterable of :class:`FeedEvent`.
+  deadlines): ``register_feed_source(fn, service=..., habilitation=...)`` with ``fn(scope)``
+  returning an iterable of :class:`FeedEvent`. The feed calls it once per establishment of the
+  feed's owner, with the owner's scope there as a request would compute it now (their current
+  roles, habilitations and services; a parent's with all their children there).
 - A *week marker* source adds small marks to the days of a week view (homework due that day):
-  ``register_week_marker(fn)`` with ``fn(request, owner, monday) -> {date: [str, ...]}``, where
-  ``owner`` is ``("student", id)``, ``("teacher", id)``, ``("class", id)`` or ``("room", id)``.
+  ``register_week_marker(fn, service=..., habilitation=...)`` with
+  ``fn(request, owner, monday) -> {date: [str, ...]}``, where ``owner`` is ``("student", id)``,
+  ``("teacher", id)``, ``("class", id)`` or ``("room", id)``.
   Each source must cost a fixed number of queries.
 """
 
@@ -17,10 +24,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
+
+    from romsie.core.access.scope import Scope
 
     from .models import Session
 
@@ -39,36 +48,64 @@ class FeedEvent:
 
 
 SessionPanel = Callable[["HttpRequest", "Session"], "tuple[str, dict[str, Any]] | None"]
-FeedSource = Callable[[int, "list[int]", "list[int]"], Iterable[FeedEvent]]
+FeedSource = Callable[["Scope"], Iterable[FeedEvent]]
 WeekMarker = Callable[["HttpRequest", "tuple[str, int]", datetime.date], "dict[datetime.date, list[str]]"]
 
-_session_panels: list[SessionPanel] = []
-_feed_sources: list[FeedSource] = []
-_week_markers: list[WeekMarker] = []
+F = TypeVar("F")
 
 
-def register_session_panel(panel: SessionPanel) -> None:
-    if panel not in _session_panels:
-        _session_panels.append(panel)
+@dataclass(frozen=True)
+class Hook(Generic[F]):
+    """A registered hook with the service it belongs to and the habilitation it needs."""
+
+    kind: str
+    fn: F
+    service: str
+    habilitation: str
+
+    def allowed(self, scope: Scope) -> bool:
+        """Tell whether the hook's service is on in the scope's establishment and its habilitation held."""
+        return self.service in scope.services and scope.has(self.habilitation)
 
 
-def register_feed_source(source: FeedSource) -> None:
-    if source not in _feed_sources:
-        _feed_sources.append(source)
+_session_panels: list[Hook[SessionPanel]] = []
+_feed_sources: list[Hook[FeedSource]] = []
+_week_markers: list[Hook[WeekMarker]] = []
 
 
-def register_week_marker(marker: WeekMarker) -> None:
-    if marker not in _week_markers:
-        _week_markers.append(marker)
+def _register(hooks: list[Hook[F]], hook: Hook[F]) -> None:
+    if not hook.service or not hook.habilitation:
+        raise ValueError(f"the {hook.kind} hook {hook.fn!r} must declare its service and habilitation")
+    hooks[:] = [h for h in hooks if h.fn != hook.fn] + [hook]
 
 
-def session_panels() -> list[SessionPanel]:
-    return list(_session_panels)
+def register_session_panel(panel: SessionPanel, *, service: str, habilitation: str) -> None:
+    _register(_session_panels, Hook("session_panel", panel, service, str(habilitation)))
 
 
-def feed_sources() -> list[FeedSource]:
-    return list(_feed_sources)
+def register_feed_source(source: FeedSource, *, service: str, habilitation: str) -> None:
+    _register(_feed_sources, Hook("feed_source", source, service, str(habilitation)))
 
 
-def week_markers() -> list[WeekMarker]:
-    return list(_week_markers)
+def register_week_marker(marker: WeekMarker, *, service: str, habilitation: str) -> None:
+    _register(_week_markers, Hook("week_marker", marker, service, str(habilitation)))
+
+
+def session_panels(scope: Scope) -> list[SessionPanel]:
+    """The session panels to call for this scope."""
+    return [h.fn for h in _session_panels if h.allowed(scope)]
+
+
+def feed_sources(scope: Scope) -> list[FeedSource]:
+    """The feed sources to call for this scope (the feed owner's in one establishment)."""
+    return [h.fn for h in _feed_sources if h.allowed(scope)]
+
+
+def week_markers(scope: Scope) -> list[WeekMarker]:
+    """The week markers to call for this scope."""
+    return [h.fn for h in _week_markers if h.allowed(scope)]
+
+
+def hooks() -> list[Hook[Any]]:
+    """Every registered hook (the architecture test checks their declarations)."""
+    return [*_session_panels, *_feed_sources, *_week_markers]

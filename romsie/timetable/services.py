@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from romsie.core import notifications, versions
 from romsie.core.access.scope import Scope
 from romsie.core.services import audit_record
-from romsie.identity.models import Guardianship
+from romsie.identity.models import RoleAssignment, User
+from romsie.identity.selectors import guardian_ids_receiving_mail
 from romsie.schooling.models import Enrollment, GroupMembership, Room, SchoolYear, Teaching
 
 from .models import DayOff, Lesson, SchoolWeek, Session, WeekLabel
@@ -244,6 +245,35 @@ def day_off_delete(*, scope: Scope, day_off: DayOff) -> None:
 # Lessons
 
 
+def lock_room_and_teacher(room_id: int | None, teacher_id: int | None) -> None:
+    """Hold the room's and the teacher's rows until the transaction ends, before checking clashes.
+
+    Checking "is the room free?" then writing is a race: two moves into one room at one time
+    both see it free. Every write that books a room or a teacher (a session change, a weekly
+    lesson) takes these row locks first, always the room before the teacher (so two bookings
+    never wait on each other in a cycle); on PostgreSQL a concurrent booking of the same room
+    or teacher waits here until this transaction ends, then sees what it wrote. ``FOR NO KEY
+    UPDATE`` does not block rows that merely refer to them (new sessions, notifications).
+    SQLite has no row locks (``select_for_update`` is a no-op there) and runs one writer at a time.
+    """
+    if room_id is not None:
+        list(Room.objects.select_for_update(no_key=True).filter(pk=room_id).values_list("pk", flat=True))
+    if teacher_id is not None:
+        list(User.objects.select_for_update(no_key=True).filter(pk=teacher_id).values_list("pk", flat=True))
+
+
+def lock_establishment_bookings(establishment_id: int) -> None:
+    """Lock every room and teacher of the establishment (an import rewrites many lessons at once).
+
+    Same order as :func:`lock_room_and_teacher`: all rooms, then all teachers, each by id.
+    """
+    rooms = Room.objects.filter(establishment_id=establishment_id)
+    list(rooms.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
+    teacher_ids = RoleAssignment.objects.filter(establishment_id=establishment_id, role="teacher").values("user_id")
+    teachers = User.objects.filter(pk__in=teacher_ids)
+    list(teachers.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
+
+
 def _check_lesson(scope: Scope, teaching: Teaching, room: Room | None, weekday: int, starts_at: datetime.time,
                   ends_at: datetime.time, weeks: str, exclude_pk: int | None) -> None:  # fmt: skip
     if teaching.establishment_id != scope.establishment_id or (
@@ -252,6 +282,7 @@ def _check_lesson(scope: Scope, teaching: Teaching, room: Room | None, weekday: 
         raise TimetableError(_("This teaching or room belongs to another establishment."))
     if ends_at <= starts_at:
         raise TimetableError(_("The lesson must end after it starts."))
+    lock_room_and_teacher(room.pk if room is not None else None, teaching.teacher_id)
     overlapping = Lesson.objects.filter(
         establishment_id=scope.establishment_id,
         school_year__is_current=True,
@@ -356,16 +387,15 @@ def _clashes(session: Session, change: SessionChange) -> None:
 
 
 def concerned_people(session: Session) -> list[int]:
-    """The session's students, their guardians and its teachers (planned and actual)."""
+    """The session's students, their guardians who receive school mail and its teachers (planned and actual)."""
     teaching = session.teaching
     students: Any
     if teaching.school_class_id:
         students = Enrollment.objects.filter(school_class_id=teaching.school_class_id).values("student_id")
     else:
         students = GroupMembership.objects.filter(teaching_group_id=teaching.teaching_group_id).values("student_id")
-    ids = set(Guardianship.objects.filter(student_id__in=students).values_list("guardian_id", flat=True)) | set(
-        students.values_list("student_id", flat=True)
-    )
+    guardians = guardian_ids_receiving_mail(establishment_id=session.establishment_id, students=students)
+    ids = set(guardians) | set(students.values_list("student_id", flat=True))
     return sorted(ids | {session.teacher_id, session.planned_teacher_id})
 
 
@@ -383,6 +413,8 @@ def session_change(*, scope: Scope, session: Session, version: int, change: Sess
         raise TimetableError(_("The date must be within the school year %(year)s.") % {"year": year.name})
     if change.room is not None and change.room.establishment_id != session.establishment_id:
         raise TimetableError(_("This room belongs to another establishment."))
+    if not change.cancelled:
+        lock_room_and_teacher(change.room.pk if change.room is not None else None, change.teacher_id)
     _clashes(session, change)
     updated = Session.objects.filter(pk=session.pk, version=version).update(
         status=Session.Status.CANCELLED if change.cancelled else Session.Status.PLANNED,

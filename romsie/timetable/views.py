@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from romsie.core.access.declarations import public, requires
+from romsie.core.forms import check_year_bounds
+from romsie.core.ids import parse_id
 
 from . import access, feeds, imports, registry, selectors, services
 from .forms import DayOffForm, LessonForm, LessonImportForm, SessionChangeForm
@@ -25,16 +28,19 @@ _IMPORT_SESSION_KEY = "timetable-import"
 
 
 def _date_param(request: HttpRequest, name: str) -> datetime.date:
+    """The date asked for in the query string; today when absent, malformed or out of bounds."""
     try:
-        return datetime.date.fromisoformat(request.GET.get(name, ""))
-    except ValueError:
+        value = datetime.date.fromisoformat(request.GET.get(name, ""))
+        check_year_bounds(value)  # year 1 or 9999 would overflow the week's arithmetic
+    except (ValueError, ValidationError):
         return timezone.localdate()
+    return value
 
 
 def _markers(request: HttpRequest, owner: tuple[str, int] | None, week: selectors.Week) -> None:
     if owner is None:
         return
-    for marker in registry.week_markers():
+    for marker in registry.week_markers(request.scope):  # type: ignore[attr-defined]
         for day_date, labels in marker(request, owner, week.monday).items():
             for day in week.days:
                 if day.date == day_date:
@@ -119,7 +125,7 @@ def room_week(request: HttpRequest, pk: int) -> HttpResponse:
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     session = access.get_session(scope, pk)
-    panels = [panel for fn in registry.session_panels() if (panel := fn(request, session)) is not None]
+    panels = [panel for fn in registry.session_panels(scope) if (panel := fn(request, session)) is not None]
     context = {
         "session": session,
         "panels": panels,
@@ -216,9 +222,8 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     classes = list(access.viewable_classes(scope).order_by("name")) if scope.has(
         TimetableHabilitation.VIEW_ALL) else []  # fmt: skip
-    try:
-        class_id: int | None = int(request.GET.get("classe", ""))
-    except ValueError:
+    class_id = parse_id(request.GET.get("classe"))
+    if class_id is None:
         class_id = classes[0].pk if classes else None
     lessons = selectors.lessons_of_class(access.manageable_lessons(scope), class_id)
     context = {"lessons": lessons, "classes": classes, "class_id": class_id}

@@ -12,6 +12,8 @@ from romsie.core import registry, versions
 from . import access, selectors
 from .habilitations import TimetableHabilitation
 
+SERVICE = "timetable"
+
 
 def today_context(request: HttpRequest) -> dict[str, Any] | None:
     scope = request.scope  # type: ignore[attr-defined]
@@ -40,6 +42,7 @@ TODAY_WIDGET = registry.Widget(
     template_name="timetable/_widget_today.html",
     get_context=today_context,
     order=10,
+    service=SERVICE,
     habilitation=TimetableHabilitation.VIEW,
     cache_stamp=today_stamp,
 )

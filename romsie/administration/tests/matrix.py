@@ -111,6 +111,84 @@ administration:territory-ceiling-update     own    | 302  403  403  403  403  40
 administration:territory-ceiling-update     other  | 302  403  403  403  403  403  403  403  403  403  403  404
 """
 
+# url name                                  object | anon stud pare teac part head life libr offi afte digi terr
+POST_MATRIX = """
+administration:school-year-create           -      | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:school-year-update           own    | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:school-year-update           other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:school-year-delete           own    | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:school-year-delete           other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:period-create                -      | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:period-update                own    | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:period-update                other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:period-delete                own    | 302  403  403  403  403  302+ 403  403  403  403  302+ 403
+administration:period-delete                other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:class-create                 -      | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:class-update                 own    | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:class-update                 other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:class-delete                 own    | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:class-delete                 other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:group-create                 -      | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:group-update                 own    | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:group-update                 other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:group-delete                 own    | 302  403  403  403  403  302+ 403  403  403  403  302+ 403
+administration:group-delete                 other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:subject-create               -      | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:subject-update               own    | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:subject-update               other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:subject-delete               own    | 302  403  403  403  403  302+ 403  403  403  403  302+ 403
+administration:subject-delete               other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:room-create                  -      | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:room-update                  own    | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:room-update                  other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:room-delete                  own    | 302  403  403  403  403  302+ 403  403  403  403  302+ 403
+administration:room-delete                  other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:teaching-create              -      | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:teaching-update              own    | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:teaching-update              other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:teaching-delete              own    | 302  403  403  403  403  302+ 403  403  403  403  302+ 403
+administration:teaching-delete              other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:person-create                -      | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:role-create                  own    | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:role-create                  other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:student-class-update         own    | 302  403  403  403  403  302+ 403  403  403  403  302+ 403
+administration:student-class-update         other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:role-delete                  own    | 302  403  403  403  403  302+ 403  403  403  403  302+ 403
+administration:role-delete                  other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:guardianship-create          own    | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:guardianship-create          other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:guardianship-update          own    | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:guardianship-update          other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:guardianship-delete          own    | 302  403  403  403  403  302+ 403  403  403  403  302+ 403
+administration:guardianship-delete          other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:person-deactivate            own    | 302  403  403  403  403  302+ 403  403  403  403  302+ 403
+administration:person-deactivate            other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:person-reactivate            own    | 302  403  403  403  403  302+ 403  403  403  403  302+ 403
+administration:person-reactivate            other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:person-code                  own    | 302  403  403  403  403  200+ 403  403  403  403  200+ 403
+administration:person-code                  other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:person-letter                own    | 302  403  403  403  403  200+ 403  403  403  403  200+ 403
+administration:person-letter                other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:letters                      -      | 302  403  403  403  403  200  403  403  200  403  200  403
+administration:services-update              -      | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:habilitations-update         -      | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:establishment-create         -      | 302  403  403  403  403  403  403  403  403  403  403  200
+administration:establishment-update         own    | 302  403  403  403  403  403  403  403  403  403  403  200
+administration:establishment-update         other  | 302  403  403  403  403  403  403  403  403  403  403  404
+administration:establishment-deactivate     own    | 302  403  403  403  403  403  403  403  403  403  403  302+
+administration:establishment-deactivate     other  | 302  403  403  403  403  403  403  403  403  403  403  404
+administration:establishment-reactivate     own    | 302  403  403  403  403  403  403  403  403  403  403  302+
+administration:establishment-reactivate     other  | 302  403  403  403  403  403  403  403  403  403  403  404
+administration:establishment-admin-appoint  own    | 302  403  403  403  403  403  403  403  403  403  403  200
+administration:establishment-admin-appoint  other  | 302  403  403  403  403  403  403  403  403  403  403  404
+administration:establishment-admin-create   own    | 302  403  403  403  403  403  403  403  403  403  403  200
+administration:establishment-admin-create   other  | 302  403  403  403  403  403  403  403  403  403  403  404
+administration:establishment-admin-delete   own    | 302  403  403  403  403  403  403  403  403  403  403  302+
+administration:establishment-admin-delete   other  | 302  403  403  403  403  403  403  403  403  403  403  404
+administration:territory-ceiling-update     own    | 302  403  403  403  403  403  403  403  403  403  403  200
+administration:territory-ceiling-update     other  | 302  403  403  403  403  403  403  403  403  403  403  404
+"""
+
 
 def _side(world: World, which: str) -> EstablishmentWorld:
     return world.a if which == "own" else world.c

@@ -214,7 +214,7 @@ def test_guardian_rights_are_edited_and_the_link_removed(world, client_for):
     client = client_for(a.digital_lead)
     response = client.post(
         reverse("administration:guardianship-update", args=[link.pk]),
-        {"kind": "legal", "rank": "1", "relationship": "père", "receives_mail": "on"},
+        {"kind": "legal", "rank": "1", "relationship": "père", "receives_mail": "on", "version": "0"},
     )
     assert response.status_code == 302
     link.refresh_from_db()

@@ -67,12 +67,12 @@ def test_services_are_switched_on_and_off(world, client_for, role):
     page = client.get(reverse("administration:services-update"))
     assert page.status_code == 200
     assert 'name="services" value="directory"' in page.content.decode()
-    assert client.post(reverse("administration:services-update"), {}).status_code == 302
+    assert client.post(reverse("administration:services-update"), {"version": "0"}).status_code == 302
     world.a.establishment.refresh_from_db()
     assert world.a.establishment.enabled_services == []
     # The directory is now switched off for everybody there.
     assert client_for(world.a.teacher).get(reverse("directory:person-search")).status_code == 403
-    client.post(reverse("administration:services-update"), {"services": ["directory"]})
+    client.post(reverse("administration:services-update"), {"services": ["directory"], "version": "1"})
     world.a.establishment.refresh_from_db()
     assert world.a.establishment.enabled_services == ["directory"]
     assert Establishment.objects.get(pk=world.c.establishment.pk).enabled_services == switchable_keys()
@@ -102,7 +102,8 @@ OFFICE_LETTERS = right_field_name("staff.office", "identity.print_letters")
 def current_form_data(response) -> dict[str, str]:
     """Return the POST a person would send without changing anything."""
     form = response.context["form"]
-    return {name: "on" for name in form.fields if form[name].value()}
+    data = {name: "on" for name in form.fields if name != "version" and form[name].value()}
+    return {**data, "version": str(form["version"].value())}
 
 
 def test_the_rights_page_shows_every_role_and_only_adjustable_checkboxes(world, client_for):
@@ -154,9 +155,12 @@ def test_the_service_refuses_a_right_outside_the_ceiling(world: World, client_fo
         services.habilitation_overrides_set(
             scope=scope,
             overrides={"staff.office": {"identity.manage_people": True, "identity.manage_habilitations": True}},
+            version=0,
         )
     with pytest.raises(services.EstablishmentError):
-        services.habilitation_overrides_set(scope=scope, overrides={"staff.nobody": {"identity.manage_people": True}})
+        services.habilitation_overrides_set(
+            scope=scope, overrides={"staff.nobody": {"identity.manage_people": True}}, version=0
+        )
     world.a.establishment.refresh_from_db()
     assert world.a.establishment.habilitation_overrides == {}
 

@@ -140,7 +140,7 @@ def test_editing_a_class_keeps_its_own_code(world, client_for):
     mine = world.a.school_class
     response = client_for(world.a.head).post(
         reverse("administration:class-update", args=[mine.pk]),
-        class_data(world, code=mine.code, name="6e A renamed"),
+        class_data(world, code=mine.code, name="6e A renamed", version=mine.version),
     )
     assert response.status_code == 302
     mine.refresh_from_db()
@@ -241,7 +241,7 @@ def test_subjects_and_rooms_are_created_and_edited(world, client_for):
     )
     assert client.post(reverse("administration:room-create"), {"name": "CDI", "capacity": 40}).status_code == 302
     room = Room.objects.get(name="CDI", establishment=world.a.establishment)
-    client.post(reverse("administration:room-update", args=[room.pk]), {"name": "CDI", "capacity": 45})
+    client.post(reverse("administration:room-update", args=[room.pk]), {"name": "CDI", "capacity": 45, "version": 0})
     room.refresh_from_db()
     assert room.capacity == 45
     assert client.post(reverse("administration:room-delete", args=[room.pk])).status_code == 302

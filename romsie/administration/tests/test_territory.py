@@ -90,7 +90,7 @@ def test_an_establishment_is_edited_and_its_uai_stays_unique(world, client_for):
     b = world.b.establishment
     client = client_for(world.territory_admin)
     url = reverse("administration:establishment-update", args=[b.pk])
-    data = establishment_data(world, uai=b.uai, name="École Jules Ferry (rénovée)", kind=b.kind)
+    data = establishment_data(world, uai=b.uai, name="École Jules Ferry (rénovée)", kind=b.kind, version=b.version)
     assert client.post(url, data).status_code == 302
     b.refresh_from_db()
     assert b.name == "École Jules Ferry (rénovée)"
@@ -209,7 +209,7 @@ def test_the_territory_sets_what_its_establishments_may_adjust(world, client_for
     assert page.status_code == 200
     defaults = catalogue.default_ceiling()
     assert set(page.context["form"]["staff.office"].value()) == set(defaults["staff.office"])
-    response = client.post(url, {"staff.office": ["identity.print_letters"], "teacher": []})
+    response = client.post(url, {"staff.office": ["identity.print_letters"], "teacher": [], "version": 0})
     assert response.status_code == 302
     world.north.refresh_from_db()
     assert world.north.habilitation_ceiling["staff.office"] == ["identity.print_letters"]

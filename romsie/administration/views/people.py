@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from romsie.core.access.declarations import requires
 from romsie.core.access.middleware import forbidden
 from romsie.core.access.scope import Scope
+from romsie.core.concurrency import StaleEdit
 from romsie.establishments.access import get_current_establishment
 from romsie.identity import services as identity_services
 from romsie.identity.forms import GuardianAddForm, GuardianshipForm, PersonCreateForm, RoleAddForm
@@ -216,9 +217,13 @@ def guardianship_update(request: HttpRequest, pk: int) -> HttpResponse:
     links = selectors.guardian_links_of(scope, link.student)
     form = GuardianshipForm(posted(request), guardianship=link, links=links)
     if request.method == "POST" and form.is_valid():
-        identity_services.guardianship_update(scope=scope, guardianship=link, **form.cleaned_data)
-        messages.success(request, _("Saved."))
-        return redirect("administration:person-detail", link.student_id)
+        try:
+            identity_services.guardianship_update(scope=scope, guardianship=link, **form.cleaned_data)
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("administration:person-detail", link.student_id)
     return render(request, "administration/guardianship_form.html", {"form": form, "link": link})
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from romsie.core.access.declarations import requires
+from romsie.core.concurrency import StaleEdit
 from romsie.establishments import services
 from romsie.establishments.access import get_current_establishment
 from romsie.establishments.forms import EnabledServicesForm, HabilitationOverridesForm
@@ -24,12 +25,18 @@ def services_update(request: HttpRequest) -> HttpResponse:
     """Switch the establishment's services on or off."""
     scope = scope_of(request)
     establishment = get_current_establishment(scope)
-    form = EnabledServicesForm(posted(request), initial={"services": establishment.enabled_services})
+    form = EnabledServicesForm(
+        posted(request), edited=establishment, initial={"services": establishment.enabled_services}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.establishment_services_set(scope=scope, services=form.cleaned_data["services"])
+            services.establishment_services_set(
+                scope=scope, services=form.cleaned_data["services"], version=form.shown_version
+            )
         except EstablishmentError as error:
             form.add_error(None, str(error))
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
         else:
             messages.success(request, _("Saved. The menu changes at everyone's next page."))
             return redirect("administration:services-update")
@@ -44,9 +51,11 @@ def habilitations_update(request: HttpRequest) -> HttpResponse:
     form = HabilitationOverridesForm(posted(request), establishment=establishment, profiles=selectors.profile_choices())
     if request.method == "POST" and form.is_valid():
         try:
-            services.habilitation_overrides_set(scope=scope, overrides=form.overrides())
+            services.habilitation_overrides_set(scope=scope, overrides=form.overrides(), version=form.shown_version)
         except EstablishmentError as error:
             form.add_error(None, str(error))
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
         else:
             messages.success(request, _("Saved. The new rights apply at everyone's next page."))
             return redirect("administration:habilitations-update")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from romsie.core.access.declarations import requires
 from romsie.core.access.views import ScopedCreateView, ScopedDeleteView, ScopedListView, ScopedUpdateView
+from romsie.core.concurrency import StaleEdit
 from romsie.schooling import access as schooling_access
 from romsie.schooling import forms as schooling_forms
 from romsie.schooling import services
@@ -60,7 +61,11 @@ class StructureCreateView(ScopedCreateView):
 
 
 class StructureUpdateView(ScopedUpdateView):
-    """Update through a service: ``service(scope=..., <entity>=object, **cleaned_data)``."""
+    """Update through a service: ``service(scope=..., <entity>=object, **cleaned_data)``.
+
+    The cleaned data carry the ``version`` the form showed; a stale save is refused with the
+    other person's version shown above the form (``romsie.core.concurrency``).
+    """
 
     template_name = "administration/structure_form.html"
     service: ClassVar[Callable[..., Any]]
@@ -71,6 +76,9 @@ class StructureUpdateView(ScopedUpdateView):
             type(self).service(scope=self.scope, **{self.entity: self.object}, **form.cleaned_data)
         except StructureError as error:
             form.add_error(None, str(error))
+            return self.form_invalid(form)
+        except StaleEdit as stale:
+            form.refuse_stale(stale)  # type: ignore[attr-defined]
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return HttpResponseRedirect(self.get_success_url())

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from romsie.core.access.declarations import territory_admin
 from romsie.core.access.scope import Scope
+from romsie.core.concurrency import StaleEdit
 from romsie.establishments import access as establishments_access
 from romsie.establishments import services
 from romsie.establishments.forms import EstablishmentForm, TerritoryCeilingForm
@@ -98,6 +99,8 @@ def establishment_update(request: HttpRequest, pk: int) -> HttpResponse:
             services.establishment_update(scope=scope, establishment=establishment, **form.cleaned_data)
         except EstablishmentError as error:
             form.add_error(None, str(error))
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
         else:
             messages.success(request, _("Saved."))
             return redirect("administration:establishment-detail", pk)
@@ -188,9 +191,13 @@ def territory_ceiling_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = TerritoryCeilingForm(posted(request), territory=territory, profiles=selectors.profile_choices())
     if request.method == "POST" and form.is_valid():
         try:
-            services.territory_ceiling_set(scope=scope, territory=territory, ceiling=form.ceiling())
+            services.territory_ceiling_set(
+                scope=scope, territory=territory, ceiling=form.ceiling(), version=form.shown_version
+            )
         except EstablishmentError as error:
             form.add_error(None, str(error))
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
         else:
             messages.success(request, _("Saved."))
             return redirect("administration:territory-home")

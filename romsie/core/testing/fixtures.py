@@ -70,7 +70,7 @@ def smtp_server(settings: Any) -> Iterator[SMTPInbox]:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    """Start every test with an empty cache (sign-in throttling counters live there)."""
+    """Start every test with an empty cache (scopes, widgets and version stamps live there)."""
     from django.core.cache import cache
 
     cache.clear()
@@ -91,3 +91,67 @@ def english(settings: Any) -> Iterator[None]:
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+class SmallDisk:
+    """A real, tiny file system (tmpfs) holding the uploaded files, to test a full disk."""
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.media = root / "media"  # the storage's location
+        self._filler = root / "filler"  # outside the storage: not one of its files
+
+    def free_bytes(self) -> int:
+        import os
+
+        stats = os.statvfs(self.root)
+        return stats.f_bavail * stats.f_frsize
+
+    def fill(self, leave: int = 0) -> None:
+        """Take the free space but ``leave`` bytes (rounded by the file system's pages)."""
+        with self._filler.open("ab") as filler:
+            filler.write(b"\0" * max(0, self.free_bytes() - leave))
+
+    def free(self) -> None:
+        """Give back the space taken by :meth:`fill`."""
+        self._filler.unlink(missing_ok=True)
+
+    def stored_files(self) -> list[str]:
+        """The names of the files in the storage, as ``FileField`` stores them."""
+        return sorted(p.relative_to(self.media).as_posix() for p in self.media.rglob("*") if p.is_file())
+
+
+@pytest.fixture
+def small_disk(settings: Any, tmp_path: Any) -> Iterator[SmallDisk]:
+    """Mount a 256 KiB tmpfs and store uploads on it with ``FileSystemStorage``.
+
+    Mounting needs root (CI runs as root); elsewhere the test is skipped. Unmounted afterwards.
+    """
+    import shutil
+    import subprocess
+
+    mount, umount = shutil.which("mount"), shutil.which("umount")
+    if mount is None or umount is None:
+        pytest.skip("no mount command here")
+    root = tmp_path / "disk"
+    root.mkdir()
+    # Fixed arguments, no outside input.
+    command = [mount, "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(root)]
+    mounted = subprocess.run(command, capture_output=True, check=False)  # noqa: S603
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        disk = SmallDisk(root)
+        disk.media.mkdir()
+        settings.MEDIA_ROOT = str(disk.media)
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(disk.media)},
+            },
+        }
+        yield disk
+    finally:
+        if subprocess.run([umount, str(root)], capture_output=True, check=False).returncode != 0:  # noqa: S603
+            subprocess.run([umount, "--lazy", str(root)], capture_output=True, check=False)  # noqa: S603

@@ -22,6 +22,11 @@ core:notification-read-all         -      | 302  405  405  405  405  405  405  4
 core:notification-preferences      -      | 302  200  200  200  200  200  200  200  200  200  200  200
 """
 
+# url name                         object | anon stud pare teac part head life libr offi afte digi terr
+POST_MATRIX = """
+core:notification-read-all         -      | 302  302  302  302  302  302  302  302  302  302  302  302
+"""
+
 
 def _notification(world: World, which: str) -> dict[str, Any]:
     owner = (world.a if which == "own" else world.c).teacher

@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
 from romsie.core.testing.world import World
 
-from .builders import enable, objects
+from .builders import PDF, enable, objects
 
 # url name                          object | anon stud pare teac part head life libr offi afte digi terr
 MATRIX = """
@@ -58,6 +61,33 @@ homework:submission-download        own    | 302  200  200  200  403  404  403  
 homework:submission-download        other  | 302  404  404  404  403  404  403  403  403  403  403  403
 homework:submission-corrected       own    | 302  200  200  200  403  404  403  403  403  403  403  403
 homework:submission-corrected       other  | 302  404  404  404  403  404  403  403  403  403  403  403
+homework:submission-return          own    | 302  403  403  200  403  403  403  403  403  403  403  403
+homework:submission-return          other  | 302  403  403  404  403  403  403  403  403  403  403  403
+"""
+
+# url name                          object | anon stud pare teac part head life libr offi afte digi terr
+POST_MATRIX = """
+homework:homework-tick              own    | 302  302+ 403  403  403  403  403  403  403  403  403  403
+homework:homework-tick              other  | 302  404  404  404  403  404  403  403  403  403  403  403
+homework:planner-create             -      | 302  200  403  403  403  403  403  403  403  403  403  403
+homework:planner-update             own    | 302  200  404  404  403  404  403  403  403  403  403  403
+homework:planner-update             other  | 302  404  404  404  403  404  403  403  403  403  403  403
+homework:planner-tick               own    | 302  302  404  404  403  404  403  403  403  403  403  403
+homework:planner-tick               other  | 302  404  404  404  403  404  403  403  403  403  403  403
+homework:planner-delete             own    | 302  302+ 404  404  403  404  403  403  403  403  403  403
+homework:planner-delete             other  | 302  404  404  404  403  404  403  403  403  403  403  403
+homework:entry-create               own    | 302  403  403  200  403  403  403  403  403  403  403  403
+homework:entry-create               other  | 302  403  403  404  403  403  403  403  403  403  403  403
+homework:entry-update               own    | 302  403  403  200  403  403  403  403  403  403  403  403
+homework:entry-update               other  | 302  403  403  404  403  403  403  403  403  403  403  403
+homework:entry-delete               own    | 302  403  403  302+ 403  403  403  403  403  403  403  403
+homework:entry-delete               other  | 302  403  403  404  403  403  403  403  403  403  403  403
+homework:entry-copy                 own    | 302  403  403  200  403  403  403  403  403  403  403  403
+homework:entry-copy                 other  | 302  403  403  404  403  403  403  403  403  403  403  403
+homework:class-visa                 own    | 302  403  403  403  403  302+ 403  403  403  403  403  403
+homework:class-visa                 other  | 302  403  403  403  403  404  403  403  403  403  403  403
+homework:submission-create          own    | 302  302  302  302  403  302  403  403  403  403  403  403
+homework:submission-create          other  | 302  404  404  404  403  404  403  403  403  403  403  403
 homework:submission-return          own    | 302  403  403  200  403  403  403  403  403  403  403  403
 homework:submission-return          other  | 302  403  403  404  403  403  403  403  403  403  403  403
 """
@@ -111,4 +141,15 @@ OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "homework:submission-download": _pk("submission"),
     "homework:submission-corrected": _pk("submission"),
     "homework:submission-return": _pk("submission"),
+}
+
+# Bodies that make each action do something (a tick, a visa, a file handed in): a POST by
+# someone who may not act would then add a row, which the matrix would show.
+POST_DATA: dict[str, Callable[[World, str], dict[str, Any]]] = {
+    "homework:homework-tick": lambda w, which: {"done": "1"},
+    "homework:planner-tick": lambda w, which: {"done": "1"},
+    "homework:class-visa": lambda w, which: {"signed_on": timezone.localdate().isoformat()},
+    "homework:submission-create": lambda w, which: {
+        "file": SimpleUploadedFile("work.pdf", PDF, content_type="application/pdf")
+    },
 }

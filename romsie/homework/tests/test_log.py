@@ -222,6 +222,22 @@ def test_concurrent_edit_is_refused_not_overwritten(log, client_for):
     assert LogEntry.objects.get(pk=entry.pk).title == "First tab"
 
 
+def test_a_second_first_entry_of_a_session_keeps_the_text_and_says_so(log, client_for):
+    """Two tabs (or a teacher and a substitute) open the empty log of a session; both save."""
+    w = log.world
+    first, second = client_for(w.a.teacher), client_for(w.a.teacher)
+    url = reverse("homework:entry-create", args=[log.past.pk])
+    assert first.get(url).status_code == second.get(url).status_code == 200
+    assert first.post(url, _post(content="<p>Written in the first tab</p>")).status_code == 302
+
+    response = second.post(url, _post(content="<p>Written in the second tab</p>"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "wrote this session&#x27;s entry in the meantime" in page
+    assert "Written in the second tab" in page  # the person's text comes back in the form
+    assert [e.content_html for e in LogEntry.objects.filter(session=log.past)] == ["<p>Written in the first tab</p>"]
+
+
 def test_editing_keeps_homework_and_removes_deleted_ones(log, client_for):
     w = log.world
     entry = entry_for(log.past)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 from django.test import RequestFactory
@@ -22,10 +23,16 @@ def _request(user):
     return request
 
 
-def test_hooks_are_registered_with_the_timetable():
-    assert timetable_hooks.feed_source in registry.feed_sources()
-    assert timetable_hooks.session_panel in registry.session_panels()
-    assert timetable_hooks.week_marker in registry.week_markers()
+def test_hooks_are_registered_with_the_timetable_and_called_only_where_homework_is_on(log):
+    scope = scope_of(log.world.a.student)
+    assert timetable_hooks.feed_source in registry.feed_sources(scope)
+    assert timetable_hooks.session_panel in registry.session_panels(scope)
+    assert timetable_hooks.week_marker in registry.week_markers(scope)
+    switched_off = dataclasses.replace(scope, services=scope.services - {"homework"})
+    assert registry.feed_sources(switched_off) == registry.session_panels(switched_off) == []
+    assert registry.week_markers(switched_off) == []
+    without_right = dataclasses.replace(scope, habilitations=frozenset())
+    assert registry.feed_sources(without_right) == registry.week_markers(without_right) == []
 
 
 def test_feed_has_the_students_homework_due_dates_and_the_teachers_deadlines(log, django_assert_num_queries):
@@ -34,22 +41,21 @@ def test_feed_has_the_students_homework_due_dates_and_the_teachers_deadlines(log
     exercise = homework_for(entry, due_on=log.next.date, text="Exercise 5")
     essay = homework_for(entry, due_on=log.next.date + datetime.timedelta(days=7), kind=Homework.Kind.HAND_IN)
     hidden = homework_for(entry_for(log.next, status=LogEntry.Status.DRAFT), due_on=log.next.date)
-    a = [w.a.establishment.pk]
-
+    student = scope_of(w.a.student)
     with django_assert_num_queries(1):
-        events = list(timetable_hooks.feed_source(w.a.student.pk, [w.a.student.pk], a))
+        events = list(timetable_hooks.feed_source(student))
     assert [e.uid for e in events] == [f"homework-{exercise.pk}", f"homework-{essay.pk}"]
     first = events[0]
     assert (first.starts, first.ends) == (log.next.date, log.next.date + datetime.timedelta(days=1))
     assert first.summary == f"{w.a.subject.name}: Exercise" and first.description == "Exercise 5"
     assert events[1].summary.startswith("To hand in")
     # A guardian gets the child's; the teacher gets their hand-in deadlines; nobody gets drafts.
-    assert [e.uid for e in timetable_hooks.feed_source(w.a.parent.pk, [w.a.student.pk], a)] == [e.uid for e in events]
-    teacher = list(timetable_hooks.feed_source(w.a.teacher.pk, [], a))
+    assert [e.uid for e in timetable_hooks.feed_source(scope_of(w.a.parent))] == [e.uid for e in events]
+    teacher = list(timetable_hooks.feed_source(scope_of(w.a.teacher)))
     assert [e.uid for e in teacher] == [f"homework-{essay.pk}"]
     assert teacher[0].summary.startswith("Hand-in deadline")
     assert all(str(hidden.pk) not in e.uid for e in events)
-    assert list(timetable_hooks.feed_source(w.a.student2.pk, [w.a.student2.pk], a)) == []
+    assert list(timetable_hooks.feed_source(scope_of(w.a.student2))) == []
 
 
 def test_week_marker_counts_homework_due_each_day(log, django_assert_num_queries):
@@ -101,3 +107,36 @@ def test_homework_appears_in_the_timetables_icalendar_feed(log):
         event = events[f"homework-{homework.pk}@romsie-ce"]
         assert event.decoded("dtstart") == log.next.date
         assert str(event["description"]) == "Exercise 5"
+
+
+def _feed_uids(user) -> set[str]:
+    import icalendar
+
+    from romsie.timetable.feeds import calendar_for
+
+    return {str(e["uid"]) for e in icalendar.Calendar.from_ical(calendar_for(user.pk)).walk("VEVENT")}
+
+
+def test_homework_leaves_the_feed_when_the_establishment_switches_homework_off(log):
+    w = log.world
+    homework = homework_for(entry_for(log.past), due_on=log.next.date)
+    uid = f"homework-{homework.pk}@romsie-ce"
+    assert uid in _feed_uids(w.a.student) and uid in _feed_uids(w.a.parent)
+
+    w.a.establishment.enabled_services = ["directory", "timetable"]
+    w.a.establishment.save(update_fields=["enabled_services"])
+    for user in (w.a.student, w.a.parent):
+        uids = _feed_uids(user)
+        assert uid not in uids
+        assert f"session-{log.next.pk}@romsie-ce" in uids  # the timetable is still on
+
+
+def test_homework_leaves_the_feed_of_a_guardian_whose_parent_role_is_removed(log):
+    from romsie.identity.models import RoleAssignment
+
+    w = log.world
+    homework = homework_for(entry_for(log.past), due_on=log.next.date)
+    assert f"homework-{homework.pk}@romsie-ce" in _feed_uids(w.a.parent)
+
+    RoleAssignment.objects.filter(user=w.a.parent, establishment=w.a.establishment).update(is_active=False)
+    assert _feed_uids(w.a.parent) == set()

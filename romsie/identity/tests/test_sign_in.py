@@ -1,7 +1,8 @@
 """Sign-in: throttling without user enumeration, deactivation, context, connection log."""
 
 import pytest
-from django.test import Client
+from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from romsie.core.access.scope import Scope
@@ -107,3 +108,41 @@ def test_parent_switches_child(world, client_for):
 def test_context_switch_does_not_redirect_elsewhere(world, client_for, target):
     response = client_for(world.a.teacher).post(reverse("identity:context-switch"), {"next": target})
     assert response["Location"] == reverse("core:dashboard")
+
+
+class CountingArgon2Hasher(Argon2PasswordHasher):
+    """A real Argon2 hasher (cheap parameters) that counts the hashes it computes."""
+
+    algorithm = "counting_argon2"
+    time_cost = 1
+    memory_cost = 64
+    parallelism = 1
+    hashes = 0
+
+    def encode(self, password: str, salt: str) -> str:
+        CountingArgon2Hasher.hashes += 1
+        return super().encode(password, salt)
+
+    def verify(self, password: str, encoded: str) -> bool:
+        CountingArgon2Hasher.hashes += 1
+        return super().verify(password, encoded)
+
+
+@pytest.mark.parametrize("state", ["active", "deactivated", "unknown"])
+@pytest.mark.parametrize("password", [TEST_PASSWORD, "wrong password"])
+def test_every_sign_in_costs_exactly_one_password_hash(world, state, password):
+    # Timing must not tell a deactivated account from an active or unknown one: the same
+    # work (one Argon2 hash) whatever the account and whatever the password.
+    with override_settings(PASSWORD_HASHERS=[f"{__name__}.CountingArgon2Hasher"]):
+        teacher = world.a.teacher
+        teacher.set_password(TEST_PASSWORD)
+        teacher.is_active = state != "deactivated"
+        teacher.save()
+        CountingArgon2Hasher.hashes = 0
+        response = sign_in(Client(), "teacher.a" if state != "unknown" else "nobody.here", password)
+        assert CountingArgon2Hasher.hashes == 1
+    signed_in = state == "active" and password == TEST_PASSWORD
+    assert response.status_code == (302 if signed_in else 200)
+    if state == "deactivated":
+        codes = [error.code for error in response.context["form"].non_field_errors().as_data()]
+        assert codes == (["inactive"] if password == TEST_PASSWORD else ["invalid_login"])

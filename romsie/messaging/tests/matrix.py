@@ -57,6 +57,27 @@ messaging:audit-detail                      own    | 302  403  403  403  403  20
 messaging:audit-detail                      other  | 302  403  403  403  403  404  403  403  403  403  403  403
 """
 
+# url name                                  object | anon stud pare teac part head life libr offi afte digi terr
+POST_MATRIX = """
+messaging:folder-list                       -      | 302  200  200  200  403  200  200  200  200  200  200  403
+messaging:folder-delete                     own    | 302  404  404  302+ 403  404  404  404  404  404  404  403
+messaging:folder-delete                     other  | 302  404  404  404  403  404  404  404  404  404  404  403
+messaging:compose                           -      | 302  200  200  200  403  200  200  200  200  200  200  403
+messaging:message-action                    own    | 302  404  302  302  403  404  404  404  404  404  404  403
+messaging:message-action                    other  | 302  404  404  404  403  404  404  404  404  404  404  403
+messaging:message-recall                    own    | 302  404  302  302+ 403  404  404  404  404  404  404  403
+messaging:message-recall                    other  | 302  404  404  404  403  404  404  404  404  404  404  403
+messaging:message-report                    own    | 302  404  200  200  403  404  404  404  404  404  404  403
+messaging:message-report                    other  | 302  404  404  404  403  404  404  404  404  404  404  403
+messaging:list-create                       -      | 302  403  403  403  403  200  200  200  200  200  200  403
+messaging:list-update                       own    | 302  403  403  403  403  200  200  200  200  200  200  403
+messaging:list-update                       other  | 302  403  403  403  403  404  404  404  404  404  404  403
+messaging:list-subscription                 own    | 302  404  404  302+ 403  302  302  302  302  302  302  403
+messaging:list-subscription                 other  | 302  404  404  404  403  404  404  404  404  404  404  403
+messaging:policy                            -      | 302  403  403  403  403  200  403  403  403  403  200  403
+messaging:territory-policy                  -      | 302  403  403  403  403  403  403  403  403  403  403  200
+"""
+
 
 def _objects(world: World, which: str) -> dict[str, Any]:
     """Switch the messaging on and build the objects of one establishment (once per test)."""
@@ -130,4 +151,9 @@ OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {
         "message_pk": _objects(w, which)["archived"],
     },
     "messaging:audit-detail": _kw("message"),
+}
+
+# "Delete for good": the action that removes a row, so that a refused one would show.
+POST_DATA: dict[str, Callable[[World, str], dict[str, Any]]] = {
+    "messaging:message-action": lambda w, which: {"action": "delete"},
 }

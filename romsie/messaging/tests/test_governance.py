@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from romsie.core.models import AuditEvent, Notification
+from romsie.core.testing.concurrency import run_concurrently, skip_unless_postgresql
 from romsie.core.testing.world import World
 from romsie.messaging import selectors
 from romsie.messaging.models import Delivery, Message, Policy, Report
@@ -40,9 +41,7 @@ def test_staff_only_mode_lets_staff_send_and_stops_families(mworld: World) -> No
     client_scope = scope_of(a.head)
     from romsie.messaging import services
 
-    services.policy_set(
-        scope=client_scope, establishment_id=a.establishment.pk, mode="staff_only", student_hourly_recipients=None
-    )
+    services.policy_set(scope=client_scope, establishment_id=a.establishment.pk, mode="staff_only")
     with pytest.raises(ValidationError, match="only the staff"):
         send(a.student, [f"user:{a.teacher.pk}"])
     with pytest.raises(ValidationError, match="only the staff"):
@@ -162,3 +161,105 @@ def test_governance_pages_are_reachable_from_the_mailbox_and_the_dashboard(mworl
     assert (
         reverse("messaging:territory-policy") not in client_for(a.head).get(reverse("core:dashboard")).content.decode()
     )
+
+
+def test_a_parent_over_their_hourly_limit_is_refused_and_keeps_the_text(mworld: World, client_for: Any) -> None:
+    """The territory sets the parents' limit; the refused message keeps what was typed, writes nothing."""
+    a = mworld.a
+    response = client_for(mworld.territory_admin).post(
+        reverse("messaging:territory-policy"),
+        {"territory": mworld.north.pk, "mode": "open", "parent_hourly_recipients": "2"},
+    )
+    assert response.status_code == 302
+    assert Policy.objects.get(territory=mworld.north).parent_hourly_recipients == 2
+    client = client_for(a.parent)
+    compose = reverse("messaging:compose")
+    for subject in ("Un", "Deux"):
+        sent = client.post(compose, {"subject": subject, "body": "Bonjour", "recipients": [f"user:{a.teacher.pk}"]})
+        assert sent.status_code == 302
+    before = (Message.objects.count(), Delivery.objects.count())
+    typed = {"subject": "Trois", "body": "Ma fille sera absente jeudi", "recipients": [f"user:{a.teacher.pk}"]}
+    refused = client.post(compose, typed)
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "You may reach at most 2 recipients per hour" in page
+    assert "Ma fille sera absente jeudi" in page and 'value="Trois"' in page
+    assert f'value="user:{a.teacher.pk}"' in page  # the chosen recipient is kept too
+    assert (Message.objects.count(), Delivery.objects.count()) == before
+    assert not Message.objects.filter(subject="Trois").exists()
+    # Another role keeps its own limit; the same parent in another territory is not limited by it.
+    send(a.teacher, [f"user:{a.parent.pk}", f"user:{a.head.pk}", f"user:{a.student.pk}"])
+    send(mworld.c.parent, [f"user:{mworld.c.teacher.pk}"], subject="1")
+    send(mworld.c.parent, [f"user:{mworld.c.teacher.pk}"], subject="2")
+    send(mworld.c.parent, [f"user:{mworld.c.teacher.pk}"], subject="3")
+
+
+def test_parents_are_limited_by_default(mworld: World) -> None:
+    """Without any setting, a parent cannot flood: the default limit applies."""
+    a = mworld.a
+    limit = selectors.default_hourly_recipients()["parent"]
+    for n in range(limit):
+        send(a.parent, [f"user:{a.teacher.pk}"], subject=str(n))
+    with pytest.raises(ValidationError, match=f"at most {limit} recipients per hour"):
+        send(a.parent, [f"user:{a.teacher.pk}"], subject="flood")
+    assert Message.objects.filter(sender=a.parent).count() == limit
+
+
+@pytest.mark.parametrize(
+    ("role", "territory", "establishment", "expected"),
+    [("parent", 10, 30, 10), ("teacher", 100, 5, 5), ("staff", None, 30, 30), ("partner", 20, None, 20)],
+)
+def test_every_roles_territory_limit_is_a_ceiling(
+    mworld: World, role: str, territory: int | None, establishment: int | None, expected: int
+) -> None:
+    a = mworld.a
+    Policy.objects.create(territory=mworld.north, **{f"{role}_hourly_recipients": territory})
+    Policy.objects.create(establishment=a.establishment, **{f"{role}_hourly_recipients": establishment})
+    policy = selectors.effective_policy(scope_of(a.student))
+    assert policy.hourly_recipients[role] == expected
+    assert policy.hourly_limit([role if role != "staff" else "staff.office"]) == expected
+
+
+def test_a_person_with_several_roles_has_the_highest_limit(mworld: World) -> None:
+    policy = selectors.EffectivePolicy("open", {"student": 5, "parent": 20, "teacher": 200, "staff": 900, "partner": 1})
+    assert policy.hourly_limit(["parent", "teacher"]) == 200
+    assert policy.hourly_limit(["staff.head"]) == 900
+    assert policy.hourly_limit(["student"]) == 5
+
+
+def test_every_roles_limit_is_set_on_both_settings_pages(mworld: World, client_for: Any) -> None:
+    a = mworld.a
+    data = {"mode": "open", "student_hourly_recipients": "7", "parent_hourly_recipients": "3"}
+    data |= {"teacher_hourly_recipients": "300", "staff_hourly_recipients": "", "partner_hourly_recipients": "0"}
+    assert client_for(a.head).post(reverse("messaging:policy"), data).status_code == 302
+    saved = Policy.objects.get(establishment=a.establishment)
+    assert (saved.student_hourly_recipients, saved.parent_hourly_recipients, saved.teacher_hourly_recipients) == (
+        7,
+        3,
+        300,
+    )
+    assert (saved.staff_hourly_recipients, saved.partner_hourly_recipients) == (None, 0)
+    page = client_for(a.head).get(reverse("messaging:policy")).content.decode()
+    assert 'name="parent_hourly_recipients" value="3"' in page and "Parent: 3" in page
+    page = client_for(mworld.territory_admin).get(reverse("messaging:territory-policy")).content.decode()
+    assert 'name="teacher_hourly_recipients"' in page and "Parent: 20" in page  # the default, shown
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_sends_cannot_overshoot_the_limit(mworld: World) -> None:
+    """Sends of one person fired at once are counted one after the other (PostgreSQL row lock)."""
+    skip_unless_postgresql()
+    a = mworld.a
+    Policy.objects.create(territory=mworld.north, parent_hourly_recipients=3)
+
+    def attempt(n: int) -> str:
+        try:
+            send(a.parent, [f"user:{a.teacher.pk}"], subject=f"Envoi {n}")
+        except ValidationError as refused:
+            return refused.messages[0]
+        return "sent"
+
+    outcomes = run_concurrently(8, attempt)
+    assert outcomes.count("sent") == 3, outcomes
+    assert all(o == "sent" or "at most 3 recipients per hour" in str(o) for o in outcomes), outcomes
+    assert Message.objects.filter(sender=a.parent).count() == 3

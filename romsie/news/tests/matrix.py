@@ -37,6 +37,20 @@ news:note-delete                            own    | 302  403  403  405  403  40
 news:note-delete                            other  | 302  403  403  405  403  405  405  405  405  405  405  403
 """
 
+# url name                                  object | anon stud pare teac part head life libr offi afte digi terr
+POST_MATRIX = """
+news:item-create                            -      | 302  403  403  200  403  200  200  403  200  403  200  403
+news:item-update                            own    | 302  404  404  404  403  200  200  404  200  404  200  403
+news:item-update                            other  | 302  404  404  404  403  404  404  404  404  404  404  403
+news:item-delete                            own    | 302  404  404  404  403  302+ 302+ 404  302+ 404  302+ 403
+news:item-delete                            other  | 302  404  404  404  403  404  404  404  404  404  404  403
+news:item-confirm                           own    | 302  302+ 302+ 302+ 403  302+ 302+ 302+ 302+ 302+ 302+ 403
+news:item-confirm                           other  | 302  404  404  404  403  404  404  404  404  404  404  403
+news:note-create                            -      | 302  403  403  200  403  200  200  200  200  200  200  403
+news:note-delete                            own    | 302  403  403  302+ 403  404  404  404  404  404  404  403
+news:note-delete                            other  | 302  403  403  404  403  404  404  404  404  404  404  403
+"""
+
 
 def _item(world: World, which: str) -> dict[str, Any]:
     enable_news(world)

@@ -121,7 +121,9 @@ def test_head_edits_and_deletes_news(news, client_for):
     client = client_for(news.a.head)
     form = client.get(reverse("news:item-update", args=[item.pk])).context["form"]
     assert form.initial["audience"] == "classes" and form.initial["school_classes"] == [news.a.school_class.pk]
-    data = post_data(title="Nouveau titre", audience="classes", school_classes=[news.a.class2.pk], roles=["parent"])
+    data = post_data(
+        title="Nouveau titre", audience="classes", school_classes=[news.a.class2.pk], roles=["parent"], version=0
+    )
     assert client.post(reverse("news:item-update", args=[item.pk]), data).status_code == 302
     item.refresh_from_db()
     assert item.title == "Nouveau titre" and list(item.school_classes.all()) == [news.a.class2]
@@ -134,10 +136,11 @@ def test_draft_notifies_nobody_until_published(news, client_for):
     client.post(reverse("news:item-create"), post_data(action="draft"))
     item = NewsItem.objects.get()
     assert item.is_draft and Notification.objects.count() == 0
-    client.post(reverse("news:item-update", args=[item.pk]), post_data())
+    client.post(reverse("news:item-update", args=[item.pk]), post_data(version=0))
     assert Notification.objects.count() == 4
     # Editing again does not notify twice.
-    client.post(reverse("news:item-update", args=[item.pk]), post_data(title="Corrigé"))
+    client.post(reverse("news:item-update", args=[item.pk]), post_data(title="Corrigé", version=1))
+    assert NewsItem.objects.get().title == "Corrigé"
     assert Notification.objects.count() == 4
 
 

@@ -26,6 +26,19 @@ provisioning:run-progress                own    | 302  403  403  403  403  200  
 provisioning:run-progress                other  | 302  403  403  403  403  404  403  403  403  403  404  403
 provisioning:run-report                  own    | 302  403  403  403  403  200  403  403  403  403  200  403
 provisioning:run-report                  other  | 302  403  403  403  403  404  403  403  403  403  404  403
+provisioning:run-resume                  own    | 302  403  403  403  403  405  403  403  403  403  405  403
+provisioning:run-resume                  other  | 302  403  403  403  403  405  403  403  403  403  405  403
+"""
+
+# url name                               object | anon stud pare teac part head life libr offi afte digi terr
+POST_MATRIX = """
+provisioning:run-upload                  -      | 302  403  403  403  403  200  403  403  403  403  200  403
+provisioning:run-mapping                 own    | 302  403  403  403  403  200  403  403  403  403  200  403
+provisioning:run-mapping                 other  | 302  403  403  403  403  404  403  403  403  403  404  403
+provisioning:run-apply                   own    | 302  403  403  403  403  302  403  403  403  403  302  403
+provisioning:run-apply                   other  | 302  403  403  403  403  404  403  403  403  403  404  403
+provisioning:run-resume                  own    | 302  403  403  403  403  302  403  403  403  403  302  403
+provisioning:run-resume                  other  | 302  403  403  403  403  404  403  403  403  403  404  403
 """
 
 
@@ -57,4 +70,5 @@ OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "provisioning:run-apply": _preview,
     "provisioning:run-progress": _preview,
     "provisioning:run-report": _preview,
+    "provisioning:run-resume": _preview,
 }

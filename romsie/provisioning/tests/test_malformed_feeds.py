@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 from django.utils import translation
+from lxml import etree
 
 from romsie.establishments.models import Establishment
 from romsie.identity.models import User
-from romsie.provisioning import services
+from romsie.provisioning import aaf, services
 from romsie.provisioning.records import FeedError
 
 from .helpers import aaf_file, aaf_import, count_writes, student_xml
@@ -110,3 +111,71 @@ def test_strict_mode_writes_nothing_when_any_record_is_in_error(college: Establi
         plan = _import_one(tmp_path, body, strict=True)
     assert plan.errors  # type: ignore[attr-defined]
     assert counter.writes == []
+
+
+# -- the XML prolog and the parser's settings (XXE, billion laughs) --
+
+_ATTACK_DTD = (
+    '<!DOCTYPE ficAlimMENESR [<!ENTITY xxe SYSTEM "file://{secret}">'
+    '<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>\n'
+)
+_ATTACK_BODY = (
+    "<ficAlimMENESR><addRequest><identifier><id>&xxe;</id></identifier><attributes>"
+    '<attr name="sn"><value>&lol3;</value></attr></attributes></addRequest></ficAlimMENESR>\n'
+)
+
+
+@pytest.mark.parametrize("comment_bytes", [70_000, 3 * 64 * 1024 + 1])
+def test_a_dtd_hidden_after_a_long_comment_is_refused(
+    college: Establishment, tmp_path: Path, comment_bytes: int
+) -> None:
+    (tmp_path / NAME).write_text(
+        '<?xml version="1.0"?>\n<!--' + "x" * comment_bytes + "-->\n<?pi data?>\n<!-- - -->\n"
+        '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+        "<ficAlimMENESR>" + student_xml("1", "&xxe;", "A", "6A") + "</ficAlimMENESR>"
+    )
+    assert "DTD" in read_error(tmp_path)
+
+
+def test_a_file_with_a_long_comment_and_no_dtd_is_read(college: Establishment, tmp_path: Path) -> None:
+    """The prolog scan stops at the root element: a comment or a mention of DOCTYPE inside is fine."""
+    aaf_file(tmp_path, NAME, "")
+    path = tmp_path / NAME
+    text = path.read_text().replace(
+        "<ficAlimMENESR>", "<!-- <!DOCTYPE in a comment " + "y" * 70_000 + " -->\n<ficAlimMENESR>"
+    )
+    path.write_text(text.replace("</ficAlimMENESR>", student_xml("1", "DUPONT", "Ana", "6A") + "</ficAlimMENESR>"))
+    feed = services.feed_read([path], format="aaf")
+    assert [r.last_name for r in feed.people.values()] == ["DUPONT"]
+
+
+def test_the_parser_never_loads_a_dtd_nor_expands_entities() -> None:
+    assert aaf.PARSER_OPTIONS == {
+        "resolve_entities": False,
+        "no_network": True,
+        "load_dtd": False,
+        "huge_tree": False,
+        "remove_comments": True,
+    }
+
+
+def test_the_parser_expands_no_external_entity_nor_billion_laughs_even_past_the_prolog_check(
+    tmp_path: Path,
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    path = tmp_path / NAME
+    path.write_text('<?xml version="1.0"?>\n' + _ATTACK_DTD.format(secret=secret) + _ATTACK_BODY)
+    # The file is a real attack: lxml's defaults read the secret and expand the entities.
+    _event, default = next(iter(etree.iterparse(str(path), events=("end",), tag="addRequest")))
+    assert default.findtext("identifier/id") == "TOP-SECRET" and len(default.findtext("attributes/attr/value")) == 300
+
+    # Our parser (reached directly, without the prolog check) expands nothing and reads no file.
+    requests = aaf._iter_requests(path)
+    tag, _line, element = next(requests)  # read before the parser frees the element
+    content = etree.tostring(element).decode()
+    assert tag == "addRequest"
+    assert "TOP-SECRET" not in content and "lollol" not in content
+    assert element.findtext("identifier/id") == "" and element.findtext("attributes/attr/value") == ""
+    assert next(requests, None) is None

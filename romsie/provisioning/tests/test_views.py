@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +42,15 @@ def client_for(client_for: ClientFor) -> ClientFor:
 
 def uploads(folder: Path) -> list[SimpleUploadedFile]:
     return [SimpleUploadedFile(p.name, p.read_bytes()) for p in sorted(folder.iterdir())]
+
+
+def stored_files() -> list[str]:
+    """Return every file kept in the storage's import folder."""
+    try:
+        folders = default_storage.listdir("provisioning")[0]
+    except FileNotFoundError:
+        return []
+    return [f"{folder}/{name}" for folder in folders for name in default_storage.listdir(f"provisioning/{folder}")[1]]
 
 
 def upload(client: Client, fmt: str, files: list[SimpleUploadedFile]) -> Any:
@@ -390,3 +401,53 @@ def test_files_of_previews_never_applied_are_removed_after_two_days(world: World
     assert old.storage_paths == [] and not any(default_storage.exists(p) for p in stored)
     assert "can no longer be applied" in client.get(reverse("provisioning:run-detail", args=[old.pk])).content.decode()
     assert all(default_storage.exists(p) for p in ImportRun.objects.latest("pk").storage_paths)
+
+
+# -- bad input answers a clear error on the form, never a 500, and writes nothing --
+
+_HUGE_CELL = "x" * (129 * 1024)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "files"),
+    [
+        ("onde", {"CSVExtraction-eleves.csv": f'INE;Nom Elève;Prénom Elève\n1;"{_HUGE_CELL}";A\n'}),
+        ("csv", {"people.csv": f'kind;external_id;last_name;first_name\nstudent;E1;"{_HUGE_CELL}";A\n'}),
+        ("csv", {"people.csv": f'kind;"{_HUGE_CELL}"\nstudent;E1\n'}),  # in the header row
+    ],
+)
+def test_a_csv_cell_over_the_field_limit_is_refused_on_the_form(
+    world: World, client_for: ClientFor, fmt: str, files: dict[str, str]
+) -> None:
+    people_before, files_before = User.objects.count(), stored_files()
+
+    response = upload(
+        client_for(world.a.head), fmt, [SimpleUploadedFile(n, text.encode()) for n, text in files.items()]
+    )
+
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["uploads"]
+    assert "Unusable file, nothing was imported" in error and "longer than 128 KiB" in error
+    assert not ImportRun.objects.exists() and User.objects.count() == people_before
+    assert stored_files() == files_before
+
+
+def test_a_csv_cell_over_the_field_limit_is_refused_by_the_command(world: World, tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(f'kind;external_id;last_name;first_name\nstudent;E1;"{_HUGE_CELL}";A\n')
+    out, err = StringIO(), StringIO()
+
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("provision_feed", str(path), "--establishment", world.a.establishment.uai, stdout=out, stderr=err)
+
+    assert exit_info.value.code == 2
+    assert "people.csv:2: a cell is longer than 128 KiB" in err.getvalue()
+    assert not ImportRun.objects.exists()
+
+
+def test_the_upload_form_without_any_file_is_refused_and_creates_no_run(world: World, client_for: ClientFor) -> None:
+    response = client_for(world.a.head).post(reverse("provisioning:run-upload"), {"format": "onde"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["uploads"] == ["This field is required."]
+    assert not ImportRun.objects.exists()

@@ -41,6 +41,24 @@ timetable:feed                    own    | 404  404  404  404  404  404  404  40
 timetable:feed                    other  | 404  404  404  404  404  404  404  404  404  404  404  404
 """
 
+# url name                        object | anon stud pare teac part head life libr offi afte digi terr
+POST_MATRIX = """
+timetable:session-change          own    | 302  403  403  403  403  200  200  403  403  403  200  403
+timetable:session-change          other  | 302  403  403  403  403  404  404  403  403  403  404  403
+timetable:day-off-create          -      | 302  403  403  403  403  200  200  403  403  403  200  403
+timetable:day-off-delete          own    | 302  403  403  403  403  302+ 302+ 403  403  403  302+ 403
+timetable:day-off-delete          other  | 302  403  403  403  403  404  404  403  403  403  404  403
+timetable:week-swap               own    | 302  403  403  403  403  302+ 302+ 403  403  403  302+ 403
+timetable:week-swap               other  | 302  403  403  403  403  404  404  403  403  403  404  403
+timetable:lesson-create           -      | 302  403  403  403  403  200  200  403  403  403  200  403
+timetable:lesson-import           -      | 302  403  403  403  403  200  200  403  403  403  200  403
+timetable:lesson-update           own    | 302  403  403  403  403  200  200  403  403  403  200  403
+timetable:lesson-update           other  | 302  403  403  403  403  404  404  403  403  403  404  403
+timetable:lesson-delete           own    | 302  403  403  403  403  302+ 302+ 403  403  403  302+ 403
+timetable:lesson-delete           other  | 302  403  403  403  403  404  404  403  403  403  404  403
+timetable:feed-settings           -      | 302  200+ 200+ 200+ 403  200+ 200+ 200+ 200+ 403  200+ 403
+"""
+
 
 def _side(world: World, which: str) -> EstablishmentWorld:
     return world.a if which == "own" else world.c

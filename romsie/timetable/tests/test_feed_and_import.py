@@ -6,10 +6,12 @@ import datetime
 import re
 
 import icalendar
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from romsie.core import versions
+from romsie.identity.models import RoleAssignment
 from romsie.schooling.models import Room, Teaching
 from romsie.timetable import services
 from romsie.timetable.models import CalendarFeed, Lesson, Session
@@ -67,7 +69,8 @@ def test_feed_for_a_full_year_costs_a_fixed_number_of_queries(world, year, timet
     )  # fmt: skip
     services.timetable_sync(school_year=year, today=datetime.date(2026, 9, 1))
     url = feed_url(client_for(world.a.student))
-    with django_assert_num_queries(6):
+    # The token, the owner's roles (their scope in each establishment), the sessions, the homework.
+    with django_assert_num_queries(4):
         response = client_for(None).get(url)
     assert len(icalendar.Calendar.from_ical(response.content).walk("VEVENT")) > 25 * 30
     # Then it comes from the cache until the timetable of the establishment changes.
@@ -75,8 +78,51 @@ def test_feed_for_a_full_year_costs_a_fixed_number_of_queries(world, year, timet
         again = client_for(None).get(url)
     assert again.content == response.content
     versions.bump("timetable", world.a.establishment.pk)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         client_for(None).get(url)
+
+
+def _feed_events(client, url: str) -> list:
+    response = client.get(url)
+    assert response.status_code == 200
+    return list(icalendar.Calendar.from_ical(response.content).walk("VEVENT"))
+
+
+@pytest.mark.parametrize("who", ["student", "parent", "teacher"])
+def test_feed_of_a_person_whose_role_is_removed_is_empty(world, timetable, client_for, who):
+    person = getattr(world.a, who)
+    url = feed_url(client_for(person))
+    anonymous = client_for(None)
+    assert len(_feed_events(anonymous, url)) == Session.objects.filter(teaching=world.a.teaching).count()
+
+    # A bulk update (as an import's leavers step does) sends no signal and bumps no stamp: the
+    # feed reads the owner's roles at every fetch, so even its cached text is not served.
+    RoleAssignment.objects.filter(user=person, establishment=world.a.establishment).update(is_active=False)
+    assert _feed_events(anonymous, url) == []
+
+
+def test_feed_is_empty_once_the_establishment_switches_the_timetable_off(world, timetable, client_for):
+    url = feed_url(client_for(world.a.parent))
+    anonymous = client_for(None)
+    assert _feed_events(anonymous, url)  # and now cached
+
+    establishment = world.a.establishment
+    establishment.enabled_services = [s for s in establishment.enabled_services if s != "timetable"]
+    establishment.save(update_fields=["enabled_services"])
+    assert _feed_events(anonymous, url) == []
+
+
+def test_feed_follows_a_right_withdrawn_by_the_establishment(world, timetable, client_for):
+    url = feed_url(client_for(world.a.student))
+    anonymous = client_for(None)
+    assert _feed_events(anonymous, url)
+    territory = world.a.establishment.territory
+    territory.habilitation_ceiling = {"student": ["timetable.view"]}
+    territory.save(update_fields=["habilitation_ceiling"])
+    establishment = world.a.establishment
+    establishment.habilitation_overrides = {"student": {"timetable.view": False}}
+    establishment.save(update_fields=["habilitation_overrides"])
+    assert _feed_events(anonymous, url) == []
 
 
 CSV = (

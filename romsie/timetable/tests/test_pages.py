@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from romsie.core.models import Notification
 from romsie.core.testing import factories as f
@@ -160,6 +161,21 @@ def test_day_view_and_dashboard_widget(world, timetable, client_for):
     assert len(page.context["day"].sessions) == 1
     dashboard = client.get(reverse("core:dashboard")).content.decode()
     assert 'id="widget-timetable-today"' in dashboard
+
+
+def test_a_switched_off_timetable_shows_no_lessons_on_the_dashboard(world, timetable, client_for):
+    client = client_for(world.a.student)
+    today = timezone.localdate()
+    session = Session.objects.filter(teaching=world.a.teaching, date__gte=today).order_by("date", "starts_at")[0]
+    lesson_link = reverse("timetable:session-detail", args=[session.pk])
+    assert lesson_link in client.get(reverse("core:dashboard")).content.decode()  # and the widget is cached
+
+    establishment = world.a.establishment
+    establishment.enabled_services = [s for s in establishment.enabled_services if s != "timetable"]
+    establishment.save(update_fields=["enabled_services"])
+    dashboard = client.get(reverse("core:dashboard")).content.decode()
+    assert 'id="widget-timetable-today"' not in dashboard
+    assert lesson_link not in dashboard and "My lessons" not in dashboard
 
 
 def test_lesson_form_refuses_a_double_booked_room(world, year, timetable, client_for):
