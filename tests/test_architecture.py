@@ -175,3 +175,16 @@ def test_feeds_and_hooks_take_rights_from_the_scope_not_from_role_tables(source:
             f"{source.relative_to(ROOT)}:{getattr(node, 'lineno', '?')} reads {name}: build the owner's scope "
             "(romsie.identity.scope.scopes_of) and filter through the app's access module"
         )
+
+
+def test_tests_needing_committed_data_use_the_one_marker() -> None:
+    """A plain ``transaction=True`` flush breaks the next serialized test: use ``committed_db``."""
+    offenders = [
+        str(source.relative_to(ROOT))
+        for folder in (ROOT / "romsie", ROOT / "tests")
+        for source in folder.rglob("*.py")
+        if "transaction=True" in source.read_text(encoding="utf-8")
+        and source != ROOT / "romsie" / "core" / "testing" / "concurrency.py"
+        and source != Path(__file__).resolve()
+    ]
+    assert not offenders, f"use romsie.core.testing.concurrency.committed_db in {offenders}"

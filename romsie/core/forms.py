@@ -130,10 +130,21 @@ class VersionedForm(forms.Form):
         for bound in self.visible_fields():
             shown = getattr(current, f"get_{bound.name}_display", None)
             value = shown() if callable(shown) else getattr(current, bound.name, None)
-            if isinstance(value, models.Manager):
-                value = ", ".join(str(v) for v in value.all())
-            rows.append((bound.label, display_value(value)))
+            rows.append((bound.label, self.value_text(bound.name, value)))
         return rows
+
+    def value_text(self, name: str, value: Any) -> str:
+        """Show ``value`` of the field ``name`` as the form names it (a chosen object by its label)."""
+        field = self.fields[name]
+        if isinstance(value, models.Manager):
+            value = list(value.all())
+        if isinstance(field, forms.ModelChoiceField):
+            label = field.label_from_instance
+            if isinstance(value, models.Model):
+                value = label(value)
+            elif isinstance(value, list):
+                value = ", ".join(label(v) if isinstance(v, models.Model) else str(v) for v in value)
+        return display_value(value)
 
 
 def display_value(value: Any) -> str:
@@ -146,6 +157,8 @@ def display_value(value: Any) -> str:
         return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if isinstance(value, datetime.date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, datetime.time):
+        return formats.time_format(value, "TIME_FORMAT")
     if isinstance(value, (list, tuple, set, frozenset)):
         return ", ".join(display_value(v) for v in value) or "—"
     return strip_tags(str(value)).strip() or "—"

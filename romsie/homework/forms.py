@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
-from romsie.core.forms import BoundedDateField, BoundedDateTimeField, bounded_formfield
+from romsie.core.forms import BoundedDateField, BoundedDateTimeField, VersionedForm, bounded_formfield, display_value
 from romsie.core.uploads import MultipleFileField
 from romsie.schooling.models import Subject, Teaching
 
@@ -33,10 +33,12 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class EntryForm(forms.Form):
-    """What was done in the session; the homework items come in a formset beside it."""
+class EntryForm(VersionedForm):
+    """What was done in the session; the homework items come in a formset beside it.
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    Editing an entry posts the version shown (:class:`~romsie.core.forms.VersionedForm`).
+    """
+
     title = forms.CharField(label=_("Title"), max_length=150, required=False)
     content = forms.CharField(
         label=_("What was done"),
@@ -70,11 +72,25 @@ class EntryForm(forms.Form):
     )
 
     def __init__(self, *args: Any, entry: LogEntry | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, edited=entry, **kwargs)
         if entry is not None and entry.pk:
             self.fields["remove_attachments"].queryset = entry.attachments.all()  # type: ignore[attr-defined]
         else:
             del self.fields["remove_attachments"]
+
+    def current_values(self, current: Any) -> list[tuple[Any, str]]:
+        """The entry as it is now, its homework and files included."""
+        homework = [
+            f"{h.get_kind_display()} — {display_value(h.due_on)}: {h.instructions}" for h in current.homework.all()
+        ]
+        return [
+            (self.fields["title"].label, display_value(current.title)),
+            (self.fields["content"].label, display_value(current.content_html.replace("</p>", "</p>\n\n"))),
+            (self.fields["links"].label, display_value(current.links)),
+            (self.fields["uploads"].label, display_value([a.name for a in current.attachments.all()])),
+            (self.fields["publish_at"].label, display_value(current.publish_at)),
+            (_("Homework"), "\n".join(homework) or "—"),
+        ]
 
     def clean_links(self) -> str:
         return text.clean_links(self.cleaned_data["links"])

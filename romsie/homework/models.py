@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from romsie.core.concurrency import VersionField
 from romsie.core.models import StoredFile
 from romsie.establishments.models import Establishment
 from romsie.schooling.models import Subject, Teaching
@@ -31,8 +32,9 @@ class LogEntry(models.Model):
     """What was done in one session, written by its teacher; a draft until published.
 
     ``publish_at`` delays publication: students and guardians see the entry (and its homework)
-    only from then on. ``version`` grows at each save: a form posts the version it showed,
-    and a save made in between is refused instead of being overwritten.
+    only from then on. ``version`` grows at each save through the form: a form posts the version
+    it showed, and a save made in between is refused instead of being overwritten
+    (``romsie.core.concurrency``).
     """
 
     class Status(models.TextChoices):
@@ -52,7 +54,7 @@ class LogEntry(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(_("published from"), null=True, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=0)
+    version = VersionField()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,7 +2,10 @@
 
 The visa lock is enforced here, not in the views: once the head stamped a teaching's log on a
 date, no entry of that teaching dated on or before it can be created, changed or deleted.
-Saving an entry posts the version the form showed; a save made in between is refused.
+Saving an entry posts the version the form showed; a save made in between is refused
+(``claim_version``, the shared idiom of ``romsie/core/concurrency.py``). Writing the first entry
+of a session, or copying an entry to a session, holds the session's row, so two such writes at
+once make one entry and the other is told so.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from romsie.core import notifications, versions
 from romsie.core.access.scope import Scope
+from romsie.core.concurrency import claim_version
 from romsie.core.services import audit_record
 from romsie.core.uploads import MAX_FILES, atomic_with_files, check_upload, store_upload
 from romsie.identity.selectors import guardian_ids_receiving_mail
@@ -40,7 +44,7 @@ class HomeworkError(Exception):
 
 
 class EntryConflict(HomeworkError):
-    """The entry was changed by someone else since the form was shown."""
+    """Someone else wrote the entry of the session meanwhile (one entry per session)."""
 
 
 class EntryLocked(HomeworkError):
@@ -55,6 +59,26 @@ def _already_logged() -> EntryConflict:
             "below: copy it, then open the session's entry to add it there."
         )
     )
+
+
+def _copied_too_late(session: Session) -> EntryConflict:
+    """The refusal of a copy to a session whose entry someone else wrote meanwhile."""
+    return EntryConflict(
+        _(
+            "Someone else wrote the entry of the session of %(date)s in the meantime: nothing was copied. Copy "
+            "again to use the next session without an entry."
+        )
+        % {"date": formats.date_format(session.date, "SHORT_DATE_FORMAT")}
+    )
+
+
+def _lock_session(session: Session) -> None:
+    """Hold the session's row until the transaction ends, before checking that it has no entry.
+
+    Two first entries of one session at once (two tabs, a teacher and a substitute, a copy): the
+    second waits here until the first's transaction ends, then finds its entry.
+    """
+    list(Session.objects.select_for_update(no_key=True).filter(pk=session.pk).order_by().values_list("pk"))
 
 
 def bump_homework(establishment_id: int | None) -> None:
@@ -203,15 +227,14 @@ def entry_save(
 ) -> LogEntry:
     """Create the entry of a session (``session``) or change one (``entry`` at ``version``).
 
-    Refused when a visa covers the entry's date (:class:`EntryLocked`) or when someone saved
-    the entry after the form was shown (:class:`EntryConflict`).
+    Refused when a visa covers the entry's date (:class:`EntryLocked`), when someone wrote the
+    session's entry meanwhile (:class:`EntryConflict`) or saved the entry after the form was shown
+    (``StaleEdit``).
     """
     if entry is None:
         if session is None:
             raise HomeworkError(_("Choose the session this entry is about."))
-        # Two teachers (or two tabs) writing the first entry of a session at once: the session's
-        # row is held until this transaction ends, so the second waits, then finds the first's.
-        list(Session.objects.select_for_update(no_key=True).filter(pk=session.pk).order_by().values_list("pk"))
+        _lock_session(session)
         if LogEntry.objects.filter(session=session).exists():
             raise _already_logged()
         check_not_locked(session.teaching_id, session.date)
@@ -226,12 +249,7 @@ def entry_save(
         was_public = False
     else:
         check_not_locked(entry.teaching_id, entry.date)
-        updated = LogEntry.objects.filter(pk=entry.pk, version=version).update(version=F("version") + 1)
-        if not updated:
-            raise EntryConflict(
-                _("This entry was changed in the meantime by someone else: reload it, check it and try again.")
-            )
-        entry.version = (version or 0) + 1
+        claim_version(entry, version)
         was_public = entry.is_public
     try:
         links = text.clean_links(data.links)
@@ -337,8 +355,10 @@ def _target_session(teaching: Teaching, date: datetime.date) -> Session | None:
 def entry_copy(*, scope: Scope, entry: LogEntry, teaching: Teaching) -> LogEntry:
     """Copy an entry, its homework and files to another teaching of the teacher, as a draft.
 
-    The copy goes to that teaching's first session on or after the entry's date; its homework
-    is due at the session after that one (or on the same date as the original's).
+    The copy goes to that teaching's first session on or after the entry's date that has no
+    entry; its homework is due at the session after that one (or on the same date as the
+    original's). Refused (:class:`EntryConflict`) when someone else wrote that session's entry
+    meanwhile.
     """
     if not access.writable_teachings(scope).filter(pk=teaching.pk).exists():
         raise HomeworkError(_("You can only copy an entry to one of your own teachings."))
@@ -347,7 +367,12 @@ def entry_copy(*, scope: Scope, entry: LogEntry, teaching: Teaching) -> LogEntry
     session = _target_session(teaching, entry.date)
     date = session.date if session else entry.date
     check_not_locked(teaching.pk, date)
-    copy = LogEntry.objects.create(
+    if session is not None:
+        # As in entry_save: a first entry written at the same moment waits, or is waited for.
+        _lock_session(session)
+        if LogEntry.objects.filter(session=session).exists():
+            raise _copied_too_late(session)
+    copy = LogEntry(
         establishment_id=entry.establishment_id,
         teaching=teaching,
         session=session,
@@ -358,6 +383,14 @@ def entry_copy(*, scope: Scope, entry: LogEntry, teaching: Teaching) -> LogEntry
         content_html=entry.content_html,
         links=entry.links,
     )
+    try:
+        copy.save()
+    except IntegrityError as error:
+        if session is None:
+            raise
+        # An entry created meanwhile without the session's lock: the unique constraint decides.
+        # Raising ends this service's transaction (rolled back), so no savepoint is needed.
+        raise _copied_too_late(session) from error
     after = next_session_date(teaching.pk, date)
     Homework.objects.bulk_create(
         Homework(

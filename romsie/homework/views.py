@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from romsie.core.access.declarations import requires
+from romsie.core.concurrency import StaleEdit
 from romsie.core.ids import parse_id
 from romsie.core.uploads import download_response
 
@@ -184,10 +185,12 @@ def _entry_form(request: HttpRequest, *, entry: LogEntry | None, session: Any) -
             )
             try:
                 saved = services.entry_save(
-                    scope=scope, data=data, entry=entry, session=session, version=form.cleaned_data["version"]
+                    scope=scope, data=data, entry=entry, session=session, version=form.shown_version
                 )
             except services.HomeworkError as error:
                 form.add_error(None, error.message)
+            except StaleEdit as stale:
+                form.refuse_stale(stale)
             else:
                 if saved.is_scheduled:
                     messages.success(request, _("Published: students and parents will see it from the chosen time."))
@@ -201,7 +204,6 @@ def _entry_form(request: HttpRequest, *, entry: LogEntry | None, session: Any) -
         homework_initial: list[dict[str, Any]] = []
         if entry is not None:
             initial = {
-                "version": entry.version,
                 "title": entry.title,
                 "content": entry.content_html,
                 "links": entry.links,

@@ -46,8 +46,12 @@ class MailingListForm(VersionedForm, forms.ModelForm[MailingList]):
         fields = ["name", "description", "is_open", "members_may_post"]
 
 
-class PolicyForm(forms.Form):
-    """The switch and, for each role, the recipients one may reach per hour (empty: the default)."""
+class PolicyForm(VersionedForm):
+    """The switch and, for each role, the recipients one may reach per hour (empty: the default).
+
+    ``edited=`` the saved policy: the form posts the version shown; an unsaved default policy
+    (none set yet) gives a form that creates, with no version.
+    """
 
     mode = forms.ChoiceField(label=_("Messaging"), choices=Policy.Mode.choices, widget=forms.RadioSelect)
 

@@ -187,7 +187,8 @@ class Policy(models.Model):
 
     The stricter of the territory's and the establishment's modes applies. Each role has an
     hourly limit of recipients (``<role>_hourly_recipients``, empty: the default); the
-    territory's limit is a ceiling that an establishment may only lower.
+    territory's limit is a ceiling that an establishment may only lower. ``version`` grows at
+    each edit through the form (``romsie.core.concurrency``); the row exists once first saved.
     """
 
     #: the roles that have a sending limit, each with its field ``<role>_hourly_recipients``
@@ -221,6 +222,7 @@ class Policy(models.Model):
         _("recipients a partner may reach per hour"), null=True, blank=True
     )
     updated_at = models.DateTimeField(auto_now=True)
+    version = VersionField()
 
     class Meta:
         verbose_name = _("messaging policy")

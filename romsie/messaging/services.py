@@ -11,7 +11,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import DateTimeField, Field, IntegerField, Q, QuerySet, Sum, Value
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django_tasks import task
 from romsie.core import versions
 from romsie.core.access.catalogue import effective_habilitations
 from romsie.core.access.scope import Scope
-from romsie.core.concurrency import claim_version
+from romsie.core.concurrency import StaleEdit, claim_version
 from romsie.core.ids import parse_id
 from romsie.core.notifications import notify
 from romsie.core.services import audit_record
@@ -408,20 +408,38 @@ def policy_set(
     hourly_recipients: Mapping[str, int | None] | None = None,
     establishment_id: int | None = None,
     territory: Territory | None = None,
+    version: int | None,
 ) -> Policy:
     """Set the switch and the limits by role of an establishment or a territory (next request).
 
     ``hourly_recipients`` maps roles (``Policy.LIMITED_ROLES``) to a limit, or to None for the
-    default; a role left out keeps no limit of its own.
+    default; a role left out keeps no limit of its own. ``version`` is the one the form showed
+    (``None`` when no policy was saved yet): if someone saved the policy in between, or created
+    it meanwhile, the save is refused (``StaleEdit``) rather than silently overwriting theirs.
     """
     limits = hourly_recipients or {}
-    defaults: dict[str, Any] = {"mode": mode}
-    defaults.update({f"{role}_hourly_recipients": limits.get(role) for role in Policy.LIMITED_ROLES})
+    owner: dict[str, Any] = (
+        {"territory": territory} if territory is not None else {"establishment_id": establishment_id}
+    )
+    policy = Policy.objects.filter(**owner).first()
+    if policy is not None:
+        claim_version(policy, version)
+    else:
+        policy = Policy(**owner)
+    policy.mode = mode
+    for role in Policy.LIMITED_ROLES:
+        setattr(policy, f"{role}_hourly_recipients", limits.get(role))
+    if policy.pk is not None:
+        policy.save()
+    else:
+        try:
+            with transaction.atomic():  # a savepoint: the other's policy can still be read after
+                policy.save()
+        except IntegrityError as created_meanwhile:
+            raise StaleEdit(Policy.objects.filter(**owner).first()) from created_meanwhile
     if territory is not None:
-        policy, _created = Policy.objects.update_or_create(territory=territory, defaults=defaults)
         versions.bump("messaging-policy-territory", territory.pk)
     else:
-        policy, _created = Policy.objects.update_or_create(establishment_id=establishment_id, defaults=defaults)
         versions.bump("messaging-policy-establishment", establishment_id)
     audit_record(scope=scope, action="messaging.policy_set", target=policy, mode=mode, limits=dict(limits))
     return policy

@@ -476,16 +476,21 @@ def policy(request: HttpRequest) -> HttpResponse:
     """Suspend or restrict the establishment's messaging, and set the hourly limit of each role."""
     scope = request.scope  # type: ignore[attr-defined]
     current = selectors.establishment_policy(scope)
-    form = PolicyForm(_posted(request), initial=PolicyForm.initial_from(current))
+    form = PolicyForm(_posted(request), edited=current, initial=PolicyForm.initial_from(current))
     if form.is_valid():
-        services.policy_set(
-            scope=scope,
-            establishment_id=scope.establishment_id,
-            mode=form.cleaned_data["mode"],
-            hourly_recipients=form.hourly_recipients(),
-        )
-        messages.success(request, _("Messaging settings saved; they apply at once."))
-        return redirect("messaging:policy")
+        try:
+            services.policy_set(
+                scope=scope,
+                establishment_id=scope.establishment_id,
+                mode=form.cleaned_data["mode"],
+                hourly_recipients=form.hourly_recipients(),
+                version=form.shown_version,
+            )
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
+        else:
+            messages.success(request, _("Messaging settings saved; they apply at once."))
+            return redirect("messaging:policy")
     context = {"form": form, "effective": selectors.effective_policy(scope)}
     return render(request, "messaging/policy.html", context)
 
@@ -502,16 +507,21 @@ def territory_policy(request: HttpRequest) -> HttpResponse:
     if territory is None:
         raise Http404
     current = getattr(territory, "messaging_policy", None) or Policy(territory=territory)
-    form = PolicyForm(_posted(request), initial=PolicyForm.initial_from(current))
+    form = PolicyForm(_posted(request), edited=current, initial=PolicyForm.initial_from(current))
     if form.is_valid():
-        services.policy_set(
-            scope=scope,
-            territory=territory,
-            mode=form.cleaned_data["mode"],
-            hourly_recipients=form.hourly_recipients(),
-        )
-        messages.success(request, _("Messaging settings of the territory saved; they apply at once."))
-        return redirect(f"{reverse('messaging:territory-policy')}?territory={territory.pk}")
+        try:
+            services.policy_set(
+                scope=scope,
+                territory=territory,
+                mode=form.cleaned_data["mode"],
+                hourly_recipients=form.hourly_recipients(),
+                version=form.shown_version,
+            )
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
+        else:
+            messages.success(request, _("Messaging settings of the territory saved; they apply at once."))
+            return redirect(f"{reverse('messaging:territory-policy')}?territory={territory.pk}")
     context = {
         "form": form,
         "territory": territory,

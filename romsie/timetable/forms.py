@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
-from romsie.core.forms import BoundedDateField, bounded_formfield
+from romsie.core.forms import BoundedDateField, VersionedForm, bounded_formfield
 from romsie.identity.models import User
 from romsie.schooling.models import Room, Teaching
 
@@ -58,8 +58,8 @@ class TeachingChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{target} — {obj.subject.name} — {obj.teacher.last_name} {obj.teacher.first_name}"
 
 
-class SessionChangeForm(forms.Form):
-    """What staff may change on one session; the version guards against lost updates."""
+class SessionChangeForm(VersionedForm):
+    """What staff may change on one session; the version shown guards against lost updates."""
 
     cancelled = forms.BooleanField(label=_("Cancelled"), required=False)
     date = BoundedDateField(label=_("Date"), widget=DateInput())
@@ -75,7 +75,6 @@ class SessionChangeForm(forms.Form):
         required=False,
         help_text=_("For example: bring your sports kit, meet in the library."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, scope: Scope, session: Session, **kwargs: Any) -> None:
         kwargs.setdefault(
@@ -88,12 +87,24 @@ class SessionChangeForm(forms.Form):
                 "room": session.room_id,
                 "teacher": session.teacher_id,
                 "note": session.change_note,
-                "version": session.version,
             },
         )
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, edited=session, **kwargs)
         self.fields["room"].queryset = _rooms(scope)  # type: ignore[attr-defined]
         self.fields["teacher"].queryset = _teachers(scope)  # type: ignore[attr-defined]
+
+    def current_values(self, current: Any) -> list[tuple[Any, str]]:
+        """The session as it is now: its status and note are not attributes named like the fields."""
+        values = {
+            "cancelled": current.is_cancelled,
+            "date": current.date,
+            "starts_at": current.starts_at,
+            "ends_at": current.ends_at,
+            "room": current.room,
+            "teacher": current.teacher,
+            "note": current.change_note,
+        }
+        return [(self.fields[name].label, self.value_text(name, value)) for name, value in values.items()]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -102,7 +113,9 @@ class SessionChangeForm(forms.Form):
         return data
 
 
-class LessonForm(forms.ModelForm):  # type: ignore[type-arg]
+class LessonForm(VersionedForm, forms.ModelForm):  # type: ignore[type-arg]
+    """A weekly lesson; editing posts the version shown (:class:`~romsie.core.forms.VersionedForm`)."""
+
     teaching = TeachingChoiceField(label=_("Teaching"), queryset=Teaching.objects.none())
 
     class Meta:

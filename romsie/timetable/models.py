@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from romsie.core.concurrency import VersionField
 from romsie.establishments.models import Establishment
 from romsie.schooling.models import Room, SchoolYear, Teaching
 
@@ -62,7 +63,10 @@ class DayOff(models.Model):
 
 
 class Lesson(models.Model):
-    """One weekly slot of a teaching: a weekday, a time, a room, every week or week A or B."""
+    """One weekly slot of a teaching: a weekday, a time, a room, every week or week A or B.
+
+    ``version`` grows at each edit through the form: a stale save is refused (``romsie.core.concurrency``).
+    """
 
     class Weeks(models.TextChoices):
         EVERY = "", _("Every week")
@@ -89,6 +93,7 @@ class Lesson(models.Model):
     weeks = models.CharField(_("weeks"), max_length=1, choices=Weeks.choices, default=Weeks.EVERY, blank=True)
     # A lesson removed during the year keeps its past sessions: it just stops after this date.
     until = models.DateField(_("last day"), null=True, blank=True)
+    version = VersionField()
 
     class Meta:
         ordering = ["weekday", "starts_at"]
@@ -112,8 +117,9 @@ class Session(models.Model):
 
     ``planned_*`` keep what the lesson said, so a moved session shows where it came from and
     regenerating the timetable never duplicates it (unique on lesson and planned date).
-    ``version`` grows at each change: a form posts the version it showed, and a change made
-    in between is refused instead of being overwritten.
+    ``version`` grows at each change staff record (0: untouched, so :func:`~.services.timetable_sync`
+    may still follow the lesson): a form posts the version it showed, and a change made in between
+    is refused instead of being overwritten (``romsie.core.concurrency``).
     """
 
     class Status(models.TextChoices):
@@ -142,7 +148,7 @@ class Session(models.Model):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    version = models.PositiveIntegerField(default=0)
+    version = VersionField()
 
     class Meta:
         ordering = ["date", "starts_at"]

@@ -15,13 +15,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from romsie.core import notifications, versions
 from romsie.core.access.scope import Scope
+from romsie.core.concurrency import claim_version
 from romsie.core.services import audit_record
 from romsie.identity.models import RoleAssignment, User
 from romsie.identity.selectors import guardian_ids_receiving_mail
@@ -36,10 +37,6 @@ class TimetableError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-class SessionConflict(TimetableError):
-    """The session was changed by someone else since the form was shown."""
 
 
 def _monday(day: datetime.date) -> datetime.date:
@@ -274,15 +271,19 @@ def lock_establishment_bookings(establishment_id: int) -> None:
     list(teachers.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
 
 
-def _check_lesson(scope: Scope, teaching: Teaching, room: Room | None, weekday: int, starts_at: datetime.time,
-                  ends_at: datetime.time, weeks: str, exclude_pk: int | None) -> None:  # fmt: skip
+def _check_lesson(scope: Scope, teaching: Teaching, room: Room | None, starts_at: datetime.time,
+                  ends_at: datetime.time) -> None:  # fmt: skip
     if teaching.establishment_id != scope.establishment_id or (
         room is not None and room.establishment_id != scope.establishment_id
     ):
         raise TimetableError(_("This teaching or room belongs to another establishment."))
     if ends_at <= starts_at:
         raise TimetableError(_("The lesson must end after it starts."))
-    lock_room_and_teacher(room.pk if room is not None else None, teaching.teacher_id)
+
+
+def _check_lesson_clashes(scope: Scope, teaching: Teaching, room: Room | None, weekday: int, starts_at: datetime.time,
+                          ends_at: datetime.time, weeks: str, exclude_pk: int | None) -> None:  # fmt: skip
+    """Refuse a room or a teacher already booked at that time (call it with their rows locked)."""
     overlapping = Lesson.objects.filter(
         establishment_id=scope.establishment_id,
         school_year__is_current=True,
@@ -310,11 +311,21 @@ def lesson_save(
     ends_at: datetime.time,
     weeks: str = "",
     lesson: Lesson | None = None,
+    version: int | None,
     sync: bool = True,
 ) -> Lesson:
-    """Create or change a weekly lesson; the future sessions follow (unless ``sync`` is False)."""
+    """Create or change a weekly lesson; the future sessions follow (unless ``sync`` is False).
+
+    A change is refused (``StaleEdit``) unless ``version`` is still the lesson's version (the one
+    its form showed); ``None`` when creating.
+    """
     year = current_year(scope)
-    _check_lesson(scope, teaching, room, weekday, starts_at, ends_at, weeks, lesson.pk if lesson else None)
+    _check_lesson(scope, teaching, room, starts_at, ends_at)
+    lock_room_and_teacher(room.pk if room is not None else None, teaching.teacher_id)
+    if lesson is not None:
+        # After the room and teacher locks, as every booking takes them, so two never wait in a cycle.
+        claim_version(lesson, version)
+    _check_lesson_clashes(scope, teaching, room, weekday, starts_at, ends_at, weeks, lesson.pk if lesson else None)
     lesson = lesson or Lesson(establishment_id=scope.establishment_id, school_year=year)
     lesson.teaching, lesson.room, lesson.weekday = teaching, room, weekday
     lesson.starts_at, lesson.ends_at, lesson.weeks = starts_at, ends_at, weeks
@@ -367,6 +378,20 @@ class SessionChange:
     note: str = ""
 
 
+#: what :func:`session_change` writes on a session (its version is written by ``claim_version``)
+SESSION_CHANGE_FIELDS = [
+    "status",
+    "date",
+    "starts_at",
+    "ends_at",
+    "room",
+    "teacher",
+    "change_note",
+    "changed_at",
+    "changed_by",
+]
+
+
 def _clashes(session: Session, change: SessionChange) -> None:
     if change.cancelled:
         return
@@ -400,11 +425,11 @@ def concerned_people(session: Session) -> list[int]:
 
 
 @transaction.atomic
-def session_change(*, scope: Scope, session: Session, version: int, change: SessionChange) -> Session:
+def session_change(*, scope: Scope, session: Session, version: int | None, change: SessionChange) -> Session:
     """Record a change on a session and notify everyone concerned.
 
     ``version`` is the one the form showed: if someone changed the session in between, the
-    change is refused (:class:`SessionConflict`) rather than silently overwriting theirs.
+    change is refused (``StaleEdit``) rather than silently overwriting theirs.
     """
     if change.ends_at <= change.starts_at:
         raise TimetableError(_("The lesson must end after it starts."))
@@ -415,22 +440,14 @@ def session_change(*, scope: Scope, session: Session, version: int, change: Sess
         raise TimetableError(_("This room belongs to another establishment."))
     if not change.cancelled:
         lock_room_and_teacher(change.room.pk if change.room is not None else None, change.teacher_id)
+    # After the room and teacher locks (the order every booking takes), before checking and writing.
+    claim_version(session, version)
     _clashes(session, change)
-    updated = Session.objects.filter(pk=session.pk, version=version).update(
-        status=Session.Status.CANCELLED if change.cancelled else Session.Status.PLANNED,
-        date=change.date,
-        starts_at=change.starts_at,
-        ends_at=change.ends_at,
-        room=change.room,
-        teacher_id=change.teacher_id,
-        change_note=change.note,
-        changed_at=timezone.now(),
-        changed_by_id=scope.user_id,
-        version=F("version") + 1,
-    )
-    if not updated:
-        raise SessionConflict(_("Someone else changed this lesson in the meantime: check it and try again."))
-    session.refresh_from_db()
+    session.status = Session.Status.CANCELLED if change.cancelled else Session.Status.PLANNED
+    session.date, session.starts_at, session.ends_at = change.date, change.starts_at, change.ends_at
+    session.room, session.teacher_id, session.change_note = change.room, change.teacher_id, change.note
+    session.changed_at, session.changed_by_id = timezone.now(), scope.user_id
+    session.save(update_fields=SESSION_CHANGE_FIELDS)
     _timetable_changed(session.establishment_id)
     _notify_change(scope, session)
     audit_record(scope=scope, action="timetable.session_changed", target=session, note=change.note)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from romsie.core.access.declarations import public, requires
+from romsie.core.concurrency import StaleEdit
 from romsie.core.forms import check_year_bounds
 from romsie.core.ids import parse_id
 
@@ -152,9 +153,11 @@ def session_change(request: HttpRequest, pk: int) -> HttpResponse:
             note=data["note"],
         )
         try:
-            services.session_change(scope=scope, session=session, version=data["version"], change=change)
+            services.session_change(scope=scope, session=session, version=form.shown_version, change=change)
         except services.TimetableError as error:
             form.add_error(None, error.message)
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
         else:
             messages.success(request, _("The change is recorded and everyone concerned is notified."))
             return redirect("timetable:session-detail", pk=session.pk)
@@ -234,10 +237,13 @@ def _lesson_form(request: HttpRequest, lesson: Any = None) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     form = LessonForm(request.POST or None, scope=scope, instance=lesson)
     if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in LessonForm.Meta.fields}
         try:
-            services.lesson_save(scope=scope, lesson=lesson, **form.cleaned_data)
+            services.lesson_save(scope=scope, lesson=lesson, version=form.shown_version, **fields)
         except services.TimetableError as error:
             form.add_error(None, error.message)
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
         else:
             messages.success(request, _("Lesson saved; the coming sessions follow."))
             return redirect("timetable:lesson-list")

@@ -2,8 +2,8 @@
 
 Each thread has its own database connection (Django's connections are per thread), closed
 when it ends. Only PostgreSQL has the row locks these tests exercise; the tests using this
-helper are marked ``django_db(transaction=True)`` (threads must see committed data) and start
-with :func:`skip_unless_postgresql`.
+helper are marked :data:`committed_db` (threads must see committed data) and start with
+:func:`skip_unless_postgresql`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,13 @@ import pytest
 from django.db import connection, connections
 
 T = TypeVar("T")
+
+#: The one marker for tests whose data must be committed (threads, subprocesses, a live
+#: server). The flush after such a test would also empty the tables that data migrations
+#: fill (national levels, content types); ``serialized_rollback`` puts them back. Mixing it
+#: with a plain ``transaction=True`` breaks the next test (content types created twice), so
+#: ``tests/test_architecture.py`` refuses any other spelling.
+committed_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def skip_unless_postgresql() -> None:

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from romsie.core.concurrency import StaleEdit, claim_version
 from romsie.core.forms import BoundedDateField, BoundedDateTimeField
-from romsie.core.testing.concurrency import run_concurrently, skip_unless_postgresql
+from romsie.core.testing.concurrency import committed_db, run_concurrently, skip_unless_postgresql
 from romsie.core.testing.factories import RoomFactory
 from romsie.schooling.models import Room
 
@@ -55,7 +55,7 @@ def test_a_save_without_a_shown_version_is_refused():
         claim_version(room, None)
 
 
-@pytest.mark.django_db(transaction=True)
+@committed_db
 def test_claiming_outside_a_transaction_is_a_programming_error():
     room = RoomFactory()
     with pytest.raises(RuntimeError):
@@ -65,7 +65,7 @@ def test_claiming_outside_a_transaction_is_a_programming_error():
 SAVERS = 12
 
 
-@pytest.mark.django_db(transaction=True)
+@committed_db
 def test_of_concurrent_saves_with_the_same_shown_version_exactly_one_wins():
     skip_unless_postgresql()
     room = RoomFactory(name="Salle 1")

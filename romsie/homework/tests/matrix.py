@@ -144,7 +144,7 @@ OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {
 }
 
 # Bodies that make each action do something (a tick, a visa, a file handed in): a POST by
-# someone who may not act would then add a row, which the matrix would show.
+# someone who may not act would then add a row (a "+" in its cell), or change one if refused.
 POST_DATA: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "homework:homework-tick": lambda w, which: {"done": "1"},
     "homework:planner-tick": lambda w, which: {"done": "1"},

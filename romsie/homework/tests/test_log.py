@@ -9,8 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from romsie.core.concurrency import StaleEdit
 from romsie.core.models import Notification
 from romsie.core.testing import factories as f
+from romsie.core.testing.editing import REFUSAL, page_text, race_on_form
 from romsie.homework import services
 from romsie.homework.models import Homework, LogAttachment, LogEntry, Visa
 from romsie.timetable.models import Session
@@ -208,7 +210,7 @@ def test_concurrent_edit_is_refused_not_overwritten(log, client_for):
         scope=scope, entry=entry, version=0, data=services.EntryData(title="First tab", content="A", publish=True)
     )
     stale = LogEntry.objects.get(pk=entry.pk)
-    with pytest.raises(services.EntryConflict):
+    with pytest.raises(StaleEdit):
         services.entry_save(
             scope=scope, entry=stale, version=0, data=services.EntryData(title="Second tab", content="B", publish=True)
         )
@@ -218,8 +220,30 @@ def test_concurrent_edit_is_refused_not_overwritten(log, client_for):
         reverse("homework:entry-update", args=[entry.pk]), _post(version="0", title="Third tab")
     )
     assert response.status_code == 200
-    assert "changed in the meantime" in response.content.decode()
+    page = page_text(response)
+    assert REFUSAL in page
+    assert 'value="Third tab"' in page, "the person's typed title is kept"
+    assert "First tab" in page, "the other's version is shown"
     assert LogEntry.objects.get(pk=entry.pk).title == "First tab"
+
+
+def test_two_tabs_editing_one_entry_the_second_is_refused_with_both_versions_shown(log, client_for):
+    """Two tabs load an entry's form; the first saves; the second's save is refused, its text kept."""
+    w = log.world
+    entry = entry_for(log.past)
+    url = reverse("homework:entry-update", args=[entry.pk])
+    refused = race_on_form(
+        url,
+        first=client_for(w.a.teacher),
+        second=client_for(w.a.teacher),
+        first_data=_post(title="Saved by the first", content="<p>First text</p>"),
+        second_data=_post(title="Typed by the second", content="<p>Second text, not lost</p>"),
+    )
+    page = page_text(refused)
+    assert "Second text, not lost" in page and 'value="Typed by the second"' in page
+    assert "Saved by the first" in page and "First text" in page
+    entry.refresh_from_db()
+    assert (entry.title, entry.content_html, entry.version) == ("Saved by the first", "<p>First text</p>", 1)
 
 
 def test_a_second_first_entry_of_a_session_keeps_the_text_and_says_so(log, client_for):
@@ -316,6 +340,26 @@ def test_copy_to_another_class_of_the_same_teacher(log, client_for):
     assert response["Location"] == reverse("homework:entry-update", args=[copy.pk])
     assert (copy.session_id, copy.status, copy.content_html) == (target.pk, LogEntry.Status.DRAFT, entry.content_html)
     assert list(copy.homework.values_list("due_on", flat=True)) == [after.date]
+
+
+def test_copy_to_a_session_whose_entry_was_just_written_is_refused_with_a_message(log, client_for, monkeypatch):
+    """Someone writes the target session's entry between the copy choosing it and writing: a message, no 500."""
+    w = log.world
+    other = f.TeachingFactory(school_class=w.a.class2, teacher=w.a.teacher, subject=w.a.subject)
+    target = session_on(other, log.past.date, hour=14)
+    entry = entry_for(log.past)
+    homework_for(entry, due_on=log.next.date)
+    written = entry_for(target, content="<p>Written at the same moment</p>")
+    # The copy chose the session a moment before that entry was written (as two requests at once would).
+    monkeypatch.setattr(services, "_target_session", lambda teaching, date: target)
+
+    response = client_for(w.a.teacher).post(reverse("homework:entry-copy", args=[entry.pk]), {"teaching": other.pk})
+
+    assert response.status_code == 200
+    page = page_text(response)
+    assert "wrote the entry of the session of" in page and "nothing was copied" in page
+    assert list(LogEntry.objects.filter(teaching=other)) == [written]
+    assert not Homework.objects.filter(teaching=other).exists()
 
 
 def test_copy_to_a_colleagues_teaching_is_refused(log, client_for):

@@ -153,7 +153,7 @@ OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "messaging:audit-detail": _kw("message"),
 }
 
-# "Delete for good": the action that removes a row, so that a refused one would show.
+# "Delete for good", the most destructive action: a refused one must leave every row as it was.
 POST_DATA: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "messaging:message-action": lambda w, which: {"action": "delete"},
 }

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from romsie.core.models import AuditEvent, Notification
-from romsie.core.testing.concurrency import run_concurrently, skip_unless_postgresql
+from romsie.core.testing.concurrency import committed_db, run_concurrently, skip_unless_postgresql
 from romsie.core.testing.world import World
 from romsie.messaging import selectors
 from romsie.messaging.models import Delivery, Message, Policy, Report
@@ -41,7 +41,7 @@ def test_staff_only_mode_lets_staff_send_and_stops_families(mworld: World) -> No
     client_scope = scope_of(a.head)
     from romsie.messaging import services
 
-    services.policy_set(scope=client_scope, establishment_id=a.establishment.pk, mode="staff_only")
+    services.policy_set(scope=client_scope, establishment_id=a.establishment.pk, mode="staff_only", version=None)
     with pytest.raises(ValidationError, match="only the staff"):
         send(a.student, [f"user:{a.teacher.pk}"])
     with pytest.raises(ValidationError, match="only the staff"):
@@ -245,7 +245,7 @@ def test_every_roles_limit_is_set_on_both_settings_pages(mworld: World, client_f
     assert 'name="teacher_hourly_recipients"' in page and "Parent: 20" in page  # the default, shown
 
 
-@pytest.mark.django_db(transaction=True)
+@committed_db
 def test_simultaneous_sends_cannot_overshoot_the_limit(mworld: World) -> None:
     """Sends of one person fired at once are counted one after the other (PostgreSQL row lock)."""
     skip_unless_postgresql()

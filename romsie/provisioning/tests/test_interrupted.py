@@ -24,6 +24,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from romsie.core.testing.concurrency import committed_db
 from romsie.core.testing.world import World
 from romsie.identity.models import User
 from romsie.identity.services import username_base
@@ -141,7 +142,7 @@ def test_an_interrupted_run_whose_files_are_gone_asks_for_a_new_import(world: Wo
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@committed_db
 def test_an_import_whose_worker_is_killed_is_shown_interrupted_then_resumes(
     world: World, client_for: ClientFor, settings: Any, tmp_path: Path
 ) -> None:
@@ -230,7 +231,7 @@ def _worker_waits_after_a_batch(run_id: int) -> bool:
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@committed_db
 def test_ten_apply_clicks_at_once_apply_the_preview_once(world: World, client_for: ClientFor, settings: Any) -> None:
     client = client_for(world.a.head)
     preview = _preview(client)

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.urls import reverse
 
 from romsie.core.testing import factories as f
-from romsie.core.testing.concurrency import run_concurrently, skip_unless_postgresql
+from romsie.core.testing.concurrency import committed_db, run_concurrently, skip_unless_postgresql
 from romsie.identity.models import Role
 from romsie.schooling.models import SchoolYear, Teaching
 from romsie.timetable.models import Lesson, Session
 
 # serialized_rollback: the flush after each test would otherwise remove the rows data migrations
 # made (levels...), which the next test's world needs.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = committed_db
 
 COUNT = 12
 TARGET = datetime.date(2026, 9, 14)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from romsie.core.models import Notification
 from romsie.core.testing import factories as f
+from romsie.core.testing.editing import REFUSAL, page_text
 from romsie.identity.models import Role
 from romsie.schooling.models import GroupMembership, Teaching
 from romsie.timetable import services
@@ -136,7 +137,10 @@ def test_a_stale_form_does_not_overwrite_a_newer_change(world, timetable, client
     assert client.post(url, {**data, "note": "first"}).status_code == 302
     stale = client.post(url, {**data, "note": "second"})
     assert stale.status_code == 200
-    assert "changed this lesson in the meantime" in stale.content.decode()
+    page = page_text(stale)
+    assert REFUSAL in page
+    assert 'value="second"' in page, "the person's typed note is kept"
+    assert "<dd>first</dd>" in page, "the other's version is shown"
     session.refresh_from_db()
     assert session.change_note == "first"
 
