@@ -56,6 +56,43 @@ def test_views_reach_objects_only_through_access_modules(app: Path) -> None:
                     pytest.fail(f"{source.relative_to(ROOT)}:{node.lineno} uses .objects in a view")
                 if isinstance(node, ast.Name) and node.id in {"get_object_or_404", "get_list_or_404"}:
                     pytest.fail(f"{source.relative_to(ROOT)}:{node.lineno} uses {node.id} in a view")
+                if isinstance(node, ast.ExceptHandler) and "DoesNotExist" in ast.unparse(node.type or node):
+                    pytest.fail(f"{source.relative_to(ROOT)}:{node.lineno} catches DoesNotExist: the gate answers 404")
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "get"
+                    and any(k.arg in {"pk", "id"} for k in node.keywords)
+                ):
+                    pytest.fail(f"{source.relative_to(ROOT)}:{node.lineno} fetches by id: call the gate get_*")
+
+
+def _returned_call(node: ast.Return) -> str:
+    call = node.value
+    if not isinstance(call, ast.Call):
+        return ""
+    return call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", "")
+
+
+@pytest.mark.parametrize("app", APPS, ids=[a.name for a in APPS])
+def test_every_gate_ends_in_first_or_404(app: Path) -> None:
+    """Every ``get_<thing>(scope, ...)`` of an access module answers 404 for absent and forbidden alike.
+
+    Its returns are ``first_or_404(<access-filtered queryset>)`` (or another gate), so no
+    ``DoesNotExist`` escapes to a view and no view needs a ``try``.
+    """
+    access = app / "access.py"
+    if not access.exists():
+        return
+    for node in ast.parse(access.read_text()).body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("get_"):
+            returns = [r for r in ast.walk(node) if isinstance(r, ast.Return)]
+            assert returns, f"{access.name}:{node.name} returns nothing"
+            for ret in returns:
+                called = _returned_call(ret)
+                assert called == "first_or_404" or called.startswith("get_"), (
+                    f"{access.relative_to(ROOT)}:{ret.lineno} {node.name} must return first_or_404(...)"
+                )
 
 
 @pytest.mark.parametrize("app", APPS, ids=[a.name for a in APPS])
@@ -188,3 +225,16 @@ def test_tests_needing_committed_data_use_the_one_marker() -> None:
         and source != Path(__file__).resolve()
     ]
     assert not offenders, f"use romsie.core.testing.concurrency.committed_db in {offenders}"
+
+
+def test_background_tasks_live_in_the_apps_tasks_modules() -> None:
+    """Every ``@task`` is in an app's ``tasks.py``, where the next engineer looks for background work."""
+    for source in sorted((ROOT / "romsie").rglob("*.py")):
+        if "tests" in source.parts or source.name == "tasks.py":
+            continue
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                for decorator in node.decorator_list:
+                    called = decorator.func if isinstance(decorator, ast.Call) else decorator
+                    name = called.id if isinstance(called, ast.Name) else getattr(called, "attr", "")
+                    assert name != "task", f"{source.relative_to(ROOT)}:{node.lineno} {node.name}: move it to tasks.py"

@@ -96,6 +96,8 @@ directory:class-list               -      | 302  200  200  200  403  200  200  2
 directory:class-detail             own    | 302  200  404  200  403  200  200  200  200  200  200  403
 directory:class-detail             other  | 302  404  404  404  403  404  404  404  404  404  404  403
 directory:staff-list               -      | 302  200  200  200  403  200  200  200  200  200  200  403
+core:manifest                      -      | 200  200  200  200  200  200  200  200  200  200  200  200
+core:service-worker                -      | 200  200  200  200  200  200  200  200  200  200  200  200
 """
 
 # url name                         object | anon stud pare teac part head life libr offi afte digi terr

@@ -16,3 +16,15 @@ def test_french_catalogue_is_complete_and_valid() -> None:
     assert result.returncode == 0, result.stderr
     assert "fuzzy" not in result.stderr, result.stderr
     assert "untranslated" not in result.stderr, result.stderr
+
+
+def test_french_dates_read_as_french_does() -> None:
+    """Day and month names stay lower case: "lundi 30 novembre", not "Lundi 30 Novembre"."""
+    import datetime
+
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    with translation.override("fr"):
+        assert date_format(datetime.date(2026, 11, 30), "l j F") == "lundi 30 novembre"
+        assert date_format(datetime.date(2026, 12, 5), "l j F Y") == "samedi 5 décembre 2026"

@@ -244,6 +244,10 @@ PROVISIONING_RUN_RETENTION_DAYS = env.int("PROVISIONING_RUN_RETENTION_DAYS", def
 # is_staff itself); every other view must declare a habilitation or be marked public.
 ROMSIE_ACCESS_EXEMPT_NAMESPACES = ["admin"]
 
+# Pages the service worker keeps for offline reading (URL names), as each is visited: the
+# person's own week timetable. No other page is ever stored (core/templates/core/service-worker.js).
+ROMSIE_OFFLINE_PAGES = ["timetable:week"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.identity.habilitations import IdentityHabilitation
 from romsie.identity.models import Guardianship, Role, RoleAssignment, StaffFunction, TerritoryAdmin, User
@@ -56,8 +57,8 @@ def letter_guardianships(scope: Scope) -> QuerySet[Guardianship]:
 
 
 def get_person(scope: Scope, user_id: int) -> User:
-    """Return one person of the current establishment, or raise ``User.DoesNotExist`` (404)."""
-    return visible_people(scope).get(pk=user_id)
+    """Return one person of the current establishment, or raise 404."""
+    return first_or_404(visible_people(scope).filter(pk=user_id))
 
 
 def visible_role_assignments(scope: Scope) -> QuerySet[RoleAssignment]:
@@ -67,11 +68,21 @@ def visible_role_assignments(scope: Scope) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.filter(establishment_id=scope.establishment_id).select_related("user")
 
 
+def get_role_assignment(scope: Scope, pk: int) -> RoleAssignment:
+    """Return one role assignment of the current establishment, for those who manage people, or 404."""
+    return first_or_404(visible_role_assignments(scope).filter(pk=pk))
+
+
 def visible_guardianships(scope: Scope) -> QuerySet[Guardianship]:
     """Return the guardian links of the current establishment, for those who manage people."""
     if not _holds(scope, IdentityHabilitation.MANAGE_PEOPLE):
         return Guardianship.objects.none()
     return Guardianship.objects.filter(establishment_id=scope.establishment_id).select_related("guardian", "student")
+
+
+def get_guardianship(scope: Scope, pk: int) -> Guardianship:
+    """Return one guardian link of the current establishment, for those who manage people, or 404."""
+    return first_or_404(visible_guardianships(scope).filter(pk=pk))
 
 
 def guardian_candidates(scope: Scope) -> QuerySet[User]:
@@ -111,3 +122,8 @@ def visible_establishment_admins(scope: Scope) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.filter(
         establishment__territory_id__in=scope.territory_ids, role=Role.STAFF, function__in=ADMIN_FUNCTIONS
     ).select_related("user", "establishment")
+
+
+def get_establishment_admin(scope: Scope, pk: int) -> RoleAssignment:
+    """Return one head or digital lead appointment in the scope's territories, or 404."""
+    return first_or_404(visible_establishment_admins(scope).filter(pk=pk))

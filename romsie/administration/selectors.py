@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.core.text import fold
 from romsie.establishments import access as establishments_access
@@ -92,8 +93,8 @@ class PersonPage:
 
 
 def person_page(scope: Scope, user_id: int) -> PersonPage:
-    """Return one person of the establishment with their links (raises ``User.DoesNotExist``)."""
-    person = _with_local_details(scope, access.visible_people(scope)).get(pk=user_id)
+    """Return one person of the establishment with their links, or raise 404."""
+    person = first_or_404(_with_local_details(scope, access.visible_people(scope)).filter(pk=user_id))
     links = access.visible_guardianships(scope)
     return PersonPage(
         person=person,
@@ -275,8 +276,8 @@ class ClassFollowup:
 
 
 def class_followup(scope: Scope, class_id: int) -> ClassFollowup:
-    """Return who, in a class, has not activated their account yet (raises ``DoesNotExist``)."""
-    school_class = schooling_access.visible_school_classes(scope).get(pk=class_id)
+    """Return who, in a class, has not activated their account yet, or raise 404."""
+    school_class = first_or_404(schooling_access.visible_school_classes(scope).filter(pk=class_id))
     students = list(_students_of(school_class).filter(activated_at__isnull=True))
     links = (
         access.letter_guardianships(scope)
@@ -313,8 +314,8 @@ class EstablishmentPage:
 
 
 def establishment_page(scope: Scope, establishment_id: int) -> EstablishmentPage:
-    """Return an establishment of the scope's territories with its administrators."""
-    establishment = establishment_list_for_territory(scope).get(pk=establishment_id)
+    """Return an establishment of the scope's territories with its administrators, or raise 404."""
+    establishment = first_or_404(establishment_list_for_territory(scope).filter(pk=establishment_id))
     admins = list(
         access.visible_establishment_admins(scope)
         .filter(establishment=establishment)

@@ -75,7 +75,7 @@ def activation_letter_reprint(*, scope: Scope, recipient: LetterRecipient, code:
     _check_manageable(scope, [recipient.person], access.visible_people(scope))
     checked = identity_services.activation_code_check(username=recipient.person.username, code=code)
     if checked.pk != recipient.person.pk:
-        raise identity_services.ActivationError("wrong")
+        raise identity_services.activation_refused("wrong")
     establishment = get_current_establishment(scope)
     return _pdf(establishment.name, [recipient], {recipient.person.pk: identity_services.normalize_code(code)})
 

@@ -11,23 +11,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from romsie.core import registry
+from romsie.core.access.scope import ScopedRequest
 from romsie.establishments.habilitations import EstablishmentHabilitation
 
 from .areas import areas_for
 
 
-def territory_context(request: HttpRequest) -> dict[str, Any] | None:
-    scope = request.scope  # type: ignore[attr-defined]
+def territory_context(request: ScopedRequest) -> dict[str, Any] | None:
+    scope = request.scope
     if not scope.territory_ids:
         return None
     return {}
 
 
-def areas_context(request: HttpRequest) -> dict[str, Any] | None:
-    scope = request.scope  # type: ignore[attr-defined]
+def areas_context(request: ScopedRequest) -> dict[str, Any] | None:
+    scope = request.scope
     if scope.has(EstablishmentHabilitation.ADMINISTER):
         return None  # the hub is in their menu
     areas = areas_for(scope)
@@ -45,6 +44,7 @@ TERRITORY_WIDGET = registry.Widget(
 
 AREAS_WIDGET = registry.Widget(
     key="administration-areas",
+    is_folded=True,
     template_name="administration/_widget_areas.html",
     get_context=areas_context,
     service="administration",

@@ -26,6 +26,8 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from .errors import ApplicationError
+
 ModelT = TypeVar("ModelT", bound=models.Model)
 
 
@@ -34,7 +36,7 @@ def VersionField() -> models.PositiveIntegerField[Any, Any]:
     return models.PositiveIntegerField(default=0, editable=False)
 
 
-class StaleEdit(Exception):
+class StaleEdit(ApplicationError):
     """The object was changed (or deleted) by someone else since the form showed it.
 
     ``current`` is the object as it is now in the database, ``None`` if it was deleted.
@@ -46,8 +48,7 @@ class StaleEdit(Exception):
             if current is not None
             else _("Someone else deleted this while you were editing it.")
         )
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, extra={"current": current})
         self.current = current
 
 

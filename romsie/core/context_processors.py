@@ -39,4 +39,4 @@ def romsie(request: HttpRequest) -> dict[str, Any]:
             if scope.has(s.habilitation) and (not s.switchable or s.key in scope.services)
         ]
 
-    return {"scope": scope, "menu_services": menu, "notification_badge": NotificationBadge(request.user.pk)}  # type: ignore[arg-type]
+    return {"scope": scope, "menu_services": menu, "notification_badge": NotificationBadge(request.user.pk)}

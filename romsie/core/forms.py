@@ -6,6 +6,7 @@
 - :class:`BoundedDateField`, :class:`BoundedDateTimeField` and :func:`bounded_formfield`: dates
   a person types are kept between :data:`MIN_YEAR` and :data:`MAX_YEAR`, so that "0001-01-01"
   is a form error rather than an overflow in time-zone arithmetic (a 500).
+- :func:`show_error`: how a view shows a service's :class:`~romsie.core.errors.ApplicationError`.
 - A person's notification preferences.
 """
 
@@ -15,13 +16,15 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.db import models
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django.utils import formats, timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from .concurrency import StaleEdit
+from .errors import ApplicationError
 from .models import NotificationPreference
 from .notifications import NotificationKind
 
@@ -145,6 +148,21 @@ class VersionedForm(forms.Form):
             elif isinstance(value, list):
                 value = ", ".join(label(v) if isinstance(v, models.Model) else str(v) for v in value)
         return display_value(value)
+
+
+def show_error(request: HttpRequest, error: ApplicationError, form: forms.BaseForm | None = None) -> None:
+    """Show a service's refusal: the one way views show an :class:`~romsie.core.errors.ApplicationError`.
+
+    With a form, the message goes above its fields (a :class:`StaleEdit` on a
+    :class:`VersionedForm` also shows the other person's version); without one, it becomes a
+    message of the next page (``django.contrib.messages``).
+    """
+    if form is None:
+        messages.error(request, error.message)
+    elif isinstance(error, StaleEdit) and isinstance(form, VersionedForm):
+        form.refuse_stale(error)
+    else:
+        form.add_error(None, error.message)
 
 
 def display_value(value: Any) -> str:

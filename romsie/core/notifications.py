@@ -18,7 +18,8 @@ then notifies in bulk, from a service, after its own writes::
 query and writes their rows in one multi-row insert (up to a few thousand recipients per
 statement): the number of queries does not grow with the recipients. Each person chooses per
 kind: in the app only, an e-mail at once, the daily digest, or off. The text is translated
-when shown, in the reader's language. E-mail delivery lives in ``notification_tasks``.
+when shown, in the reader's language. E-mail delivery lives in ``notification_mail`` (run by
+the task ``core.tasks.notification_emails_send``); kinds and rendering in ``notification_kinds``.
 """
 
 from __future__ import annotations
@@ -26,80 +27,48 @@ from __future__ import annotations
 import datetime
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
-from django.utils import timezone
-from django.utils.functional import Promise
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import formats, timezone
 
+from .access.lookup import first_or_404
 from .models import Notification, NotificationPreference, QuietHours
+from .notification_kinds import NotificationKind as NotificationKind
+from .notification_kinds import is_local_url as is_local_url
+from .notification_kinds import kind_get as kind_get
+from .notification_kinds import kinds as kinds
+from .notification_kinds import quiet_until as quiet_until
+from .notification_kinds import register_kind as register_kind
+from .notification_kinds import render as render
+from .pagination import KeysetPage, keyset_page
+from .tasks import enqueue_on_commit, notification_emails_send
 
 Delivery = NotificationPreference.Delivery
 
 
-@dataclass(frozen=True)
-class NotificationKind:
-    """A kind of event: its key, the label people choose delivery by, and its text template."""
-
-    key: str
-    label: str | Promise
-    text: str | Promise  # a %-format string over ``params``
-    default_delivery: str = "email"  # "app", "email", "digest" or "off"
+def local_date(value: str) -> str:
+    """Show an ISO date of the params in the active language: "30 novembre", "November 30"."""
+    return formats.date_format(datetime.date.fromisoformat(value), "MONTH_DAY_FORMAT")
 
 
-_kinds: dict[str, NotificationKind] = {}
+def local_time(value: str) -> str:
+    """Show an ISO time of the params in the active language: "08:00", "8 a.m."."""
+    return formats.time_format(datetime.time.fromisoformat(value), "TIME_FORMAT")
 
 
-def register_kind(kind: NotificationKind) -> None:
-    if kind.default_delivery not in Delivery.values:
-        raise ValueError(f"unknown default delivery {kind.default_delivery!r} for {kind.key!r}")
-    _kinds[kind.key] = kind
-
-
-def kinds() -> list[NotificationKind]:
-    return sorted(_kinds.values(), key=lambda k: k.key)
-
-
-def kind_get(key: str) -> NotificationKind | None:
-    return _kinds.get(key)
-
-
-def render(notification: Notification) -> str:
-    """Return the notification's text in the active language."""
-    kind = _kinds.get(notification.kind)
-    if kind is None:
-        return str(notification.kind)
-    try:
-        return str(str(kind.text) % notification.params)
-    except (KeyError, TypeError, ValueError):
-        return str(kind.label)
+def local_date_time(date: str, time: str) -> str:
+    """Show a day and an hour as the active language joins them: "30 novembre 08:00", "November 30, 8 a.m."."""
+    date_fmt, time_fmt, both = (formats.get_format(f) for f in ("DATE_FORMAT", "TIME_FORMAT", "DATETIME_FORMAT"))
+    joined = len(both) > len(date_fmt) + len(time_fmt) and both.startswith(date_fmt) and both.endswith(time_fmt)
+    separator = both[len(date_fmt) : -len(time_fmt)] if joined else " "
+    return f"{local_date(date)}{separator}{local_time(time)}"
 
 
 # -- Quiet hours ---------------------------------------------------------------------------
-
-
-def quiet_until(
-    now: datetime.datetime, starts_at: datetime.time | None, ends_at: datetime.time | None
-) -> datetime.datetime | None:
-    """Return when the quiet hours that ``now`` falls in end, or None outside quiet hours.
-
-    Times are wall-clock times of the site's time zone; a start after the end spans midnight.
-    """
-    if starts_at is None or ends_at is None or starts_at == ends_at:
-        return None
-    zone = timezone.get_default_timezone()
-    local = timezone.localtime(now, zone)
-    moment = local.time().replace(tzinfo=None)
-    inside = starts_at <= moment < ends_at if starts_at < ends_at else (moment >= starts_at or moment < ends_at)
-    if not inside:
-        return None
-    day = local.date() + datetime.timedelta(days=1 if moment >= ends_at else 0)
-    return datetime.datetime.combine(day, ends_at, tzinfo=zone)
 
 
 def quiet_hours_get(user_id: int) -> QuietHours | None:
@@ -229,7 +198,7 @@ def notify(
     (or when the person's quiet hours end); "digest" keeps it for the daily digest. People
     without an e-mail address, or whose account is inactive, get the timeline only.
     """
-    registered = _kinds.get(kind)
+    registered = kind_get(kind)
     if registered is None:
         raise ValueError(f"unregistered notification kind {kind!r}")
     now = now or timezone.now()
@@ -269,9 +238,6 @@ def notify(
     recipients = [row.recipient_id for row in rows]
     transaction.on_commit(lambda: forget_unread_counts(recipients))
     if due_now:
-        from .notification_tasks import notification_emails_send
-        from .tasks import enqueue_on_commit
-
         enqueue_on_commit(notification_emails_send)
     return len(rows)
 
@@ -305,49 +271,15 @@ def unread_count(user_id: int) -> int:
     return int(count)
 
 
-@dataclass(frozen=True)
-class TimelinePage:
-    """One page of a person's timeline, newest first, and the cursor of the next (older) page."""
-
-    entries: list[Notification]
-    next_cursor: str
-
-
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-_MICROSECOND = datetime.timedelta(microseconds=1)
-
-
-def _cursor(notification: Notification) -> str:
-    """Return "<microseconds since 1970>.<pk>" of an entry: where the next page starts."""
-    return f"{(notification.created_at - _EPOCH) // _MICROSECOND}.{notification.pk}"
-
-
-def _parse_cursor(cursor: str) -> tuple[datetime.datetime, int] | None:
-    try:
-        micros, pk = (int(part) for part in cursor.split("."))
-        at = _EPOCH + micros * _MICROSECOND
-    except (ValueError, OverflowError):
-        return None
-    return at, pk
-
-
-def timeline_for(user_id: int, *, cursor: str = "", size: int = 30) -> TimelinePage:
+def timeline_for(user_id: int, *, cursor: str = "", size: int = 30) -> KeysetPage[Notification]:
     """Return a page of the person's notifications with keyset pagination (constant cost)."""
-    from django.db.models import Q
-
     entries = Notification.objects.filter(recipient_id=user_id).select_related("actor")
-    after = _parse_cursor(cursor) if cursor else None
-    if after is not None:
-        at, pk = after
-        entries = entries.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
-    found = list(entries.order_by("-created_at", "-pk")[: size + 1])
-    page = found[:size]
-    return TimelinePage(entries=page, next_cursor=_cursor(page[-1]) if len(found) > size else "")
+    return keyset_page(entries, time_field="created_at", cursor=cursor, size=size)
 
 
 def notification_open(*, user_id: int, pk: int, now: datetime.datetime | None = None) -> str:
-    """Mark one of the person's notifications read and return its link (raise if not theirs)."""
-    notification = Notification.objects.get(recipient_id=user_id, pk=pk)
+    """Mark one of the person's notifications read and return its link (404 if not theirs)."""
+    notification = first_or_404(Notification.objects.filter(recipient_id=user_id, pk=pk))
     if notification.read_at is None:
         Notification.objects.filter(pk=pk).update(read_at=now or timezone.now())
         transaction.on_commit(lambda: forget_unread_counts([user_id]))
@@ -361,12 +293,3 @@ def notifications_mark_all_read(*, user_id: int, now: datetime.datetime | None =
     )
     transaction.on_commit(lambda: forget_unread_counts([user_id]))
     return count
-
-
-def is_local_url(url: str) -> bool:
-    """Tell whether ``url`` is a path of this site (never another host): safe to redirect to."""
-    return (
-        url.startswith("/")
-        and not url.startswith(("//", "/\\"))
-        and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
-    )

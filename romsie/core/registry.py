@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
-    from .access.scope import Scope
+    from .access.scope import Scope, ScopedRequest
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,14 +25,17 @@ class Widget:
 
     key: str
     template_name: str
-    get_context: Callable[[HttpRequest], dict[str, Any] | None]
+    get_context: Callable[[ScopedRequest], dict[str, Any] | None]
     service: str | None
     habilitation: str | None
     order: int = 100
     wide: bool = False
+    # Facts and links that rarely change (my card, the establishment, the services): the
+    # dashboard leads with what is new for the person and shows these after it, folded.
+    is_folded: bool = False
     # Return what the widget's content depends on (version stamps) to cache its HTML for
     # a minute per person, establishment and language; None: render at every request.
-    cache_stamp: Callable[[HttpRequest], tuple[Any, ...]] | None = None
+    cache_stamp: Callable[[ScopedRequest], tuple[Any, ...]] | None = None
 
 
 @dataclass(frozen=True)

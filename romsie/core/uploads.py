@@ -28,6 +28,8 @@ from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from .errors import ApplicationError
+
 logger = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -101,7 +103,7 @@ def store_upload(instance: models.Model, upload: File[Any], *, field: str = "fil
     """Write ``upload`` to the storage of ``instance.<field>`` now, before the row is saved.
 
     The stored name comes from the field's ``upload_to``. A write that fails (disk full, storage
-    unreachable) removes its partial file and raises ``ValidationError`` with a message for the
+    unreachable) removes its partial file and raises ``ApplicationError`` with a message for the
     person; inside :func:`atomic_with_files`, the file is also removed if the transaction fails
     afterwards.
     """
@@ -118,10 +120,10 @@ def store_upload(instance: models.Model, upload: File[Any], *, field: str = "fil
     except OSError as error:
         logger.error("upload: could not store %s (%s bytes): %s", name, upload.size, error)
         _discard(storage, name)
-        raise ValidationError(
+        raise ApplicationError(
             _("The server could not store your file %(name)s: nothing was saved, try again later.")
             % {"name": upload.name or ""},
-            code="not_stored",
+            extra={"code": "not_stored"},
         ) from error
     setattr(instance, field, stored)
     written = _written.get()

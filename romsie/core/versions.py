@@ -6,13 +6,38 @@ recomputes. The cache's time-out bounds staleness for writes that bypass the bum
 (bulk updates), and a lost cache only costs recomputation.
 """
 
+from enum import StrEnum
+
 from django.core.cache import cache
 
 FOREVER = None
 
 
-def key(kind: str, pk: int | None) -> str:
-    return f"romsie:version:{kind}:{pk}"
+class Kind(StrEnum):
+    """Every kind of versioned object, declared once: the app that bumps and the cache that reads agree.
+
+    A new kind is added here (a comment says which app bumps it); ``key`` and ``bump`` refuse any
+    other string, since a misspelt kind would silently never invalidate anything.
+    """
+
+    USER = "user"  # identity: a person's account, roles and guardianships
+    ESTABLISHMENT = "establishment"  # identity (signals): the establishment's row and services
+    TERRITORY = "territory"  # identity (signals): the territory's row and ceilings
+    STRUCTURE = "structure"  # schooling: classes, groups, enrolments, teachings
+    TIMETABLE = "timetable"  # timetable: lessons and dated sessions
+    HOMEWORK = "homework"  # homework: the establishment's homework
+    HOMEWORK_TICKS = "homework_ticks"  # homework: one student's "done" ticks
+    NEWS = "news"  # news: the establishment's news items
+    NEWS_READER = "news_reader"  # news: one reader's confirmations
+    STICKY_NOTES = "sticky_notes"  # news: the establishment's sticky notes
+    MESSAGING_MAILBOX = "messaging-mailbox"  # messaging: one person's mailbox
+    MESSAGING_POLICY_TERRITORY = "messaging-policy-territory"  # messaging: the territory's switch and limits
+    MESSAGING_POLICY_ESTABLISHMENT = "messaging-policy-establishment"  # messaging: the establishment's
+
+
+def key(kind: Kind, pk: int | None) -> str:
+    """Return the cache key of the version of ``kind:pk``; an undeclared kind raises ``ValueError``."""
+    return f"romsie:version:{Kind(kind)}:{pk}"
 
 
 def stamp(*keys: str) -> tuple[int, ...]:
@@ -21,7 +46,7 @@ def stamp(*keys: str) -> tuple[int, ...]:
     return tuple(int(found.get(k, 0)) for k in keys)
 
 
-def bump(kind: str, pk: int | None) -> None:
+def bump(kind: Kind, pk: int | None) -> None:
     """Invalidate every cached value computed from the object ``kind:pk``."""
     name = key(kind, pk)
     try:

@@ -1,6 +1,8 @@
 """Pages of the core app: the dashboard, language choice, health check, notifications."""
 
 import hashlib
+import json
+import re
 import uuid
 from typing import Any
 
@@ -8,9 +10,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -18,28 +23,47 @@ from django.views.i18n import set_language as django_set_language
 
 from . import notifications, registry
 from .access.declarations import public, signed_in
+from .access.scope import ScopedRequest
 from .forms import NotificationPreferencesForm, field_name
-from .models import Notification
 
 
 @signed_in
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """Show the widgets that the apps contribute, where their service is on and their habilitation held."""
-    scope = request.scope  # type: ignore[attr-defined]
+def dashboard(request: ScopedRequest) -> HttpResponse:
+    """Show the widgets that the apps contribute, where their service is on and their habilitation held.
+
+    What is new for the person comes first; the folded widgets (facts and links) follow it,
+    each in a ``<details>`` section, so a phone shows today's information on its first screen.
+    """
+    scope = request.scope
     blocks: list[dict[str, Any]] = []
+    folded: list[dict[str, Any]] = []
     for widget in registry.widgets_for(scope):
         html = _widget_html(request, widget)
         if html:
-            blocks.append({"widget": widget, "html": html})
-    return render(request, "core/dashboard.html", {"blocks": blocks})
+            if widget.is_folded:
+                heading, body = _split_heading(html)
+                folded.append({"widget": widget, "heading": heading, "html": body})
+            else:
+                blocks.append({"widget": widget, "html": html})
+    return render(request, "core/dashboard.html", {"blocks": blocks, "folded": folded})
 
 
 WIDGET_CACHE_SECONDS = 60
+_WIDGET_HEADING = re.compile(r"<h2\b[^>]*>.*?</h2>", re.DOTALL)
 
 
-def _widget_html(request: HttpRequest, widget: registry.Widget) -> str:
+def _split_heading(html: str) -> tuple[SafeString, SafeString]:
+    """Split a rendered widget into its first heading (the fold's summary) and the rest."""
+    match = _WIDGET_HEADING.search(html)
+    if match is None:
+        return mark_safe(""), mark_safe(html)  # noqa: S308 (the widget's own rendered template)
+    heading, body = match.group(0), html[: match.start()] + html[match.end() :]
+    return mark_safe(heading), mark_safe(body)  # noqa: S308 (the widget's own rendered template)
+
+
+def _widget_html(request: ScopedRequest, widget: registry.Widget) -> str:
     """Render a widget ("" when it has nothing to show), from the cache when it declares a stamp."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     key = ""
     if widget.cache_stamp is not None:
         stamp = hashlib.sha256(repr(widget.cache_stamp(request)).encode()).hexdigest()[:16]
@@ -102,44 +126,41 @@ def readiness(request: HttpRequest) -> JsonResponse:
 
 @signed_in
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: ScopedRequest) -> HttpResponse:
     """Show the person's notifications, newest first, with keyset pagination."""
-    user_id: int = request.user.pk  # type: ignore[assignment]
+    user_id: int = request.user.pk
     page = notifications.timeline_for(user_id, cursor=request.GET.get("before", "")[:40])
     entries = [{"notification": n, "text": notifications.render(n)} for n in page.entries]
     context = {
         "entries": entries,
         "next_cursor": page.next_cursor,
-        "is_first_page": not request.GET.get("before"),
+        "is_first_page": page.is_first,
     }
     return render(request, "core/notification_list.html", context)
 
 
 @signed_in
 @require_GET
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_open(request: ScopedRequest, pk: int) -> HttpResponse:
     """Mark one of the person's notifications read and go to its page (a page of this site only)."""
-    try:
-        url = notifications.notification_open(user_id=request.user.pk, pk=pk)  # type: ignore[arg-type]
-    except Notification.DoesNotExist as missing:
-        raise Http404 from missing
+    url = notifications.notification_open(user_id=request.user.pk, pk=pk)
     return redirect(url if notifications.is_local_url(url) else "core:notification-list")
 
 
 @signed_in
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: ScopedRequest) -> HttpResponse:
     """Mark every notification of the person read."""
-    count = notifications.notifications_mark_all_read(user_id=request.user.pk)  # type: ignore[arg-type]
+    count = notifications.notifications_mark_all_read(user_id=request.user.pk)
     if count:
         messages.success(request, _("All your notifications are marked as read."))
     return redirect("core:notification-list")
 
 
 @signed_in
-def notification_preferences(request: HttpRequest) -> HttpResponse:
+def notification_preferences(request: ScopedRequest) -> HttpResponse:
     """Let the person choose how each kind of notification reaches them, and their quiet hours."""
-    user_id: int = request.user.pk  # type: ignore[assignment]
+    user_id: int = request.user.pk
     kinds = notifications.kinds()
     current = notifications.preferences_get(user_id)
     quiet = notifications.quiet_hours_get(user_id)
@@ -160,3 +181,47 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         return redirect("core:notification-preferences")
     has_email = bool(getattr(request.user, "email", ""))
     return render(request, "core/notification_preferences.html", {"form": form, "has_email": has_email})
+
+
+THEME_COLOUR = "#1f4e99"
+
+
+@public
+@require_GET
+def manifest(request: HttpRequest) -> JsonResponse:
+    """Describe the ENT as an installable web app (name, icons, theme colour) for phones' home screens."""
+    icons = [
+        {"src": static(f"core/icons/icon-{size}{suffix}.png"), "sizes": f"{size}x{size}", "type": "image/png",
+         "purpose": purpose}
+        for size in (192, 512)
+        for suffix, purpose in (("", "any"), ("-maskable", "maskable"))
+    ]  # fmt: skip
+    data = {
+        "name": _("ROMSIE workspace"),
+        "short_name": "ROMSIE",
+        "lang": get_language(),
+        "start_url": reverse("core:dashboard"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f5f6f8",
+        "theme_color": THEME_COLOUR,
+        "icons": icons,
+    }
+    return JsonResponse(data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
+
+
+@public
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """Serve the service worker that keeps the person's week timetable readable offline.
+
+    Served from the site's root (a worker controls only the addresses below its own), never
+    cached by the browser so that a new version is picked up at the next visit. The pages it
+    may keep are named by ``settings.ROMSIE_OFFLINE_PAGES`` (URL names): no other page.
+    """
+    paths = [reverse(name) for name in getattr(settings, "ROMSIE_OFFLINE_PAGES", ())]
+    source = render_to_string("core/service-worker.js", {"offline_paths": json.dumps(paths)})
+    response = HttpResponse(source, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response

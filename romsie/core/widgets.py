@@ -2,13 +2,13 @@
 
 from typing import Any
 
-from django.http import HttpRequest
+from romsie.core.access.scope import ScopedRequest
 
 from . import registry
 
 
-def services_context(request: HttpRequest) -> dict[str, Any] | None:
-    scope = request.scope  # type: ignore[attr-defined]
+def services_context(request: ScopedRequest) -> dict[str, Any] | None:
+    scope = request.scope
     if scope.establishment is None:
         return None
     services = [
@@ -17,9 +17,9 @@ def services_context(request: HttpRequest) -> dict[str, Any] | None:
     return {"services": services}
 
 
-def scope_stamp(request: HttpRequest) -> tuple[Any, ...]:
+def scope_stamp(request: ScopedRequest) -> tuple[Any, ...]:
     """Stamp of a widget drawn from the scope alone (the scope is itself versioned)."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     return (
         sorted(scope.habilitations),
         sorted(scope.services),
@@ -31,6 +31,7 @@ def scope_stamp(request: HttpRequest) -> tuple[Any, ...]:
 
 SERVICES_WIDGET = registry.Widget(
     key="services",
+    is_folded=True,
     template_name="core/_widget_services.html",
     get_context=services_context,
     service=None,  # the menu lists each service only where it is on

@@ -9,6 +9,7 @@
 
 from django.db.models import Q, QuerySet
 
+from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.identity.models import Guardianship, Role, RoleAssignment, User
 from romsie.schooling.models import Enrollment, SchoolClass, Teaching
@@ -29,12 +30,12 @@ def visible_people(scope: Scope) -> QuerySet[User]:
         allowed = Q(pk__in=_members(scope).values("user_id"))
     else:
         allowed = Q(pk__in=_members(scope, [Role.TEACHER, Role.STAFF]).values("user_id"))
-        if "student" in scope.profiles:
+        if scope.is_student:
             my_classes = Enrollment.objects.filter(
                 student_id=scope.user_id, establishment_id=scope.establishment_id
             ).values("school_class_id")
             allowed |= Q(pk__in=Enrollment.objects.filter(school_class_id__in=my_classes).values("student_id"))
-        if "parent" in scope.profiles:
+        if scope.is_parent:
             children = Guardianship.objects.filter(
                 guardian_id=scope.user_id, establishment_id=scope.establishment_id
             ).values("student_id")
@@ -43,8 +44,8 @@ def visible_people(scope: Scope) -> QuerySet[User]:
 
 
 def get_person(scope: Scope, user_id: int) -> User:
-    """Return one person the scope may see, or raise ``User.DoesNotExist`` (404)."""
-    return visible_people(scope).get(pk=user_id)
+    """Return one person the scope may see, or raise 404."""
+    return first_or_404(visible_people(scope).filter(pk=user_id))
 
 
 def visible_class_lists(scope: Scope) -> QuerySet[SchoolClass]:
@@ -52,14 +53,14 @@ def visible_class_lists(scope: Scope) -> QuerySet[SchoolClass]:
     qs = SchoolClass.objects.filter(establishment_id=scope.establishment_id, school_year__is_current=True)
     if scope.has(DirectoryHabilitation.VIEW_CLASS_LISTS):
         return qs
-    if "student" in scope.profiles and scope.has(DirectoryHabilitation.SEARCH):
+    if scope.is_student and scope.has(DirectoryHabilitation.SEARCH):
         return qs.filter(enrollments__student_id=scope.user_id)
     return qs.none()
 
 
 def get_class_list(scope: Scope, class_id: int) -> SchoolClass:
-    """Return one class whose list the scope may see, or raise ``DoesNotExist`` (404)."""
-    return visible_class_lists(scope).select_related("level", "homeroom_teacher").get(pk=class_id)
+    """Return one class whose list the scope may see, or raise 404."""
+    return first_or_404(visible_class_lists(scope).select_related("level", "homeroom_teacher").filter(pk=class_id))
 
 
 def teachings_of_class(scope: Scope, school_class: SchoolClass) -> QuerySet[Teaching]:

@@ -5,9 +5,9 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.catalogue import HabilitationSpec
-from romsie.establishments.habilitations import EVERYONE
+from romsie.core.access.profiles import STAFF as STAFF_PROFILES
 
-STAFF_AND_TEACHERS = frozenset(p for p in EVERYONE if p.startswith("staff.")) | {"teacher"}
+STAFF_AND_TEACHERS = STAFF_PROFILES | {"teacher"}
 
 
 class DirectoryHabilitation(StrEnum):

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
+from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.core.text import fold
 from romsie.identity.models import Role, RoleAssignment, StaffFunction, User
@@ -95,8 +96,8 @@ class PersonCard:
 
 
 def person_card(scope: Scope, user_id: int) -> PersonCard:
-    """Return what the directory shows about one visible person."""
-    person = _with_roles(scope, access.visible_people(scope)).get(pk=user_id)
+    """Return what the directory shows about one visible person, or raise 404."""
+    person = first_or_404(_with_roles(scope, access.visible_people(scope)).filter(pk=user_id))
     teachings = list(
         Teaching.objects.filter(teacher=person, establishment_id=scope.establishment_id)
         .select_related("subject", "school_class", "teaching_group")
@@ -122,7 +123,7 @@ def my_card(scope: Scope, person: User) -> MyCard:
     """Return the signed-in person's own card: no query for what the scope already knows."""
     classes: list[SchoolClass] = []
     teachings: list[Teaching] = []
-    if "student" in scope.profiles:
+    if scope.is_student:
         classes = [
             e.school_class
             for e in Enrollment.objects.filter(
@@ -131,7 +132,7 @@ def my_card(scope: Scope, person: User) -> MyCard:
                 school_class__school_year__is_current=True,
             ).select_related("school_class")
         ]
-    if "teacher" in scope.profiles:
+    if scope.is_teacher:
         teachings = list(
             Teaching.objects.filter(teacher_id=scope.user_id, establishment_id=scope.establishment_id)
             .select_related("subject", "school_class", "teaching_group")

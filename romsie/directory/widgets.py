@@ -2,28 +2,33 @@
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from romsie.core import registry, versions
+from romsie.core.access.scope import ScopedRequest
 
 from . import selectors
 
 
-def my_card_context(request: HttpRequest) -> dict[str, Any] | None:
-    scope = request.scope  # type: ignore[attr-defined]
+def my_card_context(request: ScopedRequest) -> dict[str, Any] | None:
+    scope = request.scope
     if scope.establishment_id is None:
         return None
-    return {"card": selectors.my_card(scope, request.user)}  # type: ignore[arg-type]
+    return {"card": selectors.my_card(scope, request.user)}
 
 
-def my_card_stamp(request: HttpRequest) -> tuple[int, ...]:
+def my_card_stamp(request: ScopedRequest) -> tuple[int, ...]:
     """The card changes with the person (names, roles) and the establishment's structure."""
-    scope = request.scope  # type: ignore[attr-defined]
-    return (*versions.stamp(versions.key("user", scope.user_id), versions.key("structure", scope.establishment_id)),)
+    scope = request.scope
+    return (
+        *versions.stamp(
+            versions.key(versions.Kind.USER, scope.user_id),
+            versions.key(versions.Kind.STRUCTURE, scope.establishment_id),
+        ),
+    )
 
 
 MY_CARD_WIDGET = registry.Widget(
     key="my-card",
+    is_folded=True,
     template_name="directory/_widget_my_card.html",
     get_context=my_card_context,
     service=None,  # the person's own facts, not the annuaire

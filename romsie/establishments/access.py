@@ -8,6 +8,7 @@
 from django.db.models import QuerySet
 
 from romsie.core.access import catalogue
+from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 
 from .models import Establishment, Territory
@@ -24,18 +25,18 @@ def visible_establishments(scope: Scope) -> QuerySet[Establishment]:
 
 
 def get_current_establishment(scope: Scope) -> Establishment:
-    """Return the scope's current establishment (raises DoesNotExist when there is none)."""
-    return Establishment.objects.select_related("territory").get(pk=scope.establishment_id)
+    """Return the scope's current establishment, or raise 404 when there is none."""
+    return first_or_404(Establishment.objects.select_related("territory").filter(pk=scope.establishment_id))
 
 
 def get_establishment(scope: Scope, establishment_id: int) -> Establishment:
-    """Return one establishment a territory admin administers, or raise ``DoesNotExist`` (404)."""
-    return visible_establishments(scope).get(pk=establishment_id)
+    """Return one establishment a territory admin administers, or raise 404."""
+    return first_or_404(visible_establishments(scope).filter(pk=establishment_id))
 
 
 def get_territory(scope: Scope, territory_id: int) -> Territory:
-    """Return one territory the scope administers, or raise ``DoesNotExist`` (404)."""
-    return visible_territories(scope).get(pk=territory_id)
+    """Return one territory the scope administers, or raise 404."""
+    return first_or_404(visible_territories(scope).filter(pk=territory_id))
 
 
 def adjustable_habilitations(territory: Territory) -> dict[str, frozenset[str]]:

@@ -5,6 +5,8 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.catalogue import HabilitationSpec
+from romsie.core.access.profiles import EVERYONE as PROFILES
+from romsie.core.access.profiles import Profile
 
 
 class EstablishmentHabilitation(StrEnum):
@@ -12,21 +14,8 @@ class EstablishmentHabilitation(StrEnum):
     ADMINISTER = "establishments.administer"
 
 
-ADMINS = frozenset({"staff.head", "staff.digital_lead"})
-EVERYONE = frozenset(
-    {
-        "student",
-        "parent",
-        "teacher",
-        "partner",
-        "staff.head",
-        "staff.school_life",
-        "staff.librarian",
-        "staff.office",
-        "staff.after_school",
-        "staff.digital_lead",
-    }
-)
+ADMINS: frozenset[str] = frozenset({Profile.STAFF_HEAD, Profile.STAFF_DIGITAL_LEAD})
+EVERYONE = PROFILES
 
 SPECS = [
     HabilitationSpec(EstablishmentHabilitation.VIEW, _("See the establishment's information"), EVERYONE),

@@ -15,8 +15,8 @@ def establishment_for_scope(scope: Scope) -> Establishment:
     """Return the current establishment with its territory (cached until either changes)."""
     assert scope.establishment is not None
     stamp = versions.stamp(
-        versions.key("establishment", scope.establishment.id),
-        versions.key("territory", scope.establishment.territory_id),
+        versions.key(versions.Kind.ESTABLISHMENT, scope.establishment.id),
+        versions.key(versions.Kind.TERRITORY, scope.establishment.territory_id),
     )
     cache_key = f"romsie:establishment:{scope.establishment.id}"
     cached = cache.get(cache_key)

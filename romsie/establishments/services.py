@@ -2,7 +2,7 @@
 
 Establishment-level writes act on the scope's current establishment only; territory
 writes check that the scope administers the territory. A refusal the person can act on
-raises :class:`EstablishmentError`, whose message is shown to them. The writes behind edit
+raises :class:`~romsie.core.errors.ApplicationError`, whose message is shown to them. The writes behind edit
 forms take the ``version`` the form showed and refuse a stale save
 (``romsie.core.concurrency.StaleEdit``).
 """
@@ -19,15 +19,12 @@ from romsie.core import registry
 from romsie.core.access import catalogue
 from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
+from romsie.core.errors import ApplicationError
 from romsie.core.services import audit_record
 
 from . import access
 from .habilitations import EVERYONE
 from .models import Establishment, Territory, uai_validator
-
-
-class EstablishmentError(Exception):
-    """A write refused for a reason the person can fix; ``str(error)`` explains it."""
 
 
 def _current(scope: Scope) -> Establishment:
@@ -44,7 +41,7 @@ def establishment_services_set(*, scope: Scope, services: Iterable[str], version
     wanted = set(services)
     unknown = wanted - set(switchable)
     if unknown:
-        raise EstablishmentError(_("Unknown service: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
+        raise ApplicationError(_("Unknown service: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
     claim_version(establishment, version)
     # Keys of services no longer installed are kept: switching a module back on later
     # should not silently lose the establishment's choice.
@@ -74,13 +71,13 @@ def habilitation_overrides_set(
     """Replace the establishment's role rights with ``{profile: {habilitation: granted}}``.
 
     Every pair must be one the territory lets establishments adjust; otherwise nothing
-    is saved and :class:`EstablishmentError` names the refused pairs. Only values that
+    is saved and :class:`~romsie.core.errors.ApplicationError` names the refused pairs. Only values that
     differ from the catalogue's default are stored.
     """
     establishment = _current(scope)
     refused = _outside_ceiling(overrides, access.adjustable_habilitations(establishment.territory))
     if refused:
-        raise EstablishmentError(
+        raise ApplicationError(
             _("These rights cannot be adjusted in this establishment (the territory does not allow it): %(pairs)s.")
             % {"pairs": ", ".join(f"{key} ({profile})" for profile, key in refused)}
         )
@@ -110,12 +107,12 @@ def _check_uai(uai: str, exclude_pk: int | None = None) -> None:
     try:
         uai_validator(uai)
     except ValidationError as invalid:
-        raise EstablishmentError(" ".join(invalid.messages)) from invalid
+        raise ApplicationError(" ".join(invalid.messages)) from invalid
     others = Establishment.objects.filter(uai=uai)
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     if others.exists():
-        raise EstablishmentError(_("An establishment with this UAI already exists."))
+        raise ApplicationError(_("An establishment with this UAI already exists."))
 
 
 @transaction.atomic
@@ -202,6 +199,29 @@ def establishment_set_active(*, scope: Scope, establishment: Establishment, is_a
 
 
 @transaction.atomic
+def territory_create(*, scope: Scope, name: str, kind: str) -> tuple[Territory, bool]:
+    """Create a territory, or find the one of that name; return it and whether it is new.
+
+    Idempotent on the name: an existing territory is returned unchanged (whatever ``kind``
+    says), so re-running a set-up script changes nothing. Reserved to the platform operator
+    (``manage.py territory_create``).
+    """
+    if not scope.is_operator:
+        raise PermissionDenied
+    name = name.strip()
+    if not name:
+        raise ApplicationError(_("A territory needs a name."))
+    if kind not in Territory.Kind.values:
+        raise ApplicationError(_("Unknown kind of territory: %(kind)s.") % {"kind": kind})
+    existing = Territory.objects.filter(name=name).first()
+    if existing is not None:
+        return existing, False
+    territory = Territory.objects.create(name=name, kind=kind)
+    audit_record(scope=scope, action="establishments.territory_created", target=territory, kind=kind)
+    return territory, True
+
+
+@transaction.atomic
 def territory_ceiling_set(
     *, scope: Scope, territory: Territory, ceiling: Mapping[str, Iterable[str]], version: int | None
 ) -> Territory:
@@ -216,7 +236,7 @@ def territory_ceiling_set(
         k for keys in ceiling.values() for k in keys if k not in known
     ]
     if unknown:
-        raise EstablishmentError(_("Unknown profile or right: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
+        raise ApplicationError(_("Unknown profile or right: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
     claim_version(territory, version)
     territory.habilitation_ceiling = {profile: sorted(set(ceiling.get(profile, ()))) for profile in sorted(EVERYONE)}
     territory.save(update_fields=["habilitation_ceiling", "version"])

@@ -17,12 +17,12 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
-from romsie.schooling.models import Enrollment, GroupMembership, SchoolClass, Teaching
+from romsie.schooling.access import current_class_ids, current_group_ids
+from romsie.schooling.models import SchoolClass, Teaching
 from romsie.timetable.access import student_filter
 from romsie.timetable.models import Session
 
@@ -34,9 +34,9 @@ def homework_student(scope: Scope) -> int | None:
     """The student whose homework the person follows: themselves, or the parent's chosen child."""
     if scope.user_id is None or scope.establishment_id is None or not scope.has(HomeworkHabilitation.VIEW):
         return None
-    if "student" in scope.profiles:
+    if scope.is_student:
         return scope.user_id
-    if "parent" in scope.profiles and scope.child is not None:
+    if scope.is_parent and scope.child is not None:
         return scope.child.id
     return None
 
@@ -61,12 +61,8 @@ def _own_teaching(scope: Scope, prefix: str = "") -> Q:
 
 def student_teachings(student_id: int, establishment_id: int) -> QuerySet[Teaching]:
     """The teachings of a student's classes and groups of the current year."""
-    classes = Enrollment.objects.filter(
-        student_id=student_id, establishment_id=establishment_id, school_class__school_year__is_current=True
-    ).values("school_class_id")
-    groups = GroupMembership.objects.filter(
-        student_id=student_id, establishment_id=establishment_id, teaching_group__school_year__is_current=True
-    ).values("teaching_group_id")
+    classes = current_class_ids(establishment_id, student_id)
+    groups = current_group_ids(establishment_id, student_id)
     return Teaching.objects.filter(Q(school_class_id__in=classes) | Q(teaching_group_id__in=groups))
 
 
@@ -88,15 +84,11 @@ def visible_entries(scope: Scope) -> QuerySet[LogEntry]:
 
 def get_entry(scope: Scope, pk: int) -> LogEntry:
     """Return an entry the person may read, or raise 404."""
-    entry = (
+    return first_or_404(
         visible_entries(scope)
         .select_related("teaching__subject", "teaching__school_class", "teaching__teaching_group", "author")
         .filter(pk=pk)
-        .first()
     )
-    if entry is None:
-        raise Http404
-    return entry
 
 
 def writable_entries(scope: Scope) -> QuerySet[LogEntry]:
@@ -158,15 +150,9 @@ def readable_teachings(scope: Scope) -> QuerySet[Teaching]:
 
 def get_readable_teaching(scope: Scope, pk: int) -> Teaching:
     """Return a teaching whose log the person may open, or raise 404."""
-    teaching = (
-        readable_teachings(scope)
-        .select_related("subject", "school_class", "teaching_group", "teacher")
-        .filter(pk=pk)
-        .first()
+    return first_or_404(
+        readable_teachings(scope).select_related("subject", "school_class", "teaching_group", "teacher").filter(pk=pk)
     )
-    if teaching is None:
-        raise Http404
-    return teaching
 
 
 def consultable_classes(scope: Scope) -> QuerySet[SchoolClass]:
@@ -188,37 +174,27 @@ def visible_homework(scope: Scope) -> QuerySet[Homework]:
 
 def get_homework(scope: Scope, pk: int) -> Homework:
     """Return a homework the person may see, or raise 404."""
-    homework = (
-        visible_homework(scope)
-        .select_related("entry", "teaching__subject", "teaching__school_class")
-        .filter(pk=pk)
-        .first()
+    return first_or_404(
+        visible_homework(scope).select_related("entry", "teaching__subject", "teaching__school_class").filter(pk=pk)
     )
-    if homework is None:
-        raise Http404
-    return homework
 
 
 def get_teacher_homework(scope: Scope, pk: int) -> Homework:
     """Homework of one of the teacher's entries (to see who handed in)."""
-    homework = (
-        Homework.objects.filter(entry__in=writable_entries(scope).values("pk"), pk=pk)
-        .select_related("entry", "teaching__subject", "teaching__school_class", "teaching__teaching_group")
-        .first()
+    return first_or_404(
+        Homework.objects.filter(entry__in=writable_entries(scope).values("pk"), pk=pk).select_related(
+            "entry", "teaching__subject", "teaching__school_class", "teaching__teaching_group"
+        )
     )
-    if homework is None:
-        raise Http404
-    return homework
 
 
 def get_attachment(scope: Scope, pk: int) -> LogAttachment:
     """Return a file of an entry the person may read, or raise 404."""
-    attachment = LogAttachment.objects.filter(
-        pk=pk, establishment_id=scope.establishment_id, entry__in=visible_entries(scope).values("pk")
-    ).first()
-    if attachment is None:
-        raise Http404
-    return attachment
+    return first_or_404(
+        LogAttachment.objects.filter(
+            pk=pk, establishment_id=scope.establishment_id, entry__in=visible_entries(scope).values("pk")
+        )
+    )
 
 
 def visible_submissions(scope: Scope) -> QuerySet[Submission]:
@@ -241,16 +217,11 @@ def get_submission(scope: Scope, pk: int) -> Submission:
 
 def get_returnable_submission(scope: Scope, pk: int) -> Submission:
     """A submission the teacher may return feedback on."""
-    submission = (
+    return first_or_404(
         Submission.objects.filter(
             pk=pk, establishment_id=scope.establishment_id, homework__entry__in=writable_entries(scope).values("pk")
-        )
-        .select_related("homework__teaching__subject", "student")
-        .first()
+        ).select_related("homework__teaching__subject", "student")
     )
-    if submission is None:
-        raise Http404
-    return submission
 
 
 def own_planner(scope: Scope) -> QuerySet[PlannerEntry]:

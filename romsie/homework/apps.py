@@ -13,7 +13,7 @@ class HomeworkConfig(AppConfig):
         from romsie.core.access import catalogue
         from romsie.timetable import registry as timetable_registry
 
-        from . import habilitations, timetable_hooks, widgets
+        from . import habilitations, services, timetable_hooks, widgets
 
         catalogue.register(habilitations.SPECS)
         registry.register_service(
@@ -32,6 +32,7 @@ class HomeworkConfig(AppConfig):
                 key="homework.entry_published",
                 label=_("New entry in the homework log"),
                 text=_("%(subject)s: the homework log of %(date)s is online. %(details)s"),
+                format_params=services.entry_published_params,
                 default_delivery="app",
             )
         )
@@ -40,6 +41,7 @@ class HomeworkConfig(AppConfig):
                 key="homework.work_returned",
                 label=_("Work handed in is returned with feedback"),
                 text=_("%(subject)s: the work %(student)s handed in for %(due)s is returned with feedback."),
+                format_params=services.work_returned_params,
             )
         )
         view = habilitations.HomeworkHabilitation.VIEW

@@ -10,6 +10,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
+from romsie.core import notifications
+from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.identity.models import User
 from romsie.schooling.models import SchoolClass, Subject, Teaching
@@ -116,9 +118,9 @@ def widget_homework(scope: Scope, days: int = 7) -> list[Homework]:
 
 
 def homework_for_student(scope: Scope, pk: int) -> Homework:
-    """One homework with the student's tick and hand-in (after a tick)."""
+    """One homework with the student's tick and hand-in (after a tick), or raise 404."""
     homework = _with_student_state(access.visible_homework(scope).filter(pk=pk), access.homework_student(scope))
-    return homework.select_related("teaching__subject").get()
+    return first_or_404(homework.select_related("teaching__subject"))
 
 
 # -- Entries -------------------------------------------------------------------------------
@@ -195,7 +197,10 @@ def teaching_log(scope: Scope, teaching: Teaching, page: Any = None) -> tuple[Te
             .exclude(status=Session.Status.CANCELLED)
             .order_by("-date", "-starts_at")
         )
-        choices = [(s.pk, f"{s.date:%d/%m/%Y} {s.starts_at:%H:%M}") for s in sessions]
+        choices = [
+            (s.pk, notifications.local_date_time(s.date.isoformat(), s.starts_at.isoformat("minutes")))
+            for s in sessions
+        ]
     log = TeachingLog(teaching, page_obj, services.visa_date(teaching.pk), can_write, choices)
     return log, page_obj
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -25,6 +26,8 @@ from django.utils.translation import gettext as _
 from romsie.core import notifications, versions
 from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
+from romsie.core.errors import ApplicationError
+from romsie.core.richtext import clean_rich_text
 from romsie.core.services import audit_record
 from romsie.core.uploads import MAX_FILES, atomic_with_files, check_upload, store_upload
 from romsie.identity.selectors import guardian_ids_receiving_mail
@@ -35,40 +38,26 @@ from . import access, text
 from .models import Homework, HomeworkTick, LogAttachment, LogEntry, PlannerEntry, Submission, Visa
 
 
-class HomeworkError(Exception):
-    """A write refused with a message for the person who tried it."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class EntryConflict(HomeworkError):
-    """Someone else wrote the entry of the session meanwhile (one entry per session)."""
-
-
-class EntryLocked(HomeworkError):
-    """The entry is covered by the head's visa."""
-
-
-def _already_logged() -> EntryConflict:
+def _already_logged() -> ApplicationError:
     """The refusal of a second "first entry" of a session: the person's text is not lost."""
-    return EntryConflict(
+    return ApplicationError(
         _(
             "Someone else wrote this session's entry in the meantime: nothing of yours was saved. Your text is kept "
             "below: copy it, then open the session's entry to add it there."
-        )
+        ),
+        extra={"reason": "conflict"},
     )
 
 
-def _copied_too_late(session: Session) -> EntryConflict:
+def _copied_too_late(session: Session) -> ApplicationError:
     """The refusal of a copy to a session whose entry someone else wrote meanwhile."""
-    return EntryConflict(
+    return ApplicationError(
         _(
             "Someone else wrote the entry of the session of %(date)s in the meantime: nothing was copied. Copy "
             "again to use the next session without an entry."
         )
-        % {"date": formats.date_format(session.date, "SHORT_DATE_FORMAT")}
+        % {"date": formats.date_format(session.date, "SHORT_DATE_FORMAT")},
+        extra={"reason": "conflict"},
     )
 
 
@@ -83,7 +72,7 @@ def _lock_session(session: Session) -> None:
 
 def bump_homework(establishment_id: int | None) -> None:
     """Invalidate the cached homework widgets of the establishment."""
-    versions.bump("homework", establishment_id)
+    versions.bump(versions.Kind.HOMEWORK, establishment_id)
 
 
 # -- Helpers -------------------------------------------------------------------------------
@@ -111,9 +100,10 @@ def check_not_locked(teaching_id: int, date: datetime.date) -> None:
     """Refuse a write to the log of ``teaching`` on ``date`` if a visa covers it."""
     signed_on = visa_date(teaching_id)
     if signed_on is not None and date <= signed_on:
-        raise EntryLocked(
+        raise ApplicationError(
             _("The head stamped this log with a visa on %(date)s: entries up to that date can no longer be changed.")
-            % {"date": formats.date_format(signed_on, "SHORT_DATE_FORMAT")}
+            % {"date": formats.date_format(signed_on, "SHORT_DATE_FORMAT")},
+            extra={"reason": "locked"},
         )
 
 
@@ -135,19 +125,16 @@ def families_of(teaching: Teaching) -> list[int]:
 
 def _check_files(files: Sequence[UploadedFile], already: int = 0) -> list[str]:
     if len(files) + already > MAX_FILES:
-        raise HomeworkError(_("At most %(count)s files per entry.") % {"count": MAX_FILES})
+        raise ApplicationError(_("At most %(count)s files per entry.") % {"count": MAX_FILES})
     try:
         return [check_upload(f) for f in files]
     except ValidationError as error:
-        raise HomeworkError(" ".join(error.messages)) from error
+        raise ApplicationError(" ".join(error.messages)) from error
 
 
 def _store(instance: LogAttachment | Submission, upload: UploadedFile, field: str = "file") -> None:
     """Write the file now; it is removed again if the write or the transaction fails (disk full)."""
-    try:
-        store_upload(instance, upload, field=field)
-    except ValidationError as error:
-        raise HomeworkError(" ".join(error.messages)) from error
+    store_upload(instance, upload, field=field)
 
 
 # -- Entries -------------------------------------------------------------------------------
@@ -192,7 +179,7 @@ def _apply_homework(entry: LogEntry, items: Iterable[HomeworkData]) -> None:
         if not item.instructions.strip():
             continue
         if item.due_on <= entry.date:
-            raise HomeworkError(_("Homework must be due after the session's date."))
+            raise ApplicationError(_("Homework must be due after the session's date."))
         if item.pk is not None:
             homework = existing[item.pk]
             homework.kind, homework.instructions = item.kind, item.instructions.strip()
@@ -227,13 +214,13 @@ def entry_save(
 ) -> LogEntry:
     """Create the entry of a session (``session``) or change one (``entry`` at ``version``).
 
-    Refused when a visa covers the entry's date (:class:`EntryLocked`), when someone wrote the
-    session's entry meanwhile (:class:`EntryConflict`) or saved the entry after the form was shown
+    Refused when a visa covers the entry's date (``extra["reason"] == "locked"``), when someone wrote the
+    session's entry meanwhile (``extra["reason"] == "conflict"``) or saved the entry after the form was shown
     (``StaleEdit``).
     """
     if entry is None:
         if session is None:
-            raise HomeworkError(_("Choose the session this entry is about."))
+            raise ApplicationError(_("Choose the session this entry is about."))
         _lock_session(session)
         if LogEntry.objects.filter(session=session).exists():
             raise _already_logged()
@@ -254,11 +241,11 @@ def entry_save(
     try:
         links = text.clean_links(data.links)
     except ValidationError as error:
-        raise HomeworkError(" ".join(error.messages)) from error
+        raise ApplicationError(" ".join(error.messages)) from error
     already = entry.attachments.exclude(pk__in=data.remove_attachment_ids).count() if entry.pk else 0
     content_types = _check_files(data.files, already)
     entry.title = data.title.strip()
-    entry.content_html = text.clean_html(data.content)
+    entry.content_html = clean_rich_text(data.content)
     entry.links = links
     entry.status = LogEntry.Status.PUBLISHED if data.publish else LogEntry.Status.DRAFT
     entry.publish_at = data.publish_at if data.publish else None
@@ -292,20 +279,34 @@ def entry_save(
     return entry
 
 
+def entry_published_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Word a published entry's notification in the reader's language (``%(date)s``, ``%(details)s``)."""
+    if "on" not in params:
+        return params  # written as text before dates were stored as data
+    details = "; ".join(
+        f"{Homework.Kind(kind).label} — {notifications.local_date(due_on)}" for kind, due_on in params["homework"]
+    )
+    return {"subject": params["subject"], "date": notifications.local_date(params["on"]), "details": details}
+
+
+def work_returned_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Word a returned work's notification in the reader's language (``%(due)s``)."""
+    if "due_on" not in params:
+        return params
+    return {**params, "due": notifications.local_date(params["due_on"])}
+
+
 def _notify_published(scope: Scope | None, entry: LogEntry) -> None:
     """Tell the students of the teaching and their guardians, in one bulk notification."""
     teaching = entry.teaching
     homework = list(entry.homework.all())
-    details = "; ".join(
-        f"{h.get_kind_display()} — {formats.date_format(h.due_on, 'SHORT_DATE_FORMAT')}" for h in homework
-    )
     notifications.notify(
         "homework.entry_published",
         families_of(teaching),
-        params={
+        params={  # data, worded in each reader's language by entry_published_params
             "subject": teaching.subject.name,
-            "date": formats.date_format(entry.date, "SHORT_DATE_FORMAT"),
-            "details": details,
+            "on": entry.date.isoformat(),
+            "homework": [[h.kind, h.due_on.isoformat()] for h in homework],
         },
         url=reverse("homework:entry-detail", args=[entry.pk]),
         establishment_id=entry.establishment_id,
@@ -357,13 +358,13 @@ def entry_copy(*, scope: Scope, entry: LogEntry, teaching: Teaching) -> LogEntry
 
     The copy goes to that teaching's first session on or after the entry's date that has no
     entry; its homework is due at the session after that one (or on the same date as the
-    original's). Refused (:class:`EntryConflict`) when someone else wrote that session's entry
+    original's). Refused (``extra["reason"] == "conflict"``) when someone else wrote that session's entry
     meanwhile.
     """
     if not access.writable_teachings(scope).filter(pk=teaching.pk).exists():
-        raise HomeworkError(_("You can only copy an entry to one of your own teachings."))
+        raise ApplicationError(_("You can only copy an entry to one of your own teachings."))
     if teaching.pk == entry.teaching_id:
-        raise HomeworkError(_("Choose another class or group than the entry's own."))
+        raise ApplicationError(_("Choose another class or group than the entry's own."))
     session = _target_session(teaching, entry.date)
     date = session.date if session else entry.date
     check_not_locked(teaching.pk, date)
@@ -431,7 +432,7 @@ def class_teachings(school_class: SchoolClass) -> Q:
 def visa_stamp(*, scope: Scope, school_class: SchoolClass, signed_on: datetime.date, comment: str = "") -> int:
     """Stamp every teaching's log of the class; entries up to ``signed_on`` become read-only."""
     if signed_on > timezone.localdate():
-        raise HomeworkError(_("A visa cannot be dated in the future."))
+        raise ApplicationError(_("A visa cannot be dated in the future."))
     teachings = list(
         Teaching.objects.filter(class_teachings(school_class), establishment_id=scope.establishment_id)
         .distinct()
@@ -456,7 +457,7 @@ def visa_stamp(*, scope: Scope, school_class: SchoolClass, signed_on: datetime.d
 
 def _require_student(scope: Scope) -> int:
     if not access.is_student(scope):
-        raise HomeworkError(_("Only the student can do this."))
+        raise ApplicationError(_("Only the student can do this."))
     assert scope.user_id is not None
     return scope.user_id
 
@@ -471,7 +472,7 @@ def homework_tick(*, scope: Scope, homework: Homework, done: bool) -> None:
         )
     else:
         HomeworkTick.objects.filter(homework=homework, student_id=student_id).delete()
-    versions.bump("homework_ticks", student_id)
+    versions.bump(versions.Kind.HOMEWORK_TICKS, student_id)
 
 
 @transaction.atomic
@@ -487,11 +488,11 @@ def planner_save(
     """Create or change one of the student's own planner entries."""
     student_id = _require_student(scope)
     if subject is not None and subject.establishment_id != scope.establishment_id:
-        raise HomeworkError(_("This subject belongs to another establishment."))
+        raise ApplicationError(_("This subject belongs to another establishment."))
     entry = entry or PlannerEntry(student_id=student_id, establishment_id=scope.establishment_id)
     entry.title, entry.due_on, entry.subject, entry.is_done = title.strip(), due_on, subject, is_done
     entry.save()
-    versions.bump("homework_ticks", student_id)
+    versions.bump(versions.Kind.HOMEWORK_TICKS, student_id)
     return entry
 
 
@@ -499,14 +500,14 @@ def planner_save(
 def planner_tick(*, scope: Scope, entry: PlannerEntry, done: bool) -> None:
     student_id = _require_student(scope)
     PlannerEntry.objects.filter(pk=entry.pk).update(is_done=done)
-    versions.bump("homework_ticks", student_id)
+    versions.bump(versions.Kind.HOMEWORK_TICKS, student_id)
 
 
 @transaction.atomic
 def planner_delete(*, scope: Scope, entry: PlannerEntry) -> None:
     student_id = _require_student(scope)
     entry.delete()
-    versions.bump("homework_ticks", student_id)
+    versions.bump(versions.Kind.HOMEWORK_TICKS, student_id)
 
 
 # -- Work handed in ------------------------------------------------------------------------
@@ -523,17 +524,17 @@ def submission_save(
     """
     student_id = _require_student(scope)
     if not homework.is_hand_in:
-        raise HomeworkError(_("This homework is not work to hand in."))
+        raise ApplicationError(_("This homework is not work to hand in."))
     now = now or timezone.now()
     late = now > homework.deadline_at
     content_type = _check_files([upload])[0]
     submission = Submission.objects.select_for_update().filter(homework=homework, student_id=student_id).first()
     if submission is not None and late and not submission.is_late:
-        raise HomeworkError(
+        raise ApplicationError(
             _("The deadline has passed: the work you handed in on time is kept and can no longer be replaced.")
         )
     if submission is not None and submission.returned_at is not None:
-        raise HomeworkError(_("Your teacher has already returned this work: it can no longer be replaced."))
+        raise ApplicationError(_("Your teacher has already returned this work: it can no longer be replaced."))
     old_file = submission.file.name if submission is not None else ""
     submission = submission or Submission(
         establishment_id=homework.establishment_id, homework=homework, student_id=student_id
@@ -573,7 +574,7 @@ def submission_return(
         params={
             "subject": homework.teaching.subject.name,
             "student": submission.student.get_full_name(),
-            "due": formats.date_format(homework.due_on, "SHORT_DATE_FORMAT"),
+            "due_on": homework.due_on.isoformat(),  # worded in each reader's language by work_returned_params
         },
         url=reverse("homework:entry-detail", args=[homework.entry_id]) + f"#homework-{homework.pk}",
         establishment_id=submission.establishment_id,

@@ -8,12 +8,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from romsie.core.access.scope import Scope
+from romsie.core.access.scope import Scope, ScopedRequest
 from romsie.timetable.access import student_filter
 from romsie.timetable.models import Session
 from romsie.timetable.registry import FeedEvent
@@ -25,9 +24,9 @@ from .models import Homework, LogEntry
 FEED_PAST_DAYS = 60
 
 
-def session_panel(request: HttpRequest, session: Session) -> tuple[str, dict[str, Any]] | None:
+def session_panel(request: ScopedRequest, session: Session) -> tuple[str, dict[str, Any]] | None:
     """The session's log entry (what was done, homework) and, for its teacher, a link to write it."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     if "homework" not in scope.services or not scope.has(HomeworkHabilitation.VIEW):
         return None
     entry = access.visible_entries(scope).filter(session=session).prefetch_related("homework").first()
@@ -44,10 +43,12 @@ def _public() -> Q:
     )
 
 
-def week_marker(request: HttpRequest, owner: tuple[str, int], monday: datetime.date) -> dict[datetime.date, list[str]]:
+def week_marker(
+    request: ScopedRequest, owner: tuple[str, int], monday: datetime.date
+) -> dict[datetime.date, list[str]]:
     """How many homework items are due each day of the week (one query)."""
-    scope = request.scope  # type: ignore[attr-defined]
-    if "homework" not in scope.services or not scope.has(HomeworkHabilitation.VIEW):
+    scope = request.scope
+    if scope.establishment_id is None or "homework" not in scope.services or not scope.has(HomeworkHabilitation.VIEW):
         return {}
     kind, pk = owner
     homework = Homework.objects.filter(
@@ -81,13 +82,13 @@ def feed_source(scope: Scope) -> Iterable[FeedEvent]:
     establishment_id, user_id = scope.establishment_id, scope.user_id
     if establishment_id is None or user_id is None:
         return
-    students = [user_id] if "student" in scope.profiles else []
-    if "parent" in scope.profiles:
+    students = [user_id] if scope.is_student else []
+    if scope.is_parent:
         students += [child.id for child in scope.children]
     wanted = Q(pk__in=[])
     for student_id in students:
         wanted |= _public() & student_filter(student_id, establishment_id)
-    if "teacher" in scope.profiles:
+    if scope.is_teacher:
         wanted |= Q(teaching__teacher_id=user_id, kind=Homework.Kind.HAND_IN, entry__status=LogEntry.Status.PUBLISHED)
     since = timezone.localdate() - datetime.timedelta(days=FEED_PAST_DAYS)
     rows = (

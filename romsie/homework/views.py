@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from romsie.core.access.declarations import requires
-from romsie.core.concurrency import StaleEdit
+from romsie.core.access.scope import ScopedRequest
+from romsie.core.errors import ApplicationError
+from romsie.core.forms import show_error
 from romsie.core.ids import parse_id
 from romsie.core.uploads import download_response
 
@@ -30,19 +32,15 @@ SERVICE = "homework"
 ZIP_IN_MEMORY_BYTES = 20 * 1024 * 1024
 
 
-def _scope(request: HttpRequest) -> Any:
-    return request.scope  # type: ignore[attr-defined]
-
-
 def _int(value: str | None) -> int | None:
     return parse_id(value)  # an over-long number is no id: never a 500
 
 
 @requires(H.VIEW, service=SERVICE)
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: ScopedRequest) -> HttpResponse:
     """Send each person to their page: homework to do, their teachings, or the classes' logs."""
-    scope = _scope(request)
-    if access.homework_student(scope) is not None or "parent" in scope.profiles:
+    scope = request.scope
+    if access.homework_student(scope) is not None or scope.is_parent:
         return redirect("homework:todo")
     if scope.has(H.WRITE):
         return redirect("homework:teaching-list")
@@ -55,8 +53,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @requires(H.VIEW, service=SERVICE)
-def todo(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+def todo(request: ScopedRequest) -> HttpResponse:
+    scope = request.scope
     page = selectors.todo_for_student(
         scope, subject_id=_int(request.GET.get("matiere")), past=request.GET.get("passes") == "1"
     )
@@ -65,21 +63,21 @@ def todo(request: HttpRequest) -> HttpResponse:
         "page": page,
         "by_subject": by_subject,
         "groups": selectors.todo_by_subject(page) if by_subject else [],
-        "child": scope.child if "parent" in scope.profiles else None,
+        "child": scope.child if scope.is_parent else None,
     }
     return render(request, "homework/todo.html", context)
 
 
 @require_POST
 @requires(H.VIEW, service=SERVICE)
-def homework_tick(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request)
+def homework_tick(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
     homework = access.get_homework(scope, pk)
     try:
         services.homework_tick(scope=scope, homework=homework, done=request.POST.get("done") == "1")
-    except services.HomeworkError as error:
+    except ApplicationError as error:
         raise PermissionDenied(error.message) from error
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         item = selectors.homework_for_student(scope, homework.pk)
         return render(request, "homework/_widget_item.html", {"h": item, "is_student": True})
     next_url = request.POST.get("next", "")
@@ -89,17 +87,17 @@ def homework_tick(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(H.VIEW, service=SERVICE)
-def planner_create(request: HttpRequest) -> HttpResponse:
+def planner_create(request: ScopedRequest) -> HttpResponse:
     return _planner_form(request, None)
 
 
 @requires(H.VIEW, service=SERVICE)
-def planner_update(request: HttpRequest, pk: int) -> HttpResponse:
-    return _planner_form(request, access.get_planner_entry(_scope(request), pk))
+def planner_update(request: ScopedRequest, pk: int) -> HttpResponse:
+    return _planner_form(request, access.get_planner_entry(request.scope, pk))
 
 
-def _planner_form(request: HttpRequest, entry: Any) -> HttpResponse:
-    scope = _scope(request)
+def _planner_form(request: ScopedRequest, entry: Any) -> HttpResponse:
+    scope = request.scope
     if not access.is_student(scope):
         raise PermissionDenied
     form = forms.PlannerForm(request.POST or None, instance=entry, scope=scope)
@@ -113,8 +111,8 @@ def _planner_form(request: HttpRequest, entry: Any) -> HttpResponse:
                 is_done=form.cleaned_data["is_done"],
                 entry=entry,
             )
-        except services.HomeworkError as error:
-            form.add_error(None, error.message)
+        except ApplicationError as error:
+            show_error(request, error, form)
         else:
             messages.success(request, _("Saved in your planner."))
             return redirect("homework:todo")
@@ -123,16 +121,16 @@ def _planner_form(request: HttpRequest, entry: Any) -> HttpResponse:
 
 @require_POST
 @requires(H.VIEW, service=SERVICE)
-def planner_tick(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request)
+def planner_tick(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
     services.planner_tick(scope=scope, entry=access.get_planner_entry(scope, pk), done=request.POST.get("done") == "1")
     return redirect("homework:todo")
 
 
 @require_POST
 @requires(H.VIEW, service=SERVICE)
-def planner_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request)
+def planner_delete(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
     services.planner_delete(scope=scope, entry=access.get_planner_entry(scope, pk))
     messages.success(request, _("Removed from your planner."))
     return redirect("homework:todo")
@@ -142,13 +140,13 @@ def planner_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(H.WRITE, service=SERVICE)
-def teaching_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "homework/teaching_list.html", {"teachings": selectors.my_teachings(_scope(request))})
+def teaching_list(request: ScopedRequest) -> HttpResponse:
+    return render(request, "homework/teaching_list.html", {"teachings": selectors.my_teachings(request.scope)})
 
 
 @requires(H.VIEW, service=SERVICE)
-def teaching_log(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request)
+def teaching_log(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
     teaching = access.get_readable_teaching(scope, pk)
     log, page_obj = selectors.teaching_log(scope, teaching, request.GET.get("page"))
     form = forms.NewEntryForm(choices=log.sessions_to_log) if log.sessions_to_log else None
@@ -156,17 +154,17 @@ def teaching_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(H.WRITE, service=SERVICE)
-def entry_start(request: HttpRequest) -> HttpResponse:
+def entry_start(request: ScopedRequest) -> HttpResponse:
     """Go from the session chosen on a teaching's log to its entry form."""
     chosen = _int(request.GET.get("session"))
     if chosen is None:
         return redirect("homework:teaching-list")
-    session = access.get_loggable_session(_scope(request), chosen)
+    session = access.get_loggable_session(request.scope, chosen)
     return redirect("homework:entry-create", session.pk)
 
 
-def _entry_form(request: HttpRequest, *, entry: LogEntry | None, session: Any) -> HttpResponse:
-    scope = _scope(request)
+def _entry_form(request: ScopedRequest, *, entry: LogEntry | None, session: Any) -> HttpResponse:
+    scope = request.scope
     teaching = entry.teaching if entry else session.teaching
     date = entry.date if entry else session.date
     if request.method == "POST":
@@ -187,10 +185,8 @@ def _entry_form(request: HttpRequest, *, entry: LogEntry | None, session: Any) -
                 saved = services.entry_save(
                     scope=scope, data=data, entry=entry, session=session, version=form.shown_version
                 )
-            except services.HomeworkError as error:
-                form.add_error(None, error.message)
-            except StaleEdit as stale:
-                form.refuse_stale(stale)
+            except ApplicationError as error:
+                show_error(request, error, form)
             else:
                 if saved.is_scheduled:
                     messages.success(request, _("Published: students and parents will see it from the chosen time."))
@@ -238,8 +234,8 @@ def _entry_form(request: HttpRequest, *, entry: LogEntry | None, session: Any) -
 
 
 @requires(H.WRITE, service=SERVICE)
-def entry_create(request: HttpRequest, session_pk: int) -> HttpResponse:
-    scope = _scope(request)
+def entry_create(request: ScopedRequest, session_pk: int) -> HttpResponse:
+    scope = request.scope
     session = access.get_loggable_session(scope, session_pk)
     if request.method != "POST":
         existing = access.writable_entries(scope).filter(session=session).values_list("pk", flat=True).first()
@@ -251,14 +247,14 @@ def entry_create(request: HttpRequest, session_pk: int) -> HttpResponse:
 
 
 @requires(H.WRITE, service=SERVICE)
-def entry_update(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = access.get_writable_entry(_scope(request), pk)
+def entry_update(request: ScopedRequest, pk: int) -> HttpResponse:
+    entry = access.get_writable_entry(request.scope, pk)
     return _entry_form(request, entry=entry, session=None)
 
 
 @requires(H.VIEW, service=SERVICE)
-def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    page = selectors.entry_detail(_scope(request), pk)
+def entry_detail(request: ScopedRequest, pk: int) -> HttpResponse:
+    page = selectors.entry_detail(request.scope, pk)
     return render(
         request,
         "homework/entry_detail.html",
@@ -267,15 +263,15 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(H.WRITE, service=SERVICE)
-def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request)
+def entry_delete(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
     entry = access.get_writable_entry(scope, pk)
     error = ""
     if request.method == "POST":
         teaching_pk = entry.teaching_id
         try:
             services.entry_delete(scope=scope, entry=entry)
-        except services.HomeworkError as refused:
+        except ApplicationError as refused:
             error = refused.message
         else:
             messages.success(request, _("Entry deleted."))
@@ -284,8 +280,8 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(H.WRITE, service=SERVICE)
-def entry_copy(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request)
+def entry_copy(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
     entry = access.get_writable_entry(scope, pk)
     teachings = (
         access.writable_teachings(scope)
@@ -297,8 +293,8 @@ def entry_copy(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             copy = services.entry_copy(scope=scope, entry=entry, teaching=form.cleaned_data["teaching"])
-        except services.HomeworkError as error:
-            form.add_error(None, error.message)
+        except ApplicationError as error:
+            show_error(request, error, form)
         else:
             messages.success(request, _("Copied as a draft: check it and publish it."))
             return redirect("homework:entry-update", copy.pk)
@@ -306,8 +302,8 @@ def entry_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(H.VIEW, service=SERVICE)
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = access.get_attachment(_scope(request), pk)
+def attachment_download(request: ScopedRequest, pk: int) -> FileResponse:
+    attachment = access.get_attachment(request.scope, pk)
     return download_response(attachment.file, attachment.name, attachment.content_type)
 
 
@@ -315,13 +311,13 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @requires(H.VIEW_ALL, service=SERVICE)
-def class_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "homework/class_list.html", {"classes": selectors.class_index(_scope(request))})
+def class_list(request: ScopedRequest) -> HttpResponse:
+    return render(request, "homework/class_list.html", {"classes": selectors.class_index(request.scope)})
 
 
 @requires(H.VIEW_ALL, service=SERVICE)
-def class_log(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request)
+def class_log(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
     school_class = access.get_consultable_class(scope, pk)
     log = selectors.class_log(scope, school_class, request.GET.get("page"))
     form = forms.VisaForm() if scope.has(H.VISA) else None
@@ -330,8 +326,8 @@ def class_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(H.VISA, service=SERVICE)
-def class_visa(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request)
+def class_visa(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
     school_class = access.get_consultable_class(scope, pk)
     form = forms.VisaForm(request.POST)
     if form.is_valid():
@@ -342,8 +338,8 @@ def class_visa(request: HttpRequest, pk: int) -> HttpResponse:
                 signed_on=form.cleaned_data["signed_on"],
                 comment=form.cleaned_data["comment"],
             )
-        except services.HomeworkError as error:
-            messages.error(request, error.message)
+        except ApplicationError as error:
+            show_error(request, error)
         else:
             messages.success(request, _("Visa recorded: the entries up to that date are now read-only."))
     else:
@@ -356,8 +352,8 @@ def class_visa(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(H.VIEW, service=SERVICE)
-def submission_create(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request)
+def submission_create(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
     homework = access.get_homework(scope, pk)
     form = forms.SubmissionForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -365,8 +361,8 @@ def submission_create(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         try:
             submission = services.submission_save(scope=scope, homework=homework, upload=form.cleaned_data["file"])
-        except services.HomeworkError as error:
-            messages.error(request, error.message)
+        except ApplicationError as error:
+            show_error(request, error)
         else:
             if submission.is_late:
                 messages.success(request, _("Handed in, after the deadline: your teacher will see it as late."))
@@ -376,8 +372,8 @@ def submission_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(H.WRITE, service=SERVICE)
-def submission_list(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request)
+def submission_list(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
     homework = access.get_teacher_homework(scope, pk)
     rows = selectors.hand_in_list(scope, homework)
     handed = sum(1 for row in rows if row.submission is not None)
@@ -389,9 +385,9 @@ def submission_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(H.WRITE, service=SERVICE)
-def submission_zip(request: HttpRequest, pk: int) -> HttpResponseBase:
+def submission_zip(request: ScopedRequest, pk: int) -> HttpResponseBase:
     """All the work handed in for a homework, in one zip (named by student)."""
-    scope = _scope(request)
+    scope = request.scope
     homework = access.get_teacher_homework(scope, pk)
     # Spooled: small archives stay in memory, a class's worth of large files goes to disk.
     buffer = tempfile.SpooledTemporaryFile(max_size=ZIP_IN_MEMORY_BYTES)  # noqa: SIM115 - closed by the response
@@ -416,22 +412,22 @@ def submission_zip(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @requires(H.VIEW, service=SERVICE)
-def submission_download(request: HttpRequest, pk: int) -> FileResponse:
-    submission = access.get_submission(_scope(request), pk)
+def submission_download(request: ScopedRequest, pk: int) -> FileResponse:
+    submission = access.get_submission(request.scope, pk)
     return download_response(submission.file, submission.name, submission.content_type)
 
 
 @requires(H.VIEW, service=SERVICE)
-def submission_corrected(request: HttpRequest, pk: int) -> FileResponse:
-    submission = access.get_submission(_scope(request), pk)
+def submission_corrected(request: ScopedRequest, pk: int) -> FileResponse:
+    submission = access.get_submission(request.scope, pk)
     if not submission.corrected_file:
         raise Http404
     return download_response(submission.corrected_file, submission.corrected_name, submission.corrected_content_type)
 
 
 @requires(H.WRITE, service=SERVICE)
-def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _scope(request)
+def submission_return(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
     submission = access.get_returnable_submission(scope, pk)
     form = forms.ReturnForm(request.POST or None, request.FILES or None, initial={"feedback": submission.feedback})
     if request.method == "POST" and form.is_valid():
@@ -442,8 +438,8 @@ def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
                 feedback=form.cleaned_data["feedback"],
                 corrected=form.cleaned_data["corrected"],
             )
-        except services.HomeworkError as error:
-            form.add_error(None, error.message)
+        except ApplicationError as error:
+            show_error(request, error, form)
         else:
             messages.success(request, _("Returned: the student and their guardians are notified."))
             return redirect("homework:submission-list", submission.homework_id)

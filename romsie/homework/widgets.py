@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from romsie.core import registry, versions
+from romsie.core.access.scope import ScopedRequest
 
 from . import access, selectors
 from .habilitations import HomeworkHabilitation
@@ -21,28 +21,24 @@ from .habilitations import HomeworkHabilitation
 SERVICE = "homework"
 
 
-def _scope(request: HttpRequest) -> Any:
-    return request.scope  # type: ignore[attr-defined]
-
-
-def due_context(request: HttpRequest) -> dict[str, Any] | None:
-    scope = _scope(request)
+def due_context(request: ScopedRequest) -> dict[str, Any] | None:
+    scope = request.scope
     if SERVICE not in scope.services or access.homework_student(scope) is None:
         return None
     return {
         "homework": selectors.widget_homework(scope),
         "is_student": access.is_student(scope),
-        "child": scope.child if "parent" in scope.profiles else None,
+        "child": scope.child if scope.is_parent else None,
     }
 
 
-def due_stamp(request: HttpRequest) -> tuple[Any, ...]:
-    scope = _scope(request)
+def due_stamp(request: ScopedRequest) -> tuple[Any, ...]:
+    scope = request.scope
     student = access.homework_student(scope)
     keys = [
-        versions.key("homework", scope.establishment_id),
-        versions.key("homework_ticks", student),
-        versions.key("structure", scope.establishment_id),
+        versions.key(versions.Kind.HOMEWORK, scope.establishment_id),
+        versions.key(versions.Kind.HOMEWORK_TICKS, student),
+        versions.key(versions.Kind.STRUCTURE, scope.establishment_id),
     ]
     return (SERVICE in scope.services, student, timezone.localdate(), *versions.stamp(*keys))
 

@@ -35,16 +35,16 @@ def _invalidate_cached_scopes_on_change() -> None:
 
     def person(sender: type, instance: object, **kwargs: object) -> None:
         user_id = getattr(instance, "guardian_id", None) or getattr(instance, "user_id", None)
-        versions.bump("user", user_id)
+        versions.bump(versions.Kind.USER, user_id)
 
     def establishment(sender: type, instance: Establishment, **kwargs: object) -> None:
-        versions.bump("establishment", instance.pk)
+        versions.bump(versions.Kind.ESTABLISHMENT, instance.pk)
 
     def territory(sender: type, instance: Territory, **kwargs: object) -> None:
-        versions.bump("territory", instance.pk)
+        versions.bump(versions.Kind.TERRITORY, instance.pk)
 
     def account(sender: type, instance: User, **kwargs: object) -> None:
-        versions.bump("user", instance.pk)
+        versions.bump(versions.Kind.USER, instance.pk)
 
     post_save.connect(account, sender=User, dispatch_uid="scope-user-save", weak=False)
     for model in (RoleAssignment, Guardianship, TerritoryAdmin):

@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.http import HttpRequest
 
+from romsie.core.errors import ApplicationError
+
 from . import services
 from .models import User
 
@@ -60,9 +62,9 @@ class ActivationCodeBackend(BaseBackend):
             return None
         try:
             user = services.activation_code_check(username=username, code=activation_code)
-        except services.ActivationError as error:
+        except ApplicationError as error:
             if request is not None:
-                request.activation_error = error.reason  # type: ignore[attr-defined]
+                request.activation_error = error.extra["reason"]  # type: ignore[attr-defined]
             return None
         return user
 

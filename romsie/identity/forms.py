@@ -15,16 +15,9 @@ from romsie.core.forms import VersionedForm
 from .backends import INACTIVE_ACCOUNT_NOTE
 from .habilitations import IdentityHabilitation
 from .models import Guardianship, Role, RoleAssignment, StaffFunction, User
-from .services import ADMIN_FUNCTIONS
+from .services import ACTIVATION_REFUSALS, ADMIN_FUNCTIONS
 
-ACTIVATION_ERRORS = {
-    "wrong": _("The username or the activation code is incorrect. Check the letter from your establishment."),
-    "expired": _("This activation code has expired. Ask your establishment for a new one."),
-    "used": _("This activation code has already been used. Sign in with your password, or ask for a new code."),
-    "revoked": _("This activation code has been replaced by a newer one. Use the latest letter you received."),
-    "inactive": _("This account has been deactivated. Contact your establishment."),
-    "locked": _("Too many attempts. Wait fifteen minutes, then try again."),
-}
+ACTIVATION_ERRORS = {**ACTIVATION_REFUSALS, "locked": _("Too many attempts. Wait fifteen minutes, then try again.")}
 
 
 class SignInForm(AuthenticationForm):

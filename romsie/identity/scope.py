@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from romsie.core import versions
 from romsie.core.access.catalogue import effective_habilitations
+from romsie.core.access.profiles import Profile
 from romsie.core.access.scope import ChildRef, EstablishmentRef, Scope
 
 from .models import Guardianship, RoleAssignment, TerritoryAdmin
@@ -19,17 +20,17 @@ from .models import Guardianship, RoleAssignment, TerritoryAdmin
 SESSION_ESTABLISHMENT = "romsie_establishment"
 SESSION_CHILD = "romsie_child"
 
-PROFILE_PRIORITY = {
-    "staff.head": 0,
-    "staff.digital_lead": 1,
-    "staff.school_life": 2,
-    "staff.office": 3,
-    "staff.librarian": 4,
-    "staff.after_school": 5,
-    "teacher": 6,
-    "partner": 7,
-    "parent": 8,
-    "student": 9,
+PROFILE_PRIORITY: dict[str, int] = {
+    Profile.STAFF_HEAD: 0,
+    Profile.STAFF_DIGITAL_LEAD: 1,
+    Profile.STAFF_SCHOOL_LIFE: 2,
+    Profile.STAFF_OFFICE: 3,
+    Profile.STAFF_LIBRARIAN: 4,
+    Profile.STAFF_AFTER_SCHOOL: 5,
+    Profile.TEACHER: 6,
+    Profile.PARTNER: 7,
+    Profile.PARENT: 8,
+    Profile.STUDENT: 9,
 }
 
 
@@ -39,9 +40,9 @@ SCOPE_CACHE_SECONDS = 60
 def _stamp_keys(user_id: int | None, scope: Scope) -> list[str]:
     establishment = scope.establishment
     return [
-        versions.key("user", user_id),
-        versions.key("establishment", establishment.id if establishment else None),
-        versions.key("territory", establishment.territory_id if establishment else None),
+        versions.key(versions.Kind.USER, user_id),
+        versions.key(versions.Kind.ESTABLISHMENT, establishment.id if establishment else None),
+        versions.key(versions.Kind.TERRITORY, establishment.territory_id if establishment else None),
     ]
 
 
@@ -104,7 +105,7 @@ def _scope_in(
         EstablishmentRef(e.id, e.name, e.uai, e.kind, e.territory_id)
         for e in sorted((own[0].establishment for own in by_establishment.values()), key=lambda e: e.name)
     )
-    if "parent" not in profiles:
+    if Profile.PARENT not in profiles:
         children = ()
     child = next((c for c in children if c.id == wanted_child), children[0] if children else None)
     return Scope(
@@ -139,7 +140,7 @@ def compute_scope(request: HttpRequest) -> Scope:
     chosen = request.session.get(SESSION_ESTABLISHMENT)
     current_id = chosen if chosen in by_establishment else min(by_establishment, key=rank)
     children: tuple[ChildRef, ...] = ()
-    if any(a.profile == "parent" for a in by_establishment[current_id]):
+    if any(a.profile == Profile.PARENT for a in by_establishment[current_id]):
         links = Guardianship.objects.filter(guardian_id=user.pk, establishment_id=current_id).select_related("student")
         children = _children(list(links))
     return _scope_in(
@@ -161,7 +162,7 @@ def scopes_of(user_id: int) -> list[Scope]:
     their children there. Two queries at most (roles; guardianships if a parent anywhere).
     """
     by_establishment = _assignments(user_id)
-    parent_of = [eid for eid, own in by_establishment.items() if any(a.profile == "parent" for a in own)]
+    parent_of = [eid for eid, own in by_establishment.items() if any(a.profile == Profile.PARENT for a in own)]
     links: dict[int, list[Guardianship]] = {}
     if parent_of:
         rows = Guardianship.objects.filter(guardian_id=user_id, establishment_id__in=parent_of).select_related(

@@ -14,16 +14,27 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
+from romsie.core.errors import ApplicationError
 from romsie.core.models import AuditEvent
 from romsie.core.services import audit_record
 from romsie.core.text import slug_part
-from romsie.establishments.models import Establishment
+from romsie.establishments.models import Establishment, Territory
 
 from .habilitations import IdentityHabilitation
-from .models import ActivationCode, ConnectionLog, Guardianship, Role, RoleAssignment, StaffFunction, User
+from .models import (
+    ActivationCode,
+    ConnectionLog,
+    Guardianship,
+    Role,
+    RoleAssignment,
+    StaffFunction,
+    TerritoryAdmin,
+    User,
+)
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I to avoid misreading
 CODE_LENGTH = 8
@@ -34,12 +45,19 @@ CONNECTION_LOG_RETENTION = timedelta(days=365)
 LEAVER_RETENTION = timedelta(days=92)
 
 
-class ActivationError(Exception):
-    """A code that cannot be used; ``reason`` is one of wrong, expired, used, inactive."""
+#: why an activation code cannot be used, as told to the person who typed it
+ACTIVATION_REFUSALS = {
+    "wrong": _("The username or the activation code is incorrect. Check the letter from your establishment."),
+    "expired": _("This activation code has expired. Ask your establishment for a new one."),
+    "used": _("This activation code has already been used. Sign in with your password, or ask for a new code."),
+    "revoked": _("This activation code has been replaced by a newer one. Use the latest letter you received."),
+    "inactive": _("This account has been deactivated. Contact your establishment."),
+}
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+
+def activation_refused(reason: str) -> ApplicationError:
+    """Return the refusal of an activation code; ``extra["reason"]`` is a key of ``ACTIVATION_REFUSALS``."""
+    return ApplicationError(str(ACTIVATION_REFUSALS[reason]), extra={"reason": reason})
 
 
 def normalize_code(raw: str) -> str:
@@ -113,22 +131,22 @@ def activation_codes_issue(
 
 
 def activation_code_check(*, username: str, code: str) -> User:
-    """Return the person a code belongs to, or raise :class:`ActivationError`."""
+    """Return the person a code belongs to, or raise :func:`activation_refused`'s error."""
     found = (
         ActivationCode.objects.select_related("user")
         .filter(digest=code_digest(code), user__username__iexact=username.strip())
         .first()
     )
     if found is None:
-        raise ActivationError("wrong")
+        raise activation_refused("wrong")
     if not found.user.is_active:
-        raise ActivationError("inactive")
+        raise activation_refused("inactive")
     if found.used_at is not None:
-        raise ActivationError("used")
+        raise activation_refused("used")
     if found.revoked_at is not None:
-        raise ActivationError("revoked")
+        raise activation_refused("revoked")
     if found.expires_at < timezone.now():
-        raise ActivationError("expired")
+        raise activation_refused("expired")
     return found.user
 
 
@@ -141,7 +159,7 @@ def account_activate(*, user: User, code: str, password: str) -> User:
         user=user, digest=code_digest(code), used_at__isnull=True, revoked_at__isnull=True, expires_at__gte=now
     ).update(used_at=now)
     if used != 1:
-        raise ActivationError("used")
+        raise activation_refused("used")
     user.set_password(password)
     user.activated_at = user.activated_at or now
     user.charter_accepted_at = now
@@ -190,6 +208,19 @@ def sign_out_everywhere(*, user: User) -> None:
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
 
 
+def _account_new(*, first_name: str, last_name: str, email: str) -> User:
+    """Save a new account with a free username and no password: it is activated with a code."""
+    user = User(
+        username=username_allocate(first_name, last_name),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email.strip(),
+    )
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
 @transaction.atomic
 def person_create(
     *,
@@ -202,14 +233,7 @@ def person_create(
     scope: Scope | None = None,
 ) -> User:
     """Create a person with a role in an establishment; they activate with a code."""
-    user = User(
-        username=username_allocate(first_name, last_name),
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
-        email=email.strip(),
-    )
-    user.set_unusable_password()
-    user.save()
+    user = _account_new(first_name=first_name, last_name=last_name, email=email)
     RoleAssignment.objects.create(user=user, establishment=establishment, role=role, function=function)
     if scope is not None:
         audit_record(scope=scope, action="identity.person_created", target=user, role=role)
@@ -419,6 +443,24 @@ def establishment_admin_create(
         scope=scope, action="identity.admin_appointed", target=user, establishment=establishment.uai, function=function
     )
     code = activation_codes_issue(users=[user], establishment=establishment, scope=scope)[user.pk]
+    return user, code
+
+
+@transaction.atomic
+def territory_admin_create(
+    *, scope: Scope, territory: Territory, first_name: str, last_name: str, email: str = ""
+) -> tuple[User, str]:
+    """Create a new person as admin of a territory; return them and their activation code.
+
+    Reserved to the platform operator (``manage.py territory_create`` gives a new territory
+    its first admin); the code is issued like every other one (:func:`activation_codes_issue`).
+    """
+    if not scope.is_operator:
+        raise PermissionDenied
+    user = _account_new(first_name=first_name, last_name=last_name, email=email)
+    TerritoryAdmin.objects.create(territory=territory, user=user)
+    audit_record(scope=scope, action="identity.territory_admin_appointed", target=user, territory=territory)
+    code = activation_codes_issue(users=[user], establishment=None, scope=scope)[user.pk]
     return user, code
 
 

@@ -1,5 +1,7 @@
 """Sign-in, first sign-in with an activation code, password recovery, profile, context."""
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -13,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from romsie.core.access.declarations import public, signed_in
-from romsie.core.access.scope import build_scope
+from romsie.core.access.scope import ScopedRequest, build_scope
+from romsie.core.errors import ApplicationError
+from romsie.core.forms import show_error
 
 from . import selectors, services
 from .forms import ActivationCodeForm, ChoosePasswordForm, ProfileForm, SignInForm
@@ -23,9 +27,9 @@ SESSION_ACTIVATION = "romsie_activation"
 
 
 def _record_sign_in(request: HttpRequest) -> None:
-    scope = build_scope(request)
-    request.scope = scope  # type: ignore[attr-defined]
-    services.connection_record(user=request.user, scope=scope)  # type: ignore[arg-type]
+    scoped = cast(ScopedRequest, request)  # just signed in: the scope is built now, for this person
+    scoped.scope = build_scope(request)
+    services.connection_record(user=scoped.user, scope=scoped.scope)
 
 
 @public
@@ -46,7 +50,16 @@ class SignInView(auth_views.LoginView):
 
 @public
 class SignOutView(auth_views.LogoutView):
-    """Sign out (POST only) and come back to the sign-in page."""
+    """Sign out (POST only) and come back to the sign-in page.
+
+    The browser is told to forget what it kept of the person (Clear-Site-Data): the pages the
+    service worker stored for offline reading, the worker itself and the HTTP cache.
+    """
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
 
 
 @public
@@ -75,9 +88,9 @@ def activate_password(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.account_activate(user=user, code=pending["code"], password=form.cleaned_data["password1"])
-        except services.ActivationError:
+        except ApplicationError as error:
             request.session.pop(SESSION_ACTIVATION, None)
-            messages.error(request, _("This activation code has already been used. Sign in with your password."))
+            show_error(request, error)
             return redirect("identity:sign-in")
         request.session.pop(SESSION_ACTIVATION, None)
         login(request, user, backend="romsie.identity.backends.PasswordBackend")
@@ -94,7 +107,7 @@ def charter(request: HttpRequest) -> HttpResponse:
 
 
 @signed_in
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: ScopedRequest) -> HttpResponse:
     """My account: e-mail for recovery, language, password change."""
     user = request.user
     form = ProfileForm(request.POST or None, instance=user)
@@ -121,17 +134,17 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @signed_in
 @require_POST
-def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+def sign_out_everywhere(request: ScopedRequest) -> HttpResponse:
     """End every session of the account, on every device."""
-    services.sign_out_everywhere(user=request.user)  # type: ignore[arg-type]
+    services.sign_out_everywhere(user=request.user)
     return redirect("identity:sign-in")
 
 
 @signed_in
 @require_POST
-def context_switch(request: HttpRequest) -> HttpResponse:
+def context_switch(request: ScopedRequest) -> HttpResponse:
     """Change the current establishment or child; the scope checks the choice is allowed."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     establishment = request.POST.get("establishment", "")
     child = request.POST.get("child", "")
     if (

@@ -15,6 +15,7 @@ def context_context(request: HttpRequest) -> dict[str, Any] | None:
 
 CONTEXT_WIDGET = registry.Widget(
     key="context",
+    is_folded=True,
     template_name="identity/_widget_context.html",
     get_context=context_context,
     service=None,

@@ -31,10 +31,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.establishments.models import Establishment
 from romsie.identity.models import Role, RoleAssignment, User
 from romsie.identity.selectors import guardian_ids_receiving_mail
+from romsie.schooling.access import current_class_ids, current_group_ids
 from romsie.schooling.models import Enrollment, GroupMembership, SchoolClass, Teaching, TeachingGroup
 
 from .habilitations import MessagingHabilitation as H
@@ -50,7 +52,7 @@ def is_primary(scope: Scope) -> bool:
 
 def is_family_only(scope: Scope) -> bool:
     """Tell whether the person writes as a student or parent only (no staff or teacher role)."""
-    return not any(p == "teacher" or p.startswith("staff.") for p in scope.profiles)
+    return not (scope.is_teacher or scope.has_staff_profile)
 
 
 def members(establishment_id: int | None, roles: list[str] | None = None) -> QuerySet[RoleAssignment]:
@@ -62,9 +64,9 @@ def members(establishment_id: int | None, roles: list[str] | None = None) -> Que
 def _family_students(scope: Scope) -> list[int]:
     """Return the student ids whose teachers the person may reach: oneself, or one's children."""
     ids: list[int] = []
-    if "student" in scope.profiles and scope.user_id is not None:
+    if scope.is_student and scope.user_id is not None:
         ids.append(scope.user_id)
-    if "parent" in scope.profiles:
+    if scope.is_parent:
         ids += [child.id for child in scope.children]
     return ids
 
@@ -72,12 +74,8 @@ def _family_students(scope: Scope) -> list[int]:
 def own_teachers(scope: Scope) -> QuerySet[User]:
     """Return the teachers of the person's (or their children's) classes and groups."""
     students = _family_students(scope)
-    classes = Enrollment.objects.filter(
-        establishment_id=scope.establishment_id, student_id__in=students, school_class__school_year__is_current=True
-    ).values("school_class_id")
-    groups = GroupMembership.objects.filter(establishment_id=scope.establishment_id, student_id__in=students).values(
-        "teaching_group_id"
-    )
+    classes = current_class_ids(scope.establishment_id, students)
+    groups = current_group_ids(scope.establishment_id, students)
     teaching = Teaching.objects.filter(establishment_id=scope.establishment_id).filter(
         Q(school_class_id__in=classes) | Q(teaching_group_id__in=groups) | Q(teaching_group__school_classes__in=classes)
     )
@@ -101,7 +99,7 @@ def writable_people(scope: Scope, *, reply_to_sender_id: int | None = None) -> Q
     if scope.has(H.WRITE_TO_TEACHERS):
         teachers = Q(pk__in=members(est, [Role.TEACHER]).values("user_id"))
         allowed |= (teachers & Q(pk__in=own_teachers(scope).values("pk"))) if family else teachers
-    if scope.has(H.WRITE_TO_STAFF) and not (family and is_primary(scope) and "parent" not in scope.profiles):
+    if scope.has(H.WRITE_TO_STAFF) and not (family and is_primary(scope) and not scope.is_parent):
         allowed |= Q(pk__in=members(est, [Role.STAFF]).values("user_id"))
     if reply_to_sender_id is not None:
         allowed |= Q(pk=reply_to_sender_id, pk__in=members(est).values("user_id"))
@@ -214,14 +212,18 @@ def visible_deliveries(scope: Scope) -> QuerySet[Delivery]:
 
 
 def get_delivery(scope: Scope, message_id: int) -> Delivery:
-    """Return the person's entry for a message, or raise ``Delivery.DoesNotExist`` (404)."""
-    return visible_deliveries(scope).select_related("message", "message__sender").get(message_id=message_id)
+    """Return the person's entry for a message, or raise 404."""
+    return first_or_404(
+        visible_deliveries(scope).select_related("message", "message__sender").filter(message_id=message_id)
+    )
 
 
 def get_attachment(scope: Scope, attachment_id: int) -> Attachment:
-    """Return an attachment of a message in the person's mailbox, or raise ``DoesNotExist``."""
+    """Return an attachment of a message in the person's mailbox, or raise 404."""
     mine = visible_deliveries(scope).values("message_id")
-    return Attachment.objects.get(pk=attachment_id, establishment_id=scope.establishment_id, message_id__in=mine)
+    return first_or_404(
+        Attachment.objects.filter(pk=attachment_id, establishment_id=scope.establishment_id, message_id__in=mine)
+    )
 
 
 def visible_lists(scope: Scope) -> QuerySet[MailingList]:
@@ -235,8 +237,8 @@ def visible_lists(scope: Scope) -> QuerySet[MailingList]:
 
 
 def get_list(scope: Scope, list_id: int) -> MailingList:
-    """Return one visible list, or raise ``MailingList.DoesNotExist`` (404)."""
-    return visible_lists(scope).get(pk=list_id)
+    """Return one visible list, or raise 404."""
+    return first_or_404(visible_lists(scope).filter(pk=list_id))
 
 
 def can_manage_list(scope: Scope, mailing_list: MailingList) -> bool:
@@ -252,5 +254,5 @@ def audited_messages(scope: Scope) -> QuerySet[Message]:
 
 
 def get_audited_message(scope: Scope, message_id: int) -> Message:
-    """Return one sent message of the establishment for the audit, or raise ``DoesNotExist``."""
-    return audited_messages(scope).select_related("sender").get(pk=message_id)
+    """Return one sent message of the establishment for the audit, or raise 404."""
+    return first_or_404(audited_messages(scope).select_related("sender").filter(pk=message_id))

@@ -12,12 +12,13 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from romsie.core.access.catalogue import effective_habilitations
+from romsie.core.access.profiles import Profile
 from romsie.core.access.scope import ChildRef, EstablishmentRef, Scope
 from romsie.establishments.models import Establishment, Territory
 from romsie.identity.models import Guardianship, Role, RoleAssignment, User
 from romsie.schooling.models import Enrollment, Teaching
 
-from . import services
+from . import services, tasks
 from .models import Folder, ListMembership, MailingList, Message
 
 
@@ -27,7 +28,7 @@ def scope_for(user: User, establishment: Establishment) -> Scope:
         a.profile for a in RoleAssignment.objects.filter(user=user, establishment=establishment, is_active=True)
     )
     children: tuple[ChildRef, ...] = ()
-    if "parent" in profiles:
+    if Profile.PARENT in profiles:
         links = Guardianship.objects.filter(guardian=user, establishment=establishment).select_related("student")
         children = tuple(ChildRef(link.student_id, link.student.get_full_name()) for link in links)
     ref = EstablishmentRef(
@@ -59,7 +60,7 @@ def _send(sender: User, establishment: Establishment, tokens: list[str], subject
         notify_later=False,
         **kw,  # type: ignore[arg-type]
     )
-    services.message_notify.func(message.pk)
+    tasks.message_notify.func(message.pk)
     return message
 
 

@@ -10,9 +10,10 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.catalogue import HabilitationSpec
+from romsie.core.access.profiles import STAFF as STAFF_PROFILES
 from romsie.establishments.habilitations import EVERYONE
 
-STAFF = frozenset(p for p in EVERYONE if p.startswith("staff."))
+STAFF = STAFF_PROFILES
 STAFF_AND_TEACHERS = STAFF | {"teacher"}
 FAMILIES = frozenset({"student", "parent"})
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,11 +10,13 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from romsie.core import versions
+from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
-from romsie.core.ids import parse_id
+from romsie.core.pagination import KeysetPage, keyset_page
 from romsie.core.text import fold
 from romsie.identity.models import Role, User
 
@@ -24,12 +26,21 @@ from .models import Attachment, Delivery, Folder, ListMembership, MailingList, M
 
 PAGE_SIZE = 25
 # Version stamp of a person's mailbox, refreshed by every change to it (the dashboard widget's cache).
-MAILBOX_VERSION = "messaging-mailbox"
+MAILBOX_VERSION = versions.Kind.MESSAGING_MAILBOX
 SEARCH_LIMIT = 50
 # At most this many people chosen one by one are shown again (the service accepts fewer).
 CHOSEN_LIMIT = 250
 POLICY_SECONDS = 60
-EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def mailboxes_changed(user_ids: Iterable[int]) -> None:
+    """Refresh the cached dashboard widget of these people (one cache round trip for all).
+
+    The cache of a mailbox summary is read here (:data:`MAILBOX_VERSION`); every write that
+    changes a mailbox calls this, the services and the notification task alike.
+    """
+    token = time.time_ns()
+    cache.set_many({versions.key(MAILBOX_VERSION, pk): token for pk in user_ids}, None)
 
 
 # --------------------------------------------------------------------------- policy
@@ -78,8 +89,9 @@ _STRICTNESS = [Policy.Mode.OPEN, Policy.Mode.STAFF_ONLY, Policy.Mode.SUSPENDED]
 
 
 def policy_stamp_keys(establishment_id: int | None, territory_id: int | None) -> tuple[str, str]:
-    return versions.key("messaging-policy-territory", territory_id), versions.key(
-        "messaging-policy-establishment", establishment_id
+    return (
+        versions.key(versions.Kind.MESSAGING_POLICY_TERRITORY, territory_id),
+        versions.key(versions.Kind.MESSAGING_POLICY_ESTABLISHMENT, establishment_id),
     )
 
 
@@ -170,49 +182,19 @@ def folders_of(scope: Scope) -> QuerySet[Folder]:
 
 
 def get_folder(scope: Scope, folder_id: int) -> Folder:
-    """Return one of the person's folders, or raise ``Folder.DoesNotExist`` (404)."""
+    """Return one of the person's folders, or raise 404."""
     if not scope.has(MessagingHabilitation.USE):
-        raise Folder.DoesNotExist
-    return folders_of(scope).get(pk=folder_id)
+        raise Http404
+    return first_or_404(folders_of(scope).filter(pk=folder_id))
 
 
-def encode_cursor(delivery: Delivery) -> str:
-    micros = (delivery.sent_at - EPOCH) // datetime.timedelta(microseconds=1)
-    return f"{micros}.{delivery.pk}"
-
-
-def decode_cursor(cursor: str) -> tuple[datetime.datetime, int] | None:
-    micros, _sep, raw_pk = cursor.partition(".")
-    pk = parse_id(raw_pk)
-    if not (micros.isascii() and micros.isdigit() and len(micros) <= 18) or pk is None:
-        return None  # not a cursor we wrote (an over-long number would overflow: a 500)
-    try:
-        return EPOCH + datetime.timedelta(microseconds=int(micros)), pk
-    except OverflowError:
-        return None
-
-
-@dataclass
-class MailboxPage:
-    entries: list[Delivery]
-    next_cursor: str = ""
-    is_first: bool = True
-
-
-def mailbox_page(scope: Scope, box: str, *, folder: Folder | None = None, cursor: str = "") -> MailboxPage:
+def mailbox_page(scope: Scope, box: str, *, folder: Folder | None = None, cursor: str = "") -> KeysetPage[Delivery]:
     """Return one page of a box, newest first, by keyset: the cost does not grow with the box."""
     qs = access.visible_deliveries(scope).filter(folder=box)
     if folder is not None:
         qs = qs.filter(personal_folder=folder)
-    position = decode_cursor(cursor) if cursor else None
-    if position is not None:
-        at, pk = position
-        qs = qs.filter(Q(sent_at__lt=at) | Q(sent_at=at, pk__lt=pk))
-    rows = list(qs.select_related("message", "message__sender").order_by("-sent_at", "-id")[: PAGE_SIZE + 1])
-    page = MailboxPage(rows[:PAGE_SIZE], is_first=position is None)
-    if len(rows) > PAGE_SIZE:
-        page.next_cursor = encode_cursor(rows[PAGE_SIZE - 1])
-    return page
+    rows = qs.select_related("message", "message__sender")
+    return keyset_page(rows, time_field="sent_at", cursor=cursor, size=PAGE_SIZE)
 
 
 def dashboard_summary(scope: Scope, count: int = 5) -> tuple[int, list[Delivery]]:
@@ -226,15 +208,6 @@ def dashboard_summary(scope: Scope, count: int = 5) -> tuple[int, list[Delivery]
     )
     # No received message means no unread one either.
     return (int(latest[0].unread_total or 0) if latest else 0), latest
-
-
-def latest_received(scope: Scope, count: int = 5) -> list[Delivery]:
-    return list(
-        access.visible_deliveries(scope)
-        .filter(folder=Delivery.Box.INBOX)
-        .select_related("message", "message__sender")
-        .order_by("-sent_at", "-id")[:count]
-    )
 
 
 def search(scope: Scope, query: str) -> list[Delivery]:
@@ -259,7 +232,7 @@ class Thread:
 
 
 def thread(scope: Scope, message_id: int) -> Thread:
-    """Return the thread of a message in the person's mailbox (``Delivery.DoesNotExist``: 404)."""
+    """Return the thread of a message in the person's mailbox, or raise 404."""
     delivery = access.get_delivery(scope, message_id)
     message = delivery.message
     root = message.thread_root_id or message.pk
@@ -355,12 +328,14 @@ def list_detail(scope: Scope, list_id: int) -> ListDetail:
 
 
 def list_archived_message(scope: Scope, list_id: int, message_id: int) -> Message:
-    """Return a message of a list's archive for its members and managers (else ``DoesNotExist``)."""
+    """Return a message of a list's archive for its members and managers, or raise 404."""
     detail = list_detail(scope, list_id)
     if not (detail.is_member or detail.may_manage):
-        raise Message.DoesNotExist
-    return Message.objects.select_related("sender").get(
-        pk=message_id, mailing_list=detail.mailing_list, is_draft=False, recalled_at__isnull=True
+        raise Http404
+    return first_or_404(
+        Message.objects.select_related("sender").filter(
+            pk=message_id, mailing_list=detail.mailing_list, is_draft=False, recalled_at__isnull=True
+        )
     )
 
 

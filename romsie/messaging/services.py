@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime
-import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
@@ -16,14 +14,15 @@ from django.db.models import DateTimeField, Field, IntegerField, Q, QuerySet, Su
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import task
 
 from romsie.core import versions
 from romsie.core.access.catalogue import effective_habilitations
 from romsie.core.access.scope import Scope
 from romsie.core.concurrency import StaleEdit, claim_version
+from romsie.core.errors import ApplicationError
 from romsie.core.ids import parse_id
 from romsie.core.notifications import notify
+from romsie.core.richtext import clean_rich_text
 from romsie.core.services import audit_record
 from romsie.core.tasks import enqueue_on_commit
 from romsie.core.uploads import atomic_with_files, check_upload, store_upload
@@ -31,10 +30,11 @@ from romsie.establishments.habilitations import EVERYONE
 from romsie.establishments.models import Establishment, Territory
 from romsie.identity.models import RoleAssignment, User
 
-from . import access, selectors
+from . import access, selectors, tasks
 from .habilitations import MessagingHabilitation as H
 from .models import Attachment, Delivery, Folder, ListMembership, MailingList, Message, Policy, Report
-from .text import clean_body, search_text
+from .selectors import mailboxes_changed
+from .text import search_text
 
 MAX_INDIVIDUALS = 200
 
@@ -50,7 +50,7 @@ class Recipients:
 
 
 def recipients_check(scope: Scope, tokens: Sequence[str], *, reply_to_sender_id: int | None = None) -> Recipients:
-    """Check that the person may write to each chosen person and group, or raise ``ValidationError``."""
+    """Check that the person may write to each chosen person and group, or raise ``ApplicationError``."""
     user_ids: list[int] = []
     groups: list[str] = []
     for token in dict.fromkeys(t.strip() for t in tokens if t.strip()):
@@ -60,7 +60,7 @@ def recipients_check(scope: Scope, tokens: Sequence[str], *, reply_to_sender_id:
         else:
             groups.append(token)
     if len(user_ids) > MAX_INDIVIDUALS:
-        raise ValidationError(
+        raise ApplicationError(
             _("Choose at most %(max)d people one by one; write to a group instead.") % {"max": MAX_INDIVIDUALS}
         )
     labels: list[list[str]] = []
@@ -70,13 +70,13 @@ def recipients_check(scope: Scope, tokens: Sequence[str], *, reply_to_sender_id:
             for u in access.writable_people(scope, reply_to_sender_id=reply_to_sender_id).filter(pk__in=user_ids)
         }
         if set(user_ids) - set(allowed):
-            raise ValidationError(_("You may not write to some of the people chosen; remove them and send again."))
+            raise ApplicationError(_("You may not write to some of the people chosen; remove them and send again."))
         labels += [["user", allowed[pk].get_full_name()] for pk in user_ids]
     if groups:
         choices = {choice.token: choice for choice in access.writable_groups(scope)}
         refused = [g for g in groups if g not in choices]
         if refused:
-            raise ValidationError(_("You may not write to some of the groups chosen; remove them and send again."))
+            raise ApplicationError(_("You may not write to some of the groups chosen; remove them and send again."))
         labels += [[choices[g].kind, choices[g].name] for g in groups]
     return Recipients(user_ids, groups, labels, [f"user:{pk}" for pk in user_ids] + groups)
 
@@ -135,10 +135,10 @@ def _sender_lock(scope: Scope) -> None:
 def _reply_target(scope: Scope, parent_id: int | None) -> Message | None:
     if parent_id is None:
         return None
-    try:
-        return access.get_delivery(scope, parent_id).message
-    except Delivery.DoesNotExist as missing:
-        raise ValidationError(_("The message you answer is no longer in your mailbox.")) from missing
+    answered = access.visible_deliveries(scope).select_related("message").filter(message_id=parent_id).first()
+    if answered is None:
+        raise ApplicationError(_("The message you answer is no longer in your mailbox."))
+    return answered.message
 
 
 @atomic_with_files()
@@ -166,28 +166,31 @@ def message_save(
     if send:
         refusal = selectors.sending_refusal(scope, policy)
         if refusal:
-            raise ValidationError(refusal)
+            raise ApplicationError(refusal)
     parent = _reply_target(scope, parent_id)
     reply_to_sender = parent.sender_id if parent is not None else None
     recipients = recipients_check(scope, tokens, reply_to_sender_id=reply_to_sender)
-    content_types = [check_upload(f) for f in files]
+    try:
+        content_types = [check_upload(f) for f in files]
+    except ValidationError as error:
+        raise ApplicationError(" ".join(error.messages)) from error
     if send and not recipients.tokens:
-        raise ValidationError(_("Choose at least one recipient."))
+        raise ApplicationError(_("Choose at least one recipient."))
     now = timezone.now()
     people = audience(scope, recipients)
     count = 0
     if send:
         count = people.count()
         if count == 0:
-            raise ValidationError(_("Nobody is in the chosen groups: the message would reach no one."))
+            raise ApplicationError(_("Nobody is in the chosen groups: the message would reach no one."))
         # Every role has its limit, set by the territory (a ceiling) and the establishment.
         limit = policy.hourly_limit(scope.profiles)
         _sender_lock(scope)
         if hourly_recipients(scope) + count > limit:
-            raise ValidationError(
+            raise ApplicationError(
                 _("You may reach at most %(limit)d recipients per hour; try again later.") % {"limit": limit}
             )
-    body_html = clean_body(body)
+    body_html = clean_rich_text(body)
     message = draft or Message(establishment_id=est, sender_id=scope.user_id)
     message.subject = subject.strip()
     message.body = body_html
@@ -204,10 +207,10 @@ def message_save(
     message.mailing_list_id = lists[0] if len(lists) == 1 else None
     forwarded: list[Attachment] = []
     if forward_id is not None:
-        try:
-            forwarded = list(access.get_delivery(scope, forward_id).message.attachments.all())
-        except Delivery.DoesNotExist as missing:
-            raise ValidationError(_("The message you forward is no longer in your mailbox.")) from missing
+        original = access.visible_deliveries(scope).select_related("message").filter(message_id=forward_id).first()
+        if original is None:
+            raise ApplicationError(_("The message you forward is no longer in your mailbox."))
+        forwarded = list(original.message.attachments.all())
     message.attachment_count = (message.attachment_count if draft else 0) + len(files) + len(forwarded)
     message.save()
     for upload, content_type in zip(files, content_types, strict=True):
@@ -245,32 +248,8 @@ def message_save(
     if send:
         _deliver(message, people, now)
         if notify_later:
-            enqueue_on_commit(message_notify, message.pk)
+            enqueue_on_commit(tasks.message_notify, message.pk)
     return message
-
-
-@task()
-def message_notify(message_id: int) -> int:
-    """Notify every recipient of a message, in bulk (runs after the sending transaction)."""
-    message = Message.objects.select_related("sender").get(pk=message_id)
-    ids = list(
-        Delivery.objects.filter(message_id=message_id, folder=Delivery.Box.INBOX).values_list("recipient_id", flat=True)
-    )
-    mailboxes_changed(ids)
-    return notify(
-        "messaging.message",
-        ids,
-        params={"sender": message.sender.get_full_name(), "subject": message.subject},
-        url=reverse("messaging:message-detail", args=[message_id]),
-        establishment_id=message.establishment_id,
-        actor_id=message.sender_id,
-    )
-
-
-def mailboxes_changed(user_ids: Iterable[int]) -> None:
-    """Refresh the cached dashboard widget of these people (one cache round trip for all)."""
-    token = time.time_ns()
-    cache.set_many({versions.key(selectors.MAILBOX_VERSION, pk): token for pk in user_ids}, None)
 
 
 def delivery_mark(*, scope: Scope, delivery: Delivery, read: bool) -> None:
@@ -314,7 +293,7 @@ def delivery_delete(*, scope: Scope, delivery: Delivery) -> None:
 def message_recall(*, scope: Scope, delivery: Delivery) -> int:
     """Take back a message nobody has read yet; return how many mailboxes it left."""
     if not selectors.recallable(delivery):
-        raise ValidationError(_("This message can no longer be recalled: someone has read it."))
+        raise ApplicationError(_("This message can no longer be recalled: someone has read it."))
     message = delivery.message
     others = Delivery.objects.filter(message=message).exclude(recipient_id=message.sender_id)
     recipient_ids = list(others.values_list("recipient_id", flat=True))
@@ -329,9 +308,9 @@ def message_recall(*, scope: Scope, delivery: Delivery) -> int:
 def folder_create(*, scope: Scope, name: str) -> Folder:
     name = name.strip()[:60]
     if not name:
-        raise ValidationError(_("Give the folder a name."))
+        raise ApplicationError(_("Give the folder a name."))
     if selectors.folders_of(scope).filter(name=name).exists():
-        raise ValidationError(_("You already have a folder with this name."))
+        raise ApplicationError(_("You already have a folder with this name."))
     return Folder.objects.create(establishment_id=scope.establishment_id, owner_id=scope.user_id, name=name)
 
 
@@ -389,7 +368,7 @@ def list_subscribe(*, scope: Scope, mailing_list: MailingList, subscribe: bool) 
     """Subscribe to an open list, or leave any list one is on."""
     if subscribe:
         if not mailing_list.is_open:
-            raise ValidationError(_("This list is not open to subscription."))
+            raise ApplicationError(_("This list is not open to subscription."))
         ListMembership.objects.get_or_create(
             mailing_list=mailing_list, user_id=scope.user_id, defaults={"establishment_id": scope.establishment_id}
         )
@@ -438,9 +417,9 @@ def policy_set(
         except IntegrityError as created_meanwhile:
             raise StaleEdit(Policy.objects.filter(**owner).first()) from created_meanwhile
     if territory is not None:
-        versions.bump("messaging-policy-territory", territory.pk)
+        versions.bump(versions.Kind.MESSAGING_POLICY_TERRITORY, territory.pk)
     else:
-        versions.bump("messaging-policy-establishment", establishment_id)
+        versions.bump(versions.Kind.MESSAGING_POLICY_ESTABLISHMENT, establishment_id)
     audit_record(scope=scope, action="messaging.policy_set", target=policy, mode=mode, limits=dict(limits))
     return policy
 
@@ -466,14 +445,14 @@ def message_report(*, scope: Scope, delivery: Delivery, reason: str) -> Report:
     """Report a received message to the establishment's moderators."""
     message = delivery.message
     if message.sender_id == scope.user_id:
-        raise ValidationError(_("You cannot report your own message."))
+        raise ApplicationError(_("You cannot report your own message."))
     report, created = Report.objects.get_or_create(
         message=message,
         reporter_id=scope.user_id,
         defaults={"establishment_id": scope.establishment_id, "reason": reason.strip()},
     )
     if not created:
-        raise ValidationError(_("You have already reported this message."))
+        raise ApplicationError(_("You have already reported this message."))
     establishment = Establishment.objects.select_related("territory").get(pk=scope.establishment_id)
     moderators = moderator_ids(establishment)
     transaction.on_commit(

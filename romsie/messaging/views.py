@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from romsie.core.access.declarations import requires, territory_admin
-from romsie.core.concurrency import StaleEdit
+from romsie.core.access.scope import ScopedRequest
+from romsie.core.errors import ApplicationError
+from romsie.core.forms import show_error
 from romsie.core.ids import parse_id
 from romsie.core.services import audit_record
 from romsie.core.uploads import download_response
@@ -23,17 +24,17 @@ from romsie.establishments.models import Territory
 from . import access, selectors, services
 from .forms import ComposeForm, FolderForm, MailingListForm, PolicyForm, ReportForm
 from .habilitations import MessagingHabilitation as H
-from .models import Attachment, Delivery, Folder, MailingList, Message, Policy
+from .models import Delivery, Folder, MailingList, Policy
 
 SERVICE = "messaging"
 
 
-def _posted(request: HttpRequest) -> Any:
+def _posted(request: ScopedRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _mailbox(request: HttpRequest, box: str, title: str, folder: Folder | None = None) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+def _mailbox(request: ScopedRequest, box: str, title: str, folder: Folder | None = None) -> HttpResponse:
+    scope = request.scope
     page = selectors.mailbox_page(scope, box, folder=folder, cursor=request.GET.get("after", ""))
     context = {
         "page": page,
@@ -46,45 +47,42 @@ def _mailbox(request: HttpRequest, box: str, title: str, folder: Folder | None =
 
 
 @requires(H.USE, service=SERVICE)
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: ScopedRequest) -> HttpResponse:
     """Show the received messages, newest first, 25 per page (keyset pagination)."""
     return _mailbox(request, Delivery.Box.INBOX, _("Inbox"))
 
 
 @requires(H.USE, service=SERVICE)
-def sent(request: HttpRequest) -> HttpResponse:
+def sent(request: ScopedRequest) -> HttpResponse:
     return _mailbox(request, Delivery.Box.SENT, _("Sent"))
 
 
 @requires(H.USE, service=SERVICE)
-def drafts(request: HttpRequest) -> HttpResponse:
+def drafts(request: ScopedRequest) -> HttpResponse:
     return _mailbox(request, Delivery.Box.DRAFTS, _("Drafts"))
 
 
 @requires(H.USE, service=SERVICE)
-def trash(request: HttpRequest) -> HttpResponse:
+def trash(request: ScopedRequest) -> HttpResponse:
     return _mailbox(request, Delivery.Box.TRASH, _("Trash"))
 
 
 @requires(H.USE, service=SERVICE)
-def folder_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        folder = selectors.get_folder(request.scope, pk)  # type: ignore[attr-defined]
-    except Folder.DoesNotExist as missing:
-        raise Http404 from missing
+def folder_detail(request: ScopedRequest, pk: int) -> HttpResponse:
+    folder = selectors.get_folder(request.scope, pk)
     return _mailbox(request, Delivery.Box.FOLDER, folder.name, folder)
 
 
 @requires(H.USE, service=SERVICE)
-def folder_list(request: HttpRequest) -> HttpResponse:
+def folder_list(request: ScopedRequest) -> HttpResponse:
     """List the person's folders and create new ones."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     form = FolderForm(_posted(request))
     if form.is_valid():
         try:
             folder = services.folder_create(scope=scope, name=form.cleaned_data["name"])
-        except ValidationError as error:
-            form.add_error("name", error)
+        except ApplicationError as error:
+            form.add_error("name", error.message)
         else:
             messages.success(request, _("Folder “%(name)s” created.") % {"name": folder.name})
             return redirect("messaging:folder-list")
@@ -93,21 +91,18 @@ def folder_list(request: HttpRequest) -> HttpResponse:
 
 @requires(H.USE, service=SERVICE)
 @require_POST
-def folder_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
-    try:
-        folder = selectors.get_folder(scope, pk)
-    except Folder.DoesNotExist as missing:
-        raise Http404 from missing
+def folder_delete(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
+    folder = selectors.get_folder(scope, pk)
     services.folder_delete(scope=scope, folder=folder)
     messages.success(request, _("Folder deleted; its messages are back in the inbox."))
     return redirect("messaging:folder-list")
 
 
 @requires(H.USE, service=SERVICE)
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: ScopedRequest) -> HttpResponse:
     """Search one's own messages (subject and text)."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     query = request.GET.get("q", "").strip()[:100]
     results = selectors.search(scope, query)
     context = {"query": query, "results": results, "summary": selectors.mailbox_summary(scope)}
@@ -118,9 +113,9 @@ def _int(value: str | None) -> int | None:
     return parse_id(value)  # an over-long number is no id: a 404 or a form error, never a 500
 
 
-def _initial_from(request: HttpRequest) -> dict[str, Any]:
+def _initial_from(request: ScopedRequest) -> dict[str, Any]:
     """Prepare a reply, a reply to all, a forward or a draft from the query string."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     initial: dict[str, Any] = {
         "tokens": [],
         "parent_id": None,
@@ -132,11 +127,8 @@ def _initial_from(request: HttpRequest) -> dict[str, Any]:
         raw = request.GET.get(param) or request.POST.get(param) or ""
         if not raw.isdigit():
             continue
-        try:
-            # A number too long to be an id is no message of the person's either: 404.
-            delivery = access.get_delivery(scope, _int(raw) or 0)
-        except Delivery.DoesNotExist as missing:
-            raise Http404 from missing
+        # A number too long to be an id is no message of the person's either: 404.
+        delivery = access.get_delivery(scope, _int(raw) or 0)
         message = delivery.message
         if param == "reply":
             initial["parent_id"], initial["reply_to_sender_id"] = message.pk, message.sender_id
@@ -154,25 +146,26 @@ def _initial_from(request: HttpRequest) -> dict[str, Any]:
             initial["tokens"] = list(message.recipient_tokens)
             if message.parent_id is not None:
                 # A draft reply stays a reply while the answered message is in the mailbox.
-                try:
-                    answered = access.get_delivery(scope, message.parent_id).message
-                except Delivery.DoesNotExist:
-                    answered = None
+                mine = access.visible_deliveries(scope).select_related("message")
+                answered = mine.filter(message_id=message.parent_id).first()
                 if answered is not None:
-                    initial["parent_id"], initial["reply_to_sender_id"] = answered.pk, answered.sender_id
+                    initial["parent_id"], initial["reply_to_sender_id"] = (
+                        answered.message_id,
+                        answered.message.sender_id,
+                    )
     return initial
 
 
-def _chosen_people(request: HttpRequest, tokens: list[str], reply_to_sender_id: int | None = None) -> list[Any]:
+def _chosen_people(request: ScopedRequest, tokens: list[str], reply_to_sender_id: int | None = None) -> list[Any]:
     """Return the people chosen one by one, among those the person may write to."""
     ids = [pk for t in tokens if t.startswith("user:") and (pk := parse_id(t[5:])) is not None]
-    return selectors.people_named(request.scope, ids, reply_to_sender_id=reply_to_sender_id)  # type: ignore[attr-defined]
+    return selectors.people_named(request.scope, ids, reply_to_sender_id=reply_to_sender_id)
 
 
 @requires(H.USE, service=SERVICE)
-def compose(request: HttpRequest) -> HttpResponse:
+def compose(request: ScopedRequest) -> HttpResponse:
     """Write a message to people and groups the person may write to; send or keep as draft."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     initial = _initial_from(request)
     form = ComposeForm(_posted(request), request.FILES or None, initial=initial)
     tokens: list[str] = request.POST.getlist("recipients") if request.method == "POST" else initial["tokens"]
@@ -190,8 +183,8 @@ def compose(request: HttpRequest) -> HttpResponse:
                 parent_id=initial["parent_id"],
                 forward_id=initial["forward_id"],
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except ApplicationError as error:
+            show_error(request, error, form)
         else:
             if send:
                 messages.success(
@@ -219,22 +212,19 @@ def compose(request: HttpRequest) -> HttpResponse:
 
 
 @requires(H.USE, service=SERVICE)
-def recipient_search(request: HttpRequest) -> HttpResponse:
+def recipient_search(request: ScopedRequest) -> HttpResponse:
     """Return the people matching a name among those the person may write to (htmx picker)."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     query = request.GET.get("q", "").strip()[:100]
     people = selectors.people_matching(scope, query)
     return render(request, "messaging/_recipient_results.html", {"people": people, "query": query})
 
 
 @requires(H.USE, service=SERVICE)
-def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def message_detail(request: ScopedRequest, pk: int) -> HttpResponse:
     """Show a message with its thread; opening it marks the thread read."""
-    scope = request.scope  # type: ignore[attr-defined]
-    try:
-        found = selectors.thread(scope, pk)
-    except Delivery.DoesNotExist as missing:
-        raise Http404 from missing
+    scope = request.scope
+    found = selectors.thread(scope, pk)
     unread = [e.pk for e in found.entries if e.read_at is None]
     if unread:
         services.deliveries_mark_read(scope=scope, delivery_ids=unread)
@@ -250,13 +240,10 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(H.USE, service=SERVICE)
 @require_POST
-def message_action(request: HttpRequest, pk: int) -> HttpResponse:
+def message_action(request: ScopedRequest, pk: int) -> HttpResponse:
     """Mark read/unread, move to the trash or a folder, restore, delete for good."""
-    scope = request.scope  # type: ignore[attr-defined]
-    try:
-        delivery = access.get_delivery(scope, pk)
-    except Delivery.DoesNotExist as missing:
-        raise Http404 from missing
+    scope = request.scope
+    delivery = access.get_delivery(scope, pk)
     action = request.POST.get("action", "")
     back = delivery.folder
     if action == "unread":
@@ -276,10 +263,7 @@ def message_action(request: HttpRequest, pk: int) -> HttpResponse:
         if folder_id is None:
             services.delivery_move(scope=scope, delivery=delivery, to=Delivery.Box.INBOX)
         else:
-            try:
-                folder = selectors.get_folder(scope, folder_id)
-            except Folder.DoesNotExist as missing:
-                raise Http404 from missing
+            folder = selectors.get_folder(scope, folder_id)
             services.delivery_move(scope=scope, delivery=delivery, to=Delivery.Box.FOLDER, folder=folder)
         messages.success(request, _("Message moved."))
         return redirect("messaging:message-detail", pk)
@@ -304,36 +288,30 @@ def _box_url(box: str, delivery: Delivery) -> str:
 
 @requires(H.USE, service=SERVICE)
 @require_POST
-def message_recall(request: HttpRequest, pk: int) -> HttpResponse:
+def message_recall(request: ScopedRequest, pk: int) -> HttpResponse:
     """Recall a sent message nobody has read yet."""
-    scope = request.scope  # type: ignore[attr-defined]
-    try:
-        delivery = access.get_delivery(scope, pk)
-    except Delivery.DoesNotExist as missing:
-        raise Http404 from missing
+    scope = request.scope
+    delivery = access.get_delivery(scope, pk)
     try:
         removed = services.message_recall(scope=scope, delivery=delivery)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
+    except ApplicationError as error:
+        show_error(request, error)
     else:
         messages.success(request, _("Message recalled from %(count)d mailbox(es).") % {"count": removed})
     return redirect("messaging:message-detail", pk)
 
 
 @requires(H.USE, service=SERVICE)
-def message_report(request: HttpRequest, pk: int) -> HttpResponse:
+def message_report(request: ScopedRequest, pk: int) -> HttpResponse:
     """Report a received message to the establishment's moderators."""
-    scope = request.scope  # type: ignore[attr-defined]
-    try:
-        delivery = access.get_delivery(scope, pk)
-    except Delivery.DoesNotExist as missing:
-        raise Http404 from missing
+    scope = request.scope
+    delivery = access.get_delivery(scope, pk)
     form = ReportForm(_posted(request))
     if form.is_valid():
         try:
             services.message_report(scope=scope, delivery=delivery, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            form.add_error(None, error)
+        except ApplicationError as error:
+            show_error(request, error, form)
         else:
             messages.success(request, _("Thank you: the message was reported to the establishment's moderators."))
             return redirect("messaging:message-detail", pk)
@@ -341,13 +319,10 @@ def message_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(H.USE, service=SERVICE)
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: ScopedRequest, pk: int) -> FileResponse:
     """Serve an attachment as a download, never displayed inline."""
-    scope = request.scope  # type: ignore[attr-defined]
-    try:
-        attachment = access.get_attachment(scope, pk)
-    except Attachment.DoesNotExist as missing:
-        raise Http404 from missing
+    scope = request.scope
+    attachment = access.get_attachment(scope, pk)
     return download_response(attachment.file, attachment.name, attachment.content_type)
 
 
@@ -355,8 +330,8 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @requires(H.USE, service=SERVICE)
-def list_index(request: HttpRequest) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+def list_index(request: ScopedRequest) -> HttpResponse:
+    scope = request.scope
     context = {
         "lists": selectors.lists_for(scope),
         "may_manage": scope.has(H.MANAGE_LISTS),
@@ -365,8 +340,8 @@ def list_index(request: HttpRequest) -> HttpResponse:
     return render(request, "messaging/list_list.html", context)
 
 
-def _list_form(request: HttpRequest, mailing_list: MailingList | None) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+def _list_form(request: ScopedRequest, mailing_list: MailingList | None) -> HttpResponse:
+    scope = request.scope
     form = MailingListForm(_posted(request), instance=mailing_list)
     tokens = request.POST.getlist("recipients") if request.method == "POST" else []
     if form.is_valid():
@@ -378,10 +353,8 @@ def _list_form(request: HttpRequest, mailing_list: MailingList | None) -> HttpRe
                 version=form.shown_version,
                 **{k: form.cleaned_data[k] for k in ("name", "description", "is_open", "members_may_post")},
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        except StaleEdit as stale:
-            form.refuse_stale(stale)
+        except ApplicationError as error:
+            show_error(request, error, form)
         else:
             messages.success(request, _("List saved."))
             return redirect("messaging:list-detail", saved.pk)
@@ -399,66 +372,54 @@ def _list_form(request: HttpRequest, mailing_list: MailingList | None) -> HttpRe
 
 
 @requires(H.MANAGE_LISTS, service=SERVICE)
-def list_create(request: HttpRequest) -> HttpResponse:
+def list_create(request: ScopedRequest) -> HttpResponse:
     return _list_form(request, None)
 
 
-def _managed_list(request: HttpRequest, pk: int) -> MailingList:
-    scope = request.scope  # type: ignore[attr-defined]
-    try:
-        mailing_list = access.get_list(scope, pk)
-    except MailingList.DoesNotExist as missing:
-        raise Http404 from missing
+def _managed_list(request: ScopedRequest, pk: int) -> MailingList:
+    scope = request.scope
+    mailing_list = access.get_list(scope, pk)
     if not access.can_manage_list(scope, mailing_list):
         raise Http404
     return mailing_list
 
 
 @requires(H.MANAGE_LISTS, service=SERVICE)
-def list_update(request: HttpRequest, pk: int) -> HttpResponse:
+def list_update(request: ScopedRequest, pk: int) -> HttpResponse:
     mailing_list = _managed_list(request, pk)
     remove = _int(request.POST.get("remove_member")) if request.method == "POST" else None
     if remove is not None:
-        services.list_member_remove(scope=request.scope, mailing_list=mailing_list, user_id=remove)  # type: ignore[attr-defined]
+        services.list_member_remove(scope=request.scope, mailing_list=mailing_list, user_id=remove)
         messages.success(request, _("Member removed."))
         return redirect("messaging:list-detail", pk)
     return _list_form(request, mailing_list)
 
 
 @requires(H.USE, service=SERVICE)
-def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def list_detail(request: ScopedRequest, pk: int) -> HttpResponse:
     """Show a list, its archive (members) and its members (managers)."""
-    try:
-        detail = selectors.list_detail(request.scope, pk)  # type: ignore[attr-defined]
-    except MailingList.DoesNotExist as missing:
-        raise Http404 from missing
+    detail = selectors.list_detail(request.scope, pk)
     return render(request, "messaging/list_detail.html", {"detail": detail})
 
 
 @requires(H.USE, service=SERVICE)
 @require_POST
-def list_subscription(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
-    try:
-        mailing_list = access.get_list(scope, pk)
-    except MailingList.DoesNotExist as missing:
-        raise Http404 from missing
+def list_subscription(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
+    mailing_list = access.get_list(scope, pk)
     subscribe = request.POST.get("subscribe") == "1"
     try:
         services.list_subscribe(scope=scope, mailing_list=mailing_list, subscribe=subscribe)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
+    except ApplicationError as error:
+        show_error(request, error)
     else:
         messages.success(request, _("Subscribed.") if subscribe else _("Unsubscribed."))
     return redirect("messaging:list-detail", pk)
 
 
 @requires(H.USE, service=SERVICE)
-def list_archive_message(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
-    try:
-        message = selectors.list_archived_message(request.scope, pk, message_pk)  # type: ignore[attr-defined]
-    except (MailingList.DoesNotExist, Message.DoesNotExist) as missing:
-        raise Http404 from missing
+def list_archive_message(request: ScopedRequest, pk: int, message_pk: int) -> HttpResponse:
+    message = selectors.list_archived_message(request.scope, pk, message_pk)
     return render(request, "messaging/list_archive_message.html", {"message": message, "list_id": pk})
 
 
@@ -466,15 +427,15 @@ def list_archive_message(request: HttpRequest, pk: int, message_pk: int) -> Http
 
 
 @requires(H.MODERATE, service=SERVICE)
-def report_list(request: HttpRequest) -> HttpResponse:
-    reports = selectors.reports_for(request.scope)  # type: ignore[attr-defined]
+def report_list(request: ScopedRequest) -> HttpResponse:
+    reports = selectors.reports_for(request.scope)
     return render(request, "messaging/report_list.html", {"reports": reports})
 
 
 @requires(H.GOVERN, service=SERVICE)
-def policy(request: HttpRequest) -> HttpResponse:
+def policy(request: ScopedRequest) -> HttpResponse:
     """Suspend or restrict the establishment's messaging, and set the hourly limit of each role."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     current = selectors.establishment_policy(scope)
     form = PolicyForm(_posted(request), edited=current, initial=PolicyForm.initial_from(current))
     if form.is_valid():
@@ -486,8 +447,8 @@ def policy(request: HttpRequest) -> HttpResponse:
                 hourly_recipients=form.hourly_recipients(),
                 version=form.shown_version,
             )
-        except StaleEdit as stale:
-            form.refuse_stale(stale)
+        except ApplicationError as error:
+            show_error(request, error, form)
         else:
             messages.success(request, _("Messaging settings saved; they apply at once."))
             return redirect("messaging:policy")
@@ -496,9 +457,9 @@ def policy(request: HttpRequest) -> HttpResponse:
 
 
 @territory_admin
-def territory_policy(request: HttpRequest) -> HttpResponse:
+def territory_policy(request: ScopedRequest) -> HttpResponse:
     """Suspend or restrict the messaging of one's territories, and set each role's hourly ceiling."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     territories = selectors.territories_of(scope)
     chosen = _int(request.POST.get("territory") or request.GET.get("territory"))
     territory: Territory | None = next(
@@ -517,8 +478,8 @@ def territory_policy(request: HttpRequest) -> HttpResponse:
                 hourly_recipients=form.hourly_recipients(),
                 version=form.shown_version,
             )
-        except StaleEdit as stale:
-            form.refuse_stale(stale)
+        except ApplicationError as error:
+            show_error(request, error, form)
         else:
             messages.success(request, _("Messaging settings of the territory saved; they apply at once."))
             return redirect(f"{reverse('messaging:territory-policy')}?territory={territory.pk}")
@@ -532,21 +493,18 @@ def territory_policy(request: HttpRequest) -> HttpResponse:
 
 
 @requires(H.AUDIT, service=SERVICE)
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: ScopedRequest) -> HttpResponse:
     """List who sent what to how many people; reading it is itself recorded."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     page = Paginator(selectors.audit_page(scope), 50).get_page(request.GET.get("page"))
     audit_record(scope=scope, action="messaging.audit_viewed", target=f"page {page.number}")
     return render(request, "messaging/audit_list.html", {"page_obj": page})
 
 
 @requires(H.AUDIT, service=SERVICE)
-def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
-    try:
-        message = access.get_audited_message(scope, pk)
-    except Message.DoesNotExist as missing:
-        raise Http404 from missing
+def audit_detail(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
+    message = access.get_audited_message(scope, pk)
     page = Paginator(selectors.audit_recipients(message), 100).get_page(request.GET.get("page"))
     audit_record(scope=scope, action="messaging.audit_viewed", target=message)
     return render(request, "messaging/audit_detail.html", {"message": message, "page_obj": page})

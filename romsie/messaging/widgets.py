@@ -2,25 +2,24 @@
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from romsie.core import registry, versions
+from romsie.core.access.scope import ScopedRequest
 
 from . import selectors
 from .habilitations import MessagingHabilitation
 
 
-def messages_context(request: HttpRequest) -> dict[str, Any] | None:
-    scope = request.scope  # type: ignore[attr-defined]
+def messages_context(request: ScopedRequest) -> dict[str, Any] | None:
+    scope = request.scope
     if scope.establishment_id is None or "messaging" not in scope.services:
         return None
     unread, latest = selectors.dashboard_summary(scope)
     return {"unread": unread, "latest": latest}
 
 
-def messages_stamp(request: HttpRequest) -> tuple[Any, ...]:
+def messages_stamp(request: ScopedRequest) -> tuple[Any, ...]:
     """The widget changes with the person's mailbox (a stamp refreshed by every change to it)."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     return (*versions.stamp(versions.key(selectors.MAILBOX_VERSION, scope.user_id)), "messaging" in scope.services)
 
 
@@ -35,9 +34,9 @@ MESSAGES_WIDGET = registry.Widget(
 )
 
 
-def territory_context(request: HttpRequest) -> dict[str, Any] | None:
+def territory_context(request: ScopedRequest) -> dict[str, Any] | None:
     """Show territory admins the messaging switch of their territories."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     if not scope.territory_ids:
         return None
     return {"territories": selectors.territories_of(scope)}

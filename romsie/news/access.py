@@ -24,9 +24,12 @@ from typing import Any
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
+from romsie.core.access.lookup import first_or_404
+from romsie.core.access.profiles import Profile
 from romsie.core.access.scope import Scope
 from romsie.identity.models import Guardianship, Role, RoleAssignment, User
 from romsie.identity.selectors import guardian_ids_receiving_mail
+from romsie.schooling.access import current_class_ids
 from romsie.schooling.models import Enrollment, SchoolClass, Teaching
 
 from .habilitations import NewsHabilitation
@@ -38,14 +41,6 @@ ROLE_FLAGS = {"student": "for_students", "parent": "for_parents", "teacher": "fo
 def current_classes(scope: Scope) -> QuerySet[SchoolClass]:
     """Return the classes of the current school year of the scope's establishment."""
     return SchoolClass.objects.filter(establishment_id=scope.establishment_id, school_year__is_current=True)
-
-
-def _class_ids_of_students(
-    scope: Scope, students: QuerySet[Guardianship, Any] | list[int]
-) -> QuerySet[Enrollment, Any]:
-    return Enrollment.objects.filter(
-        establishment_id=scope.establishment_id, student_id__in=students, school_class__school_year__is_current=True
-    ).values("school_class_id")
 
 
 def taught_classes(scope: Scope) -> QuerySet[SchoolClass]:
@@ -67,16 +62,14 @@ def _reader_filter(scope: Scope) -> Q | None:
         return None
     uid = scope.user_id
     conditions: list[Q] = []
-    keys = {"student", "parent", "teacher"} & scope.profiles
-    if any(p.startswith("staff.") for p in scope.profiles):
+    keys = set(scope.profiles & {Profile.STUDENT, Profile.PARENT, Profile.TEACHER})
+    if scope.has_staff_profile:
         keys.add("staff")
     for key in sorted(keys):
         conditions.append(Q(is_class_news=False, **{ROLE_FLAGS[key]: True}))
     class_sources = {
-        "student": Enrollment.objects.filter(
-            student_id=uid, establishment_id=scope.establishment_id, school_class__school_year__is_current=True
-        ).values("school_class_id"),
-        "parent": _class_ids_of_students(scope, _children(scope)),
+        "student": current_class_ids(scope.establishment_id, uid or 0),
+        "parent": current_class_ids(scope.establishment_id, _children(scope)),
         "teacher": taught_classes(scope).values("pk"),
     }
     for key, class_ids in class_sources.items():
@@ -128,8 +121,8 @@ def manageable_items(scope: Scope) -> QuerySet[NewsItem]:
 
 
 def get_manageable_item(scope: Scope, pk: int) -> NewsItem:
-    """Return one item the person manages, or raise ``NewsItem.DoesNotExist`` (404)."""
-    return manageable_items(scope).get(pk=pk)
+    """Return one item the person manages, or raise 404."""
+    return first_or_404(manageable_items(scope).filter(pk=pk))
 
 
 def readable_items(scope: Scope) -> QuerySet[NewsItem]:
@@ -150,14 +143,9 @@ def readable_items(scope: Scope) -> QuerySet[NewsItem]:
     return NewsItem.objects.filter(condition, establishment_id=scope.establishment_id).annotate(is_addressed=flag)
 
 
-def get_item(scope: Scope, pk: int) -> NewsItem:
-    """Return one item the person may read: addressed to them, or managed by them (404 otherwise)."""
-    return readable_items(scope).select_related("author").get(pk=pk)
-
-
 def get_confirmable_item(scope: Scope, pk: int) -> NewsItem:
-    """Return a visible must-read notice addressed to the person, or raise ``DoesNotExist``."""
-    return visible_items(scope).get(pk=pk, requires_confirmation=True)
+    """Return a visible must-read notice addressed to the person, or raise 404."""
+    return first_or_404(visible_items(scope).filter(pk=pk, requires_confirmation=True))
 
 
 def writable_classes(scope: Scope) -> QuerySet[SchoolClass]:
@@ -217,11 +205,11 @@ def visible_notes(scope: Scope) -> QuerySet[StickyNote]:
     if scope.establishment_id is None or not scope.has(NewsHabilitation.READ):
         return StickyNote.objects.none()
     condition = Q(person_id=scope.user_id)
-    if "student" in scope.profiles:
-        condition |= Q(school_class_id__in=_class_ids_of_students(scope, [scope.user_id or 0]))
-    if "parent" in scope.profiles and scope.child is not None:
+    if scope.is_student:
+        condition |= Q(school_class_id__in=current_class_ids(scope.establishment_id, scope.user_id or 0))
+    if scope.is_parent and scope.child is not None:
         condition |= Q(person_id=scope.child.id) | Q(
-            school_class_id__in=_class_ids_of_students(scope, [scope.child.id])
+            school_class_id__in=current_class_ids(scope.establishment_id, scope.child.id)
         )
     now = timezone.now()
     return StickyNote.objects.filter(
@@ -237,8 +225,8 @@ def authored_notes(scope: Scope) -> QuerySet[StickyNote]:
 
 
 def get_authored_note(scope: Scope, pk: int) -> StickyNote:
-    """Return one of the person's own notes, or raise ``StickyNote.DoesNotExist`` (404)."""
-    return authored_notes(scope).get(pk=pk)
+    """Return one of the person's own notes, or raise 404."""
+    return first_or_404(authored_notes(scope).filter(pk=pk))
 
 
 def addressable_classes(scope: Scope) -> QuerySet[SchoolClass]:

@@ -13,12 +13,12 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from romsie.core.richtext import clean_rich_text
 from romsie.establishments.models import Establishment
 from romsie.identity.models import Role, RoleAssignment, StaffFunction
 from romsie.schooling.models import Teaching
 
 from .models import NewsClass, NewsItem, StickyNote
-from .services import sanitise
 
 PRIMARY_KINDS = {"nursery", "elementary", "primary"}
 
@@ -109,7 +109,7 @@ def populate(establishment: Establishment, *, now: datetime.datetime | None = No
             establishment=establishment,
             author=author,
             title=title,
-            body=sanitise(body),
+            body=clean_rich_text(body),
             published_at=now - datetime.timedelta(days=days_ago),
             notified_at=now,
             **audience,
@@ -121,7 +121,7 @@ def populate(establishment: Establishment, *, now: datetime.datetime | None = No
             establishment=establishment,
             author=author,
             title=title,
-            body=sanitise(body),
+            body=clean_rich_text(body),
             requires_confirmation=True,
             published_at=now - datetime.timedelta(hours=5),
             expires_at=now + datetime.timedelta(days=14),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
 from romsie.core.forms import BoundedDateTimeField, VersionedForm, display_value
+from romsie.core.richtext import clean_rich_text, has_text
 from romsie.identity.models import Role, RoleAssignment, User
 from romsie.schooling.models import Enrollment
 
@@ -153,7 +154,7 @@ class NewsItemForm(VersionedForm):
             elif expires_at <= timezone.now():
                 self.add_error("expires_at", _("The expiry is already past."))
         body = data.get("body")
-        if body is not None and not services.has_text(services.sanitise(body)):
+        if body is not None and not has_text(clean_rich_text(body)):
             self.add_error("body", _("The text is empty once cleaned of what is not allowed."))
         return data
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.identity.models import Guardianship, User
 
@@ -46,7 +47,8 @@ def news_list_for_manager(scope: Scope) -> QuerySet[NewsItem]:
 def news_detail(scope: Scope, pk: int) -> NewsItem:
     """Return one readable item with its classes and the person's confirmation state (2 queries)."""
     mine = Confirmation.objects.filter(item_id=OuterRef("pk"), user_id=scope.user_id)
-    item = access.readable_items(scope).select_related("author").annotate(is_confirmed=Exists(mine)).get(pk=pk)
+    readable = access.readable_items(scope).select_related("author").annotate(is_confirmed=Exists(mine))
+    item = first_or_404(readable.filter(pk=pk))
     item.classes = list(  # type: ignore[attr-defined]
         NewsClass.objects.filter(item=item).select_related("school_class").order_by("school_class__name")
     )
@@ -88,7 +90,9 @@ def confirmation_report(scope: Scope, pk: int, *, confirmed: bool) -> Confirmati
     Three queries plus one for the page of people and one for their children (guardians),
     whatever the number of recipients.
     """
-    item = access.manageable_items(scope).select_related("author").get(pk=pk, requires_confirmation=True)
+    item = first_or_404(
+        access.manageable_items(scope).select_related("author").filter(pk=pk, requires_confirmation=True)
+    )
     everyone = access.recipients(item)
     done = Confirmation.objects.filter(item=item).values("user_id")
     counts: dict[str, Any] = everyone.aggregate(total=Count("pk"), confirmed=Count("pk", filter=Q(pk__in=done)))

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass, field
 
-import nh3
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 
 from romsie.core import notifications, versions
 from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
+from romsie.core.errors import ApplicationError
+from romsie.core.richtext import clean_rich_text
 from romsie.core.services import audit_record
 from romsie.identity.models import User
 from romsie.schooling.models import SchoolClass
@@ -25,33 +25,6 @@ from .models import Confirmation, NewsClass, NewsItem, StickyNote
 
 KIND_NEWS = "news.published"
 KIND_MUST_READ = "news.must_read"
-
-ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "a"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
-URL_SCHEMES = {"http", "https", "mailto"}
-_BLOCK = re.compile(r"<\s*(p|ul|ol|br)\b", re.IGNORECASE)
-
-
-class NewsError(Exception):
-    """A write refused by the rules (the forms normally prevent it)."""
-
-
-def sanitise(body: str) -> str:
-    """Return safe HTML: paragraphs, line breaks, bold, italic, lists and links, nothing else.
-
-    Text typed without tags gets a paragraph per blank-line-separated block.
-    """
-    text = body.replace("\r\n", "\n").strip()
-    if not _BLOCK.search(text):
-        blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
-        text = "".join("<p>{}</p>".format(b.replace("\n", "<br>")) for b in blocks)
-    return nh3.clean(
-        text, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel="noopener noreferrer"
-    ).strip()
-
-
-def has_text(html: str) -> bool:
-    return bool(strip_tags(html).replace("&nbsp;", " ").strip())
 
 
 @dataclass
@@ -74,16 +47,20 @@ class NewsData:
 def check_news_data(*, scope: Scope, data: NewsData) -> None:
     """Refuse an audience or dates the person may not choose."""
     if not access.can_write_news(scope):
-        raise NewsError("not allowed to write news")
+        raise ApplicationError(
+            _("This audience is not yours to choose."), extra={"reason": "not allowed to write news"}
+        )
     if data.expires_at is not None and data.expires_at <= data.published_at:
-        raise NewsError("expiry before publication")
+        raise ApplicationError(
+            _("This audience is not yours to choose."), extra={"reason": "expiry before publication"}
+        )
     if not (data.for_students or data.for_parents or data.for_teachers or data.for_staff):
-        raise NewsError("no audience")
+        raise ApplicationError(_("This audience is not yours to choose."), extra={"reason": "no audience"})
     if not scope.has(NewsHabilitation.PUBLISH) and not data.school_classes:
-        raise NewsError("class news only")
+        raise ApplicationError(_("This audience is not yours to choose."), extra={"reason": "class news only"})
     allowed = set(access.writable_classes(scope).values_list("pk", flat=True)) if data.school_classes else set()
     if any(c.pk not in allowed for c in data.school_classes):
-        raise NewsError("class out of reach")
+        raise ApplicationError(_("This audience is not yours to choose."), extra={"reason": "class out of reach"})
 
 
 @transaction.atomic
@@ -101,7 +78,7 @@ def news_item_save(
     else:
         claim_version(item, version)
     item.title = data.title.strip()
-    item.body = sanitise(data.body)
+    item.body = clean_rich_text(data.body)
     item.published_at = data.published_at
     item.expires_at = data.expires_at
     item.requires_confirmation = data.requires_confirmation
@@ -120,7 +97,7 @@ def news_item_save(
     )
     audit_record(scope=scope, action="news.create" if creating else "news.update", target=item, item=item.pk)
     notify_if_due(item)
-    versions.bump("news", item.establishment_id)
+    versions.bump(versions.Kind.NEWS, item.establishment_id)
     return item
 
 
@@ -156,7 +133,7 @@ def news_notify_due(*, now: datetime.datetime | None = None) -> int:
     for item in due.order_by("published_at", "pk"):
         with transaction.atomic():
             total += notify_if_due(item, now)
-        versions.bump("news", item.establishment_id)
+        versions.bump(versions.Kind.NEWS, item.establishment_id)
     return total
 
 
@@ -166,18 +143,18 @@ def news_item_delete(*, scope: Scope, item: NewsItem) -> None:
     audit_record(scope=scope, action="news.delete", target=item, item=item.pk)
     establishment_id = item.establishment_id
     item.delete()
-    versions.bump("news", establishment_id)
+    versions.bump(versions.Kind.NEWS, establishment_id)
 
 
 def news_item_confirm(*, scope: Scope, item: NewsItem) -> None:
     """Record that the person read a must-read notice (once; a second click changes nothing)."""
     if not item.requires_confirmation:
-        raise NewsError("not a must-read notice")
+        raise ApplicationError(_("This is not a must-read notice."), extra={"reason": "not a must-read notice"})
     Confirmation.objects.bulk_create(
         [Confirmation(establishment_id=item.establishment_id, item=item, user_id=scope.user_id)],
         ignore_conflicts=True,
     )
-    versions.bump("news_reader", scope.user_id)
+    versions.bump(versions.Kind.NEWS_READER, scope.user_id)
 
 
 # Sticky notes
@@ -194,11 +171,11 @@ def sticky_note_pin(
 ) -> StickyNote:
     """Pin a note on a class's or a person's dashboard, among those the author may address."""
     if (school_class is None) == (person is None):
-        raise NewsError("a class or a person")
+        raise ApplicationError(_("You may not pin a note there."), extra={"reason": "a class or a person"})
     if school_class is not None and not access.addressable_classes(scope).filter(pk=school_class.pk).exists():
-        raise NewsError("class out of reach")
+        raise ApplicationError(_("You may not pin a note there."), extra={"reason": "class out of reach"})
     if person is not None and not access.addressable_people(scope).filter(pk=person.pk).exists():
-        raise NewsError("person out of reach")
+        raise ApplicationError(_("You may not pin a note there."), extra={"reason": "person out of reach"})
     note = StickyNote.objects.create(
         establishment_id=scope.establishment_id,
         author_id=scope.user_id,
@@ -207,7 +184,7 @@ def sticky_note_pin(
         person=person,
         expires_at=expires_at,
     )
-    versions.bump("sticky_notes", scope.establishment_id)
+    versions.bump(versions.Kind.STICKY_NOTES, scope.establishment_id)
     return note
 
 
@@ -215,6 +192,6 @@ def sticky_note_pin(
 def sticky_note_remove(*, scope: Scope, note: StickyNote) -> None:
     """Remove one of the author's notes."""
     if note.author_id != scope.user_id:
-        raise NewsError("not the author")
+        raise ApplicationError(_("Only its author may remove a note."), extra={"reason": "not the author"})
     note.delete()
-    versions.bump("sticky_notes", scope.establishment_id)
+    versions.bump(versions.Kind.STICKY_NOTES, scope.establishment_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,19 +13,21 @@ from django.views.decorators.http import require_POST
 
 from romsie.core.access.declarations import requires
 from romsie.core.access.middleware import forbidden
-from romsie.core.concurrency import StaleEdit
+from romsie.core.access.scope import ScopedRequest
+from romsie.core.errors import ApplicationError
+from romsie.core.forms import show_error
 
 from . import access, selectors, services
 from .forms import NewsItemForm, StickyNoteForm
 from .habilitations import NewsHabilitation
-from .models import NewsItem, StickyNote
+from .models import NewsItem
 
 SERVICE = "news"
 PAGE_SIZE = 20
 PEOPLE_PAGE_SIZE = 50
 
 
-def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+def _back(request: ScopedRequest, default: str) -> HttpResponseRedirect:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return HttpResponseRedirect(target)
@@ -33,53 +35,47 @@ def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
 
 
 @requires(NewsHabilitation.READ, service=SERVICE)
-def item_list(request: HttpRequest) -> HttpResponse:
+def item_list(request: ScopedRequest) -> HttpResponse:
     """List the news addressed to the person, newest first."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     page = Paginator(selectors.news_list_for_reader(scope), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page_obj": page, "is_paginated": page.has_other_pages(), "can_write": access.can_write_news(scope)}
     return render(request, "news/item_list.html", context)
 
 
 @requires(NewsHabilitation.READ, service=SERVICE)
-def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
-    try:
-        item = selectors.news_detail(scope, pk)
-    except NewsItem.DoesNotExist as missing:
-        raise Http404 from missing
+def item_detail(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
+    item = selectors.news_detail(scope, pk)
     can_manage = access.manageable_items(scope).filter(pk=pk).exists() if access.can_write_news(scope) else False
     return render(request, "news/item_detail.html", {"item": item, "can_manage": can_manage})
 
 
 @require_POST
 @requires(NewsHabilitation.READ, service=SERVICE)
-def item_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def item_confirm(request: ScopedRequest, pk: int) -> HttpResponse:
     """Confirm having read a must-read notice addressed to oneself ("I have read it")."""
-    scope = request.scope  # type: ignore[attr-defined]
-    try:
-        item = access.get_confirmable_item(scope, pk)
-    except NewsItem.DoesNotExist as missing:
-        raise Http404 from missing
+    scope = request.scope
+    item = access.get_confirmable_item(scope, pk)
     services.news_item_confirm(scope=scope, item=item)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "news/_confirmed.html", {"item": item})
     messages.success(request, _("Thank you: your reading of “%(title)s” is recorded.") % {"title": item.title})
     return _back(request, reverse("news:item-detail", args=[pk]))
 
 
 @requires(NewsHabilitation.READ, service=SERVICE)
-def item_manage(request: HttpRequest) -> HttpResponse:
+def item_manage(request: ScopedRequest) -> HttpResponse:
     """List the items the person writes or manages: drafts, scheduled, published, expired."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     if not access.can_write_news(scope):
         return forbidden(request)
     page = Paginator(selectors.news_list_for_manager(scope), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "news/item_manage.html", {"page_obj": page, "is_paginated": page.has_other_pages()})
 
 
-def _save(request: HttpRequest, item: NewsItem | None) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+def _save(request: ScopedRequest, item: NewsItem | None) -> HttpResponse:
+    scope = request.scope
     if request.method == "POST":
         form = NewsItemForm(request.POST, scope=scope, item=item)
         if form.is_valid():
@@ -88,10 +84,8 @@ def _save(request: HttpRequest, item: NewsItem | None) -> HttpResponse:
                 saved = services.news_item_save(
                     scope=scope, data=form.news_data(is_draft=is_draft), item=item, version=form.shown_version
                 )
-            except services.NewsError:
-                form.add_error(None, _("This audience is not yours to choose."))
-            except StaleEdit as stale:
-                form.refuse_stale(stale)
+            except ApplicationError as error:
+                show_error(request, error, form)
             else:
                 if is_draft:
                     messages.success(request, _("Draft saved: nobody sees it yet."))
@@ -114,28 +108,22 @@ def _save(request: HttpRequest, item: NewsItem | None) -> HttpResponse:
 
 
 @requires(NewsHabilitation.READ, service=SERVICE)
-def item_create(request: HttpRequest) -> HttpResponse:
-    if not access.can_write_news(request.scope):  # type: ignore[attr-defined]
+def item_create(request: ScopedRequest) -> HttpResponse:
+    if not access.can_write_news(request.scope):
         return forbidden(request)
     return _save(request, None)
 
 
 @requires(NewsHabilitation.READ, service=SERVICE)
-def item_update(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        item = access.get_manageable_item(request.scope, pk)  # type: ignore[attr-defined]
-    except NewsItem.DoesNotExist as missing:
-        raise Http404 from missing
+def item_update(request: ScopedRequest, pk: int) -> HttpResponse:
+    item = access.get_manageable_item(request.scope, pk)
     return _save(request, item)
 
 
 @requires(NewsHabilitation.READ, service=SERVICE)
-def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
-    try:
-        item = access.get_manageable_item(scope, pk)
-    except NewsItem.DoesNotExist as missing:
-        raise Http404 from missing
+def item_delete(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
+    item = access.get_manageable_item(scope, pk)
     if request.method == "POST":
         services.news_item_delete(scope=scope, item=item)
         messages.success(request, _("Deleted."))
@@ -145,30 +133,27 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(NewsHabilitation.READ, service=SERVICE)
-def item_confirmations(request: HttpRequest, pk: int) -> HttpResponse:
+def item_confirmations(request: ScopedRequest, pk: int) -> HttpResponse:
     """Show who confirmed a must-read notice and who has not yet (counts and lists)."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     confirmed = request.GET.get("show") == "confirmed"
-    try:
-        report = selectors.confirmation_report(scope, pk, confirmed=confirmed)
-    except NewsItem.DoesNotExist as missing:
-        raise Http404 from missing
+    report = selectors.confirmation_report(scope, pk, confirmed=confirmed)
     page = Paginator(report.people, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"report": report, "page_obj": page, "is_paginated": page.has_other_pages(), "confirmed": confirmed}
     return render(request, "news/item_confirmations.html", context)
 
 
 @requires(NewsHabilitation.PIN_NOTES, service=SERVICE)
-def note_list(request: HttpRequest) -> HttpResponse:
+def note_list(request: ScopedRequest) -> HttpResponse:
     """List the notes the person pinned, with a button to remove each."""
-    page = Paginator(selectors.notes_by_me(request.scope), PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[attr-defined]
+    page = Paginator(selectors.notes_by_me(request.scope), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "news/note_list.html", {"page_obj": page, "is_paginated": page.has_other_pages()})
 
 
 @requires(NewsHabilitation.PIN_NOTES, service=SERVICE)
-def note_create(request: HttpRequest) -> HttpResponse:
+def note_create(request: ScopedRequest) -> HttpResponse:
     """Pin a note on the dashboard of a class or a person the author may address."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     if request.method == "POST":
         form = StickyNoteForm(request.POST, scope=scope)
         if form.is_valid():
@@ -181,8 +166,8 @@ def note_create(request: HttpRequest) -> HttpResponse:
                     person=data.get("person"),
                     expires_at=data.get("expires_at"),
                 )
-            except services.NewsError:
-                form.add_error(None, _("You may not pin a note there."))
+            except ApplicationError as error:
+                show_error(request, error, form)
             else:
                 messages.success(request, _("Note pinned."))
                 return redirect("news:note-list")
@@ -194,13 +179,10 @@ def note_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @requires(NewsHabilitation.PIN_NOTES, service=SERVICE)
-def note_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def note_delete(request: ScopedRequest, pk: int) -> HttpResponse:
     """Remove one of one's own notes."""
-    scope = request.scope  # type: ignore[attr-defined]
-    try:
-        note = access.get_authored_note(scope, pk)
-    except StickyNote.DoesNotExist as missing:
-        raise Http404 from missing
+    scope = request.scope
+    note = access.get_authored_note(scope, pk)
     services.sticky_note_remove(scope=scope, note=note)
     messages.success(request, _("Note removed."))
     return redirect("news:note-list")

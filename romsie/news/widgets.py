@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from romsie.core import registry, versions
+from romsie.core.access.scope import ScopedRequest
 
 from . import selectors
 from .habilitations import NewsHabilitation
@@ -21,57 +20,57 @@ from .habilitations import NewsHabilitation
 SERVICE = "news"
 
 
-def _scope(request: HttpRequest) -> Any:
-    return request.scope  # type: ignore[attr-defined]
-
-
 def _enabled(scope: Any) -> bool:
     return scope.establishment_id is not None and SERVICE in scope.services
 
 
-def _stamp(request: HttpRequest, *kinds: str) -> tuple[Any, ...]:
-    scope = _scope(request)
-    ids = {"news": scope.establishment_id, "structure": scope.establishment_id, "sticky_notes": scope.establishment_id}
+def _stamp(request: ScopedRequest, *kinds: versions.Kind) -> tuple[Any, ...]:
+    scope = request.scope
+    ids = {
+        versions.Kind.NEWS: scope.establishment_id,
+        versions.Kind.STRUCTURE: scope.establishment_id,
+        versions.Kind.STICKY_NOTES: scope.establishment_id,
+    }
     keys = [versions.key(kind, ids.get(kind, scope.user_id)) for kind in kinds]
     return (_enabled(scope), sorted(scope.habilitations), scope.child, *versions.stamp(*keys))
 
 
-def news_context(request: HttpRequest) -> dict[str, Any] | None:
-    scope = _scope(request)
+def news_context(request: ScopedRequest) -> dict[str, Any] | None:
+    scope = request.scope
     if not _enabled(scope):
         return None
     return {"items": selectors.latest_news(scope)}
 
 
-def news_stamp(request: HttpRequest) -> tuple[Any, ...]:
-    return _stamp(request, "news", "structure")
+def news_stamp(request: ScopedRequest) -> tuple[Any, ...]:
+    return _stamp(request, versions.Kind.NEWS, versions.Kind.STRUCTURE)
 
 
-def to_confirm_context(request: HttpRequest) -> dict[str, Any] | None:
-    scope = _scope(request)
+def to_confirm_context(request: ScopedRequest) -> dict[str, Any] | None:
+    scope = request.scope
     if not _enabled(scope):
         return None
     notices = selectors.notices_to_confirm(scope)
     return {"notices": notices} if notices else None
 
 
-def to_confirm_stamp(request: HttpRequest) -> tuple[Any, ...]:
+def to_confirm_stamp(request: ScopedRequest) -> tuple[Any, ...]:
     # The cached confirm forms carry the CSRF token of the browser that rendered them; they
     # post with htmx, which leaves that token out and sends the page's own in a header, so a
     # second browser of the same person within the cache's minute is not refused.
-    return _stamp(request, "news", "structure", "news_reader")
+    return _stamp(request, versions.Kind.NEWS, versions.Kind.STRUCTURE, versions.Kind.NEWS_READER)
 
 
-def notes_context(request: HttpRequest) -> dict[str, Any] | None:
-    scope = _scope(request)
+def notes_context(request: ScopedRequest) -> dict[str, Any] | None:
+    scope = request.scope
     if not _enabled(scope):
         return None
     notes = selectors.notes_for_me(scope)
     return {"notes": notes, "child": scope.child} if notes else None
 
 
-def notes_stamp(request: HttpRequest) -> tuple[Any, ...]:
-    return _stamp(request, "sticky_notes", "structure")
+def notes_stamp(request: ScopedRequest) -> tuple[Any, ...]:
+    return _stamp(request, versions.Kind.STICKY_NOTES, versions.Kind.STRUCTURE)
 
 
 TO_CONFIRM_WIDGET = registry.Widget(

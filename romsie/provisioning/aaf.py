@@ -48,6 +48,27 @@ RELATIONSHIPS = {
     "70": "foster family",
     "90": "other",
 }
+# AAF structure types (``ENTStructureTypeStruct``) -> ``Establishment.Kind`` values.
+STRUCTURE_KINDS = {
+    "CLG": "lower_secondary",
+    "LYC": "upper_secondary",
+    "LG": "upper_secondary",
+    "LGT": "upper_secondary",
+    "LPO": "upper_secondary",
+    "LT": "upper_secondary",
+    "EREA": "upper_secondary",
+    "LP": "vocational",
+    "SEP": "vocational",
+    "LPA": "agricultural",
+    "LEGTA": "agricultural",
+    "EPLEFPA": "agricultural",
+    "EE": "elementary",
+    "ECOLE ELEMENTAIRE": "elementary",
+    "EM": "nursery",
+    "ECOLE MATERNELLE": "nursery",
+    "EP": "primary",
+    "ECOLE PRIMAIRE": "primary",
+}
 _CATEGORIES = {"Eleve": CAT_STUDENT, "PersRelEleve": CAT_GUARDIAN, "PersEducNat": CAT_PERSONNEL}
 
 
@@ -210,6 +231,11 @@ def _read_establishment(feed: Feed, identifier: str, attrs: dict[str, list[str]]
     uai = (attrs.get("ENTStructureUAI") or [identifier])[0].upper()
     record = feed.establishment(uai)
     record.name = (attrs.get("ENTStructureNomCourant") or [record.name])[0]
+    type_code = (attrs.get("ENTStructureTypeStruct") or [record.type_code])[0].strip().upper()
+    record.type_code, record.kind = type_code, STRUCTURE_KINDS.get(type_code, "")
+    record.address = (attrs.get("street") or [record.address])[0]
+    record.postal_code = (attrs.get("postalCode") or [record.postal_code])[0]
+    record.city = (attrs.get("l") or [record.city])[0]
     for value in attrs.get("ENTStructureClasses", []):
         code, _sep, name = value.partition("$")
         record.classes[code] = name or code

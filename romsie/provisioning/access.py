@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.identity.habilitations import IdentityHabilitation
 
@@ -31,5 +32,6 @@ def visible_import_runs(scope: Scope) -> QuerySet[ImportRun]:
 
 
 def get_import_run(scope: Scope, run_id: int) -> ImportRun:
-    """Return one run of the current establishment, or raise ``ImportRun.DoesNotExist`` (404)."""
-    return visible_import_runs(scope).select_related("created_by", "application", "applied_from").get(pk=run_id)
+    """Return one run of the current establishment, or raise 404."""
+    runs = visible_import_runs(scope).select_related("created_by", "application", "applied_from")
+    return first_or_404(runs.filter(pk=run_id))

@@ -15,14 +15,17 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from romsie.core.access.scope import Scope
 from romsie.core.models import AuditEvent
 from romsie.core.text import fold
-from romsie.establishments.models import Establishment
+from romsie.establishments.models import Establishment, uai_validator
+from romsie.establishments.services import establishment_create
 from romsie.identity.models import ActivationCode, Guardianship, RoleAssignment, User
 from romsie.identity.services import username_allocate
 from romsie.schooling.models import (
@@ -114,6 +117,8 @@ class _Work:
     """The plan's executable side."""
 
     establishments: dict[str, Establishment]
+    # UAIs of ``establishments`` still unsaved: created first (``provision_feed --territory``).
+    establishments_create: list[str] = field(default_factory=list)
     years_create: list[str] = field(default_factory=list)
     classes_create: list[tuple[str, str, str, str]] = field(default_factory=list)  # uai, code, name, level
     classes_rename: list[tuple[int, str]] = field(default_factory=list)
@@ -146,11 +151,13 @@ class _Planner:
         for record in feed.people.values():
             uais |= record.uais
         found = {e.uai: e for e in Establishment.objects.filter(uai__in=uais)}
-        for uai in sorted(uais - set(found)):
+        new = self._plan_new_establishments(found) if feed.territory_id is not None else {}
+        for uai in sorted(uais - set(found) - set(new)):
             self.problem("error", _("establishment %(uai)s is not in the ENT: its records are ignored") % {"uai": uai})
-        self.establishments = found
-        self.work = _Work(establishments=found)
         ids = [e.pk for e in found.values()]
+        found.update(new)
+        self.establishments = found
+        self.work = _Work(establishments=found, establishments_create=sorted(new))
         self.years = {
             y.establishment_id: y for y in SchoolYear.objects.filter(establishment_id__in=ids, is_current=True)
         }
@@ -205,6 +212,48 @@ class _Planner:
                     self.subject_codes.add((uai, code))
                     self.structures.append(StructureChange("subject", "create", uai, f"{code} {label}"))
 
+    def _plan_new_establishments(self, found: dict[str, Establishment]) -> dict[str, Establishment]:
+        """Plan the establishments of the structure file the ENT does not know, in the feed's territory.
+
+        Returns them unsaved, by UAI; the writer creates them first (``establishment_create``).
+        One the feed cannot describe (bad UAI, no name, unknown type) is an error: not created,
+        its people are refused like those of any unknown establishment.
+        """
+        new: dict[str, Establishment] = {}
+        for uai, record in sorted(self.feed.establishments.items()):
+            existing = found.get(uai)
+            if existing is not None:
+                if existing.territory_id != self.feed.territory_id:
+                    self.problem(
+                        "warning",
+                        _("establishment %(uai)s already belongs to another territory: left there") % {"uai": uai},
+                    )
+                continue
+            try:
+                uai_validator(uai)
+            except ValidationError:
+                self.problem("error", _("%(uai)s is not a valid UAI: establishment not created") % {"uai": uai})
+                continue
+            if not record.name or not record.kind:
+                self.problem(
+                    "error",
+                    _("establishment %(uai)s has no name or an unknown type (%(type)s): not created")
+                    % {"uai": uai, "type": record.type_code or "-"},
+                )
+                continue
+            new[uai] = Establishment(
+                territory_id=self.feed.territory_id,
+                uai=uai,
+                name=record.name[:150],
+                kind=record.kind,
+                address=record.address[:200],
+                postal_code=record.postal_code[:10],
+                city=record.city[:100],
+            )
+            label = Establishment.Kind(record.kind).label
+            self.structures.append(StructureChange("establishment", "create", uai, f"{record.name} ({label})"))
+        return new
+
     # -- people ----------------------------------------------------------------------------------
 
     def load_people(self) -> None:
@@ -221,7 +270,7 @@ class _Planner:
         self.roles: dict[int, list[RoleAssignment]] = defaultdict(list)
         for ra in RoleAssignment.objects.filter(user_id__in=user_ids).select_related("establishment"):
             self.roles[ra.user_id].append(ra)
-        scope_ids = [e.pk for e in self.establishments.values()]
+        scope_ids = [e.pk for e in self.establishments.values() if e.pk is not None]
         year_ids = [y.pk for y in self.years.values()]
         self.enrollments: dict[int, list[Enrollment]] = defaultdict(list)
         for enrollment in Enrollment.objects.filter(
@@ -589,7 +638,11 @@ class _Planner:
             for role, function in managed:
                 condition |= Q(role=role, function=function)
             candidates = (
-                RoleAssignment.objects.filter(condition, is_active=True, establishment__in=self.establishments.values())
+                RoleAssignment.objects.filter(
+                    condition,
+                    is_active=True,
+                    establishment_id__in=[e.pk for e in self.establishments.values() if e.pk is not None],
+                )
                 .filter(user__external_id__startswith=f"{feed.source}:")
                 .exclude(user__external_id__in=present)
                 .select_related("user", "establishment")
@@ -690,6 +743,19 @@ class _Writer:
 
     def write_structure(self) -> None:
         work, est = self.work, self.work.establishments
+        for uai in work.establishments_create:
+            planned = est[uai]
+            # The territory's own service: UAI checked, every service switched on, audited.
+            est[uai] = establishment_create(
+                scope=Scope(user_id=self.actor_id, territory_ids=frozenset({planned.territory_id})),
+                territory=planned.territory,
+                uai=uai,
+                name=planned.name,
+                kind=planned.kind,
+                address=planned.address,
+                postal_code=planned.postal_code,
+                city=planned.city,
+            )
         name, starts_on, ends_on = school_year_name(self.today)
         if work.years_create:
             SchoolYear.objects.bulk_create(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from .records import PERSON_KINDS, Problem
 
 PERSON_ACTIONS = ("create", "update", "move", "deactivate", "reactivate")
-STRUCTURE_KINDS = ("school_year", "class", "group", "subject", "teaching", "guardianship", "homeroom")
+STRUCTURE_KINDS = ("establishment", "school_year", "class", "group", "subject", "teaching", "guardianship", "homeroom")
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,10 @@ class Plan:
             },
             _("Establishments: %(list)s") % {"list": ", ".join(self.establishments) or "-"},
         ]
+        created = [s for s in self.structures if s.kind == "establishment" and s.action == "create"]
+        if created:
+            lines.append(_("Establishments to create (%(n)d):") % {"n": len(created)})
+            lines += [f"  {change.uai} {change.label}" for change in created]
         counts = self.counts()
         labels = {"student": _("Students"), "guardian": _("Guardians"), "teacher": _("Teachers"), "staff": _("Staff")}
         for kind in PERSON_KINDS:

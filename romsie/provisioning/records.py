@@ -121,6 +121,12 @@ class EstablishmentRecord:
 
     uai: str
     name: str = ""
+    # Only read for ``provision_feed --territory``, which creates the establishments not yet in the ENT.
+    kind: str = ""  # an ``Establishment.Kind`` value, "" when the feed's type is unknown
+    type_code: str = ""  # the feed's own type (AAF ``ENTStructureTypeStruct``), for messages
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
     classes: dict[str, str] = field(default_factory=dict)  # code -> name
     groups: dict[str, str] = field(default_factory=dict)  # code -> name
     class_levels: dict[str, str] = field(default_factory=dict)  # class code -> level code
@@ -156,6 +162,9 @@ class Feed:
     rejected_keys: set[str] = field(default_factory=set)
     # An establishment's own import (web upload): the UAI outside which nothing is written.
     restricted_to: str = ""
+    # ``provision_feed --territory``: the territory in which the establishments of the structure
+    # file that the ENT does not know yet are created (planned, previewed and applied with the rest).
+    territory_id: int | None = None
 
     def establishment(self, uai: str) -> EstablishmentRecord:
         if uai not in self.establishments:

@@ -17,13 +17,12 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from romsie.core.tasks import enqueue_on_commit
 from romsie.core.text import fold
 from romsie.establishments.models import Establishment
 from romsie.identity.models import User
@@ -73,15 +72,21 @@ def feed_read(
     uai: str = "",
     mapping: dict[str, str] | None = None,
     restrict_to: str = "",
+    territory_id: int | None = None,
 ) -> Feed:
     """Parse the files; raise :class:`FeedError` when one is unusable (nothing is written then).
 
     ``mapping``: a generic CSV's column mapping. ``restrict_to``: the UAI of the establishment
     making the import, outside which an AAF feed writes nothing (see :func:`feed_restrict`).
+    ``territory_id`` (AAF only, the operator's ``provision_feed --territory``): the establishments
+    of the structure file not yet in the ENT are created in that territory, as part of the plan.
     """
     if format == "aaf":
         feed = aaf.read_files(files)
+        feed.territory_id = territory_id
         return feed_restrict(feed, restrict_to) if restrict_to else feed
+    if territory_id is not None:
+        raise FeedError(", ".join(f.name for f in files), _("only AAF files can create establishments"))
     if not uai:
         raise FeedError(", ".join(f.name for f in files), _("an establishment UAI is required for ONDE and CSV files"))
     if format == "onde":
@@ -202,7 +207,7 @@ def _run_start(feed: Feed, plan: Plan, *, mode: str, actor_id: int | None, run: 
         establishment = Establishment.objects.filter(uai=feed.restricted_to or plan.establishments[0]).first()
     return ImportRun.objects.create(
         establishment=establishment,
-        territory_id=establishment.territory_id if establishment else None,
+        territory_id=establishment.territory_id if establishment else feed.territory_id,
         created_by_id=actor_id,
         source=feed.source,
         mode=mode,
@@ -507,65 +512,6 @@ def can_apply(run: ImportRun) -> bool:
         and bool(run.storage_paths)
         and getattr(run, "application", None) is None
     )
-
-
-class ImportAlreadyApplied(Exception):
-    """The preview is already applied, or being applied: another request started it first."""
-
-    def __init__(self, run_id: int) -> None:
-        super().__init__(run_id)
-        self.run_id = run_id
-
-
-@transaction.atomic
-def import_apply_start(*, preview: ImportRun, actor_id: int | None) -> ImportRun:
-    """Create the applied run of a preview and apply it in the background (see ``tasks.py``).
-
-    Raise :class:`ImportAlreadyApplied` when the preview already has its applied run: of several
-    "Apply" clicks at once, the preview's row lock lets one create the run and the others find it.
-    """
-    from .tasks import import_run_apply
-
-    ImportRun.objects.select_for_update().filter(pk=preview.pk).values_list("pk").get()
-    existing = ImportRun.objects.filter(applied_from_id=preview.pk).values_list("pk", flat=True).first()
-    if existing is not None:
-        raise ImportAlreadyApplied(existing)
-    try:
-        with transaction.atomic():  # a savepoint: SQLite has no row locks, the one-to-one key decides
-            run = ImportRun.objects.create(
-                establishment_id=preview.establishment_id,
-                territory_id=preview.territory_id,
-                created_by_id=actor_id,
-                source=preview.source,
-                mode=ImportRun.Mode.APPLIED,
-                status=ImportRun.Status.RUNNING,
-                storage_paths=preview.storage_paths,
-                mapping=preview.mapping,
-                files=preview.files,
-                applied_from=preview,
-            )
-    except IntegrityError as error:
-        existing = ImportRun.objects.filter(applied_from_id=preview.pk).values_list("pk", flat=True).first()
-        if existing is None:
-            raise
-        raise ImportAlreadyApplied(existing) from error
-    enqueue_on_commit(import_run_apply, run.pk)
-    return run
-
-
-def import_resume(*, run: ImportRun) -> bool:
-    """Apply an interrupted run again in the background; return False when it is not interrupted.
-
-    What the stopped worker committed stays: the task plans against the database as it is, so
-    only what is missing is written. The task takes the run first (:func:`_run_claim`), so two
-    resumes, or a resume beside a worker that is in fact alive, still apply it once.
-    """
-    from .tasks import import_run_apply
-
-    if not run.can_resume:
-        return False
-    enqueue_on_commit(import_run_apply, run.pk)
-    return True
 
 
 def _run_claim(run_id: int) -> bool:

@@ -12,19 +12,21 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from romsie.administration.views.base import posted, scope_of
+from romsie.administration.views.base import posted
 from romsie.core.access.declarations import requires
+from romsie.core.access.scope import ScopedRequest
+from romsie.core.errors import ApplicationError
 from romsie.core.exports import csv_response
 from romsie.establishments.access import get_current_establishment
 
-from . import access, services
+from . import access, services, tasks
 from .forms import FIELD_LABELS, ColumnMappingForm, ImportUploadForm
 from .models import ImportRun
 from .plan import PERSON_ACTIONS
@@ -49,14 +51,11 @@ def _action_labels() -> dict[str, str]:
     }
 
 
-def _run(request: HttpRequest, pk: int) -> ImportRun:
-    try:
-        return access.get_import_run(scope_of(request), pk)
-    except ImportRun.DoesNotExist as missing:
-        raise Http404 from missing
+def _run(request: ScopedRequest, pk: int) -> ImportRun:
+    return access.get_import_run(request.scope, pk)
 
 
-def _page(items: list[Any], request: HttpRequest, param: str, run: ImportRun) -> dict[str, Any]:
+def _page(items: list[Any], request: ScopedRequest, param: str, run: ImportRun) -> dict[str, Any]:
     """Page a stored list (changes, problems) and give the links to the neighbouring pages."""
     page: Page[Any] = Paginator(items, LIST_PAGE_SIZE).get_page(request.GET.get(param))
     base = reverse("provisioning:run-detail", args=[run.pk])
@@ -92,17 +91,17 @@ def _structure_rows(run: ImportRun) -> list[tuple[str, str]]:
 
 
 @requires(IMPORT)
-def run_list(request: HttpRequest) -> HttpResponse:
+def run_list(request: ScopedRequest) -> HttpResponse:
     """List the establishment's imports, previews and applied ones, newest first."""
-    runs = access.visible_import_runs(scope_of(request)).select_related("created_by").order_by("-created_at", "-pk")
+    runs = access.visible_import_runs(request.scope).select_related("created_by").order_by("-created_at", "-pk")
     page = Paginator(runs, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "provisioning/run_list.html", {"page_obj": page, "is_paginated": page.has_other_pages()})
 
 
 @requires(IMPORT)
-def run_upload(request: HttpRequest) -> HttpResponse:
+def run_upload(request: ScopedRequest) -> HttpResponse:
     """Upload feed files; a preview follows (or the column mapping of an unknown CSV)."""
-    scope = scope_of(request)
+    scope = request.scope
     form = ImportUploadForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         establishment = get_current_establishment(scope)
@@ -123,7 +122,7 @@ def run_upload(request: HttpRequest) -> HttpResponse:
 
 
 @requires(IMPORT)
-def run_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+def run_mapping(request: ScopedRequest, pk: int) -> HttpResponse:
     """Match the columns of a generic CSV to fields; the mapping is remembered for next time."""
     run = _run(request, pk)
     if run.source != "csv" or run.mode != ImportRun.Mode.PREVIEW or not run.storage_paths or run_is_applied(run):
@@ -145,7 +144,7 @@ def run_is_applied(run: ImportRun) -> bool:
     return getattr(run, "application", None) is not None
 
 
-def _report_context(request: HttpRequest, run: ImportRun) -> dict[str, Any]:
+def _report_context(request: ScopedRequest, run: ImportRun) -> dict[str, Any]:
     details = run.details or {}
     kinds, actions = _kind_labels(), _action_labels()
     changes = _page(details.get("changes", []), request, "changes", run)
@@ -170,7 +169,7 @@ def _report_context(request: HttpRequest, run: ImportRun) -> dict[str, Any]:
 
 
 @requires(IMPORT)
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def run_detail(request: ScopedRequest, pk: int) -> HttpResponse:
     """Show a preview (with the Apply button) or an applied run (its progress, then its report)."""
     run = _run(request, pk)
     if run.status == ImportRun.Status.MAPPING:
@@ -181,7 +180,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(IMPORT)
-def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def run_progress(request: ScopedRequest, pk: int) -> HttpResponse:
     """Return the progress block of a run (polled by the run page while the import runs)."""
     run = _run(request, pk)
     response = render(request, "provisioning/_run_progress.html", _report_context(request, run))
@@ -191,29 +190,29 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(IMPORT)
 @require_POST
-def run_apply(request: HttpRequest, pk: int) -> HttpResponse:
+def run_apply(request: ScopedRequest, pk: int) -> HttpResponse:
     """Apply a preview: a new run starts in the background and its page shows the progress."""
     preview = _run(request, pk)
     try:
         if run_is_applied(preview):
-            raise services.ImportAlreadyApplied(preview.application.pk)
+            raise tasks.already_applied(preview.application.pk)
         if not services.can_apply(preview):
             messages.error(request, _("This preview can no longer be applied: upload the files again."))
             return redirect("provisioning:run-detail", preview.pk)
-        run = services.import_apply_start(preview=preview, actor_id=scope_of(request).user_id)
-    except services.ImportAlreadyApplied as already:
-        messages.info(request, _("This import is already being applied: here is its progress."))
-        return redirect("provisioning:run-detail", already.run_id)
+        run = tasks.import_apply_start(preview=preview, actor_id=request.scope.user_id)
+    except ApplicationError as already:
+        messages.info(request, already.message)
+        return redirect("provisioning:run-detail", already.extra["run_id"])
     messages.success(request, _("The import has started."))
     return redirect("provisioning:run-detail", run.pk)
 
 
 @requires(IMPORT)
 @require_POST
-def run_resume(request: HttpRequest, pk: int) -> HttpResponse:
+def run_resume(request: ScopedRequest, pk: int) -> HttpResponse:
     """Resume an interrupted import: what was written stays, the rest is applied in the background."""
     run = _run(request, pk)
-    if services.import_resume(run=run):
+    if tasks.import_resume(run=run):
         messages.success(request, _("The import has resumed."))
     else:
         messages.info(request, _("This import cannot be resumed: it is not interrupted, or its files are gone."))
@@ -221,7 +220,7 @@ def run_resume(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(IMPORT)
-def run_report(request: HttpRequest, pk: int) -> HttpResponse:
+def run_report(request: ScopedRequest, pk: int) -> HttpResponse:
     """Download a run's report as CSV: the counts, then every problem with its file and line."""
     run = _run(request, pk)
     kinds, actions = _kind_labels(), _action_labels()

@@ -4,12 +4,15 @@ Everything here is filtered on the scope's current establishment: another
 establishment's class, group, subject, room or teaching is not found (404).
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.models import QuerySet
 
 from romsie.core.access.scope import Scope
 from romsie.identity.models import Role, RoleAssignment, User
 
-from .models import Enrollment, Period, Room, SchoolClass, SchoolYear, Subject, Teaching, TeachingGroup
+from .models import Enrollment, GroupMembership, Period, Room, SchoolClass, SchoolYear, Subject, Teaching, TeachingGroup
 
 
 def visible_school_years(scope: Scope) -> QuerySet[SchoolYear]:
@@ -24,9 +27,33 @@ def visible_school_classes(scope: Scope) -> QuerySet[SchoolClass]:
     ).select_related("level", "homeroom_teacher")
 
 
-def own_school_classes(scope: Scope) -> QuerySet[SchoolClass]:
-    """Return the classes the scope's person is enrolled in (students)."""
-    return visible_school_classes(scope).filter(enrollments__student_id=scope.user_id)
+StudentIds = int | Iterable[int] | QuerySet[Any, Any]
+"""One student's id, a list of ids, or a subquery of ids (``.values("student_id")``)."""
+
+
+def _student_filter(students: StudentIds) -> dict[str, Any]:
+    return {"student_id": students} if isinstance(students, int) else {"student_id__in": students}
+
+
+def current_class_ids(establishment_id: int | None, students: StudentIds) -> QuerySet[Enrollment, Any]:
+    """Return the classes of the students in the establishment's current school year, as a subquery.
+
+    This is *the* rule for "a student's current classes": every app (timetable, homework,
+    messaging, news) asks here, so last year's class never counts anywhere.
+    """
+    return Enrollment.objects.filter(
+        establishment_id=establishment_id, school_class__school_year__is_current=True, **_student_filter(students)
+    ).values("school_class_id")
+
+
+def current_group_ids(establishment_id: int | None, students: StudentIds) -> QuerySet[GroupMembership, Any]:
+    """Return the teaching groups of the students in the current school year, as a subquery.
+
+    The companion of ``current_class_ids``: last year's groups never count.
+    """
+    return GroupMembership.objects.filter(
+        establishment_id=establishment_id, teaching_group__school_year__is_current=True, **_student_filter(students)
+    ).values("teaching_group_id")
 
 
 def visible_teaching_groups(scope: Scope) -> QuerySet[TeachingGroup]:

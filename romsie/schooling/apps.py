@@ -28,7 +28,7 @@ def _invalidate_cached_structure_on_change() -> None:
     from .models import Enrollment, GroupMembership, Room, SchoolClass, SchoolYear, Subject, Teaching, TeachingGroup
 
     def structure(sender: type, instance: SchoolClass, **kwargs: object) -> None:
-        versions.bump("structure", instance.establishment_id)
+        versions.bump(versions.Kind.STRUCTURE, instance.establishment_id)
 
     for model in (SchoolYear, SchoolClass, Enrollment, TeachingGroup, GroupMembership, Subject, Room, Teaching):
         post_save.connect(structure, sender=model, dispatch_uid=f"structure-{model.__name__}-save", weak=False)

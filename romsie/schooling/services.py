@@ -2,7 +2,7 @@
 
 Every function takes the actor's scope and refuses objects of another establishment
 (``PermissionDenied``): forms already restrict their choices to the establishment, this
-is the second lock. A refusal the person can act on raises :class:`StructureError`,
+is the second lock. A refusal the person can act on raises :class:`~romsie.core.errors.ApplicationError`,
 whose message is shown to them. Every ``*_update`` takes the ``version`` its form showed and
 refuses a stale save (``romsie.core.concurrency.StaleEdit``).
 """
@@ -19,15 +19,12 @@ from django.utils.translation import gettext as _
 
 from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
+from romsie.core.errors import ApplicationError
 from romsie.core.services import audit_record
 from romsie.identity.models import User
 
 from . import access
 from .models import Enrollment, Level, Period, Room, SchoolClass, SchoolYear, Subject, Teaching, TeachingGroup
-
-
-class StructureError(Exception):
-    """A write refused for a reason the person can fix; ``str(error)`` explains it."""
 
 
 def _check_own(scope: Scope, *objects: models.Model | None) -> None:
@@ -56,7 +53,7 @@ def _assign(obj: models.Model, **fields: Any) -> None:
 def _current_year(scope: Scope) -> SchoolYear:
     year = access.current_school_year(scope)
     if year is None:
-        raise StructureError(_("There is no current school year yet: create one and mark it current first."))
+        raise ApplicationError(_("There is no current school year yet: create one and mark it current first."))
     return year
 
 
@@ -100,7 +97,7 @@ def school_year_delete(*, scope: Scope, school_year: SchoolYear) -> None:
     """Delete an empty school year; one that still has classes, groups or periods is kept."""
     _check_own(scope, school_year)
     if school_year.school_classes.exists() or school_year.teaching_groups.exists() or school_year.periods.exists():
-        raise StructureError(_("This school year still has classes, teaching groups or periods: delete them first."))
+        raise ApplicationError(_("This school year still has classes, teaching groups or periods: delete them first."))
     school_year.delete()
 
 
@@ -180,7 +177,7 @@ def school_class_delete(*, scope: Scope, school_class: SchoolClass, students_con
     _check_own(scope, school_class)
     enrolled = school_class.enrollments.count()
     if enrolled and not students_confirmed:
-        raise StructureError(
+        raise ApplicationError(
             _(
                 "This class still has students. Confirm that they will no longer belong to any class, "
                 "or move them first."
@@ -298,7 +295,7 @@ def room_delete(*, scope: Scope, room: Room) -> None:
 
 def _check_teaching_target(school_class: SchoolClass | None, teaching_group: TeachingGroup | None) -> None:
     if (school_class is None) == (teaching_group is None):
-        raise StructureError(_("A teaching is given either to a class or to a teaching group: choose exactly one."))
+        raise ApplicationError(_("A teaching is given either to a class or to a teaching group: choose exactly one."))
 
 
 @transaction.atomic

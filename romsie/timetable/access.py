@@ -15,7 +15,8 @@ from django.db.models import Q, QuerySet
 
 from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
-from romsie.schooling.models import Enrollment, GroupMembership, Room, SchoolClass
+from romsie.schooling.access import current_class_ids, current_group_ids
+from romsie.schooling.models import Room, SchoolClass
 
 from .habilitations import TimetableHabilitation
 from .models import DayOff, Lesson, SchoolWeek, Session
@@ -30,12 +31,8 @@ def _establishment_sessions(scope: Scope) -> QuerySet[Session]:
 
 def student_filter(student_id: int, establishment_id: int) -> Q:
     """Sessions of the student's classes and groups of the current year, as a filter."""
-    classes = Enrollment.objects.filter(
-        student_id=student_id, establishment_id=establishment_id, school_class__school_year__is_current=True
-    ).values("school_class_id")
-    groups = GroupMembership.objects.filter(
-        student_id=student_id, establishment_id=establishment_id, teaching_group__school_year__is_current=True
-    ).values("teaching_group_id")
+    classes = current_class_ids(establishment_id, student_id)
+    groups = current_group_ids(establishment_id, student_id)
     return Q(teaching__school_class_id__in=classes) | Q(teaching__teaching_group_id__in=groups)
 
 
@@ -48,11 +45,11 @@ def timetable_owner(scope: Scope) -> tuple[str, int] | None:
     """Whose own timetable the person sees: ``("student", id)``, ``("teacher", id)`` or None."""
     if scope.user_id is None or scope.establishment_id is None:
         return None
-    if "student" in scope.profiles:
+    if scope.is_student:
         return ("student", scope.user_id)
-    if "parent" in scope.profiles and scope.child is not None:
+    if scope.is_parent and scope.child is not None:
         return ("student", scope.child.id)
-    if "teacher" in scope.profiles:
+    if scope.is_teacher:
         return ("teacher", scope.user_id)
     return None
 
@@ -78,11 +75,11 @@ def feed_sessions(scope: Scope) -> QuerySet[Session]:
     if scope.user_id is None or scope.establishment_id is None or not scope.has(TimetableHabilitation.VIEW):
         return Session.objects.none()
     condition = Q(pk__in=[])
-    if "student" in scope.profiles:
+    if scope.is_student:
         condition |= student_filter(scope.user_id, scope.establishment_id)
-    if "teacher" in scope.profiles:
+    if scope.is_teacher:
         condition |= Q(teacher_id=scope.user_id) | Q(planned_teacher_id=scope.user_id)
-    if "parent" in scope.profiles:
+    if scope.is_parent:
         for child in scope.children:
             condition |= student_filter(child.id, scope.establishment_id)
     return _establishment_sessions(scope).filter(condition)

@@ -12,7 +12,7 @@ class TimetableConfig(AppConfig):
         from romsie.core import notifications, registry
         from romsie.core.access import catalogue
 
-        from . import habilitations, widgets
+        from . import habilitations, services, widgets
 
         catalogue.register(habilitations.SPECS)
         registry.register_service(
@@ -30,6 +30,7 @@ class TimetableConfig(AppConfig):
                 key="timetable.session_cancelled",
                 label=_("A lesson is cancelled"),
                 text=_("%(subject)s of %(date)s is cancelled. %(details)s"),
+                format_params=services.session_notification_params,
             )
         )
         notifications.register_kind(
@@ -37,6 +38,7 @@ class TimetableConfig(AppConfig):
                 key="timetable.session_changed",
                 label=_("A lesson is moved, changes room or has a substitute teacher"),
                 text=_("%(subject)s of %(date)s is changed: %(details)s"),
+                format_params=services.session_notification_params,
             )
         )
         widgets.register()

@@ -77,6 +77,8 @@ def _scope_key(scope: Scope) -> tuple[object, ...]:
 
 
 FEED_CACHE_SECONDS = 300
+# What a feed is computed from in each establishment (homework adds its due dates through a hook).
+FEED_VERSION_KINDS = (versions.Kind.TIMETABLE, versions.Kind.HOMEWORK, versions.Kind.STRUCTURE)
 
 
 def feed_for_token(token: str) -> bytes:
@@ -91,9 +93,7 @@ def feed_for_token(token: str) -> bytes:
     if feed is None:
         raise Http404
     scopes = owner_scopes(feed.user_id)
-    stamp = versions.stamp(
-        *(versions.key(kind, s.establishment_id) for s in scopes for kind in ("timetable", "homework", "structure"))
-    )
+    stamp = versions.stamp(*(versions.key(kind, s.establishment_id) for s in scopes for kind in FEED_VERSION_KINDS))
     rights = hashlib.sha256(repr([_scope_key(s) for s in scopes]).encode()).hexdigest()[:16]
     cache_key = f"romsie:calendar-feed:{feed.user_id}:{rights}:{'.'.join(map(str, stamp))}"
     body: bytes | None = cache.get(cache_key)

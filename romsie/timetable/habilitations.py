@@ -5,9 +5,9 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.catalogue import HabilitationSpec
-from romsie.establishments.habilitations import EVERYONE
+from romsie.core.access.profiles import STAFF as STAFF_PROFILES
 
-STAFF = frozenset(p for p in EVERYONE if p.startswith("staff."))
+STAFF = STAFF_PROFILES
 
 
 class TimetableHabilitation(StrEnum):

@@ -27,9 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
-    from romsie.core.access.scope import Scope
+    from romsie.core.access.scope import Scope, ScopedRequest
 
     from .models import Session
 
@@ -47,9 +45,9 @@ class FeedEvent:
     cancelled: bool = False
 
 
-SessionPanel = Callable[["HttpRequest", "Session"], "tuple[str, dict[str, Any]] | None"]
+SessionPanel = Callable[["ScopedRequest", "Session"], "tuple[str, dict[str, Any]] | None"]
 FeedSource = Callable[["Scope"], Iterable[FeedEvent]]
-WeekMarker = Callable[["HttpRequest", "tuple[str, int]", datetime.date], "dict[datetime.date, list[str]]"]
+WeekMarker = Callable[["ScopedRequest", "tuple[str, int]", datetime.date], "dict[datetime.date, list[str]]"]
 
 F = TypeVar("F")
 

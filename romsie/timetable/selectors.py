@@ -42,10 +42,6 @@ class Week:
     def next(self) -> datetime.date:
         return self.monday + datetime.timedelta(days=7)
 
-    @property
-    def is_empty(self) -> bool:
-        return not any(day.sessions for day in self.days)
-
 
 def monday_of(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,20 +22,13 @@ from django.utils.translation import gettext as _
 from romsie.core import notifications, versions
 from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
+from romsie.core.errors import ApplicationError
 from romsie.core.services import audit_record
 from romsie.identity.models import RoleAssignment, User
 from romsie.identity.selectors import guardian_ids_receiving_mail
 from romsie.schooling.models import Enrollment, GroupMembership, Room, SchoolYear, Teaching
 
 from .models import DayOff, Lesson, SchoolWeek, Session, WeekLabel
-
-
-class TimetableError(Exception):
-    """A write refused with a message for the person who tried it."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def _monday(day: datetime.date) -> datetime.date:
@@ -46,7 +38,7 @@ def _monday(day: datetime.date) -> datetime.date:
 def current_year(scope: Scope) -> SchoolYear:
     year = SchoolYear.objects.filter(establishment_id=scope.establishment_id, is_current=True).first()
     if year is None:
-        raise TimetableError(_("There is no current school year yet: create one and mark it current first."))
+        raise ApplicationError(_("There is no current school year yet: create one and mark it current first."))
     return year
 
 
@@ -208,7 +200,7 @@ def timetable_sync(*, school_year: SchoolYear, today: datetime.date | None = Non
 
 def _timetable_changed(establishment_id: int) -> None:
     """Cached timetable blocks (the dashboard's "my lessons") are recomputed after a change."""
-    transaction.on_commit(lambda: versions.bump("timetable", establishment_id))
+    transaction.on_commit(lambda: versions.bump(versions.Kind.TIMETABLE, establishment_id))
 
 
 # Calendar
@@ -220,9 +212,9 @@ def day_off_save(
 ) -> DayOff:
     year = current_year(scope)
     if ends_on < starts_on:
-        raise TimetableError(_("The last day must be on or after the first day."))
+        raise ApplicationError(_("The last day must be on or after the first day."))
     if starts_on < year.starts_on or ends_on > year.ends_on:
-        raise TimetableError(_("The dates must be within the school year %(year)s.") % {"year": year.name})
+        raise ApplicationError(_("The dates must be within the school year %(year)s.") % {"year": year.name})
     day_off = day_off or DayOff(establishment_id=scope.establishment_id, school_year=year)
     day_off.name, day_off.starts_on, day_off.ends_on = name, starts_on, ends_on
     day_off.save()
@@ -276,9 +268,9 @@ def _check_lesson(scope: Scope, teaching: Teaching, room: Room | None, starts_at
     if teaching.establishment_id != scope.establishment_id or (
         room is not None and room.establishment_id != scope.establishment_id
     ):
-        raise TimetableError(_("This teaching or room belongs to another establishment."))
+        raise ApplicationError(_("This teaching or room belongs to another establishment."))
     if ends_at <= starts_at:
-        raise TimetableError(_("The lesson must end after it starts."))
+        raise ApplicationError(_("The lesson must end after it starts."))
 
 
 def _check_lesson_clashes(scope: Scope, teaching: Teaching, room: Room | None, weekday: int, starts_at: datetime.time,
@@ -295,9 +287,9 @@ def _check_lesson_clashes(scope: Scope, teaching: Teaching, room: Room | None, w
     if weeks:
         overlapping = overlapping.filter(weeks__in=["", weeks])
     if room is not None and overlapping.filter(room=room).exists():
-        raise TimetableError(_("Room %(room)s is already taken at that time.") % {"room": room.name})
+        raise ApplicationError(_("Room %(room)s is already taken at that time.") % {"room": room.name})
     if overlapping.filter(teaching__teacher_id=teaching.teacher_id).exists():
-        raise TimetableError(_("The teacher already has a lesson at that time."))
+        raise ApplicationError(_("The teacher already has a lesson at that time."))
 
 
 @transaction.atomic
@@ -332,7 +324,7 @@ def lesson_save(
     try:
         lesson.validate_constraints()
     except ValidationError as error:
-        raise TimetableError(_("This teaching already has a lesson at that time.")) from error
+        raise ApplicationError(_("This teaching already has a lesson at that time.")) from error
     lesson.save()
     if sync:
         timetable_sync(school_year=year)
@@ -406,9 +398,9 @@ def _clashes(session: Session, change: SessionChange) -> None:
         .exclude(status=Session.Status.CANCELLED)
     )
     if change.room is not None and others.filter(room=change.room).exists():
-        raise TimetableError(_("Room %(room)s is already taken at that time.") % {"room": change.room.name})
+        raise ApplicationError(_("Room %(room)s is already taken at that time.") % {"room": change.room.name})
     if others.filter(teacher_id=change.teacher_id).exists():
-        raise TimetableError(_("This teacher already teaches at that time."))
+        raise ApplicationError(_("This teacher already teaches at that time."))
 
 
 def concerned_people(session: Session) -> list[int]:
@@ -432,12 +424,12 @@ def session_change(*, scope: Scope, session: Session, version: int | None, chang
     change is refused (``StaleEdit``) rather than silently overwriting theirs.
     """
     if change.ends_at <= change.starts_at:
-        raise TimetableError(_("The lesson must end after it starts."))
+        raise ApplicationError(_("The lesson must end after it starts."))
     year = session.lesson.school_year
     if not (year.starts_on <= change.date <= year.ends_on):
-        raise TimetableError(_("The date must be within the school year %(year)s.") % {"year": year.name})
+        raise ApplicationError(_("The date must be within the school year %(year)s.") % {"year": year.name})
     if change.room is not None and change.room.establishment_id != session.establishment_id:
-        raise TimetableError(_("This room belongs to another establishment."))
+        raise ApplicationError(_("This room belongs to another establishment."))
     if not change.cancelled:
         lock_room_and_teacher(change.room.pk if change.room is not None else None, change.teacher_id)
     # After the room and teacher locks (the order every booking takes), before checking and writing.
@@ -455,19 +447,24 @@ def session_change(*, scope: Scope, session: Session, version: int | None, chang
 
 
 def _notify_change(scope: Scope, session: Session) -> None:
-    subject = session.teaching.subject.name
-    when = f"{session.planned_date:%d/%m} {session.planned_starts_at:%H:%M}"
+    # Data, not text: each reader sees the dates in their language (session_notification_params).
+    params: dict[str, Any] = {
+        "subject": session.teaching.subject.name,
+        "planned_on": session.planned_date.isoformat(),
+        "planned_at": session.planned_starts_at.isoformat("minutes"),
+        "note": session.change_note,
+    }
     if session.is_cancelled:
-        kind, params = "timetable.session_cancelled", {"subject": subject, "date": when, "details": ""}
+        kind = "timetable.session_cancelled"
     else:
-        details = [f"{session.date:%d/%m} {session.starts_at:%H:%M}–{session.ends_at:%H:%M}"]
-        if session.room is not None:
-            details.append(session.room.name)
-        if session.has_substitute:
-            details.append(session.teacher.get_full_name())
-        kind, params = "timetable.session_changed", {"subject": subject, "date": when, "details": ", ".join(details)}
-    if session.change_note:
-        params["details"] = f"{params['details']} ({session.change_note})".strip()
+        kind = "timetable.session_changed"
+        params.update(
+            on=session.date.isoformat(),
+            starts_at=session.starts_at.isoformat("minutes"),
+            ends_at=session.ends_at.isoformat("minutes"),
+            room=session.room.name if session.room is not None else "",
+            substitute=session.teacher.get_full_name() if session.has_substitute else "",
+        )
     monday = _monday(session.date)
     notifications.notify(
         kind,
@@ -479,10 +476,20 @@ def _notify_change(scope: Scope, session: Session) -> None:
     )
 
 
-def teachers_of(scope: Scope) -> Q:
-    """Filter of the people who may teach a session of the establishment (teachers)."""
-    return Q(
-        role_assignments__establishment_id=scope.establishment_id,
-        role_assignments__role="teacher",
-        role_assignments__is_active=True,
-    )
+def session_notification_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Word a lesson's cancellation or change in the reader's language (``%(date)s``, ``%(details)s``)."""
+    if "planned_on" not in params:
+        return params  # written as text before dates were stored as data
+    details = []
+    if "on" in params:
+        starts = notifications.local_date_time(params["on"], params["starts_at"])
+        details.append(f"{starts}–{notifications.local_time(params['ends_at'])}")
+    details += [part for part in (params.get("room"), params.get("substitute")) if part]
+    text = ", ".join(details)
+    if params.get("note"):
+        text = f"{text} ({params['note']})".strip()
+    return {
+        "subject": params["subject"],
+        "date": notifications.local_date_time(params["planned_on"], params["planned_at"]),
+        "details": text,
+    }

@@ -11,13 +11,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from romsie.core.access.declarations import public, requires
-from romsie.core.concurrency import StaleEdit
-from romsie.core.forms import check_year_bounds
+from romsie.core.access.scope import ScopedRequest
+from romsie.core.errors import ApplicationError
+from romsie.core.forms import check_year_bounds, show_error
 from romsie.core.ids import parse_id
 
 from . import access, feeds, imports, registry, selectors, services
@@ -28,7 +29,7 @@ SERVICE = "timetable"
 _IMPORT_SESSION_KEY = "timetable-import"
 
 
-def _date_param(request: HttpRequest, name: str) -> datetime.date:
+def _date_param(request: ScopedRequest, name: str) -> datetime.date:
     """The date asked for in the query string; today when absent, malformed or out of bounds."""
     try:
         value = datetime.date.fromisoformat(request.GET.get(name, ""))
@@ -38,19 +39,19 @@ def _date_param(request: HttpRequest, name: str) -> datetime.date:
     return value
 
 
-def _markers(request: HttpRequest, owner: tuple[str, int] | None, week: selectors.Week) -> None:
+def _markers(request: ScopedRequest, owner: tuple[str, int] | None, week: selectors.Week) -> None:
     if owner is None:
         return
-    for marker in registry.week_markers(request.scope):  # type: ignore[attr-defined]
+    for marker in registry.week_markers(request.scope):
         for day_date, labels in marker(request, owner, week.monday).items():
             for day in week.days:
                 if day.date == day_date:
                     day.markers.extend(labels)
 
 
-def _week_page(request: HttpRequest, sessions: Any, title: str, owner: tuple[str, int] | None,
+def _week_page(request: ScopedRequest, sessions: Any, title: str, owner: tuple[str, int] | None,
                **extra: Any) -> HttpResponse:  # fmt: skip
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     monday = selectors.monday_of(_date_param(request, "semaine"))
     week = selectors.week(scope.establishment_id, sessions, monday)
     _markers(request, owner, week)
@@ -59,11 +60,11 @@ def _week_page(request: HttpRequest, sessions: Any, title: str, owner: tuple[str
 
 
 @requires(TimetableHabilitation.VIEW, service=SERVICE)
-def week(request: HttpRequest) -> HttpResponse:
+def week(request: ScopedRequest) -> HttpResponse:
     """My week (a parent: the week of the child chosen in the header)."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     owner = access.timetable_owner(scope)
-    if scope.child is not None and "parent" in scope.profiles and "student" not in scope.profiles:
+    if scope.child is not None and scope.is_parent and not scope.is_student:
         title = _("Timetable of %(name)s") % {"name": scope.child.name}
     else:
         title = _("My timetable")
@@ -79,9 +80,9 @@ def week(request: HttpRequest) -> HttpResponse:
 
 
 @requires(TimetableHabilitation.VIEW, service=SERVICE)
-def day(request: HttpRequest) -> HttpResponse:
+def day(request: ScopedRequest) -> HttpResponse:
     """My day, for a quick look on a phone."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     when = _date_param(request, "jour")
     sessions = selectors.week(scope.establishment_id, access.own_sessions(scope), selectors.monday_of(when))
     today = next((d for d in sessions.days if d.date == when), selectors.Day(when))
@@ -94,9 +95,9 @@ def day(request: HttpRequest) -> HttpResponse:
 
 
 @requires(TimetableHabilitation.VIEW_ALL, service=SERVICE)
-def browse(request: HttpRequest) -> HttpResponse:
+def browse(request: ScopedRequest) -> HttpResponse:
     """The classes and rooms whose week one may open."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     context = {
         "classes": access.viewable_classes(scope).order_by("name"),
         "rooms": access.viewable_rooms(scope).order_by("name"),
@@ -105,8 +106,8 @@ def browse(request: HttpRequest) -> HttpResponse:
 
 
 @requires(TimetableHabilitation.VIEW_ALL, service=SERVICE)
-def class_week(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+def class_week(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
     school_class = access.get_class(scope, pk)
     sessions = access.visible_sessions(scope).filter(access.class_filter(school_class))
     title = _("Timetable of class %(name)s") % {"name": school_class.name}
@@ -114,8 +115,8 @@ def class_week(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(TimetableHabilitation.VIEW_ALL, service=SERVICE)
-def room_week(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+def room_week(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
     room = access.get_room(scope, pk)
     sessions = access.visible_sessions(scope).filter(room=room)
     title = _("Timetable of room %(name)s") % {"name": room.name}
@@ -123,8 +124,8 @@ def room_week(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(TimetableHabilitation.VIEW, service=SERVICE)
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+def session_detail(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
     session = access.get_session(scope, pk)
     panels = [panel for fn in registry.session_panels(scope) if (panel := fn(request, session)) is not None]
     context = {
@@ -136,9 +137,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(TimetableHabilitation.MANAGE, service=SERVICE)
-def session_change(request: HttpRequest, pk: int) -> HttpResponse:
+def session_change(request: ScopedRequest, pk: int) -> HttpResponse:
     """Cancel, move, change the room or the teacher of one session; everyone concerned is told."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     session = access.get_manageable_session(scope, pk)
     form = SessionChangeForm(request.POST or None, scope=scope, session=session)
     if request.method == "POST" and form.is_valid():
@@ -154,10 +155,8 @@ def session_change(request: HttpRequest, pk: int) -> HttpResponse:
         )
         try:
             services.session_change(scope=scope, session=session, version=form.shown_version, change=change)
-        except services.TimetableError as error:
-            form.add_error(None, error.message)
-        except StaleEdit as stale:
-            form.refuse_stale(stale)
+        except ApplicationError as error:
+            show_error(request, error, form)
         else:
             messages.success(request, _("The change is recorded and everyone concerned is notified."))
             return redirect("timetable:session-detail", pk=session.pk)
@@ -169,9 +168,9 @@ def session_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(TimetableHabilitation.MANAGE, service=SERVICE)
-def manage(request: HttpRequest) -> HttpResponse:
+def manage(request: ScopedRequest) -> HttpResponse:
     """The school calendar: days off and the A/B weeks of the current year."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     context = {
         "days_off": access.manageable_days_off(scope),
         "weeks": access.manageable_weeks(scope),
@@ -181,14 +180,14 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 
 @requires(TimetableHabilitation.MANAGE, service=SERVICE)
-def day_off_create(request: HttpRequest) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+def day_off_create(request: ScopedRequest) -> HttpResponse:
+    scope = request.scope
     form = DayOffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.day_off_save(scope=scope, **form.cleaned_data)
-        except services.TimetableError as error:
-            form.add_error(None, error.message)
+        except ApplicationError as error:
+            show_error(request, error, form)
         else:
             messages.success(request, _("Day off added; the timetable follows."))
             return redirect("timetable:manage")
@@ -197,8 +196,8 @@ def day_off_create(request: HttpRequest) -> HttpResponse:
 
 
 @requires(TimetableHabilitation.MANAGE, service=SERVICE)
-def day_off_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+def day_off_delete(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
     day_off = access.get_manageable_day_off(scope, pk)
     if request.method == "POST":
         services.day_off_delete(scope=scope, day_off=day_off)
@@ -210,19 +209,19 @@ def day_off_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(TimetableHabilitation.MANAGE, service=SERVICE)
-def week_swap(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+def week_swap(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
     week_obj = access.get_manageable_week(scope, pk)
     services.week_label_swap(scope=scope, week=week_obj)
     messages.success(request, _("Week of %(date)s is now week %(label)s.") % {
-        "date": week_obj.monday.strftime("%d/%m/%Y"), "label": week_obj.label})  # fmt: skip
+        "date": formats.date_format(week_obj.monday, "DATE_FORMAT"), "label": week_obj.label})  # fmt: skip
     return redirect("timetable:manage")
 
 
 @requires(TimetableHabilitation.MANAGE, service=SERVICE)
-def lesson_list(request: HttpRequest) -> HttpResponse:
+def lesson_list(request: ScopedRequest) -> HttpResponse:
     """The weekly lessons, for one class (or every class)."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     classes = list(access.viewable_classes(scope).order_by("name")) if scope.has(
         TimetableHabilitation.VIEW_ALL) else []  # fmt: skip
     class_id = parse_id(request.GET.get("classe"))
@@ -233,17 +232,15 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
     return render(request, "timetable/lesson_list.html", context)
 
 
-def _lesson_form(request: HttpRequest, lesson: Any = None) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+def _lesson_form(request: ScopedRequest, lesson: Any = None) -> HttpResponse:
+    scope = request.scope
     form = LessonForm(request.POST or None, scope=scope, instance=lesson)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in LessonForm.Meta.fields}
         try:
             services.lesson_save(scope=scope, lesson=lesson, version=form.shown_version, **fields)
-        except services.TimetableError as error:
-            form.add_error(None, error.message)
-        except StaleEdit as stale:
-            form.refuse_stale(stale)
+        except ApplicationError as error:
+            show_error(request, error, form)
         else:
             messages.success(request, _("Lesson saved; the coming sessions follow."))
             return redirect("timetable:lesson-list")
@@ -253,18 +250,18 @@ def _lesson_form(request: HttpRequest, lesson: Any = None) -> HttpResponse:
 
 
 @requires(TimetableHabilitation.MANAGE, service=SERVICE)
-def lesson_create(request: HttpRequest) -> HttpResponse:
+def lesson_create(request: ScopedRequest) -> HttpResponse:
     return _lesson_form(request)
 
 
 @requires(TimetableHabilitation.MANAGE, service=SERVICE)
-def lesson_update(request: HttpRequest, pk: int) -> HttpResponse:
-    return _lesson_form(request, access.get_manageable_lesson(request.scope, pk))  # type: ignore[attr-defined]
+def lesson_update(request: ScopedRequest, pk: int) -> HttpResponse:
+    return _lesson_form(request, access.get_manageable_lesson(request.scope, pk))
 
 
 @requires(TimetableHabilitation.MANAGE, service=SERVICE)
-def lesson_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+def lesson_delete(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
     lesson = access.get_manageable_lesson(scope, pk)
     if request.method == "POST":
         services.lesson_delete(scope=scope, lesson=lesson)
@@ -275,9 +272,9 @@ def lesson_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(TimetableHabilitation.MANAGE, service=SERVICE)
-def lesson_import(request: HttpRequest) -> HttpResponse:
+def lesson_import(request: ScopedRequest) -> HttpResponse:
     """Upload a CSV of lessons, see what it will do, then apply it (one transaction)."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     form = LessonImportForm()
     plan = None
     pending = request.session.get(_IMPORT_SESSION_KEY)
@@ -300,8 +297,8 @@ def lesson_import(request: HttpRequest) -> HttpResponse:
                 plan = imports.plan_import(scope, text, replace=replace)
                 if plan.ok:
                     request.session[_IMPORT_SESSION_KEY] = {"text": text, "replace": replace}
-    except services.TimetableError as error:
-        form.add_error(None, error.message)
+    except ApplicationError as error:
+        show_error(request, error, form)
     return render(request, "timetable/lesson_import.html", {"form": form, "plan": plan})
 
 
@@ -309,18 +306,17 @@ def lesson_import(request: HttpRequest) -> HttpResponse:
 
 
 @requires(TimetableHabilitation.VIEW, service=SERVICE)
-def feed_settings(request: HttpRequest) -> HttpResponse:
+def feed_settings(request: ScopedRequest) -> HttpResponse:
     """Show the person's secret calendar address; a new one revokes the old one."""
-    scope = request.scope  # type: ignore[attr-defined]
     url = None
     if request.method == "POST":
-        token = feeds.feed_token_reset(user_id=scope.user_id, revoke="revoke" in request.POST)
+        token = feeds.feed_token_reset(user_id=request.user.pk, revoke="revoke" in request.POST)
         if token:
             url = request.build_absolute_uri(reverse("timetable:feed", kwargs={"token": token}))
             messages.success(request, _("Your new calendar address is shown below; the old one no longer works."))
         else:
             messages.success(request, _("Your calendar address is revoked."))
-    context = {"url": url, "has_feed": feeds.has_feed(scope.user_id)}
+    context = {"url": url, "has_feed": feeds.has_feed(request.user.pk)}
     return render(request, "timetable/feed_settings.html", context)
 
 

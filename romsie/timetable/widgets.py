@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from romsie.core import registry, versions
+from romsie.core.access.scope import ScopedRequest
 
 from . import access, selectors
 from .habilitations import TimetableHabilitation
@@ -15,8 +15,8 @@ from .habilitations import TimetableHabilitation
 SERVICE = "timetable"
 
 
-def today_context(request: HttpRequest) -> dict[str, Any] | None:
-    scope = request.scope  # type: ignore[attr-defined]
+def today_context(request: ScopedRequest) -> dict[str, Any] | None:
+    scope = request.scope
     if access.timetable_owner(scope) is None:
         return None
     today = timezone.localdate()
@@ -26,15 +26,19 @@ def today_context(request: HttpRequest) -> dict[str, Any] | None:
         "sessions": [s for s in sessions if s.date == first_day],
         "day": first_day,
         "is_today": first_day == today,
-        "child": scope.child if "parent" in scope.profiles and "student" not in scope.profiles else None,
+        "child": scope.child if scope.is_parent and not scope.is_student else None,
     }
 
 
-def today_stamp(request: HttpRequest) -> tuple[Any, ...]:
+def today_stamp(request: ScopedRequest) -> tuple[Any, ...]:
     """Today's lessons change with the date, the establishment's timetable and the child shown."""
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     child = scope.child.id if scope.child else None
-    return (timezone.localdate().isoformat(), child, *versions.stamp(versions.key("timetable", scope.establishment_id)))
+    return (
+        timezone.localdate().isoformat(),
+        child,
+        *versions.stamp(versions.key(versions.Kind.TIMETABLE, scope.establishment_id)),
+    )
 
 
 TODAY_WIDGET = registry.Widget(

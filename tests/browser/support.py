@@ -134,6 +134,12 @@ class Journey:
         assert response is not None and response.ok, f"{self.page.url} answered {response and response.status}"
         self.check()
 
+    def open_menu(self) -> None:
+        """Open the header's menu where it is folded behind its button (a phone); else do nothing."""
+        button = self.page.locator("header button.menu-button")
+        if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+            button.click()
+
     def open(self, name: str, *args: Any, **kwargs: Any) -> None:
         """Go to a named URL and check the page."""
         response = self.page.goto(self.url(name, *args, **kwargs))

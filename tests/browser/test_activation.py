@@ -75,6 +75,7 @@ def test_parent_activates_their_account_and_sees_their_child(
 
     journey.assert_at("core:dashboard")
     children = page.locator("section[aria-labelledby=widget-context]")
+    children.locator("summary").click()  # the dashboard folds the facts after what is new
     assert world.a.student.get_full_name() in children.inner_text()
     journey.check()
     parent.refresh_from_db()

@@ -47,6 +47,7 @@ def test_teacher_logs_homework_student_ticks_it_parent_sees_it_on_a_phone(
 
     # The teacher goes from the menu to the log of their class and writes yesterday's session.
     journey.sign_in(a.teacher.username)
+    journey.open_menu()
     journey.follow(f"nav.services-nav a[href='{journey.route('homework:home')}']")
     journey.assert_at("homework:teaching-list")
     journey.follow(f"main a[href='{journey.route('homework:teaching-log', a.teaching.pk)}']")
@@ -119,6 +120,7 @@ def test_head_consults_a_class_log_and_stamps_a_visa(
     )
     page = journey.page
     journey.sign_in(a.head.username)
+    journey.open_menu()
     journey.follow(f"nav.services-nav a[href='{journey.route('homework:home')}']")
     journey.assert_at("homework:class-list")
     journey.follow(f"main a[href='{journey.route('homework:class-log', a.school_class.pk)}']")

@@ -28,10 +28,11 @@ def test_teacher_switches_establishment_then_finds_a_person(journey: Journey, te
     a, b = world.a.establishment, world.b.establishment
     journey.sign_in(world.a.teacher.username)
 
+    journey.open_menu()
     switcher = page.locator("header select#context-establishment")
     expect(switcher).to_have_value(str(a.pk))
-    switcher.select_option(str(b.pk))
-    journey.submit("header form.context-switcher button[type=submit]")
+    with page.expect_navigation():  # the choice acts at once
+        switcher.select_option(str(b.pk))
 
     journey.assert_at("core:dashboard")
     expect(page.locator("header select#context-establishment")).to_have_value(str(b.pk))
@@ -39,6 +40,7 @@ def test_teacher_switches_establishment_then_finds_a_person(journey: Journey, te
     expect(page.locator("section[aria-labelledby=widget-context] li .badge").locator("..")).to_contain_text(b.name)
     journey.check()
 
+    journey.open_menu()
     with page.expect_navigation():
         page.click(f"nav.services-nav a[href='{journey.route('directory:person-search')}']")
     journey.check()

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from romsie.core import registry
+from romsie.core.errors import ApplicationError
 from romsie.core.models import AuditEvent
 from romsie.core.testing.world import World
 from romsie.establishments import services
@@ -151,13 +152,13 @@ def test_a_forged_right_outside_the_ceiling_is_refused_and_nothing_is_saved(worl
 
 def test_the_service_refuses_a_right_outside_the_ceiling(world: World, client_for):
     scope = client_for(world.a.head).get(RIGHTS).wsgi_request.scope
-    with pytest.raises(services.EstablishmentError, match=r"identity\.manage_habilitations"):
+    with pytest.raises(ApplicationError, match=r"identity\.manage_habilitations"):
         services.habilitation_overrides_set(
             scope=scope,
             overrides={"staff.office": {"identity.manage_people": True, "identity.manage_habilitations": True}},
             version=0,
         )
-    with pytest.raises(services.EstablishmentError):
+    with pytest.raises(ApplicationError):
         services.habilitation_overrides_set(
             scope=scope, overrides={"staff.nobody": {"identity.manage_people": True}}, version=0
         )

@@ -6,13 +6,6 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from romsie.core.access.scope import Scope
-
-
-def scope_of(request: HttpRequest) -> Scope:
-    """Return the request's scope (set by the access middleware)."""
-    return request.scope  # type: ignore[attr-defined,no-any-return]
-
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     """Return a PDF to download; never cached, since it carries activation codes."""

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from romsie.core.access.declarations import requires
+from romsie.core.access.scope import ScopedRequest
 from romsie.establishments.habilitations import EstablishmentHabilitation
 
 from ..areas import areas_for
-from .base import scope_of
 
 
 @requires(EstablishmentHabilitation.ADMINISTER)
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: ScopedRequest) -> HttpResponse:
     """List the areas of the establishment the person may manage."""
-    scope = scope_of(request)
+    scope = request.scope
     return render(
         request,
         "administration/home.html",

@@ -6,25 +6,25 @@ event; the PDF is never cached.
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from romsie.core.access.declarations import requires
+from romsie.core.access.scope import ScopedRequest
 from romsie.identity.habilitations import IdentityHabilitation
-from romsie.schooling.models import SchoolClass
 
 from .. import selectors, services
 from ..forms import LettersForm
-from .base import pdf_response, posted, scope_of
+from .base import pdf_response, posted
 
 PRINT = IdentityHabilitation.PRINT_LETTERS
 
 
 @requires(PRINT)
-def letters(request: HttpRequest) -> HttpResponse:
+def letters(request: ScopedRequest) -> HttpResponse:
     """Choose whose letters to print; a valid choice answers with the PDF."""
-    scope = scope_of(request)
+    scope = request.scope
     form = LettersForm(posted(request), scope=scope)
     if request.method == "POST" and form.is_valid():
         only_new = form.cleaned_data["only_not_activated"]
@@ -49,17 +49,14 @@ def letters(request: HttpRequest) -> HttpResponse:
 
 
 @requires(PRINT)
-def activation_list(request: HttpRequest) -> HttpResponse:
+def activation_list(request: ScopedRequest) -> HttpResponse:
     """Show, class by class, how many students and guardians have not activated yet."""
-    classes = selectors.activation_followup(scope_of(request))
+    classes = selectors.activation_followup(request.scope)
     return render(request, "administration/activation_list.html", {"classes": classes})
 
 
 @requires(PRINT)
-def activation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def activation_detail(request: ScopedRequest, pk: int) -> HttpResponse:
     """List who, in a class, has not activated yet, with a button printing just their letters."""
-    try:
-        followup = selectors.class_followup(scope_of(request), pk)
-    except SchoolClass.DoesNotExist as missing:
-        raise Http404 from missing
+    followup = selectors.class_followup(request.scope, pk)
     return render(request, "administration/activation_detail.html", {"followup": followup})

@@ -12,35 +12,33 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from romsie.core.access.declarations import requires
 from romsie.core.access.middleware import forbidden
-from romsie.core.access.scope import Scope
-from romsie.core.concurrency import StaleEdit
+from romsie.core.access.scope import Scope, ScopedRequest
+from romsie.core.errors import ApplicationError
+from romsie.core.forms import show_error
 from romsie.establishments.access import get_current_establishment
 from romsie.identity import services as identity_services
 from romsie.identity.forms import GuardianAddForm, GuardianshipForm, PersonCreateForm, RoleAddForm
 from romsie.identity.habilitations import IdentityHabilitation
-from romsie.identity.models import Guardianship, RoleAssignment, User
+from romsie.identity.models import Guardianship
 from romsie.schooling import services as schooling_services
 from romsie.schooling.forms import StudentClassForm
 
 from .. import access, selectors, services
-from .base import no_store, pdf_response, posted, scope_of
+from .base import no_store, pdf_response, posted
 
 MANAGE = IdentityHabilitation.MANAGE_PEOPLE
 PAGE_SIZE = 25
 
 
 def _page(scope: Scope, pk: int) -> selectors.PersonPage:
-    try:
-        return selectors.person_page(scope, pk)
-    except User.DoesNotExist as missing:
-        raise Http404 from missing
+    return selectors.person_page(scope, pk)
 
 
 def _guardian_form(scope: Scope, page: selectors.PersonPage, data: Any = None) -> GuardianAddForm | None:
@@ -56,14 +54,14 @@ def _guardian_form(scope: Scope, page: selectors.PersonPage, data: Any = None) -
 
 
 def _render_person(
-    request: HttpRequest,
+    request: ScopedRequest,
     page: selectors.PersonPage,
     *,
     role_form: RoleAddForm | None = None,
     guardian_form: GuardianAddForm | None = None,
     class_form: StudentClassForm | None = None,
 ) -> HttpResponse:
-    scope = scope_of(request)
+    scope = request.scope
     context = {
         "page": page,
         "person": page.person,
@@ -83,9 +81,9 @@ def _render_person(
 
 
 @requires(MANAGE)
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: ScopedRequest) -> HttpResponse:
     """List the establishment's people, searched by name and filtered by role, 25 a page."""
-    scope = scope_of(request)
+    scope = request.scope
     query = request.GET.get("q", "").strip()[:100]
     role = request.GET.get("role", "")
     people = selectors.person_list_for_admin(scope, query=query, role=role)
@@ -95,9 +93,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires(MANAGE)
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: ScopedRequest) -> HttpResponse:
     """Create a person with a role here; they will activate their account with a letter."""
-    scope = scope_of(request)
+    scope = request.scope
     form = PersonCreateForm(posted(request), scope=scope)
     if request.method == "POST" and form.is_valid():
         person = services.establishment_person_create(scope=scope, **form.cleaned_data)
@@ -111,16 +109,16 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @requires(MANAGE)
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: ScopedRequest, pk: int) -> HttpResponse:
     """Show a person's roles here, guardian links and account, with the actions on them."""
-    return _render_person(request, _page(scope_of(request), pk))
+    return _render_person(request, _page(request.scope, pk))
 
 
 @requires(MANAGE)
 @require_POST
-def role_create(request: HttpRequest, pk: int) -> HttpResponse:
+def role_create(request: ScopedRequest, pk: int) -> HttpResponse:
     """Give the person one more role in the establishment."""
-    scope = scope_of(request)
+    scope = request.scope
     page = _page(scope, pk)
     form = RoleAddForm(request.POST, prefix="role", scope=scope, person=page.person)
     if not form.is_valid():
@@ -134,9 +132,9 @@ def role_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(MANAGE)
 @require_POST
-def student_class_update(request: HttpRequest, pk: int) -> HttpResponse:
+def student_class_update(request: ScopedRequest, pk: int) -> HttpResponse:
     """Place a student in a class of the current year, or move them to another one."""
-    scope = scope_of(request)
+    scope = request.scope
     page = _page(scope, pk)
     if not page.is_student:
         raise Http404
@@ -147,8 +145,8 @@ def student_class_update(request: HttpRequest, pk: int) -> HttpResponse:
         schooling_services.student_class_set(
             scope=scope, student=page.person, school_class=form.cleaned_data["school_class"]
         )
-    except schooling_services.StructureError as error:
-        messages.error(request, str(error))
+    except ApplicationError as error:
+        show_error(request, error)
     else:
         messages.success(request, _("Class saved."))
     return redirect("administration:person-detail", pk)
@@ -156,13 +154,10 @@ def student_class_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(MANAGE)
 @require_POST
-def role_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def role_delete(request: ScopedRequest, pk: int) -> HttpResponse:
     """Take one role away from a person (never from oneself)."""
-    scope = scope_of(request)
-    try:
-        assignment = access.visible_role_assignments(scope).get(pk=pk)
-    except RoleAssignment.DoesNotExist as missing:
-        raise Http404 from missing
+    scope = request.scope
+    assignment = access.get_role_assignment(scope, pk)
     if assignment.user_id == scope.user_id:
         messages.error(request, _("You cannot remove your own roles; ask another administrator."))
         return redirect("administration:person-detail", assignment.user_id)
@@ -175,9 +170,9 @@ def role_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(MANAGE)
 @require_POST
-def guardianship_create(request: HttpRequest, pk: int) -> HttpResponse:
+def guardianship_create(request: ScopedRequest, pk: int) -> HttpResponse:
     """Link a student to a guardian: an existing person of the establishment or a new one."""
-    scope = scope_of(request)
+    scope = request.scope
     page = _page(scope, pk)
     form = _guardian_form(scope, page, request.POST)
     if form is None:
@@ -203,24 +198,21 @@ def guardianship_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _guardianship(scope: Scope, pk: int) -> Guardianship:
-    try:
-        return access.visible_guardianships(scope).get(pk=pk)
-    except Guardianship.DoesNotExist as missing:
-        raise Http404 from missing
+    return access.get_guardianship(scope, pk)
 
 
 @requires(MANAGE)
-def guardianship_update(request: HttpRequest, pk: int) -> HttpResponse:
+def guardianship_update(request: ScopedRequest, pk: int) -> HttpResponse:
     """Change the kind, number and rights of a guardian link."""
-    scope = scope_of(request)
+    scope = request.scope
     link = _guardianship(scope, pk)
     links = selectors.guardian_links_of(scope, link.student)
     form = GuardianshipForm(posted(request), guardianship=link, links=links)
     if request.method == "POST" and form.is_valid():
         try:
             identity_services.guardianship_update(scope=scope, guardianship=link, **form.cleaned_data)
-        except StaleEdit as stale:
-            form.refuse_stale(stale)
+        except ApplicationError as error:
+            show_error(request, error, form)
         else:
             messages.success(request, _("Saved."))
             return redirect("administration:person-detail", link.student_id)
@@ -228,9 +220,9 @@ def guardianship_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(MANAGE)
-def guardianship_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def guardianship_delete(request: ScopedRequest, pk: int) -> HttpResponse:
     """Remove a guardian link, after confirmation."""
-    scope = scope_of(request)
+    scope = request.scope
     link = _guardianship(scope, pk)
     if request.method == "POST":
         identity_services.guardianship_remove(scope=scope, guardianship=link)
@@ -239,7 +231,7 @@ def guardianship_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "administration/guardianship_confirm_delete.html", {"link": link})
 
 
-def _account_refused(request: HttpRequest) -> HttpResponse:
+def _account_refused(request: ScopedRequest) -> HttpResponse:
     return forbidden(
         request,
         _(
@@ -250,9 +242,9 @@ def _account_refused(request: HttpRequest) -> HttpResponse:
 
 
 @requires(MANAGE)
-def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def person_deactivate(request: ScopedRequest, pk: int) -> HttpResponse:
     """Deactivate a person's account after confirmation; every session of theirs ends."""
-    scope = scope_of(request)
+    scope = request.scope
     page = _page(scope, pk)
     if not page.can_manage_account:
         return _account_refused(request)
@@ -265,8 +257,8 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(MANAGE)
 @require_POST
-def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = scope_of(request)
+def person_reactivate(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
     page = _page(scope, pk)
     if not page.can_manage_account:
         return _account_refused(request)
@@ -277,9 +269,9 @@ def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(MANAGE)
 @require_POST
-def person_code(request: HttpRequest, pk: int) -> HttpResponse:
+def person_code(request: ScopedRequest, pk: int) -> HttpResponse:
     """Issue a new activation code and show it once (the person's earlier codes stop working)."""
-    scope = scope_of(request)
+    scope = request.scope
     page = _page(scope, pk)
     if not page.can_manage_account:
         return _account_refused(request)
@@ -290,9 +282,9 @@ def person_code(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(MANAGE)
 @require_POST
-def person_letter(request: HttpRequest, pk: int) -> HttpResponse:
+def person_letter(request: ScopedRequest, pk: int) -> HttpResponse:
     """Print one person's letter: with the code just shown, or else with a fresh one."""
-    scope = scope_of(request)
+    scope = request.scope
     page = _page(scope, pk)
     if not page.can_manage_account:
         return _account_refused(request)
@@ -301,7 +293,7 @@ def person_letter(request: HttpRequest, pk: int) -> HttpResponse:
     if code:
         try:
             pdf = services.activation_letter_reprint(scope=scope, recipient=recipient, code=code)
-        except identity_services.ActivationError:
+        except ApplicationError:  # the service's message is for the code's owner, not the admin
             messages.error(request, _("This code is no longer valid: issue a new one."))
             return redirect("administration:person-detail", pk)
     else:

@@ -21,12 +21,12 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from romsie.core.access.declarations import requires
 from romsie.core.access.views import ScopedCreateView, ScopedDeleteView, ScopedListView, ScopedUpdateView
-from romsie.core.concurrency import StaleEdit
+from romsie.core.errors import ApplicationError
+from romsie.core.forms import show_error
 from romsie.schooling import access as schooling_access
 from romsie.schooling import forms as schooling_forms
 from romsie.schooling import services
 from romsie.schooling.habilitations import SchoolingHabilitation
-from romsie.schooling.services import StructureError
 
 from .. import selectors
 from ..forms import ClassDeleteForm
@@ -53,8 +53,8 @@ class StructureCreateView(ScopedCreateView):
     def form_valid(self, form: forms.BaseModelForm[Any]) -> HttpResponse:
         try:
             self.object = type(self).service(scope=self.scope, **form.cleaned_data)
-        except StructureError as error:
-            form.add_error(None, str(error))
+        except ApplicationError as error:
+            show_error(self.request, error, form)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return HttpResponseRedirect(self.get_success_url())
@@ -74,11 +74,8 @@ class StructureUpdateView(ScopedUpdateView):
     def form_valid(self, form: forms.BaseModelForm[Any]) -> HttpResponse:
         try:
             type(self).service(scope=self.scope, **{self.entity: self.object}, **form.cleaned_data)
-        except StructureError as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
-        except StaleEdit as stale:
-            form.refuse_stale(stale)  # type: ignore[attr-defined]
+        except ApplicationError as error:
+            show_error(self.request, error, form)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return HttpResponseRedirect(self.get_success_url())
@@ -102,8 +99,8 @@ class StructureDeleteView(ScopedDeleteView):
     def form_valid(self, form: forms.Form) -> HttpResponse:
         try:
             type(self).service(scope=self.scope, **{self.entity: self.object}, **form.cleaned_data)
-        except StructureError as error:
-            form.add_error(None, str(error))
+        except ApplicationError as error:
+            show_error(self.request, error, form)
             return self.form_invalid(form)
         messages.success(self.request, _("Deleted."))
         return HttpResponseRedirect(self.get_success_url())

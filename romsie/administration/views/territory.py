@@ -8,46 +8,39 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from romsie.core.access.declarations import territory_admin
-from romsie.core.access.scope import Scope
-from romsie.core.concurrency import StaleEdit
+from romsie.core.access.scope import Scope, ScopedRequest
+from romsie.core.errors import ApplicationError
+from romsie.core.forms import show_error
 from romsie.establishments import access as establishments_access
 from romsie.establishments import services
 from romsie.establishments.forms import EstablishmentForm, TerritoryCeilingForm
-from romsie.establishments.models import Establishment, Territory
-from romsie.establishments.services import EstablishmentError
+from romsie.establishments.models import Establishment
 from romsie.identity import services as identity_services
 from romsie.identity.forms import EstablishmentAdminAppointForm, EstablishmentAdminCreateForm
-from romsie.identity.models import RoleAssignment
 
 from .. import access, selectors
-from .base import no_store, posted, scope_of
+from .base import no_store, posted
 
 
 def _establishment(scope: Scope, pk: int) -> Establishment:
-    try:
-        return establishments_access.get_establishment(scope, pk)
-    except Establishment.DoesNotExist as missing:
-        raise Http404 from missing
+    return establishments_access.get_establishment(scope, pk)
 
 
 def _render_establishment(
-    request: HttpRequest,
+    request: ScopedRequest,
     pk: int,
     *,
     appoint_form: EstablishmentAdminAppointForm | None = None,
     create_form: EstablishmentAdminCreateForm | None = None,
 ) -> HttpResponse:
-    scope = scope_of(request)
-    try:
-        page = selectors.establishment_page(scope, pk)
-    except Establishment.DoesNotExist as missing:
-        raise Http404 from missing
+    scope = request.scope
+    page = selectors.establishment_page(scope, pk)
     context = {
         "page": page,
         "establishment": page.establishment,
@@ -59,24 +52,24 @@ def _render_establishment(
 
 
 @territory_admin
-def territory_home(request: HttpRequest) -> HttpResponse:
+def territory_home(request: ScopedRequest) -> HttpResponse:
     """List the establishments of the administered territories with their number of people."""
-    scope = scope_of(request)
+    scope = request.scope
     page = Paginator(selectors.establishment_list_for_territory(scope), 50).get_page(request.GET.get("page"))
     territories = establishments_access.visible_territories(scope)
     return render(request, "administration/territory_home.html", {"page_obj": page, "territories": territories})
 
 
 @territory_admin
-def establishment_create(request: HttpRequest) -> HttpResponse:
+def establishment_create(request: ScopedRequest) -> HttpResponse:
     """Create an establishment in one of the administered territories."""
-    scope = scope_of(request)
+    scope = request.scope
     form = EstablishmentForm(posted(request), scope=scope)
     if request.method == "POST" and form.is_valid():
         try:
             establishment = services.establishment_create(scope=scope, **form.cleaned_data)
-        except EstablishmentError as error:
-            form.add_error(None, str(error))
+        except ApplicationError as error:
+            show_error(request, error, form)
         else:
             messages.success(request, _("Establishment created. Now appoint its administrators."))
             return redirect("administration:establishment-detail", establishment.pk)
@@ -84,23 +77,21 @@ def establishment_create(request: HttpRequest) -> HttpResponse:
 
 
 @territory_admin
-def establishment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def establishment_detail(request: ScopedRequest, pk: int) -> HttpResponse:
     """Show an establishment with its heads and digital leads."""
     return _render_establishment(request, pk)
 
 
 @territory_admin
-def establishment_update(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = scope_of(request)
+def establishment_update(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
     establishment = _establishment(scope, pk)
     form = EstablishmentForm(posted(request), scope=scope, instance=establishment)
     if request.method == "POST" and form.is_valid():
         try:
             services.establishment_update(scope=scope, establishment=establishment, **form.cleaned_data)
-        except EstablishmentError as error:
-            form.add_error(None, str(error))
-        except StaleEdit as stale:
-            form.refuse_stale(stale)
+        except ApplicationError as error:
+            show_error(request, error, form)
         else:
             messages.success(request, _("Saved."))
             return redirect("administration:establishment-detail", pk)
@@ -109,9 +100,9 @@ def establishment_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @territory_admin
-def establishment_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def establishment_deactivate(request: ScopedRequest, pk: int) -> HttpResponse:
     """Deactivate an establishment after confirmation: its people lose access to it."""
-    scope = scope_of(request)
+    scope = request.scope
     establishment = _establishment(scope, pk)
     if request.method == "POST":
         services.establishment_set_active(scope=scope, establishment=establishment, is_active=False)
@@ -122,8 +113,8 @@ def establishment_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @territory_admin
 @require_POST
-def establishment_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = scope_of(request)
+def establishment_reactivate(request: ScopedRequest, pk: int) -> HttpResponse:
+    scope = request.scope
     establishment = _establishment(scope, pk)
     services.establishment_set_active(scope=scope, establishment=establishment, is_active=True)
     messages.success(request, _("The establishment is active again."))
@@ -132,9 +123,9 @@ def establishment_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @territory_admin
 @require_POST
-def establishment_admin_appoint(request: HttpRequest, pk: int) -> HttpResponse:
+def establishment_admin_appoint(request: ScopedRequest, pk: int) -> HttpResponse:
     """Appoint an existing person of the territory head or digital lead of the establishment."""
-    scope = scope_of(request)
+    scope = request.scope
     establishment = _establishment(scope, pk)
     form = EstablishmentAdminAppointForm(request.POST, prefix="appoint", candidates=access.territory_people(scope))
     if not form.is_valid() or form.person is None:
@@ -148,9 +139,9 @@ def establishment_admin_appoint(request: HttpRequest, pk: int) -> HttpResponse:
 
 @territory_admin
 @require_POST
-def establishment_admin_create(request: HttpRequest, pk: int) -> HttpResponse:
+def establishment_admin_create(request: ScopedRequest, pk: int) -> HttpResponse:
     """Create a new person as head or digital lead and show their activation code once."""
-    scope = scope_of(request)
+    scope = request.scope
     establishment = _establishment(scope, pk)
     form = EstablishmentAdminCreateForm(request.POST, prefix="new")
     if not form.is_valid():
@@ -168,36 +159,28 @@ def establishment_admin_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @territory_admin
 @require_POST
-def establishment_admin_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def establishment_admin_delete(request: ScopedRequest, pk: int) -> HttpResponse:
     """End a head's or digital lead's appointment."""
-    scope = scope_of(request)
-    try:
-        assignment = access.visible_establishment_admins(scope).get(pk=pk)
-    except RoleAssignment.DoesNotExist as missing:
-        raise Http404 from missing
+    scope = request.scope
+    assignment = access.get_establishment_admin(scope, pk)
     identity_services.establishment_admin_remove(scope=scope, assignment=assignment)
     messages.success(request, _("The appointment has ended."))
     return redirect("administration:establishment-detail", assignment.establishment_id)
 
 
 @territory_admin
-def territory_ceiling_update(request: HttpRequest, pk: int) -> HttpResponse:
+def territory_ceiling_update(request: ScopedRequest, pk: int) -> HttpResponse:
     """Choose which rights the territory's establishments may adjust, per role."""
-    scope = scope_of(request)
-    try:
-        territory = establishments_access.get_territory(scope, pk)
-    except Territory.DoesNotExist as missing:
-        raise Http404 from missing
+    scope = request.scope
+    territory = establishments_access.get_territory(scope, pk)
     form = TerritoryCeilingForm(posted(request), territory=territory, profiles=selectors.profile_choices())
     if request.method == "POST" and form.is_valid():
         try:
             services.territory_ceiling_set(
                 scope=scope, territory=territory, ceiling=form.ceiling(), version=form.shown_version
             )
-        except EstablishmentError as error:
-            form.add_error(None, str(error))
-        except StaleEdit as stale:
-            form.refuse_stale(stale)
+        except ApplicationError as error:
+            show_error(request, error, form)
         else:
             messages.success(request, _("Saved."))
             return redirect("administration:territory-home")

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .profiles import EVERYONE as DECLARED_PROFILES
+
 
 @dataclass(frozen=True)
 class HabilitationSpec:
@@ -27,8 +29,15 @@ _catalogue: dict[str, HabilitationSpec] = {}
 
 
 def register(specs: Iterable[HabilitationSpec]) -> None:
-    """Add an app's habilitations to the catalogue (call from ``AppConfig.ready``)."""
+    """Add an app's habilitations to the catalogue (call from ``AppConfig.ready``).
+
+    A spec naming a profile that :mod:`romsie.core.access.profiles` does not declare is refused:
+    a misspelt profile would silently grant the right to nobody.
+    """
     for spec in specs:
+        unknown = (spec.defaults | spec.adjustable) - DECLARED_PROFILES
+        if unknown:
+            raise ValueError(f"Habilitation {spec.key} names undeclared profiles: {sorted(unknown)}")
         _catalogue[spec.key] = spec
 
 

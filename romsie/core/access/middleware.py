@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -14,7 +14,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from .declarations import AccessKind, access_of
-from .scope import build_scope
+from .scope import Scope, ScopedRequest, build_scope
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +36,9 @@ class ScopeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.scope = SimpleLazyObject(lambda: build_scope(request))  # type: ignore[attr-defined]
-        return self.get_response(request)
+        scoped = cast(ScopedRequest, request)
+        scoped.scope = cast(Scope, SimpleLazyObject(lambda: build_scope(request)))
+        return self.get_response(scoped)
 
     def process_view(
         self,
@@ -57,7 +58,7 @@ class ScopeMiddleware:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        scope = request.scope  # type: ignore[attr-defined]
+        scope = cast(ScopedRequest, request).scope
         if access.kind == AccessKind.SIGNED_IN:
             return None
         if access.kind == AccessKind.TERRITORY_ADMIN:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+
+from .profiles import Profile, is_staff_profile
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
+    from django.contrib.auth.models import _User
+    from django_htmx.middleware import HtmxDetails
 
 
 @dataclass(frozen=True)
@@ -43,27 +48,52 @@ class Scope:
     child: ChildRef | None = None
     territory_ids: frozenset[int] = frozenset()
     is_operator: bool = False
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def establishment_id(self) -> int | None:
         return self.establishment.id if self.establishment else None
 
-    @property
-    def is_anonymous(self) -> bool:
-        return self.user_id is None
-
     def has(self, habilitation: str) -> bool:
         """Tell whether the person holds a habilitation in the current establishment."""
         return str(habilitation) in self.habilitations
 
-    def has_profile(self, *profiles: str) -> bool:
-        return any(p in self.profiles for p in profiles)
+    @property
+    def is_student(self) -> bool:
+        return Profile.STUDENT in self.profiles
+
+    @property
+    def is_parent(self) -> bool:
+        """A guardian here (``child`` is the chosen child, if any)."""
+        return Profile.PARENT in self.profiles
+
+    @property
+    def is_teacher(self) -> bool:
+        return Profile.TEACHER in self.profiles
+
+    @property
+    def has_staff_profile(self) -> bool:
+        """A staff member here, whatever their function (``staff.<function>``)."""
+        return any(is_staff_profile(p) for p in self.profiles)
 
 
 ANONYMOUS = Scope()
 
-ScopeBuilder = Callable[["HttpRequest"], Scope]
+
+class ScopedRequest(HttpRequest):
+    """The request every view, widget and hook receives: it carries the person's scope.
+
+    ``ScopeMiddleware`` sets ``scope`` on every request; behind ``@signed_in``, ``@requires``
+    or ``@territory_admin`` the user is signed in, hence ``user`` is the project's ``User``
+    (public views read ``request.user.is_authenticated`` before using it). ``htmx`` is set by
+    django-htmx's middleware. Only a type: no request is ever built from this class.
+    """
+
+    scope: Scope
+    user: _User
+    htmx: HtmxDetails
+
+
+ScopeBuilder = Callable[[HttpRequest], Scope]
 _builder: list[ScopeBuilder] = []
 
 

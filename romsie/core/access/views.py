@@ -18,18 +18,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from .scope import Scope
+from .scope import Scope, ScopedRequest
 
 
 class ScopedMixin:
     """Give the view its scope and a queryset taken from the access gate."""
 
     visible: Callable[[Scope], models.QuerySet[Any]]
-    request: Any
+    request: ScopedRequest
 
     @property
     def scope(self) -> Scope:
-        return self.request.scope  # type: ignore[no-any-return]
+        return self.request.scope
 
     def get_queryset(self) -> models.QuerySet[Any]:
         return type(self).visible(self.scope)

@@ -62,8 +62,8 @@ def test_version_stamps_read_zero_and_bumps_do_nothing_when_redis_is_down(settin
             "LOCATION": f"redis://127.0.0.1:{port}/0",
         }
     }
-    versions.bump("role", 1)
-    assert versions.stamp(versions.key("role", 1)) == (0,)
+    versions.bump(versions.Kind.USER, 1)
+    assert versions.stamp(versions.key(versions.Kind.USER, 1)) == (0,)
 
 
 def test_a_hung_redis_slows_one_call_then_is_skipped(silent_server):

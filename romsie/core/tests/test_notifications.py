@@ -18,7 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from romsie.core import notification_tasks
+from romsie.core import notification_mail
 from romsie.core.models import Notification, NotificationPreference, QuietHours
 from romsie.core.notifications import (
     NotificationKind,
@@ -29,6 +29,7 @@ from romsie.core.notifications import (
     register_kind,
     unread_count,
 )
+from romsie.core.tests.test_pagination import BAD_CURSORS
 from romsie.identity.models import User
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -187,9 +188,9 @@ def test_an_event_at_23h_is_emailed_at_7h_and_not_before(world):
     event([teacher.pk], now=at(2, 23))
     assert row(teacher).email_due_at == at(3, 7)
     for moment in (at(2, 23), at(3, 2), at(3, 6, 59)):
-        assert notification_tasks.send_pending(now=moment).sent == 0
+        assert notification_mail.send_pending(now=moment).sent == 0
     assert mail.outbox == []
-    assert notification_tasks.send_pending(now=at(3, 7)).sent == 1
+    assert notification_mail.send_pending(now=at(3, 7)).sent == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [teacher.email]
     assert "Alice did something" in mail.outbox[0].body
@@ -201,10 +202,10 @@ def test_an_email_due_before_quiet_hours_but_sent_during_them_waits_for_their_en
     teacher = with_email(world.a.teacher)
     event([teacher.pk], now=at(2, 21))
     QuietHours.objects.create(user=teacher, starts_at=datetime.time(22), ends_at=datetime.time(7))
-    report = notification_tasks.send_pending(now=at(2, 22, 30))
+    report = notification_mail.send_pending(now=at(2, 22, 30))
     assert (report.sent, report.postponed) == (0, 1)
     assert (row(teacher).email_state, row(teacher).email_due_at) == (State.DUE, at(3, 7))
-    assert notification_tasks.send_pending(now=at(3, 7)).sent == 1
+    assert notification_mail.send_pending(now=at(3, 7)).sent == 1
 
 
 # -- Digest --------------------------------------------------------------------------------
@@ -216,7 +217,7 @@ def test_the_daily_digest_gathers_each_persons_notifications_in_one_email(world)
         notify("tests.digest", [parent.pk, teacher.pk], params={"what": f"{what} thing"}, now=at(2, 9))
     event([parent.pk], now=at(2, 10))  # e-mailed at once, not in the digest
     assert Notification.objects.filter(email_state=State.DIGEST).count() == 4
-    report = notification_tasks.send_digests(now=at(2, 17))
+    report = notification_mail.send_digests(now=at(2, 17))
     assert report.sent == 4
     assert sorted(m.to[0] for m in mail.outbox) == [parent.email, teacher.email]
     to_parent = next(m for m in mail.outbox if m.to == [parent.email])
@@ -224,7 +225,7 @@ def test_the_daily_digest_gathers_each_persons_notifications_in_one_email(world)
     assert "2 notifications" in to_parent.subject
     assert Notification.objects.filter(email_state=State.DIGEST).count() == 0
     # Idempotent: a second run sends nothing.
-    assert notification_tasks.send_digests(now=at(2, 17, 5)).sent == 0
+    assert notification_mail.send_digests(now=at(2, 17, 5)).sent == 0
     assert len(mail.outbox) == 2
     assert Notification.objects.get(recipient=parent, kind="tests.event").email_state == State.DUE
 
@@ -233,11 +234,11 @@ def test_a_digest_during_quiet_hours_leaves_when_they_end(world):
     parent = with_email(world.a.parent)
     QuietHours.objects.create(user=parent, starts_at=datetime.time(16), ends_at=datetime.time(18))
     notify("tests.digest", [parent.pk], params={"what": "a thing"}, now=at(2, 9))
-    report = notification_tasks.send_digests(now=at(2, 17))
+    report = notification_mail.send_digests(now=at(2, 17))
     assert (report.sent, report.postponed) == (0, 1)
     assert mail.outbox == []
-    assert notification_tasks.send_pending(now=at(2, 17, 59)).sent == 0
-    assert notification_tasks.send_pending(now=at(2, 18)).sent == 1
+    assert notification_mail.send_pending(now=at(2, 17, 59)).sent == 0
+    assert notification_mail.send_pending(now=at(2, 18)).sent == 1
     assert len(mail.outbox) == 1
     assert row(parent).email_state == State.SENT
 
@@ -276,15 +277,15 @@ def test_a_failing_smtp_server_delays_the_email_without_losing_it(world, smtp_se
     with socket.socket() as probe:  # a port where nothing listens
         probe.bind(("127.0.0.1", 0))
         settings.EMAIL_PORT = probe.getsockname()[1]
-    report = notification_tasks.send_pending(now=at(2, 10))
+    report = notification_mail.send_pending(now=at(2, 10))
     assert (report.sent, report.failed) == (0, 1)
     failed = row(teacher)
     assert (failed.email_state, failed.email_attempts, failed.email_due_at) == (State.DUE, 1, at(2, 10, 5))
-    assert notification_tasks.send_pending(now=at(2, 10, 5)).failed == 1
+    assert notification_mail.send_pending(now=at(2, 10, 5)).failed == 1
     assert (row(teacher).email_attempts, row(teacher).email_due_at) == (2, at(2, 10, 15))  # backoff doubles
     settings.EMAIL_PORT = working_port
-    assert notification_tasks.send_pending(now=at(2, 10, 14)).sent == 0  # not before its time
-    assert notification_tasks.send_pending(now=at(2, 10, 15)).sent == 1
+    assert notification_mail.send_pending(now=at(2, 10, 14)).sent == 0  # not before its time
+    assert notification_mail.send_pending(now=at(2, 10, 15)).sent == 1
     assert [envelope.rcpt_tos for envelope in smtp_server.messages] == [[teacher.email]]
     assert row(teacher).email_state == State.SENT
 
@@ -292,10 +293,10 @@ def test_a_failing_smtp_server_delays_the_email_without_losing_it(world, smtp_se
 def test_a_run_killed_mid_way_leaves_its_claim_due_again_after_the_lease(world):
     teacher = with_email(world.a.teacher)
     event([teacher.pk], now=at(2, 10))
-    claimed = notification_tasks._claim(Notification.objects.filter(email_state=State.DUE), at(2, 10), limit=10)
+    claimed = notification_mail._claim(Notification.objects.filter(email_state=State.DUE), at(2, 10), limit=10)
     assert len(claimed) == 1  # ...and the run dies here, before sending
-    assert notification_tasks.send_pending(now=at(2, 10, 1)).sent == 0  # another run leaves it alone
-    assert notification_tasks.send_pending(now=at(2, 10, 17)).sent == 1
+    assert notification_mail.send_pending(now=at(2, 10, 1)).sent == 0  # another run leaves it alone
+    assert notification_mail.send_pending(now=at(2, 10, 17)).sent == 1
 
 
 def test_the_commands_send_what_is_due_and_can_run_again(world):
@@ -459,3 +460,11 @@ def test_preferences_set_ignores_unknown_kinds_and_values(world):
 @pytest.fixture(autouse=True)
 def _english(english: None) -> None:
     """These tests read pages and e-mails in English."""
+
+
+@pytest.mark.parametrize("cursor", BAD_CURSORS)
+def test_an_invalid_timeline_cursor_shows_the_first_page(world, client_for, cursor):
+    notify("tests.digest", [world.a.teacher.pk], params={"what": "first"})
+    response = client_for(world.a.teacher).get(reverse("core:notification-list"), {"before": cursor})
+    assert response.status_code == 200
+    assert response.context["is_first_page"] and [e["text"] for e in response.context["entries"]] == ["first"]

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from romsie.core.errors import ApplicationError
 from romsie.core.models import Notification
 from romsie.core.testing import factories as f
 from romsie.homework import services
@@ -62,7 +63,7 @@ def test_first_hand_in_after_the_deadline_is_accepted_and_flagged_late(log, assi
 def test_work_handed_in_on_time_cannot_be_replaced_after_the_deadline(log, assignment):
     scope = scope_of(log.world.a.student)
     on_time = services.submission_save(scope=scope, homework=assignment, upload=_pdf())
-    with pytest.raises(services.HomeworkError, match="deadline has passed"):
+    with pytest.raises(ApplicationError, match="deadline has passed"):
         services.submission_save(
             scope=scope,
             homework=assignment,
@@ -84,9 +85,9 @@ def test_late_work_can_be_replaced_while_still_late(log, assignment):
 def test_only_work_to_hand_in_and_only_the_student(log, assignment, client_for):
     w = log.world
     exercise = homework_for(assignment.entry, due_on=log.next.date)
-    with pytest.raises(services.HomeworkError):
+    with pytest.raises(ApplicationError):
         services.submission_save(scope=scope_of(w.a.student), homework=exercise, upload=_pdf())
-    with pytest.raises(services.HomeworkError):
+    with pytest.raises(ApplicationError):
         services.submission_save(scope=scope_of(w.a.parent), homework=assignment, upload=_pdf())
     fake = SimpleUploadedFile("work.pdf", b"MZ not a pdf", content_type="application/pdf")
     client_for(w.a.student).post(reverse("homework:submission-create", args=[assignment.pk]), {"file": fake})

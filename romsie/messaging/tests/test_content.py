@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from romsie.core import uploads
+from romsie.core.errors import ApplicationError
+from romsie.core.richtext import clean_rich_text
 from romsie.core.testing.world import World
 from romsie.messaging.models import Attachment, Message
-from romsie.messaging.text import clean_body
 
 from .helpers import send
 
@@ -38,7 +38,7 @@ def test_no_stored_script_survives(mworld: World, client_for: Any) -> None:
 
 def test_plain_text_becomes_escaped_paragraphs() -> None:
     assert (
-        clean_body("Bonjour,\n\nÀ demain <3 & bonne soirée")
+        clean_rich_text("Bonjour,\n\nÀ demain <3 & bonne soirée")
         == "<p>Bonjour,</p>\n\n<p>À demain &lt;3 &amp; bonne soirée</p>"
     )
 
@@ -74,7 +74,7 @@ def test_attachments_are_served_as_downloads_to_recipients_only(mworld: World, c
 )
 def test_unsafe_or_mislabelled_files_are_refused(mworld: World, upload: Any, error: str) -> None:
     a = mworld.a
-    with pytest.raises(ValidationError, match=error):
+    with pytest.raises(ApplicationError, match=error):
         send(a.teacher, [f"user:{a.parent.pk}"], files=[upload])
     assert not Message.objects.exists() and not Attachment.objects.exists()
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from romsie.core.errors import ApplicationError
 from romsie.core.testing.fixtures import SmallDisk
 from romsie.core.testing.world import World
 from romsie.messaging import services
@@ -81,7 +81,7 @@ def test_files_written_before_a_failed_one_are_removed_with_the_transaction(
 def test_a_draft_saved_on_a_full_disk_is_refused_without_leftovers(mworld: World, small_disk: SmallDisk) -> None:
     a = mworld.a
     small_disk.fill()
-    with pytest.raises(ValidationError, match="could not store your file"):
+    with pytest.raises(ApplicationError, match="could not store your file"):
         services.message_save(
             scope=scope_of(a.teacher), subject=SUBJECT, body=BODY, tokens=[], send=False, files=[_pdf()]
         )

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from romsie.core.errors import ApplicationError
 from romsie.core.models import AuditEvent, Notification
 from romsie.core.testing.concurrency import committed_db, run_concurrently, skip_unless_postgresql
 from romsie.core.testing.world import World
@@ -24,7 +24,7 @@ def test_suspending_messaging_stops_sending_at_once_but_not_reading(mworld: Worl
     response = client_for(a.head).post(reverse("messaging:policy"), {"mode": "suspended"})
     assert response.status_code == 302
     assert Policy.objects.get(establishment=a.establishment).mode == "suspended"
-    with pytest.raises(ValidationError, match="suspended"):
+    with pytest.raises(ApplicationError, match="suspended"):
         send(a.teacher, [f"user:{a.parent.pk}"])
     response = client_for(a.teacher).post(
         reverse("messaging:compose"), {"subject": "x", "body": "y", "recipients": [f"user:{a.parent.pk}"]}
@@ -42,9 +42,9 @@ def test_staff_only_mode_lets_staff_send_and_stops_families(mworld: World) -> No
     from romsie.messaging import services
 
     services.policy_set(scope=client_scope, establishment_id=a.establishment.pk, mode="staff_only", version=None)
-    with pytest.raises(ValidationError, match="only the staff"):
+    with pytest.raises(ApplicationError, match="only the staff"):
         send(a.student, [f"user:{a.teacher.pk}"])
-    with pytest.raises(ValidationError, match="only the staff"):
+    with pytest.raises(ApplicationError, match="only the staff"):
         send(a.parent, [f"user:{a.teacher.pk}"])
     send(a.teacher, [f"user:{a.parent.pk}"])
 
@@ -57,9 +57,9 @@ def test_territory_switch_applies_to_all_its_establishments(mworld: World, clien
         reverse("messaging:territory-policy"), {"territory": mworld.north.pk, "mode": "suspended"}
     )
     assert response.status_code == 302
-    with pytest.raises(ValidationError):
+    with pytest.raises(ApplicationError):
         send(a.teacher, [f"user:{a.parent.pk}"])
-    with pytest.raises(ValidationError):
+    with pytest.raises(ApplicationError):
         send(mworld.b.teacher, [f"user:{mworld.b.parent.pk}"])
     send(mworld.c.teacher, [f"user:{mworld.c.parent.pk}"])  # another territory
     assert AuditEvent.objects.filter(action="messaging.policy_set").count() == 1
@@ -80,7 +80,7 @@ def test_students_may_reach_a_limited_number_of_recipients_per_hour(mworld: Worl
     a = mworld.a
     settings.ROMSIE_MESSAGING_STUDENT_HOURLY_RECIPIENTS = 3
     send(a.student, [f"user:{a.teacher.pk}", f"user:{a.head.pk}"])
-    with pytest.raises(ValidationError, match="at most 3 recipients per hour"):
+    with pytest.raises(ApplicationError, match="at most 3 recipients per hour"):
         send(a.student, [f"user:{a.school_life.pk}", f"user:{a.librarian.pk}"])
     send(a.student, [f"user:{a.school_life.pk}"])
     assert Message.objects.filter(sender=a.student).count() == 2
@@ -92,7 +92,7 @@ def test_establishment_limit_is_set_on_the_settings_page(mworld: World, client_f
     a = mworld.a
     client_for(a.head).post(reverse("messaging:policy"), {"mode": "open", "student_hourly_recipients": "1"})
     send(a.student, [f"user:{a.teacher.pk}"])
-    with pytest.raises(ValidationError, match="at most 1 recipients"):
+    with pytest.raises(ApplicationError, match="at most 1 recipients"):
         send(a.student, [f"user:{a.head.pk}"])
 
 
@@ -200,7 +200,7 @@ def test_parents_are_limited_by_default(mworld: World) -> None:
     limit = selectors.default_hourly_recipients()["parent"]
     for n in range(limit):
         send(a.parent, [f"user:{a.teacher.pk}"], subject=str(n))
-    with pytest.raises(ValidationError, match=f"at most {limit} recipients per hour"):
+    with pytest.raises(ApplicationError, match=f"at most {limit} recipients per hour"):
         send(a.parent, [f"user:{a.teacher.pk}"], subject="flood")
     assert Message.objects.filter(sender=a.parent).count() == limit
 
@@ -255,8 +255,8 @@ def test_simultaneous_sends_cannot_overshoot_the_limit(mworld: World) -> None:
     def attempt(n: int) -> str:
         try:
             send(a.parent, [f"user:{a.teacher.pk}"], subject=f"Envoi {n}")
-        except ValidationError as refused:
-            return refused.messages[0]
+        except ApplicationError as refused:
+            return refused.message
         return "sent"
 
     outcomes = run_concurrently(8, attempt)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from romsie.core.errors import ApplicationError
 from romsie.core.testing.world import World
 from romsie.messaging import access
 from romsie.messaging.models import Delivery, ListMembership, MailingList
@@ -49,7 +49,7 @@ def test_people_subscribe_to_open_lists_only(mworld: World, client_for: Any) -> 
     assert not ListMembership.objects.filter(mailing_list=open_list).exists()
     from romsie.messaging import services
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ApplicationError):
         services.list_subscribe(scope=scope_of(a.student), mailing_list=closed, subscribe=True)
 
 
@@ -60,7 +60,7 @@ def test_members_write_to_a_list_only_when_it_allows_them(mworld: World) -> None
         ListMembership.objects.create(establishment=a.establishment, mailing_list=mailing_list, user=member)
     token = f"list:{mailing_list.pk}"
     assert token not in {c.token for c in access.writable_groups(scope_of(a.student))}
-    with pytest.raises(ValidationError):
+    with pytest.raises(ApplicationError):
         send(a.student, [token])
     mailing_list.members_may_post = True
     mailing_list.save()

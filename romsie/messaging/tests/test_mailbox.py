@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from romsie.core.testing.world import World
+from romsie.core.tests.test_pagination import BAD_CURSORS
 from romsie.identity.models import User
 from romsie.messaging import selectors
 from romsie.messaging.models import Delivery, Folder, Message
@@ -231,3 +232,12 @@ def test_dashboard_widget_is_cached_and_follows_the_mailbox(
         client.get(reverse("core:dashboard"))
     client.get(reverse("messaging:message-detail", args=[message.pk]))
     assert "No unread message." in client.get(reverse("core:dashboard")).content.decode()
+
+
+@pytest.mark.parametrize("cursor", BAD_CURSORS)
+def test_an_invalid_cursor_shows_the_first_page(mworld: World, client_for: Any, cursor: str) -> None:
+    fill_mailbox(mworld, mworld.a.parent, 30)
+    response = client_for(mworld.a.parent).get(reverse("messaging:inbox"), {"after": cursor})
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.is_first and page.entries[0].message.subject == "Message 29"

@@ -12,6 +12,7 @@ from romsie.core.testing.world import World
 from romsie.identity.models import Role
 from romsie.messaging import access
 from romsie.messaging.models import Delivery, Message
+from romsie.schooling.tests.test_current_places import last_year_places
 
 from .helpers import scope_of
 
@@ -153,3 +154,22 @@ def test_student_writes_to_own_teacher_through_the_form(school: World, client_fo
         (a.student.pk, "sent"),
         (a.teacher.pk, "inbox"),
     }
+
+
+@pytest.mark.parametrize("sender", ["student", "parent"])
+def test_last_years_teachers_are_no_longer_my_teachers(school: World, sender: str) -> None:
+    a = school.a
+    old_class, old_group = last_year_places(school)
+    old_teacher = f.person(a.establishment, Role.TEACHER, username="oldteacher.a", last_name="Ancien")
+    f.TeachingFactory(
+        establishment=a.establishment,
+        school_class=None,
+        teaching_group=old_group,
+        teacher=old_teacher,
+        subject=a.subject,
+    )
+    f.TeachingFactory(school_class=old_class, teacher=old_teacher, subject=a.subject)
+    a.people["oldteacher"] = old_teacher
+
+    assert may_write(school, "a", sender, "teacher") is True
+    assert may_write(school, "a", sender, "oldteacher") is False

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from romsie.core.errors import ApplicationError
 from romsie.core.models import Notification
 from romsie.core.testing import factories as f
 from romsie.core.testing.world import World
@@ -122,9 +123,7 @@ def test_recipients_are_notified_in_bulk_after_commit(mworld: World, django_capt
 
 @pytest.mark.parametrize("role", ["student", "parent"])
 def test_families_cannot_send_to_groups_even_by_forging(mworld: World, role: str) -> None:
-    from django.core.exceptions import ValidationError
-
     a = mworld.a
-    with pytest.raises(ValidationError):
+    with pytest.raises(ApplicationError):
         send(a.people[role], [f"class:{a.school_class.pk}"])
     assert not Delivery.objects.exists()

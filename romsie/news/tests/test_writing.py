@@ -64,7 +64,7 @@ def test_body_is_sanitised(news, client_for):
     stored = NewsItem.objects.get().body
     assert "<script" not in stored and "onclick" not in stored and "javascript:" not in stored and "<img" not in stored
     assert "<strong>à tous</strong>" in stored and "<em>et</em>" in stored and "<ul><li>un</li></ul>" in stored
-    assert '<a href="https://ex.org" rel="noopener noreferrer">lien</a>' in stored
+    assert '<a href="https://ex.org" rel="noopener noreferrer nofollow">lien</a>' in stored
 
 
 def test_body_made_only_of_forbidden_markup_is_refused(news, client_for):

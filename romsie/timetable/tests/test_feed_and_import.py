@@ -77,7 +77,7 @@ def test_feed_for_a_full_year_costs_a_fixed_number_of_queries(world, year, timet
     with django_assert_num_queries(2):
         again = client_for(None).get(url)
     assert again.content == response.content
-    versions.bump("timetable", world.a.establishment.pk)
+    versions.bump(versions.Kind.TIMETABLE, world.a.establishment.pk)
     with django_assert_num_queries(4):
         client_for(None).get(url)
 

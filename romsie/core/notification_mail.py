@@ -26,10 +26,9 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django_tasks import task
 
 from .models import Notification, QuietHours
-from .notifications import is_local_url, kind_get, quiet_until, render
+from .notification_kinds import is_local_url, kind_get, quiet_until, render
 
 logger = logging.getLogger(__name__)
 
@@ -279,9 +278,3 @@ def send_pending(*, now: datetime.datetime | None = None) -> DeliveryReport:
     report = send_due_emails(now=now)
     report.add(send_digests(now=now, postponed_only=True))
     return report
-
-
-@task()
-def notification_emails_send() -> int:
-    """Send the notification e-mails due now (queued by ``notify``); return how many left."""
-    return send_due_emails().sent
