@@ -38,3 +38,16 @@ def test_no_second_idiom_comes_back(rule: str) -> None:
         if FORBIDDEN[rule].search(line)
     ]
     assert found == [], f"{rule}: {found}"
+
+
+def test_one_rich_text_editor() -> None:
+    """Rich text is typed in core's editor: no app ships a second editor script."""
+    editor = ROOT / "romsie/core/static/core/editor.js"
+    scripts = sorted((ROOT / "romsie").rglob("*.js"))
+    found = [
+        str(path.relative_to(ROOT))
+        for path in scripts
+        if path != editor
+        and re.search(r"contenteditable|contentEditable|execCommand|setRangeText|data-rich-text", path.read_text())
+    ]
+    assert found == [], f"a second rich-text editor (use core.forms.RichTextField): {found}"

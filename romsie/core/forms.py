@@ -7,12 +7,17 @@
   a person types are kept between :data:`MIN_YEAR` and :data:`MAX_YEAR`, so that "0001-01-01"
   is a form error rather than an overflow in time-zone arithmetic (a 500).
 - :func:`show_error`: how a view shows a service's :class:`~romsie.core.errors.ApplicationError`.
+- :class:`RichTextField` and :class:`RichTextWidget`: the one rich-text editor (messages, news,
+  the homework log, every later editor). Without a script it is a plain text area; with
+  ``core/editor.js`` it becomes a formatting toolbar over an editable region kept in sync with
+  the text area. The field returns what :func:`~romsie.core.richtext.clean_rich_text` returns.
 - A person's notification preferences.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 from django import forms
@@ -27,6 +32,70 @@ from .concurrency import StaleEdit
 from .errors import ApplicationError
 from .models import NotificationPreference
 from .notifications import NotificationKind
+from .richtext import clean_rich_text, has_text
+
+
+def rich_text_labels() -> dict[str, str]:
+    """Return the editor's labels in the reader's language (the script has no text of its own)."""
+    return {
+        "toolbar": str(_("Formatting")),
+        "editor": str(_("Formatted text")),
+        "bold": str(_("Bold")),
+        "italic": str(_("Italic")),
+        "heading": str(_("Heading")),
+        "bulletList": str(_("Bulleted list")),
+        "numberedList": str(_("Numbered list")),
+        "link": str(_("Link")),
+        "quote": str(_("Quote")),
+        "address": str(_("Address of the link (https://…)")),
+    }
+
+
+class RichTextWidget(forms.Textarea):
+    """A text area that ``core/editor.js`` turns into an accessible rich-text editor.
+
+    The text area stays the form field: the script hides it, shows a toolbar and an editable
+    region, and copies the region's HTML into it. Without the script people type plain text (or
+    a little HTML) into it, and the server cleans either the same way.
+    """
+
+    template_name = "core/widgets/rich_text.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"rows": 10, **(attrs or {})})
+
+    class Media:
+        css = {"all": ["core/editor.css"]}
+        js = [forms.Script("core/editor.js", defer=True)]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["labels"] = json.dumps(rich_text_labels())
+        return context
+
+
+class RichTextField(forms.CharField):
+    """Rich text typed by a person, returned cleaned by ``core.richtext.clean_rich_text``.
+
+    A value that shows no text once cleaned (only tags, only spaces) counts as empty: refused
+    when the field is required, ``""`` otherwise.
+    """
+
+    widget = RichTextWidget
+    default_help_text = _("Use the toolbar (or Ctrl+B, Ctrl+I, Ctrl+K) for bold, italics and links.")
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 50_000)
+        kwargs.setdefault("help_text", self.default_help_text)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        if not text:
+            return ""
+        html = clean_rich_text(text)
+        return html if has_text(html) else ""
+
 
 # Dates typed in forms: wide enough for any school's past and future, far from the limits of
 # ``datetime`` (years 1 and 9999) where converting between time zones overflows.

@@ -12,13 +12,13 @@ import re
 import nh3
 from django.utils.html import escape, linebreaks, strip_tags
 
-#: what the shared editor produces: paragraphs, line breaks, emphasis, lists, links, quotes
-ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "a", "blockquote"}
+#: what the shared editor produces: paragraphs, line breaks, emphasis, headings, lists, links, quotes
+ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "h3", "h4", "ul", "ol", "li", "a", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "noopener noreferrer nofollow"
 _TAG = re.compile(r"<[a-zA-Z/!]")
-_BLOCK = re.compile(r"<\s*(p|ul|ol|br|blockquote)\b", re.IGNORECASE)
+_BLOCK = re.compile(r"<\s*(p|ul|ol|br|blockquote|h3|h4)\b", re.IGNORECASE)
 
 
 def clean_rich_text(text: str) -> str:

@@ -11,7 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
-from romsie.core.forms import BoundedDateField, BoundedDateTimeField, VersionedForm, bounded_formfield, display_value
+from romsie.core.forms import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    RichTextField,
+    RichTextWidget,
+    VersionedForm,
+    bounded_formfield,
+    display_value,
+)
 from romsie.core.uploads import MultipleFileField
 from romsie.schooling.models import Subject, Teaching
 
@@ -40,13 +48,7 @@ class EntryForm(VersionedForm):
     """
 
     title = forms.CharField(label=_("Title"), max_length=150, required=False)
-    content = forms.CharField(
-        label=_("What was done"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        required=False,
-        max_length=50_000,
-        help_text=_("Plain text, or a little HTML: paragraphs, bold, italics, lists and links."),
-    )
+    content = RichTextField(label=_("What was done"), required=False, widget=RichTextWidget(attrs={"rows": 8}))
     links = forms.CharField(
         label=_("Links"),
         widget=forms.Textarea(attrs={"rows": 3}),

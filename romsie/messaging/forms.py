@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from romsie.core.forms import VersionedForm
+from romsie.core.forms import RichTextField, VersionedForm
 from romsie.core.uploads import MultipleFileField
 
 from .models import MailingList, Policy, Report
@@ -15,12 +15,7 @@ from .models import MailingList, Policy, Report
 
 class ComposeForm(forms.Form):
     subject = forms.CharField(label=_("Subject line"), max_length=200)
-    body = forms.CharField(
-        label=_("Message"),
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Plain text, or a little HTML: paragraphs, bold, italics, lists and links."),
-        max_length=50_000,
-    )
+    body = RichTextField(label=_("Message"))
     attachments = MultipleFileField(
         label=_("Attachments"),
         required=False,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import json
 from typing import Any
 
 from django import forms
@@ -11,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
-from romsie.core.forms import BoundedDateTimeField, VersionedForm, display_value
-from romsie.core.richtext import clean_rich_text, has_text
+from romsie.core.forms import BoundedDateTimeField, RichTextField, VersionedForm, display_value
 from romsie.identity.models import Role, RoleAssignment, User
 from romsie.schooling.models import Enrollment
 
@@ -21,21 +19,6 @@ from .habilitations import NewsHabilitation
 from .models import NewsItem
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class RichTextArea(forms.Textarea):
-    """A text area that ``news/editor.js`` gives a toolbar (labels in the reader's language)."""
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        labels = {
-            "toolbar": str(_("Formatting")),
-            "bold": str(_("Bold")),
-            "italic": str(_("Italic")),
-            "list": str(_("List")),
-            "link": str(_("Link")),
-            "address": str(_("Address of the link (https://…)")),
-        }
-        return super().get_context(name, value, {**(attrs or {}), "data-rich-text": json.dumps(labels)})
 
 
 ROLE_CHOICES = [
@@ -72,13 +55,9 @@ class NewsItemForm(VersionedForm):
     AUDIENCE_CLASSES = "classes"
 
     title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(
+    body = RichTextField(
         label=_("Text"),
-        widget=RichTextArea(attrs={"rows": 10}),
-        help_text=_(
-            "Leave a blank line between paragraphs. Allowed: &lt;strong&gt;bold&lt;/strong&gt;, "
-            "&lt;em&gt;italic&lt;/em&gt;, lists (&lt;ul&gt;&lt;li&gt;) and links (&lt;a href=…&gt;)."
-        ),
+        error_messages={"required": _("The text is empty once cleaned of what is not allowed.")},
     )
     requires_confirmation = forms.BooleanField(
         label=_("Must-read notice: each recipient confirms they read it"), required=False
@@ -153,9 +132,6 @@ class NewsItemForm(VersionedForm):
                 self.add_error("expires_at", _("The expiry must be after the publication."))
             elif expires_at <= timezone.now():
                 self.add_error("expires_at", _("The expiry is already past."))
-        body = data.get("body")
-        if body is not None and not has_text(clean_rich_text(body)):
-            self.add_error("body", _("The text is empty once cleaned of what is not allowed."))
         return data
 
     def news_data(self, *, is_draft: bool) -> services.NewsData:

@@ -169,3 +169,47 @@ class Journey:
         self.submit()
         self.assert_at("core:dashboard")
         self.check()
+
+
+# The rich-text editor (core/editor.js): its editable region is ``#<field id>_editor``.
+SELECT_TEXT_SCRIPT = """([selector, text]) => {
+    const root = document.querySelector(selector);
+    root.focus();
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.nodeValue.indexOf(text);
+        if (at !== -1) {
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + text.length);
+            const selection = document.getSelection();
+            selection.removeAllRanges();
+            selection.addRange(range);
+            return true;
+        }
+    }
+    return false;
+}"""
+PASTE_SCRIPT = """([selector, html]) => {
+    const root = document.querySelector(selector);
+    root.focus();
+    const data = new DataTransfer();
+    data.setData("text/html", html);
+    data.setData("text/plain", html.replace(/<[^>]*>/g, ""));
+    root.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+}"""
+
+
+def editor(field_id: str) -> str:
+    """Return the selector of the rich-text editor's editable region for a form field's id."""
+    return f"#{field_id}_editor"
+
+
+def select_text(page: Any, selector: str, text: str) -> None:
+    """Select the first occurrence of ``text`` inside an editable region, as a person would with the mouse."""
+    assert page.evaluate(SELECT_TEXT_SCRIPT, [selector, text]), f"{text!r} not found in {selector}"
+
+
+def paste_html(page: Any, selector: str, html: str) -> None:
+    """Paste HTML (a word processor's clipboard) into an editable region."""
+    page.evaluate(PASTE_SCRIPT, [selector, html])

@@ -15,7 +15,7 @@ from romsie.homework.tests.builders import enable, session_on
 from romsie.timetable.models import Session
 
 from .conftest import VIEWPORTS
-from .support import Guard, Journey
+from .support import Guard, Journey, editor, paste_html
 
 
 @pytest.fixture
@@ -57,7 +57,8 @@ def test_teacher_logs_homework_student_ticks_it_parent_sees_it_on_a_phone(
     journey.check()
     # The homework is due at the next session by default.
     expect(page.locator("#id_homework-0-due_on")).to_have_value(following.date.isoformat())
-    page.fill("#id_content", "<p>Les <strong>fractions</strong> : addition.</p><script>alert(1)</script>")
+    # Pasted from a word processor: the editor keeps the bold, drops the script.
+    paste_html(page, editor("id_content"), "<p>Les <b>fractions</b> : addition.</p><script>alert(1)</script>")
     page.select_option("#id_homework-0-kind", "exercise")
     page.fill("#id_homework-0-instructions", "Exercices 4 et 5 page 32")
     page.fill("#id_homework-0-duration_minutes", "20")

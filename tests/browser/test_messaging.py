@@ -11,7 +11,7 @@ from romsie.messaging.models import ListMembership, MailingList, Message
 from romsie.messaging.tests.helpers import enable_messaging, send
 
 from .conftest import VIEWPORTS
-from .support import Guard, Journey
+from .support import Guard, Journey, editor
 
 
 def test_teacher_writes_to_guardians_and_a_parent_replies_from_a_phone(
@@ -33,7 +33,7 @@ def test_teacher_writes_to_guardians_and_a_parent_replies_from_a_phone(
     journey.check()
     page.select_option("#recipient-groups", f"class-guardians:{a.school_class.pk}")
     page.fill("#id_subject", "Sortie au musée")
-    page.fill("#id_body", "Bonjour,\n\nLa sortie a lieu jeudi.")
+    page.fill(editor("id_body"), "Bonjour,\n\nLa sortie a lieu jeudi.")
     journey.submit("main form.compose-form button[name=send]")
     message = Message.objects.get()
     journey.assert_at("messaging:message-detail", message.pk)
@@ -54,7 +54,7 @@ def test_teacher_writes_to_guardians_and_a_parent_replies_from_a_phone(
     expect(parent_page.locator("main")).to_contain_text("La sortie a lieu jeudi.")
     parent.follow(f"main a[href='{parent.route('messaging:compose')}?reply={message.pk}']")
     expect(parent_page.locator(f"#recipient-chosen input[value='user:{a.teacher.pk}']")).to_be_checked()
-    parent_page.fill("#id_body", "Merci, notre enfant sera présent.")
+    parent_page.fill(editor("id_body"), "Merci, notre enfant sera présent.")
     parent.submit("main form.compose-form button[name=send]")
     reply = Message.objects.exclude(pk=message.pk).get()
     parent.assert_at("messaging:message-detail", reply.pk)

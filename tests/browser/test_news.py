@@ -12,7 +12,7 @@ from romsie.core.testing.world import World
 from romsie.news.models import Confirmation, NewsItem
 
 from .conftest import VIEWPORTS
-from .support import Guard, Journey
+from .support import Guard, Journey, editor, select_text
 
 
 @pytest.fixture
@@ -38,11 +38,11 @@ def test_head_publishes_a_notice_a_parent_confirms_it_on_a_phone(
 
     # An invalid try first: classes chosen as audience but none ticked.
     page.fill("#id_title", "Autorisation de sortie au musée")
-    page.fill("#id_body", "Merci de confirmer que vous avez lu les conditions de la sortie.\n\nDépart 8 h.")
+    page.fill(editor("id_body"), "Merci de confirmer que vous avez lu les conditions de la sortie.\n\nDépart 8 h.")
     # The toolbar puts the selected words in bold.
-    page.eval_on_selector("#id_body", "a => a.setSelectionRange(a.value.indexOf('Départ'), a.value.length)")
+    select_text(page, editor("id_body"), "Départ 8 h.")
     page.locator("main .rich-text-toolbar button").first.click()
-    expect(page.locator("#id_body")).to_have_value(re.compile(r"<strong>Départ 8 h\.</strong>$"))
+    expect(page.locator("#id_body")).to_have_value(re.compile(r"<strong>Départ 8 h\.</strong>"))
     page.check("input[name=audience][value=classes]")
     page.uncheck("input[name=roles][value=student]")
     journey.submit("main form button[name=action][value=publish]")
