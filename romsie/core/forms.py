@@ -6,6 +6,8 @@
 - :class:`BoundedDateField`, :class:`BoundedDateTimeField` and :func:`bounded_formfield`: dates
   a person types are kept between :data:`MIN_YEAR` and :data:`MAX_YEAR`, so that "0001-01-01"
   is a form error rather than an overflow in time-zone arithmetic (a 500).
+- :class:`PickerField` and :class:`PickerWidget`: the one recipients/members picker (people by
+  name and groups, as a searchable checkbox list); choices come from the app's access module.
 - :func:`show_error`: how a view shows a service's :class:`~romsie.core.errors.ApplicationError`.
 - :class:`RichTextField` and :class:`RichTextWidget`: the one rich-text editor (messages, news,
   the homework log, every later editor). Without a script it is a plain text area; with
@@ -18,6 +20,9 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from django import forms
@@ -30,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .concurrency import StaleEdit
 from .errors import ApplicationError
+from .ids import parse_id
 from .models import NotificationPreference
 from .notifications import NotificationKind
 from .richtext import clean_rich_text, has_text
@@ -299,3 +305,159 @@ class NotificationPreferencesForm(forms.Form):
 
     def quiet_fields(self) -> list[forms.BoundField]:
         return [self["quiet_starts_at"], self["quiet_ends_at"]]
+
+
+# -- The picker: people and groups, as a searchable checkbox list ------------------------------
+
+
+@dataclass(frozen=True)
+class PickerChoice:
+    """One thing a picker offers: its token (``user:7``, ``class-guardians:3``), label and section."""
+
+    token: str
+    label: str
+    section: str = ""
+    obj: Any = dataclass_field(default=None, compare=False, repr=False)
+
+
+PeopleLookup = Callable[[list[int]], list[PickerChoice]]
+PeopleSearch = Callable[[str], list[PickerChoice]]
+
+
+def _no_people(ids: list[int]) -> list[PickerChoice]:
+    return []
+
+
+def person_ids(tokens: Sequence[str]) -> list[int]:
+    """The ids of the ``user:<id>`` tokens (others, and ids too long to be any, left out)."""
+    return [pk for t in tokens if t.startswith("user:") and (pk := parse_id(t[5:])) is not None]
+
+
+class PickerWidget(forms.Widget):
+    """Checkboxes grouped by section, chosen people, and a name search; ``core/picker.js`` adds
+    a filter box, removable chips and a live count. Set up by :class:`PickerField`."""
+
+    template_name = "core/widgets/picker.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.field: PickerField | None = None
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        if hasattr(data, "getlist"):
+            return list(data.getlist(name))
+        value = data.get(name)
+        return list(value) if isinstance(value, (list, tuple)) else ([value] if value else [])
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return False
+
+    def format_value(self, value: Any) -> list[str]:  # type: ignore[override]
+        if not value:
+            return []
+        return [str(v) for v in (value if isinstance(value, (list, tuple)) else [value])]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        field = self.field
+        tokens = self.format_value(value)
+        chosen = set(tokens)
+        sections: dict[str, list[PickerChoice]] = {}
+        people: list[PickerChoice] = []
+        found: list[PickerChoice] = []
+        query = ""
+        if field is not None:
+            for choice in field.groups:
+                sections.setdefault(choice.section, []).append(choice)
+            people = field.people_of(person_ids(tokens))
+            query = field.query
+            found = [p for p in field.search(query) if p.token not in chosen] if query else []
+        base = context["widget"]["attrs"].get("id") or f"id_{name}"
+        context["picker"] = {
+            "base": base,
+            "sections": sections,
+            "chosen": chosen,
+            "people": people,
+            "found": found,
+            "query": query,
+            "describedby": context["widget"]["attrs"].get("aria-describedby", ""),
+            "search_url": field.search_url if field is not None else "",
+        }
+        return context
+
+
+class PickerField(forms.Field):
+    """The one recipients/members picker: tokens chosen among what the app's access module offers.
+
+    ``groups`` are every group one may choose; ``people`` looks up, among the given ids, the
+    people one may choose (ids come from the request: anyone else is left out); ``search``
+    finds people by name. A token outside these choices is a form error that names no one.
+    """
+
+    widget = PickerWidget
+    default_error_messages = {
+        "forbidden_people": _("Some of the people chosen cannot be chosen; remove them and try again."),
+        "forbidden_groups": _("Some of the groups chosen cannot be chosen; remove them and try again."),
+        "too_many": _("Choose at most %(max)d people one by one; choose a group instead."),
+    }
+
+    def __init__(
+        self,
+        *,
+        groups: Sequence[PickerChoice] = (),
+        people: PeopleLookup = _no_people,
+        search: PeopleSearch | None = None,
+        search_url: str = "",
+        query: str = "",
+        max_people: int = 500,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.groups = list(groups)
+        self._people = people
+        self._search = search
+        self.search_url = search_url
+        self.query = query.strip()[:100]
+        self.max_people = max_people
+        self._looked_up: dict[tuple[int, ...], list[PickerChoice]] = {}
+        assert isinstance(self.widget, PickerWidget)
+        self.widget.field = self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> PickerField:
+        result: PickerField = super().__deepcopy__(memo)  # type: ignore[assignment]
+        assert isinstance(result.widget, PickerWidget)
+        result.widget.field = result
+        return result
+
+    def people_of(self, ids: list[int]) -> list[PickerChoice]:
+        """The chosen people among those one may choose (one query per set of ids)."""
+        key = tuple(sorted(set(ids)))[: self.max_people]
+        if not key:
+            return []
+        if key not in self._looked_up:
+            self._looked_up[key] = self._people(list(key))
+        return self._looked_up[key]
+
+    def search(self, query: str) -> list[PickerChoice]:
+        return self._search(query) if self._search is not None and query else []
+
+    def to_python(self, value: Any) -> list[str]:
+        if not value:
+            return []
+        values = value if isinstance(value, (list, tuple)) else [value]
+        return list(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))
+
+    def validate(self, value: list[str]) -> None:
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        ids = person_ids(value)
+        if len(ids) > self.max_people:
+            raise forms.ValidationError(
+                self.error_messages["too_many"], code="too_many", params={"max": self.max_people}
+            )
+        groups = {c.token for c in self.groups}
+        if any(t not in groups and not (t.startswith("user:") and parse_id(t[5:]) is not None) for t in value):
+            raise forms.ValidationError(self.error_messages["forbidden_groups"], code="forbidden_groups")
+        allowed = {c.token for c in self.people_of(ids)}
+        if any(f"user:{pk}" not in allowed for pk in ids):
+            raise forms.ValidationError(self.error_messages["forbidden_people"], code="forbidden_people")

@@ -1,16 +1,60 @@
-"""Forms of the messaging. Recipients are checked by the service, against the sender's rights."""
+"""Forms of the messaging. Recipients are chosen with the core picker, among what
+``access.py`` and ``selectors.py`` say the person may write to; the service checks them again."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from romsie.core.forms import RichTextField, VersionedForm
+from romsie.core.access.scope import Scope
+from romsie.core.forms import PickerChoice, PickerField, RichTextField, VersionedForm
 from romsie.core.uploads import MultipleFileField
 
+from . import access, selectors
 from .models import MailingList, Policy, Report
+from .services import MAX_INDIVIDUALS
+
+
+def person_choice(person: Any) -> PickerChoice:
+    return PickerChoice(f"user:{person.pk}", person.get_full_name(), obj=person)
+
+
+def recipients_field(
+    scope: Scope,
+    *,
+    reply_to_sender_id: int | None = None,
+    query: str = "",
+    lists: bool = True,
+    **kwargs: Any,
+) -> PickerField:
+    """The picker of the people and groups the person may write to (the lists too, if ``lists``)."""
+    groups = [
+        PickerChoice(c.token, c.label, c.section) for c in access.writable_groups(scope) if lists or c.kind != "list"
+    ]
+
+    def people(ids: list[int]) -> list[PickerChoice]:
+        return [person_choice(p) for p in selectors.people_named(scope, ids, reply_to_sender_id=reply_to_sender_id)]
+
+    def search(words: str) -> list[PickerChoice]:
+        return [person_choice(p) for p in selectors.people_matching(scope, words)]
+
+    return PickerField(
+        groups=groups,
+        people=people,
+        search=search,
+        search_url=reverse("messaging:recipient-search"),
+        query=query,
+        max_people=MAX_INDIVIDUALS,
+        error_messages={
+            "forbidden_people": _("You may not write to some of the people chosen; remove them and send again."),
+            "forbidden_groups": _("You may not write to some of the groups chosen; remove them and send again."),
+            "too_many": _("Choose at most %(max)d people one by one; write to a group instead."),
+        },
+        **kwargs,
+    )
 
 
 class ComposeForm(forms.Form):
@@ -21,6 +65,20 @@ class ComposeForm(forms.Form):
         required=False,
         help_text=_("PDF, images, office documents or text; 10 MB at most each, 5 files at most."),
     )
+
+    def __init__(
+        self, *args: Any, scope: Scope, reply_to_sender_id: int | None = None, query: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        picker = recipients_field(
+            scope,
+            reply_to_sender_id=reply_to_sender_id,
+            query=query,
+            label=_("Recipients"),
+            required=False,  # a draft may have none; the service asks for one to send
+            help_text=_("Only the people and groups you may write to are offered."),
+        )
+        self.fields = {"recipients": picker, **self.fields}
 
 
 class FolderForm(forms.Form):
@@ -39,6 +97,17 @@ class MailingListForm(VersionedForm, forms.ModelForm[MailingList]):
     class Meta:
         model = MailingList
         fields = ["name", "description", "is_open", "members_may_post"]
+
+    def __init__(self, *args: Any, scope: Scope, query: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipients"] = recipients_field(
+            scope,
+            query=query,
+            lists=False,
+            label=_("Add members"),
+            required=False,
+            help_text=_("The people chosen, and the people in the groups chosen today, are added to the list."),
+        )
 
 
 class PolicyForm(VersionedForm):

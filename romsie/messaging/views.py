@@ -15,14 +15,14 @@ from django.views.decorators.http import require_POST
 from romsie.core.access.declarations import requires, territory_admin
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
-from romsie.core.forms import show_error
+from romsie.core.forms import PickerField, person_ids, show_error
 from romsie.core.ids import parse_id
 from romsie.core.services import audit_record
 from romsie.core.uploads import download_response
 from romsie.establishments.models import Territory
 
 from . import access, selectors, services
-from .forms import ComposeForm, FolderForm, MailingListForm, PolicyForm, ReportForm
+from .forms import ComposeForm, FolderForm, MailingListForm, PolicyForm, ReportForm, person_choice
 from .habilitations import MessagingHabilitation as H
 from .models import Delivery, Folder, MailingList, Policy
 
@@ -156,27 +156,29 @@ def _initial_from(request: ScopedRequest) -> dict[str, Any]:
     return initial
 
 
-def _chosen_people(request: ScopedRequest, tokens: list[str], reply_to_sender_id: int | None = None) -> list[Any]:
-    """Return the people chosen one by one, among those the person may write to."""
-    ids = [pk for t in tokens if t.startswith("user:") and (pk := parse_id(t[5:])) is not None]
-    return selectors.people_named(request.scope, ids, reply_to_sender_id=reply_to_sender_id)
-
-
 @requires(H.USE, service=SERVICE)
 def compose(request: ScopedRequest) -> HttpResponse:
     """Write a message to people and groups the person may write to; send or keep as draft."""
     scope = request.scope
     initial = _initial_from(request)
-    form = ComposeForm(_posted(request), request.FILES or None, initial=initial)
-    tokens: list[str] = request.POST.getlist("recipients") if request.method == "POST" else initial["tokens"]
-    if request.method == "POST" and form.is_valid():
+    query = (request.GET.get("q") or request.POST.get("q") or "").strip()[:100]
+    form = ComposeForm(
+        _posted(request),
+        request.FILES or None,
+        initial={**initial, "recipients": initial["tokens"]},
+        scope=scope,
+        reply_to_sender_id=initial["reply_to_sender_id"],
+        query=query,
+    )
+    searching = "picker_search" in request.POST  # the picker's Search button, without JavaScript
+    if request.method == "POST" and not searching and form.is_valid():
         send = "save_draft" not in request.POST
         try:
             message = services.message_save(
                 scope=scope,
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
-                tokens=tokens,
+                tokens=form.cleaned_data["recipients"],
                 send=send,
                 files=form.cleaned_data["attachments"],
                 draft=initial["draft"],
@@ -193,19 +195,14 @@ def compose(request: ScopedRequest) -> HttpResponse:
                 return redirect("messaging:message-detail", message.pk)
             messages.success(request, _("Draft saved."))
             return redirect("messaging:drafts")
-    query = (request.GET.get("q") or request.POST.get("q") or "").strip()[:100]
-    sections: dict[str, list[access.GroupChoice]] = {}
-    for choice in access.writable_groups(scope):
-        sections.setdefault(choice.section, []).append(choice)
+    picker = form.fields["recipients"]
+    assert isinstance(picker, PickerField)
+    tokens = form["recipients"].value() or []
     context = {
         "form": form,
         "initial": initial,
-        "chosen_people": _chosen_people(request, tokens, initial["reply_to_sender_id"]),
-        "chosen_groups": set(tokens),
-        "group_sections": sections,
+        "chosen_people": [c.obj for c in picker.people_of(person_ids(tokens))],
         "refusal": selectors.sending_refusal(scope),
-        "query": query,
-        "people": selectors.people_matching(scope, query),
         "summary": selectors.mailbox_summary(scope),
     }
     return render(request, "messaging/compose.html", context)
@@ -216,8 +213,9 @@ def recipient_search(request: ScopedRequest) -> HttpResponse:
     """Return the people matching a name among those the person may write to (htmx picker)."""
     scope = request.scope
     query = request.GET.get("q", "").strip()[:100]
-    people = selectors.people_matching(scope, query)
-    return render(request, "messaging/_recipient_results.html", {"people": people, "query": query})
+    people = [person_choice(p) for p in selectors.people_matching(scope, query)]
+    context = {"people": people, "query": query, "name": "recipients", "base": "id_recipients"}
+    return render(request, "core/widgets/_picker_people.html", context)
 
 
 @requires(H.USE, service=SERVICE)
@@ -342,14 +340,14 @@ def list_index(request: ScopedRequest) -> HttpResponse:
 
 def _list_form(request: ScopedRequest, mailing_list: MailingList | None) -> HttpResponse:
     scope = request.scope
-    form = MailingListForm(_posted(request), instance=mailing_list)
-    tokens = request.POST.getlist("recipients") if request.method == "POST" else []
-    if form.is_valid():
+    query = (request.GET.get("q") or request.POST.get("q") or "").strip()[:100]
+    form = MailingListForm(_posted(request), instance=mailing_list, scope=scope, query=query)
+    if "picker_search" not in request.POST and form.is_valid():
         try:
             saved = services.list_save(
                 scope=scope,
                 mailing_list=mailing_list,
-                member_tokens=tokens,
+                member_tokens=form.cleaned_data["recipients"],
                 version=form.shown_version,
                 **{k: form.cleaned_data[k] for k in ("name", "description", "is_open", "members_may_post")},
             )
@@ -358,17 +356,7 @@ def _list_form(request: ScopedRequest, mailing_list: MailingList | None) -> Http
         else:
             messages.success(request, _("List saved."))
             return redirect("messaging:list-detail", saved.pk)
-    sections: dict[str, list[access.GroupChoice]] = {}
-    for choice in access.writable_groups(scope):
-        if not choice.token.startswith("list:"):
-            sections.setdefault(choice.section, []).append(choice)
-    context = {
-        "form": form,
-        "mailing_list": mailing_list,
-        "group_sections": sections,
-        "chosen_groups": set(tokens),
-    }
-    return render(request, "messaging/list_form.html", context)
+    return render(request, "messaging/list_form.html", {"form": form, "mailing_list": mailing_list})
 
 
 @requires(H.MANAGE_LISTS, service=SERVICE)

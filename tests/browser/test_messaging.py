@@ -24,14 +24,15 @@ def test_teacher_writes_to_guardians_and_a_parent_replies_from_a_phone(
     journey.follow(f"nav.services-nav a[href='{journey.route('messaging:inbox')}']")
     journey.follow(f"main nav.mailbox-nav a[href='{journey.route('messaging:compose')}']")
 
-    # The picker finds the head by name (htmx), and the ticked person stays chosen.
-    page.locator("#recipient-q").press_sequentially(a.head.last_name[:6], delay=20)
-    pick = page.locator(f"#recipient-results input[value='user:{a.head.pk}']")
+    # The picker finds the head by name, and the ticked person stays chosen.
+    page.locator("#id_recipients-q").press_sequentially(a.head.last_name[:6], delay=20)
+    pick = page.locator(f"#id_recipients-results input[value='user:{a.head.pk}']")
     expect(pick).to_be_visible()
     pick.check()
-    expect(page.locator(f"#recipient-chosen input[value='user:{a.head.pk}']")).to_be_checked()
+    expect(page.locator(f"#id_recipients-chosen input[value='user:{a.head.pk}']")).to_be_checked()
     journey.check()
-    page.select_option("#recipient-groups", f"class-guardians:{a.school_class.pk}")
+    page.fill("#id_recipients-q", "")  # one search box filters the groups too: clear it
+    page.check(f"#id_recipients input[value='class-guardians:{a.school_class.pk}']")
     page.fill("#id_subject", "Sortie au musée")
     page.fill(editor("id_body"), "Bonjour,\n\nLa sortie a lieu jeudi.")
     journey.submit("main form.compose-form button[name=send]")
@@ -53,7 +54,7 @@ def test_teacher_writes_to_guardians_and_a_parent_replies_from_a_phone(
     )
     expect(parent_page.locator("main")).to_contain_text("La sortie a lieu jeudi.")
     parent.follow(f"main a[href='{parent.route('messaging:compose')}?reply={message.pk}']")
-    expect(parent_page.locator(f"#recipient-chosen input[value='user:{a.teacher.pk}']")).to_be_checked()
+    expect(parent_page.locator(f"#id_recipients-chosen input[value='user:{a.teacher.pk}']")).to_be_checked()
     parent_page.fill(editor("id_body"), "Merci, notre enfant sera présent.")
     parent.submit("main form.compose-form button[name=send]")
     reply = Message.objects.exclude(pk=message.pk).get()

@@ -40,7 +40,7 @@ def _assert_refused_and_kept(response: Any, recipient: Any) -> None:
     page = response.content.decode()
     assert "The server could not store your file" in page and "try again later" in page
     assert SUBJECT in page and BODY in page
-    assert f'value="user:{recipient.pk}" id="chosen-{recipient.pk}" checked' in page
+    assert f'value="user:{recipient.pk}" id="id_recipients-user{recipient.pk}" checked' in page
     assert not Message.objects.exists() and not Attachment.objects.exists() and not Delivery.objects.exists()
 
 
