@@ -20,6 +20,7 @@ national levels loaded by a data migration come back after each flush through
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 from collections.abc import Iterator
@@ -132,3 +133,24 @@ def journey(page: Any, live_server: Any, guard: Guard) -> Iterator[Journey]:
     walk = Journey(page=page, base_url=live_server.url, guard=guard)
     yield walk
     guard.assert_clean()
+
+
+@pytest.fixture
+def weekly_maths(world: Any) -> Any:
+    """Maths every weekday at 8:30 for class ``a``, generated from this week on; return the school year."""
+    from django.utils import timezone
+
+    from romsie.schooling.models import SchoolYear
+    from romsie.timetable import services
+    from romsie.timetable.models import Lesson
+
+    a = world.a
+    year = SchoolYear.objects.get(establishment=a.establishment, is_current=True)
+    for weekday in range(5):
+        Lesson.objects.create(
+            establishment=a.establishment, school_year=year, teaching=a.teaching, room=a.room, weekday=weekday,
+            starts_at=datetime.time(8, 30), ends_at=datetime.time(9, 25),
+        )  # fmt: skip
+    today = timezone.localdate()
+    services.weeks_generate(school_year=year, today=today - datetime.timedelta(days=today.weekday()))
+    return year

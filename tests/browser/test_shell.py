@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from romsie.core.testing import factories as f
 from romsie.core.testing.factories import TEST_PASSWORD
 from romsie.core.testing.world import ROLES, World
 from romsie.identity.models import Role
-from romsie.schooling.models import SchoolYear
-from romsie.timetable import services
-from romsie.timetable.models import Lesson
 
 from .conftest import VIEWPORTS
 from .support import Guard, Journey
@@ -152,20 +147,6 @@ def test_establishment_switch_works_without_a_script(browser: Any, live_server: 
         context.close()
 
 
-@pytest.fixture
-def week(world: World) -> None:
-    """Maths every weekday at 8:30 for class ``a``, this week and the next ones."""
-    a = world.a
-    year = SchoolYear.objects.get(establishment=a.establishment, is_current=True)
-    for weekday in range(5):
-        Lesson.objects.create(
-            establishment=a.establishment, school_year=year, teaching=a.teaching, room=a.room, weekday=weekday,
-            starts_at=datetime.time(8, 30), ends_at=datetime.time(9, 25),
-        )  # fmt: skip
-    today = timezone.localdate()
-    services.weeks_generate(school_year=year, today=today - datetime.timedelta(days=today.weekday()))
-
-
 def cached_urls(page: Any) -> list[str]:
     """Return the addresses kept in the browser's Cache Storage, every cache together."""
     return list(
@@ -183,7 +164,7 @@ def cached_urls(page: Any) -> list[str]:
 
 @pytest.mark.parametrize("viewport", ["phone"])
 def test_week_timetable_is_readable_offline_and_forgotten_at_sign_out(
-    journey: Journey, world: World, week: None, guard: Guard
+    journey: Journey, world: World, weekly_maths: Any, guard: Guard
 ) -> None:
     page = journey.page
     journey.sign_in(world.a.parent.username)

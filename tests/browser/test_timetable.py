@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from romsie.core.testing.world import World
 from romsie.schooling.models import SchoolYear
-from romsie.timetable import services
-from romsie.timetable.models import Lesson, Session
+from romsie.timetable.models import Session
 
 from .support import Journey
 
 
 @pytest.fixture
-def timetable(world: World) -> Session:
-    """Maths every weekday at 8:30 for class ``a``; return tomorrow's (or the next school day's) session."""
-    a = world.a
-    year = SchoolYear.objects.get(establishment=a.establishment, is_current=True)
-    for weekday in range(5):
-        Lesson.objects.create(
-            establishment=a.establishment, school_year=year, teaching=a.teaching, room=a.room, weekday=weekday,
-            starts_at=datetime.time(8, 30), ends_at=datetime.time(9, 25),
-        )  # fmt: skip
+def timetable(weekly_maths: SchoolYear) -> Session:
+    """Tomorrow's (or the next school day's) maths session of class ``a``."""
     today = timezone.localdate()
-    services.weeks_generate(school_year=year, today=today - datetime.timedelta(days=today.weekday()))
-    return Session.objects.filter(lesson__school_year=year, date__gt=today).order_by("date").first()
+    return Session.objects.filter(lesson__school_year=weekly_maths, date__gt=today).order_by("date").first()
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
