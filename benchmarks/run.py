@@ -426,7 +426,7 @@ def bench_parallel_sign_ins(usernames: list[str], workers: int, count: int, var_
     command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", str(workers)]
     command += ["--bind", f"127.0.0.1:{port}", "--log-level", "error", "--chdir", str(BASE_DIR)]
     # The command line is fixed (this interpreter, gunicorn, a local port): no outside input.
-    server = subprocess.Popen(command, env=environment, cwd=BASE_DIR)  # noqa: S603
+    server = subprocess.Popen(command, env=environment, cwd=BASE_DIR)
     try:
         deadline = time.time() + 60
         while True:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -49,11 +49,34 @@ def _outage_of(location: str) -> _Outage:
         return _outages.setdefault(location, _Outage())
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis client that builds one ``redis.Redis`` per connection pool, not one per call.
+
+    Django makes a new ``redis.Redis`` for every cache operation, and redis-py's constructor
+    rebuilds its table of ~170 response callbacks each time: a third of a millisecond of
+    CPU per operation, a few milliseconds per page. A ``redis.Redis`` is safe to share
+    between threads (each command borrows a connection from the pool) and the pool itself
+    notices a fork, so one per pool is enough.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
+
+
 class FailSafeRedisCache(RedisCache):
     """Django's ``RedisCache`` that behaves like a miss, or does nothing, when Redis is unreachable."""
 
     def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         self._outage = _outage_of(server if isinstance(server, str) else ",".join(server))
 
     def _call(self, operation: Callable[[], T], fallback: T) -> T:

@@ -277,6 +277,18 @@ def generate_territory(
     return builder.report()
 
 
+def refresh_statistics() -> None:
+    """Let PostgreSQL's planner see the rows just written (``ANALYZE``).
+
+    Without it the planner still believes the tables are empty until autovacuum comes by, and
+    plans the first minutes of pages as if every lookup returned one row (a week of a
+    territory's sessions then took 14 ms instead of 0.5). SQLite plans without statistics.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def demo_data_exists() -> bool:
     """Return whether any territory exists (the demo, or real data: either way, do not generate)."""
     return Territory.objects.exists()

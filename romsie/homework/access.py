@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
-from romsie.schooling.access import current_class_ids, current_group_ids
+from romsie.schooling.access import current_teaching_ids
 from romsie.schooling.models import SchoolClass, Teaching
 from romsie.timetable.access import student_filter
 from romsie.timetable.models import Session
@@ -61,9 +61,7 @@ def _own_teaching(scope: Scope, prefix: str = "") -> Q:
 
 def student_teachings(student_id: int, establishment_id: int) -> QuerySet[Teaching]:
     """The teachings of a student's classes and groups of the current year."""
-    classes = current_class_ids(establishment_id, student_id)
-    groups = current_group_ids(establishment_id, student_id)
-    return Teaching.objects.filter(Q(school_class_id__in=classes) | Q(teaching_group_id__in=groups))
+    return Teaching.objects.filter(pk__in=current_teaching_ids(establishment_id, student_id))
 
 
 def visible_entries(scope: Scope) -> QuerySet[LogEntry]:

@@ -56,6 +56,22 @@ def current_group_ids(establishment_id: int | None, students: StudentIds) -> Que
     ).values("teaching_group_id")
 
 
+def current_teaching_ids(establishment_id: int | None, students: StudentIds) -> QuerySet[Teaching, Any]:
+    """Return the teachings of the students' current classes and groups, as a subquery of ids.
+
+    A ``UNION`` of two index lookups (by class, by group). Do not write it as
+    ``Q(school_class_id__in=...) | Q(teaching_group_id__in=...)``: PostgreSQL cannot use an
+    index for an ``OR`` of two subqueries and reads every teaching of the territory.
+    """
+    by_class = Teaching.objects.filter(
+        establishment_id=establishment_id, school_class_id__in=current_class_ids(establishment_id, students)
+    )
+    by_group = Teaching.objects.filter(
+        establishment_id=establishment_id, teaching_group_id__in=current_group_ids(establishment_id, students)
+    )
+    return by_class.values("pk").order_by().union(by_group.values("pk").order_by())
+
+
 def visible_teaching_groups(scope: Scope) -> QuerySet[TeachingGroup]:
     """Return the teaching groups of the current establishment's current year."""
     return TeachingGroup.objects.filter(establishment_id=scope.establishment_id, school_year__is_current=True)

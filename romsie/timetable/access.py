@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 
 from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
-from romsie.schooling.access import current_class_ids, current_group_ids
+from romsie.schooling.access import current_teaching_ids
 from romsie.schooling.models import Room, SchoolClass
 
 from .habilitations import TimetableHabilitation
@@ -31,9 +31,7 @@ def _establishment_sessions(scope: Scope) -> QuerySet[Session]:
 
 def student_filter(student_id: int, establishment_id: int) -> Q:
     """Sessions of the student's classes and groups of the current year, as a filter."""
-    classes = current_class_ids(establishment_id, student_id)
-    groups = current_group_ids(establishment_id, student_id)
-    return Q(teaching__school_class_id__in=classes) | Q(teaching__teaching_group_id__in=groups)
+    return Q(teaching_id__in=current_teaching_ids(establishment_id, student_id))
 
 
 def class_filter(school_class: SchoolClass) -> Q:

@@ -85,6 +85,7 @@ class Command(BaseCommand):
                 report = generator.generate_territory(establishments=options["establishments"], **common)
             else:
                 report = generator.generate_default(**common)
+        generator.refresh_statistics()
         generator.write_accounts_csv(path, report.listed)
         self.stdout.write(
             self.style.SUCCESS(
