@@ -104,6 +104,8 @@ def main() -> int:
                             print(f"      {line}")
         if profiler:
             stats = pstats.Stats(profiler)
+            if os.environ.get("PROFILE_DUMP"):
+                stats.dump_stats(os.environ["PROFILE_DUMP"])
             stats.sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.profile)
     return 0
 

@@ -1,6 +1,5 @@
 """Pages of the core app: the dashboard, language choice, health check, notifications."""
 
-import hashlib
 import json
 import re
 import uuid
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from . import notifications, registry
+from . import fragments, notifications, registry
 from .access.declarations import public, signed_in
 from .access.scope import ScopedRequest
 from .forms import NotificationPreferencesForm, field_name
@@ -48,7 +47,6 @@ def dashboard(request: ScopedRequest) -> HttpResponse:
     return render(request, "core/dashboard.html", {"blocks": blocks, "folded": folded})
 
 
-WIDGET_CACHE_SECONDS = 60
 _WIDGET_HEADING = re.compile(r"<h2\b[^>]*>.*?</h2>", re.DOTALL)
 
 
@@ -63,19 +61,14 @@ def _split_heading(html: str) -> tuple[SafeString, SafeString]:
 
 def _widget_html(request: ScopedRequest, widget: registry.Widget) -> str:
     """Render a widget ("" when it has nothing to show), from the cache when it declares a stamp."""
-    scope = request.scope
-    key = ""
-    if widget.cache_stamp is not None:
-        stamp = hashlib.sha256(repr(widget.cache_stamp(request)).encode()).hexdigest()[:16]
-        key = f"romsie:widget:{widget.key}:{scope.user_id}:{scope.establishment_id}:{get_language()}:{stamp}"
-        cached = cache.get(key)
-        if cached is not None:
-            return str(cached)
-    context = widget.get_context(request)
-    html = "" if context is None else get_template(widget.template_name).render(context, request)
-    if key:
-        cache.set(key, html, WIDGET_CACHE_SECONDS)
-    return html
+
+    def render_widget() -> str:
+        context = widget.get_context(request)
+        return "" if context is None else get_template(widget.template_name).render(context, request)
+
+    if widget.cache_stamp is None:
+        return render_widget()
+    return fragments.cached(request, f"widget:{widget.key}", widget.cache_stamp(request), render_widget)
 
 
 @public

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
-from romsie.core import notifications
+from romsie.core import notifications, versions
 from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.identity.models import User
@@ -55,6 +55,24 @@ class TodoPage:
     subject_id: int | None
     start: datetime.date
     past: bool
+
+
+def todo_stamp(scope: Scope, *parts: Any) -> tuple[Any, ...]:
+    """What the homework to do of a student depends on, for the page's cache (``core.fragments``)."""
+    student_id = access.homework_student(scope)
+    return (
+        *parts,
+        student_id,
+        scope.is_student,
+        scope.is_parent,
+        timezone.localdate(),
+        sorted(scope.habilitations),
+        *versions.stamp(
+            versions.key(versions.Kind.HOMEWORK, scope.establishment_id),
+            versions.key(versions.Kind.HOMEWORK_TICKS, student_id),
+            versions.key(versions.Kind.STRUCTURE, scope.establishment_id),
+        ),
+    )
 
 
 def todo_for_student(scope: Scope, *, subject_id: int | None = None, past: bool = False) -> TodoPage:

@@ -70,6 +70,11 @@ def _lock_session(session: Session) -> None:
     list(Session.objects.select_for_update(no_key=True).filter(pk=session.pk).order_by().values_list("pk"))
 
 
+def _student_work_changed(student_id: int) -> None:
+    """A student's cached homework to do shows what they handed in: recompute it once committed."""
+    transaction.on_commit(lambda: versions.bump(versions.Kind.HOMEWORK_TICKS, student_id))
+
+
 def bump_homework(establishment_id: int | None) -> None:
     """Invalidate the cached homework widgets of the establishment."""
     versions.bump(versions.Kind.HOMEWORK, establishment_id)
@@ -546,6 +551,7 @@ def submission_save(
     submission.submitted_at = now
     submission.is_late = late
     submission.save()
+    _student_work_changed(student_id)
     if old_file:
         storage = submission.file.storage
         transaction.on_commit(lambda: storage.delete(old_file))
@@ -564,6 +570,7 @@ def submission_return(
     submission.feedback = feedback.strip()
     submission.returned_at = timezone.now()
     submission.save()
+    _student_work_changed(submission.student_id)
     homework = submission.homework
     guardians = guardian_ids_receiving_mail(
         establishment_id=submission.establishment_id, students=[submission.student_id]

@@ -11,12 +11,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from romsie.core import fragments
 from romsie.core.access.declarations import requires
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
@@ -54,18 +56,26 @@ def home(request: ScopedRequest) -> HttpResponse:
 
 @requires(H.VIEW, service=SERVICE)
 def todo(request: ScopedRequest) -> HttpResponse:
+    """Homework to do, by date or by subject; the list is cached until the homework or the ticks change."""
     scope = request.scope
-    page = selectors.todo_for_student(
-        scope, subject_id=_int(request.GET.get("matiere")), past=request.GET.get("passes") == "1"
-    )
+    subject_id = _int(request.GET.get("matiere"))
+    past = request.GET.get("passes") == "1"
     by_subject = request.GET.get("vue") == "matiere"
-    context = {
-        "page": page,
-        "by_subject": by_subject,
-        "groups": selectors.todo_by_subject(page) if by_subject else [],
-        "child": scope.child if scope.is_parent else None,
-    }
-    return render(request, "homework/todo.html", context)
+
+    def render_todo() -> str:
+        page = selectors.todo_for_student(scope, subject_id=subject_id, past=past)
+        context = {
+            "page": page,
+            "by_subject": by_subject,
+            "groups": selectors.todo_by_subject(page) if by_subject else [],
+            "child": scope.child if scope.is_parent else None,
+        }
+        return render_to_string("homework/_todo_body.html", context, request)
+
+    body = fragments.cached(
+        request, "homework-todo", selectors.todo_stamp(scope, subject_id, past, by_subject), render_todo
+    )
+    return render(request, "homework/todo.html", {"body": body})
 
 
 @require_POST

@@ -96,6 +96,7 @@ def week_label_swap(*, scope: Scope, week: SchoolWeek) -> SchoolWeek:
     week.label = WeekLabel.B if week.label == WeekLabel.A else WeekLabel.A
     week.save(update_fields=["label"])
     timetable_sync(school_year=week.school_year)
+    _timetable_changed(week.establishment_id)
     audit_record(scope=scope, action="timetable.week_swapped", target=week)
     return week
 
@@ -199,7 +200,7 @@ def timetable_sync(*, school_year: SchoolYear, today: datetime.date | None = Non
 
 
 def _timetable_changed(establishment_id: int) -> None:
-    """Cached timetable blocks (the dashboard's "my lessons") are recomputed after a change."""
+    """Cached timetable blocks (the dashboard's "my lessons", the week and day pages) are recomputed."""
     transaction.on_commit(lambda: versions.bump(versions.Kind.TIMETABLE, establishment_id))
 
 
@@ -219,6 +220,7 @@ def day_off_save(
     day_off.name, day_off.starts_on, day_off.ends_on = name, starts_on, ends_on
     day_off.save()
     weeks_generate(school_year=year)
+    _timetable_changed(year.establishment_id)
     audit_record(scope=scope, action="timetable.day_off_saved", target=day_off)
     return day_off
 
@@ -228,6 +230,7 @@ def day_off_delete(*, scope: Scope, day_off: DayOff) -> None:
     year = day_off.school_year
     day_off.delete()
     weeks_generate(school_year=year)
+    _timetable_changed(year.establishment_id)
     audit_record(scope=scope, action="timetable.day_off_deleted", target=day_off)
 
 

@@ -10,11 +10,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from romsie.core import fragments, versions
 from romsie.core.access.declarations import public, requires
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
@@ -49,14 +51,34 @@ def _markers(request: ScopedRequest, owner: tuple[str, int] | None, week: select
                     day.markers.extend(labels)
 
 
+def _stamp(request: ScopedRequest, *parts: Any) -> tuple[Any, ...]:
+    """What a cached week or day depends on: the establishment's timetable, homework and structure
+    versions, today, the services and habilitations of the person, and the page's own ``parts``."""
+    scope = request.scope
+    kinds = feeds.FEED_VERSION_KINDS
+    return (
+        *parts,
+        timezone.localdate(),
+        sorted(scope.services),
+        sorted(scope.habilitations),
+        *versions.stamp(*(versions.key(kind, scope.establishment_id) for kind in kinds)),
+    )
+
+
 def _week_page(request: ScopedRequest, sessions: Any, title: str, owner: tuple[str, int] | None,
                **extra: Any) -> HttpResponse:  # fmt: skip
     scope = request.scope
     monday = selectors.monday_of(_date_param(request, "semaine"))
-    week = selectors.week(scope.establishment_id, sessions, monday)
-    _markers(request, owner, week)
-    context = {"week": week, "title": title, "today": timezone.localdate(), **extra}
-    return render(request, "timetable/week.html", context)
+
+    def render_week() -> str:
+        week = selectors.week(scope.establishment_id, sessions, monday)
+        _markers(request, owner, week)
+        context = {"week": week, "today": timezone.localdate(), **extra}
+        return render_to_string("timetable/_week_body.html", context, request)
+
+    stamp = _stamp(request, "week", owner, monday, sorted(extra.items()))
+    body = fragments.cached(request, "timetable-week", stamp, render_week)
+    return render(request, "timetable/week.html", {"title": title, "body": body})
 
 
 @requires(TimetableHabilitation.VIEW, service=SERVICE)
@@ -84,14 +106,19 @@ def day(request: ScopedRequest) -> HttpResponse:
     """My day, for a quick look on a phone."""
     scope = request.scope
     when = _date_param(request, "jour")
-    sessions = selectors.week(scope.establishment_id, access.own_sessions(scope), selectors.monday_of(when))
-    today = next((d for d in sessions.days if d.date == when), selectors.Day(when))
-    context = {
-        "day": today,
-        "previous": when - datetime.timedelta(days=1),
-        "next": when + datetime.timedelta(days=1),
-    }
-    return render(request, "timetable/day.html", context)
+
+    def render_day() -> str:
+        week = selectors.week(scope.establishment_id, access.own_sessions(scope), selectors.monday_of(when))
+        context = {
+            "day": next((d for d in week.days if d.date == when), selectors.Day(when)),
+            "previous": when - datetime.timedelta(days=1),
+            "next": when + datetime.timedelta(days=1),
+        }
+        return render_to_string("timetable/_day_body.html", context, request)
+
+    stamp = _stamp(request, "day", access.timetable_owner(scope), when)
+    body = fragments.cached(request, "timetable-day", stamp, render_day)
+    return render(request, "timetable/day.html", {"body": body})
 
 
 @requires(TimetableHabilitation.VIEW_ALL, service=SERVICE)

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from romsie.core import versions
 from romsie.homework.models import Homework, HomeworkTick, LogEntry, PlannerEntry
 
 from .builders import entry_for, homework_for, session_on
@@ -55,11 +56,15 @@ def test_homework_page_query_count_does_not_grow(log, client_for, django_assert_
         for i in range(rows // 5)
     )
     client = client_for(w.a.student)
-    client.get(reverse("homework:todo"))  # warm the scope cache
+    client.get(reverse("homework:todo"))  # warm the scope cache (and the list)
+    versions.bump(versions.Kind.HOMEWORK_TICKS, w.a.student.pk)  # as a tick does
     # session, user; subjects, homework (with ticks and hand-ins), planner
     with django_assert_num_queries(5):
         response = client.get(reverse("homework:todo"))
     assert sum(len(d.homework) for d in response.context["page"].days) == rows
+    with django_assert_num_queries(2):  # unchanged: the list comes from the cache
+        again = client.get(reverse("homework:todo"))
+    assert again.content.decode().count("homework-item") == response.content.decode().count("homework-item")
 
 
 def test_student_ticks_homework_and_guardian_sees_the_tick(log, client_for):

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from romsie.core import versions
 from romsie.core.models import Notification
 from romsie.core.testing import factories as f
 from romsie.core.testing.editing import REFUSAL, page_text
@@ -77,11 +78,35 @@ def test_week_view_queries_do_not_grow_with_lessons(world, year, timetable, clie
     Lesson.objects.bulk_create(extra)
     services.timetable_sync(school_year=year, today=datetime.date(2026, 9, 1))
     client = client_for(world.a.student)
-    week_page(client)  # warm the scope cache
+    week_page(client)  # warm the scope cache (and the week)
+    versions.bump(versions.Kind.TIMETABLE, world.a.establishment.pk)  # as any change of the timetable does
     with django_assert_num_queries(6):
         page = week_page(client)
     # The fixture's Monday lesson plus the extra ones; its Tuesday lesson is week A only.
     assert sum(len(d.sessions) for d in page.context["week"].days) == lessons
+    with django_assert_num_queries(2):  # the session and the person: the week itself comes from the cache
+        again = week_page(client)
+    week_html = page.content.decode().split('<div class="week">')[1].split("</main>")[0]
+    assert again.content.decode().split('<div class="week">')[1].split("</main>")[0] == week_html
+
+
+def test_a_change_of_a_session_shows_at_once_on_the_cached_week_and_day(
+    world, timetable, client_for, django_capture_on_commit_callbacks
+):
+    student = client_for(world.a.student)
+    session = Session.objects.get(lesson=timetable["monday"], planned_date=datetime.date(2026, 9, 7))
+    day = {"jour": "2026-09-07"}
+    assert "Cancelled" not in page_text(week_page(student))
+    assert "Cancelled" not in page_text(student.get(reverse("timetable:day"), day))
+    change = services.SessionChange(
+        cancelled=True, date=session.date, starts_at=session.starts_at, ends_at=session.ends_at,
+        room=session.room, teacher_id=session.teacher_id,
+    )  # fmt: skip
+    scope = scope_of(client_for, world.a.head)
+    with django_capture_on_commit_callbacks(execute=True):  # the version is bumped once the change is committed
+        services.session_change(scope=scope, session=session, version=0, change=change)
+    assert "Cancelled" in page_text(week_page(student))
+    assert "Cancelled" in page_text(student.get(reverse("timetable:day"), day))
 
 
 def test_cancelling_a_session_marks_it_and_notifies_students_families_and_teacher(world, timetable, client_for):
