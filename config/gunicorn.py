@@ -1,8 +1,36 @@
-"""gunicorn settings for production (``gunicorn config.wsgi -c config/gunicorn.py``)."""
+"""gunicorn settings for production: ``gunicorn config.wsgi -c config/gunicorn.py``.
+
+Threaded workers (``gthread``): a request that arrives while the workers are busy is taken
+in at once and either waits briefly for room or is told 503 with ``Retry-After`` by
+``romsie.core.capacity.CapacityGate``, which counts the requests of every worker in shared
+memory created here, before the workers are forked. With one-request ("sync") workers the
+excess would wait unseen in the kernel's queue until the client gave up.
+"""
 
 import os
 
+from romsie.core import capacity
+
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "5"))
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+
+
+def on_starting(server: object) -> None:
+    # Room for every worker and for replacements started while old ones finish.
+    capacity.share(slots=2 * workers + 4)
+
+
+def pre_fork(server: object, worker: object) -> None:
+    worker.capacity_slot = capacity.assign_slot()  # type: ignore[attr-defined]
+
+
+def post_fork(server: object, worker: object) -> None:
+    capacity.use_slot(worker.capacity_slot)  # type: ignore[attr-defined]
+
+
+def child_exit(server: object, worker: object) -> None:
+    capacity.release_slot(worker.capacity_slot)  # type: ignore[attr-defined]

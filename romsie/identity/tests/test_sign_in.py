@@ -5,9 +5,11 @@ from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from config.settings import base as base_settings
 from romsie.core.access.scope import Scope
 from romsie.core.testing.factories import TEST_PASSWORD, RoleAssignmentFactory
 from romsie.identity import services
+from romsie.identity.hashers import SingleLaneArgon2PasswordHasher
 from romsie.identity.models import ConnectionLog, Role
 
 SIGN_IN = reverse("identity:sign-in")
@@ -146,3 +148,27 @@ def test_every_sign_in_costs_exactly_one_password_hash(world, state, password):
     if state == "deactivated":
         codes = [error.code for error in response.context["form"].non_field_errors().as_data()]
         assert codes == (["inactive"] if password == TEST_PASSWORD else ["invalid_login"])
+
+
+PRODUCTION_HASHERS = ["romsie.identity.hashers.SingleLaneArgon2PasswordHasher", *base_settings.PASSWORD_HASHERS[1:]]
+
+
+def test_the_production_hash_is_argon2id_at_no_less_than_owasp_cost():
+    hasher = SingleLaneArgon2PasswordHasher()
+    # OWASP: m = 19 MiB, t = 2, p = 1, or a stronger point of the same curve (m x t no smaller).
+    assert hasher.memory_cost * hasher.time_cost >= 19 * 1024 * 2
+    assert hasher.time_cost >= 1 and hasher.parallelism == 1
+    assert "$argon2id$" in hasher.encode("a password", hasher.salt())
+
+
+def test_an_old_100_mib_hash_still_signs_in_and_is_rehashed_at_the_new_cost(world):
+    teacher = world.a.teacher
+    old = Argon2PasswordHasher()  # Django's default: 100 MiB, 8 lanes, as hashes were made before
+    teacher.password = old.encode(TEST_PASSWORD, old.salt())
+    teacher.save(update_fields=["password"])
+    assert "m=102400" in teacher.password
+    with override_settings(PASSWORD_HASHERS=PRODUCTION_HASHERS):
+        response = Client().post(reverse("identity:sign-in"), {"username": teacher.username, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    teacher.refresh_from_db()
+    assert teacher.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")

@@ -1,0 +1,185 @@
+"""Past capacity, answer 503 at once instead of letting requests queue into time-outs.
+
+A server on 2 cores serves about as many pages a second as it can; more requests than
+that do not make it faster, they make every answer late (200 simultaneous dashboards took
+1.6 s each, up to 11 s, and nobody was told to come back). ``CapacityGate`` wraps the WSGI
+application and counts the requests being served by *all* the server's workers:
+
+- a page may start while fewer than ``ROMSIE_MAX_IN_FLIGHT`` pages are being served; past
+  that it waits up to ``ROMSIE_CAPACITY_WAIT_MS`` for one to end (a burst is absorbed), then
+  gets ``503 Service Unavailable`` with ``Retry-After``, in a few milliseconds and for no
+  CPU: the requests admitted keep the whole machine and finish in time;
+- sign-ins (the POST of the sign-in form, an Argon2 hash each) have their own, smaller
+  limit ``ROMSIE_MAX_SIGN_INS`` and a longer wait, so a sign-in rush neither starves the
+  pages nor holds more than that many hashes' memory at once;
+- the health checks (``/sante/``) are never held back: a load balancer must see the server
+  alive while it sheds load.
+
+The counts are shared by the workers through shared memory that gunicorn's master creates
+before it forks them (``config/gunicorn.py`` calls ``share``, ``assign_slot``,
+``use_slot`` and ``release_slot``); each worker counts in its own slot, and the master
+clears the slot of a worker that dies, so a crash never leaks capacity. Without gunicorn
+(``runserver``, the tests) the counts are the process's own.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+Environ = dict[str, Any]
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+
+BUSY_BODY = (
+    b"<!doctype html><html lang='fr'><head><meta charset='utf-8'>"
+    b"<meta name='viewport' content='width=device-width, initial-scale=1'><title>ENT</title></head><body>"
+    b"<main><h1>Le service est tr\xc3\xa8s sollicit\xc3\xa9</h1><p>R\xc3\xa9essayez dans un instant.</p>"
+    b"<p lang='en'>The service is busy: try again in a moment.</p></main></body></html>"
+)
+POLL_SECONDS = 0.002
+
+
+class _Counts:
+    """Requests in flight per worker slot, for pages and for sign-ins."""
+
+    def __init__(self, slots: int, shared: bool) -> None:
+        if shared:
+            self.pages: Any = multiprocessing.Array("i", slots, lock=False)
+            self.sign_ins: Any = multiprocessing.Array("i", slots, lock=False)
+        else:
+            self.pages, self.sign_ins = [0] * slots, [0] * slots
+        self.free_slots = list(range(slots))
+
+
+_counts: _Counts | None = None
+_slot = 0
+_lock = threading.Lock()  # the threads of one worker share its slot
+
+
+def share(slots: int) -> None:
+    """In gunicorn's master, before the workers are forked: counts every worker will see."""
+    global _counts
+    _counts = _Counts(slots, shared=True)
+
+
+def assign_slot() -> int:
+    """In the master, before forking a worker: the slot it will count in."""
+    counts = _counts
+    if counts is None or not counts.free_slots:
+        return 0
+    return counts.free_slots.pop(0)
+
+
+def use_slot(slot: int) -> None:
+    """In the worker, after the fork."""
+    global _slot
+    _slot = slot
+
+
+def release_slot(slot: int) -> None:
+    """In the master, when a worker has exited: what it was serving is over."""
+    counts = _counts
+    if counts is None:
+        return
+    counts.pages[slot] = 0
+    counts.sign_ins[slot] = 0
+    if slot not in counts.free_slots:
+        counts.free_slots.append(slot)
+
+
+def _local_counts() -> _Counts:
+    global _counts
+    if _counts is None:
+        with _lock:
+            if _counts is None:
+                _counts = _Counts(1, shared=False)
+    return _counts
+
+
+def in_flight() -> tuple[int, int]:
+    """Pages and sign-ins being served now, by every worker."""
+    counts = _local_counts()
+    return sum(counts.pages), sum(counts.sign_ins)
+
+
+class CapacityGate:
+    """WSGI middleware: admit a request while the server has room, else answer 503 quickly."""
+
+    def __init__(
+        self,
+        app: WSGIApp,
+        *,
+        max_in_flight: int | None = None,
+        max_sign_ins: int | None = None,
+        wait_ms: int | None = None,
+        sign_in_wait_ms: int | None = None,
+        sign_in_path: str = "/compte/connexion/",
+        exempt_prefixes: tuple[str, ...] = ("/sante/",),
+    ) -> None:
+        cores = os.cpu_count() or 1
+        self.app = app
+        self.max_in_flight = max_in_flight or _env_int("ROMSIE_MAX_IN_FLIGHT", 4 * cores)
+        self.max_sign_ins = max_sign_ins or _env_int("ROMSIE_MAX_SIGN_INS", cores)
+        self.wait = (wait_ms if wait_ms is not None else _env_int("ROMSIE_CAPACITY_WAIT_MS", 25)) / 1000
+        self.sign_in_wait = (
+            sign_in_wait_ms if sign_in_wait_ms is not None else _env_int("ROMSIE_SIGN_IN_WAIT_MS", 2000)
+        ) / 1000
+        self.sign_in_path = sign_in_path
+        self.exempt_prefixes = exempt_prefixes
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(self.exempt_prefixes):
+            return self.app(environ, start_response)
+        counts = _local_counts()
+        if environ.get("REQUEST_METHOD") == "POST" and path == self.sign_in_path:
+            column, limit, wait = counts.sign_ins, self.max_sign_ins, self.sign_in_wait
+        else:
+            column, limit, wait = counts.pages, self.max_in_flight, self.wait
+        if not _enter(column, limit, wait):
+            return _busy(start_response)
+        try:
+            # Django has built the response when it returns (a file is then sent by the server,
+            # at no CPU cost to speak of), so the place is given back here.
+            return self.app(environ, start_response)
+        finally:
+            with _lock:
+                column[_slot] -= 1
+
+
+def _enter(column: Any, limit: int, wait: float) -> bool:
+    """Take a place in ``column`` if fewer than ``limit`` are taken, waiting up to ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        with _lock:
+            if sum(column) < limit:
+                column[_slot] += 1
+                return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(POLL_SECONDS)
+
+
+def _busy(start_response: StartResponse) -> list[bytes]:
+    start_response(
+        "503 Service Unavailable",
+        [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Content-Length", str(len(BUSY_BODY))),
+            ("Retry-After", "2"),
+            ("Cache-Control", "no-store"),
+        ],
+    )
+    return [BUSY_BODY]
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, ""))
+    except ValueError:
+        return default

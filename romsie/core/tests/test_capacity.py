@@ -1,0 +1,134 @@
+"""Past capacity the server answers 503 quickly; sign-ins have their own limit; counts are shared."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+
+import pytest
+
+from romsie.core import capacity
+
+
+class SlowApp:
+    """A WSGI application that holds each request until released."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.started = threading.Semaphore(0)
+
+    def __call__(self, environ, start_response):
+        self.started.release()
+        self.release.wait(5)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+
+def call(gate, path="/", method="GET"):
+    answer = {}
+
+    def start_response(status, headers):
+        answer["status"], answer["headers"] = status, dict(headers)
+
+    started = time.monotonic()
+    body = b"".join(gate({"PATH_INFO": path, "REQUEST_METHOD": method}, start_response))
+    return answer["status"], answer["headers"], body, time.monotonic() - started
+
+
+@pytest.fixture(autouse=True)
+def own_counts(monkeypatch):
+    monkeypatch.setattr(capacity, "_counts", None)
+    monkeypatch.setattr(capacity, "_slot", 0)
+
+
+def occupy(gate, app, count, **request):
+    threads = [threading.Thread(target=call, args=(gate,), kwargs=request) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for _ in threads:
+        assert app.started.acquire(timeout=5)
+    return threads
+
+
+def test_past_the_limit_a_page_gets_a_quick_503_with_retry_after_and_nothing_leaks():
+    app = SlowApp()
+    gate = capacity.CapacityGate(app, max_in_flight=2, wait_ms=20)
+    threads = occupy(gate, app, 2)
+    status, headers, body, _ = call(gate)  # after the 20 ms wait (make bench-http times it for real)
+    assert status.startswith("503")
+    assert headers["Retry-After"] == "2"
+    assert "Réessayez".encode() in body
+    assert capacity.in_flight() == (2, 0)
+    app.release.set()
+    for thread in threads:
+        thread.join()
+    assert capacity.in_flight() == (0, 0)
+    assert call(gate)[0] == "200 OK"
+
+
+def test_a_burst_waits_for_a_place_that_frees_within_the_wait():
+    app = SlowApp()
+    gate = capacity.CapacityGate(app, max_in_flight=1, wait_ms=2000)
+    threads = occupy(gate, app, 1)
+    threading.Timer(0.05, app.release.set).start()
+    status, *_ = call(gate)
+    assert status == "200 OK"
+    for thread in threads:
+        thread.join()
+
+
+def test_health_checks_are_never_held_back():
+    app = SlowApp()
+    gate = capacity.CapacityGate(app, max_in_flight=1, wait_ms=0)
+    threads = occupy(gate, app, 1)
+    app.started = threading.Semaphore(0)
+    done = []
+    checker = threading.Thread(target=lambda: done.append(call(gate, "/sante/")))
+    checker.start()
+    assert app.started.acquire(timeout=5)  # admitted although the page limit is reached
+    app.release.set()
+    checker.join()
+    for thread in threads:
+        thread.join()
+    assert done[0][0] == "200 OK"
+
+
+def test_sign_ins_have_their_own_limit_and_do_not_take_the_pages_places():
+    app = SlowApp()
+    gate = capacity.CapacityGate(app, max_in_flight=1, max_sign_ins=1, wait_ms=0, sign_in_wait_ms=0)
+    threads = occupy(gate, app, 1, path="/compte/connexion/", method="POST")
+    assert call(gate, "/compte/connexion/", "POST")[0].startswith("503")  # a second hash at once: refused
+    app.release.set()  # pages still have their place
+    assert call(gate, "/")[0] == "200 OK"
+    for thread in threads:
+        thread.join()
+
+
+def _hold_a_page(gate_limit, ready, release):
+    capacity.use_slot(1)
+    app = SlowApp()
+    app.release = release
+    gate = capacity.CapacityGate(app, max_in_flight=gate_limit, wait_ms=0)
+    threading.Thread(target=lambda: ready.set()).start()
+    call(gate)
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork, as gunicorn")
+def test_every_worker_counts_the_requests_of_the_others_and_a_dead_worker_leaks_nothing():
+    capacity.share(slots=4)
+    context = multiprocessing.get_context("fork")
+    ready, release = context.Event(), context.Event()
+    worker = context.Process(target=_hold_a_page, args=(1, ready, release))
+    worker.start()
+    assert ready.wait(5)
+    deadline = time.monotonic() + 5
+    while capacity.in_flight()[0] != 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert capacity.in_flight() == (1, 0)  # seen from this "worker" too
+    gate = capacity.CapacityGate(SlowApp(), max_in_flight=1, wait_ms=0)
+    assert call(gate)[0].startswith("503")
+    worker.kill()  # dies in the middle of its request
+    worker.join()
+    capacity.release_slot(1)  # what gunicorn's master does when a worker exits
+    assert capacity.in_flight() == (0, 0)
