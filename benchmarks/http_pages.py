@@ -340,8 +340,10 @@ def wrk(port: int, lines: list[str], seconds: float, expected: int, name: str) -
 def measure(
     port: int, lines: list[str], args: argparse.Namespace, name: str, expected: int = 200, warmup: bool = True
 ) -> Result:
+    time.sleep(1)  # the requests of the previous run end first
     if warmup and args.warmup > 0:
         wrk(port, lines, args.warmup, expected, name)
+        time.sleep(0.5)
     return wrk(port, lines, args.duration, expected, name)
 
 

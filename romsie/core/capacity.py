@@ -8,7 +8,8 @@ application and counts the requests being served by *all* the server's workers:
 - a page may start while fewer than ``ROMSIE_MAX_IN_FLIGHT`` pages are being served; past
   that it waits up to ``ROMSIE_CAPACITY_WAIT_MS`` for one to end (a burst is absorbed), then
   gets ``503 Service Unavailable`` with ``Retry-After``, in a few milliseconds and for no
-  CPU: the requests admitted keep the whole machine and finish in time;
+  CPU: the requests admitted keep the whole machine and finish in time. When as many
+  requests already wait as there are places, a newcomer is refused without waiting;
 - sign-ins (the POST of the sign-in form, an Argon2 hash each) have their own, smaller
   limit ``ROMSIE_MAX_SIGN_INS`` and a longer wait, so a sign-in rush neither starves the
   pages nor holds more than that many hashes' memory at once;
@@ -51,8 +52,9 @@ class _Counts:
         if shared:
             self.pages: Any = multiprocessing.Array("i", slots, lock=False)
             self.sign_ins: Any = multiprocessing.Array("i", slots, lock=False)
+            self.waiting: Any = multiprocessing.Array("i", slots, lock=False)
         else:
-            self.pages, self.sign_ins = [0] * slots, [0] * slots
+            self.pages, self.sign_ins, self.waiting = [0] * slots, [0] * slots, [0] * slots
         self.free_slots = list(range(slots))
 
 
@@ -88,6 +90,7 @@ def release_slot(slot: int) -> None:
         return
     counts.pages[slot] = 0
     counts.sign_ins[slot] = 0
+    counts.waiting[slot] = 0
     if slot not in counts.free_slots:
         counts.free_slots.append(slot)
 
@@ -123,7 +126,7 @@ class CapacityGate:
     ) -> None:
         cores = os.cpu_count() or 1
         self.app = app
-        self.max_in_flight = max_in_flight or _env_int("ROMSIE_MAX_IN_FLIGHT", 4 * cores)
+        self.max_in_flight = max_in_flight or _env_int("ROMSIE_MAX_IN_FLIGHT", 6 * cores)
         self.max_sign_ins = max_sign_ins or _env_int("ROMSIE_MAX_SIGN_INS", cores)
         self.wait = (wait_ms if wait_ms is not None else _env_int("ROMSIE_CAPACITY_WAIT_MS", 25)) / 1000
         self.sign_in_wait = (
@@ -141,7 +144,7 @@ class CapacityGate:
             column, limit, wait = counts.sign_ins, self.max_sign_ins, self.sign_in_wait
         else:
             column, limit, wait = counts.pages, self.max_in_flight, self.wait
-        if not _enter(column, limit, wait):
+        if not _enter(column, limit, wait, counts.waiting):
             return _busy(start_response)
         try:
             # Django has built the response when it returns (a file is then sent by the server,
@@ -152,17 +155,31 @@ class CapacityGate:
                 column[_slot] -= 1
 
 
-def _enter(column: Any, limit: int, wait: float) -> bool:
-    """Take a place in ``column`` if fewer than ``limit`` are taken, waiting up to ``wait`` seconds."""
-    deadline = time.monotonic() + wait
-    while True:
-        with _lock:
-            if sum(column) < limit:
-                column[_slot] += 1
-                return True
-        if time.monotonic() >= deadline:
+def _enter(column: Any, limit: int, wait: float, waiting: Any) -> bool:
+    """Take a place in ``column`` if fewer than ``limit`` are taken, waiting up to ``wait`` seconds.
+
+    When as many requests already wait as there are places, the newcomer would not be served
+    in time anyway: it is refused at once, so a flood costs the server nothing but the 503s.
+    """
+    with _lock:
+        if sum(column) < limit:
+            column[_slot] += 1
+            return True
+        if wait <= 0 or sum(waiting) >= limit:
             return False
-        time.sleep(POLL_SECONDS)
+        waiting[_slot] += 1
+    deadline = time.monotonic() + wait
+    try:
+        while time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+            with _lock:
+                if sum(column) < limit:
+                    column[_slot] += 1
+                    return True
+        return False
+    finally:
+        with _lock:
+            waiting[_slot] -= 1
 
 
 def _busy(start_response: StartResponse) -> list[bytes]:

@@ -132,3 +132,23 @@ def test_every_worker_counts_the_requests_of_the_others_and_a_dead_worker_leaks_
     worker.join()
     capacity.release_slot(1)  # what gunicorn's master does when a worker exits
     assert capacity.in_flight() == (0, 0)
+
+
+def test_when_as_many_wait_as_there_are_places_a_newcomer_is_refused_without_waiting():
+    app = SlowApp()
+    gate = capacity.CapacityGate(app, max_in_flight=1, wait_ms=3000)
+    threads = occupy(gate, app, 1)
+    waiter = threading.Thread(target=call, args=(gate,))
+    waiter.start()
+    deadline = time.monotonic() + 5
+    while sum(capacity._local_counts().waiting) != 1 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    status, _, _, elapsed = call(gate)
+    assert status.startswith("503")
+    assert elapsed < 2  # not the 3 s wait: refused at once
+    app.release.set()
+    waiter.join()
+    for thread in threads:
+        thread.join()
+    assert capacity.in_flight() == (0, 0)
+    assert sum(capacity._local_counts().waiting) == 0
