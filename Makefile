@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_WORKERS ?= 2
 export DJANGO_SETTINGS_MODULE ?= config.settings.base
 
-.PHONY: install messages migrate demo run test lint bench clean
+.PHONY: install messages migrate demo run test lint bench bench-http clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ lint: install
 bench: migrate
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/messaging.py
+
+# Pages over HTTP (gunicorn, PostgreSQL, Redis, wrk): SIZE=territory for 300 establishments.
+SIZE ?= default
+bench-http: messages
+	$(BIN)/python benchmarks/http_pages.py --size $(SIZE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles
