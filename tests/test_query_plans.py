@@ -1,0 +1,56 @@
+"""The daily pages' lookups stay index lookups at a région's size (PostgreSQL plans).
+
+At 300 establishments a table scan of the accounts, the teachings or the sessions is what
+made the directory take 640 ms (``make bench-http SIZE=territory``). These tests forbid
+sequential scans (``enable_seqscan = off``, for this transaction only) and read the plan of
+the real query: an ``OR`` of two subqueries, which PostgreSQL can only answer by scanning,
+shows as a ``Seq Scan`` even then.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from romsie.directory import access as directory_access
+from romsie.homework import access as homework_access
+from romsie.schooling.models import Teaching
+from romsie.timetable import access as timetable_access
+
+
+@pytest.fixture
+def no_seq_scans():
+    if connection.vendor != "postgresql":
+        pytest.skip("query plans are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+
+
+def reads_everything(plan: str, table: str) -> bool:
+    """Whether the plan reads all of ``table``: a scan, or an index walked whole under an OR filter."""
+    return f"Seq Scan on {table}" in plan or "OR (hashed SubPlan" in plan
+
+
+def scope_of(client_for, person):
+    return client_for(person).get(reverse("core:dashboard")).wsgi_request.scope
+
+
+def test_the_directory_of_a_student_and_a_parent_never_scans_the_accounts(world, client_for, no_seq_scans):
+    for person in (world.a.student, world.a.parent, world.a.teacher):
+        people = directory_access.visible_people(scope_of(client_for, person)).filter(search_name__contains="a")
+        assert not reads_everything(people.explain(), "identity_user"), person
+        assert not reads_everything(people.order_by("search_name")[:25].explain(), "identity_user"), person
+
+
+def test_a_students_teachings_and_week_are_found_by_index(world, client_for, no_seq_scans):
+    scope = scope_of(client_for, world.a.student)
+    teachings = homework_access.student_teachings(world.a.student.pk, world.a.establishment.pk)
+    assert not reads_everything(Teaching.objects.filter(pk__in=teachings).explain(), "schooling_teaching")
+    monday = datetime.date(2026, 9, 7)
+    week = timetable_access.own_sessions(scope).filter(date__gte=monday, date__lte=monday + datetime.timedelta(5))
+    plan = week.explain()
+    assert not reads_everything(plan, "timetable_session")
+    assert not reads_everything(plan, "schooling_teaching")
