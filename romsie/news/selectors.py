@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from romsie.core import versions
 from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.identity.models import Guardianship, User
@@ -121,3 +122,20 @@ def notes_for_me(scope: Scope) -> list[StickyNote]:
 def notes_by_me(scope: Scope) -> QuerySet[StickyNote]:
     """Return the notes the person pinned, newest first."""
     return access.authored_notes(scope).select_related("school_class", "person").order_by("-created_at", "-pk")
+
+
+def reader_stamp(scope: Scope, *kinds: versions.Kind) -> tuple[Any, ...]:
+    """What a reader's cached news (the dashboard's widgets, the news page) depends on.
+
+    ``news`` and ``sticky_notes`` are the establishment's, ``structure`` says who is addressed,
+    ``news_reader`` is the person's own confirmations. A scheduled item appears, and an expired
+    one disappears, within the minute the cache lasts (``core.fragments``).
+    """
+    ids = {
+        versions.Kind.NEWS: scope.establishment_id,
+        versions.Kind.STRUCTURE: scope.establishment_id,
+        versions.Kind.STICKY_NOTES: scope.establishment_id,
+    }
+    keys = [versions.key(kind, ids.get(kind, scope.user_id)) for kind in kinds]
+    enabled = scope.establishment_id is not None and "news" in scope.services
+    return (enabled, sorted(scope.habilitations), scope.child, *versions.stamp(*keys))

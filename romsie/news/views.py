@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from romsie.core import fragments, versions
 from romsie.core.access.declarations import requires
 from romsie.core.access.middleware import forbidden
 from romsie.core.access.scope import ScopedRequest
@@ -36,11 +38,20 @@ def _back(request: ScopedRequest, default: str) -> HttpResponseRedirect:
 
 @requires(NewsHabilitation.READ, service=SERVICE)
 def item_list(request: ScopedRequest) -> HttpResponse:
-    """List the news addressed to the person, newest first."""
+    """List the news addressed to the person, newest first (cached until a news item, the
+    person's confirmations or the classes change)."""
     scope = request.scope
-    page = Paginator(selectors.news_list_for_reader(scope), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page_obj": page, "is_paginated": page.has_other_pages(), "can_write": access.can_write_news(scope)}
-    return render(request, "news/item_list.html", context)
+    number = request.GET.get("page")
+
+    def render_list() -> str:
+        page = Paginator(selectors.news_list_for_reader(scope), PAGE_SIZE).get_page(number)
+        context = {"page_obj": page, "is_paginated": page.has_other_pages()}
+        return render_to_string("news/_item_list_body.html", context, request)
+
+    kinds = (versions.Kind.NEWS, versions.Kind.NEWS_READER, versions.Kind.STRUCTURE)
+    stamp = (number, *selectors.reader_stamp(scope, *kinds))
+    body = fragments.cached(request, "news-list", stamp, render_list)
+    return render(request, "news/item_list.html", {"body": body, "can_write": access.can_write_news(scope)})
 
 
 @requires(NewsHabilitation.READ, service=SERVICE)

@@ -25,14 +25,7 @@ def _enabled(scope: Any) -> bool:
 
 
 def _stamp(request: ScopedRequest, *kinds: versions.Kind) -> tuple[Any, ...]:
-    scope = request.scope
-    ids = {
-        versions.Kind.NEWS: scope.establishment_id,
-        versions.Kind.STRUCTURE: scope.establishment_id,
-        versions.Kind.STICKY_NOTES: scope.establishment_id,
-    }
-    keys = [versions.key(kind, ids.get(kind, scope.user_id)) for kind in kinds]
-    return (_enabled(scope), sorted(scope.habilitations), scope.child, *versions.stamp(*keys))
+    return selectors.reader_stamp(request.scope, *kinds)
 
 
 def news_context(request: ScopedRequest) -> dict[str, Any] | None:

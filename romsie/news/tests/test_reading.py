@@ -8,8 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from romsie.core import versions
 from romsie.core.testing.factories import EnrollmentFactory, GuardianshipFactory, person
 from romsie.identity.models import Role
+from romsie.news import services
 
 from .helpers import make_item
 
@@ -96,11 +98,28 @@ def test_news_list_costs_the_same_with_1_and_50_items(news, client_for, django_a
     for i in range(rows):
         make_item(news.a, title=f"Info {i}", classes=[news.a.school_class] if i % 2 else None)
     client = client_for(news.a.parent)
-    client.get(reverse("news:item-list"))  # warm the scope cache
+    client.get(reverse("news:item-list"))  # warm the scope cache (and the list)
+    versions.bump(versions.Kind.NEWS, news.a.establishment.pk)  # as publishing an item does
     # session, user, count, page of items (author, confirmation state), their classes
     with django_assert_num_queries(5):
         response = client.get(reverse("news:item-list"))
     assert len(response.context["page_obj"].object_list) == min(rows, 20)
+    with django_assert_num_queries(2):  # nothing changed: the list comes from the cache
+        again = client.get(reverse("news:item-list"))
+    assert again.content.decode().count('class="card"') == min(rows, 20)
+
+
+def test_a_confirmation_and_a_deletion_show_at_once_on_the_cached_list(news, client_for):
+    first = make_item(news.a, title="Première info", requires_confirmation=True)
+    second = make_item(news.a, title="Seconde info")
+    client = client_for(news.a.parent)
+    page = client.get(reverse("news:item-list")).content.decode()
+    assert "Seconde info" in page and "Must read · to confirm" in page
+    client.post(reverse("news:item-confirm", args=[first.pk]))
+    assert "Must read · confirmed" in client.get(reverse("news:item-list")).content.decode()
+    head_scope = client_for(news.a.head).get(reverse("news:item-list")).wsgi_request.scope
+    services.news_item_delete(scope=head_scope, item=second)
+    assert "Seconde info" not in client.get(reverse("news:item-list")).content.decode()
 
 
 def test_news_detail_query_count(news, client_for, django_assert_num_queries):
