@@ -5,7 +5,7 @@ Usage (``make bench-http`` runs the first line; ``SIZE=territory`` picks the lar
     .venv/bin/python benchmarks/http_pages.py                       # default demo
     .venv/bin/python benchmarks/http_pages.py --size territory      # 300 establishments, ~300k accounts
     .venv/bin/python benchmarks/http_pages.py --pages dashboard,directory --duration 10
-    .venv/bin/python benchmarks/http_pages.py --role guardian       # the same pages for parents
+    .venv/bin/python benchmarks/http_pages.py --role parent       # the same pages for parents
 
 Method (the one of the issue, so that figures compare with the peer's):
 
@@ -106,7 +106,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--database-url", help="default: postgres://postgres@127.0.0.1:5432/romsie_bench_<size>")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--rebuild", action="store_true", help="delete and build the demo again")
-    parser.add_argument("--role", choices=("student", "guardian", "teacher"), default="student")
+    parser.add_argument("--role", choices=("student", "parent", "teacher"), default="student")
     parser.add_argument("--pages", help="comma-separated page names (default: all); see PAGES")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds of warm-up per page")
@@ -209,13 +209,19 @@ def gunicorn(env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]
 
 
 def pick_people(database_url: str, role: str, count: int) -> list[Person]:
-    """Signed-in people of the role, spread over the establishments (each its own session)."""
+    """Signed-in people of the role, spread over the establishments (each its own session).
+
+    In each establishment, people with a message come first, so that the thread page has one.
+    """
     import psycopg
 
     query = """
         SELECT username FROM (
             SELECT u.username, r.establishment_id,
-                   row_number() OVER (PARTITION BY r.establishment_id ORDER BY u.id) AS rank
+                   row_number() OVER (
+                       PARTITION BY r.establishment_id
+                       ORDER BY EXISTS (SELECT 1 FROM messaging_delivery d WHERE d.recipient_id = u.id) DESC, u.id
+                   ) AS rank
             FROM identity_user u JOIN identity_roleassignment r ON r.user_id = u.id
             WHERE r.role = %s AND r.is_active AND u.is_active AND u.activated_at IS NOT NULL
               AND u.charter_accepted_at IS NOT NULL

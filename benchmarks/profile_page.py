@@ -3,7 +3,7 @@
 Usage::
 
     .venv/bin/python benchmarks/profile_page.py /emploi-du-temps/                  # default demo
-    .venv/bin/python benchmarks/profile_page.py --size territory --role guardian /
+    .venv/bin/python benchmarks/profile_page.py --size territory --role parent /
     .venv/bin/python benchmarks/profile_page.py --explain /annuaire/               # EXPLAIN ANALYZE each query
     .venv/bin/python benchmarks/profile_page.py --profile 25 /cahier-de-textes/a-faire/
 
@@ -31,7 +31,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="+")
     parser.add_argument("--size", choices=("default", "territory"), default="default")
-    parser.add_argument("--role", choices=("student", "guardian", "teacher"), default="student")
+    parser.add_argument("--role", choices=("student", "parent", "teacher"), default="student")
     parser.add_argument("--person", type=int, default=0, help="which person of the role (0 = first)")
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--profile", type=int, default=0, help="print the N most expensive functions")

@@ -24,6 +24,7 @@ from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.identity.habilitations import IdentityHabilitation
 from romsie.identity.models import Guardianship, Role, RoleAssignment, StaffFunction, TerritoryAdmin, User
+from romsie.identity.selectors import BY_NAME
 
 ADMIN_FUNCTIONS = (StaffFunction.HEAD, StaffFunction.DIGITAL_LEAD)
 
@@ -88,7 +89,7 @@ def get_guardianship(scope: Scope, pk: int) -> Guardianship:
 def guardian_candidates(scope: Scope) -> QuerySet[User]:
     """Return the people of the establishment who may be chosen as a guardian (not students only)."""
     grown_ups = RoleAssignment.objects.filter(establishment_id=scope.establishment_id).exclude(role=Role.STUDENT)
-    return visible_people(scope).filter(pk__in=grown_ups.values("user_id")).order_by("search_name", "pk")
+    return visible_people(scope).filter(pk__in=grown_ups.values("user_id")).order_by(*BY_NAME)
 
 
 def manageable_accounts(scope: Scope, people: QuerySet[User]) -> QuerySet[User]:

@@ -18,6 +18,7 @@ from romsie.establishments import access as establishments_access
 from romsie.establishments.models import Establishment
 from romsie.identity.letters import Recipient
 from romsie.identity.models import Guardianship, Role, RoleAssignment, StaffFunction, User
+from romsie.identity.selectors import BY_NAME
 from romsie.schooling import access as schooling_access
 from romsie.schooling.models import Enrollment, Period, Room, SchoolClass, SchoolYear, Subject, Teaching, TeachingGroup
 
@@ -62,7 +63,7 @@ def _with_local_details(scope: Scope, people: QuerySet[User]) -> QuerySet[User]:
             queryset=schooling_access.visible_enrollments(scope).select_related("school_class"),
             to_attr="local_enrollments",
         ),
-    ).order_by("search_name", "pk")
+    ).order_by(*BY_NAME)
 
 
 def person_list_for_admin(scope: Scope, *, query: str = "", role: str = "") -> QuerySet[User]:
@@ -171,7 +172,7 @@ class Audience:
 
 
 def _students_of(school_class: SchoolClass) -> QuerySet[User]:
-    return User.objects.filter(enrollments__school_class=school_class, is_active=True).order_by("search_name", "pk")
+    return User.objects.filter(enrollments__school_class=school_class, is_active=True).order_by(*BY_NAME)
 
 
 def class_letter_recipients(
@@ -236,7 +237,7 @@ def staff_letter_recipients(scope: Scope, *, only_not_activated: bool) -> list[L
     )
     if only_not_activated:
         people = people.filter(activated_at__isnull=True)
-    return [LetterRecipient(p, Recipient.STAFF) for p in people.order_by("search_name", "pk")]
+    return [LetterRecipient(p, Recipient.STAFF) for p in people.order_by(*BY_NAME)]
 
 
 def activation_followup(scope: Scope) -> QuerySet[SchoolClass]:

@@ -8,6 +8,7 @@ from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.core.text import fold
 from romsie.identity.models import Role, RoleAssignment, StaffFunction, User
+from romsie.identity.selectors import by_name
 from romsie.schooling.models import Enrollment, SchoolClass, Teaching
 
 from . import access
@@ -21,8 +22,8 @@ ROLE_FILTERS = {
 
 
 def _with_roles(scope: Scope, people: QuerySet[User]) -> QuerySet[User]:
-    """Prefetch the roles and current classes of each person in the current establishment."""
-    return people.prefetch_related(
+    """Prefetch the roles and current classes of each person in the current establishment, by name."""
+    return by_name(people).prefetch_related(
         Prefetch(
             "role_assignments",
             queryset=RoleAssignment.objects.filter(establishment_id=scope.establishment_id, is_active=True),
@@ -35,7 +36,7 @@ def _with_roles(scope: Scope, people: QuerySet[User]) -> QuerySet[User]:
             ).select_related("school_class"),
             to_attr="local_enrollments",
         ),
-    ).order_by("search_name", "pk")
+    )
 
 
 def person_list_for_search(scope: Scope, *, query: str = "", role: str = "") -> QuerySet[User]:

@@ -4,8 +4,24 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 
 from .models import Guardianship, User
+
+BY_NAME = (Lower("search_name"), "pk")
+"""The order of a list of people (see ``by_name``): ``qs.order_by(*BY_NAME)``."""
+
+
+def by_name(people: QuerySet[User]) -> QuerySet[User]:
+    """Order people by name ("last first", accents folded), then id: the one way to sort a list of people.
+
+    Sorted on ``Lower(search_name)``, the same order as the column (already lower case), on
+    purpose: with ``ORDER BY search_name LIMIT 25`` PostgreSQL walks the name index of every
+    account of the territory (300,000 at a région's size) and tests each one against the
+    establishment's members, 270 ms for a teacher's directory. An establishment's people are a
+    few thousand at most: gathering them, then sorting, takes a few milliseconds.
+    """
+    return people.order_by(*BY_NAME)
 
 
 def person_pending_activation(user_id: int) -> User | None:

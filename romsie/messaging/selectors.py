@@ -19,6 +19,7 @@ from romsie.core.access.scope import Scope
 from romsie.core.pagination import KeysetPage, keyset_page
 from romsie.core.text import fold
 from romsie.identity.models import Role, User
+from romsie.identity.selectors import BY_NAME
 
 from . import access
 from .habilitations import MessagingHabilitation
@@ -270,7 +271,7 @@ def people_matching(scope: Scope, query: str, *, reply_to_sender_id: int | None 
     people = access.writable_people(scope, reply_to_sender_id=reply_to_sender_id)
     for word in words[:4]:
         people = people.filter(search_name__contains=word)
-    return list(people.order_by("search_name", "pk")[:20])
+    return list(people.order_by(*BY_NAME)[:20])
 
 
 def people_named(scope: Scope, ids: list[int], *, reply_to_sender_id: int | None = None) -> list[User]:
@@ -281,7 +282,7 @@ def people_named(scope: Scope, ids: list[int], *, reply_to_sender_id: int | None
     if not ids:
         return []
     people = access.writable_people(scope, reply_to_sender_id=reply_to_sender_id)
-    return list(people.filter(pk__in=ids[:CHOSEN_LIMIT]).order_by("search_name", "pk"))
+    return list(people.filter(pk__in=ids[:CHOSEN_LIMIT]).order_by(*BY_NAME))
 
 
 # --------------------------------------------------------------------------- lists

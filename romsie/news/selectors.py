@@ -11,6 +11,7 @@ from romsie.core import versions
 from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.identity.models import Guardianship, User
+from romsie.identity.selectors import BY_NAME
 
 from . import access
 from .models import Confirmation, NewsClass, NewsItem, StickyNote
@@ -105,7 +106,7 @@ def confirmation_report(scope: Scope, pk: int, *, confirmed: bool) -> Confirmati
         .prefetch_related(
             Prefetch("children_links", queryset=children.order_by("student__first_name"), to_attr="local_children")
         )
-        .order_by("search_name", "pk")
+        .order_by(*BY_NAME)
     )
     return ConfirmationReport(item, counts["total"], counts["confirmed"], people)
 

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from romsie.core.access.scope import Scope
 from romsie.identity.models import Role, RoleAssignment, User
+from romsie.identity.selectors import BY_NAME
 
 from .models import Enrollment, GroupMembership, Period, Room, SchoolClass, SchoolYear, Subject, Teaching, TeachingGroup
 
@@ -123,4 +124,4 @@ def establishment_students(scope: Scope) -> QuerySet[User]:
 
 def _members(scope: Scope, role: str) -> QuerySet[User]:
     holders = RoleAssignment.objects.filter(establishment_id=scope.establishment_id, role=role, is_active=True)
-    return User.objects.filter(pk__in=holders.values("user_id")).order_by("search_name", "pk")
+    return User.objects.filter(pk__in=holders.values("user_id")).order_by(*BY_NAME)
