@@ -5,6 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("romsie.core.urls")),
+    path("notifications/", include("romsie.notifications.urls")),
     path("compte/", include("romsie.identity.urls")),
     path("annuaire/", include("romsie.directory.urls")),
     path("administration/imports/", include("romsie.provisioning.urls")),

@@ -23,7 +23,7 @@ REDIS_SERVER = shutil.which("redis-server")
 
 PAGES = [
     "core:dashboard",
-    "core:notification-list",
+    "notifications:notification-list",
     "directory:person-search",
     "messaging:inbox",
     "news:item-list",

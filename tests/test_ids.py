@@ -66,7 +66,7 @@ def services_on(world: World) -> World:
 # One URL of each app that takes an object, with someone who may open it (a small unknown
 # id reaches the view: 404, not 403).
 SAMPLES = [
-    ("core:notification-open", "teacher"),
+    ("notifications:notification-open", "teacher"),
     ("directory:person-detail", "teacher"),
     ("administration:school-year-update", "head"),
     ("provisioning:run-detail", "head"),

@@ -113,7 +113,6 @@ identity:password-change           -      | 302  200  200  200  200  200  200  2
 identity:context-switch            -      | 302  302  302  302  302  302  302  302  302  302  302  302
 identity:password-reset            -      | 200  200  200  200  200  200  200  200  200  200  200  200
 identity:password-reset-confirm    -      | 200  200  200  200  200  200  200  200  200  200  200  200
-core:notification-preferences      -      | 302  200  200  200  200  200  200  200  200  200  200  200
 """
 
 # How to build the URL arguments of URLs that take an object: (world, "own"|"other") -> kwargs.
@@ -274,7 +273,7 @@ def test_post_matrix_detects_the_views_taking_a_post() -> None:
     expected = {
         "identity:sign-out": True,  # class-based, post only
         "identity:password-reset-done": False,  # class-based, get only
-        "core:notification-read-all": True,  # require_POST
+        "notifications:notification-read-all": True,  # require_POST
         "core:health": False,  # require_GET
         "news:item-create": True,  # a form, through a helper that takes the request
         "news:item-delete": True,  # a confirmation page reading request.method

@@ -13,7 +13,6 @@
   the homework log, every later editor). Without a script it is a plain text area; with
   ``core/editor.js`` it becomes a formatting toolbar over an editable region kept in sync with
   the text area. The field returns what :func:`~romsie.core.richtext.clean_rich_text` returns.
-- A person's notification preferences.
 """
 
 from __future__ import annotations
@@ -36,8 +35,6 @@ from django.utils.translation import gettext_lazy as _
 from .concurrency import StaleEdit
 from .errors import ApplicationError
 from .ids import parse_id
-from .models import NotificationPreference
-from .notifications import NotificationKind
 from .richtext import clean_rich_text, has_text
 
 
@@ -255,56 +252,6 @@ def display_value(value: Any) -> str:
     if isinstance(value, (list, tuple, set, frozenset)):
         return ", ".join(display_value(v) for v in value) or "—"
     return strip_tags(str(value)).strip() or "—"
-
-
-def field_name(kind: NotificationKind) -> str:
-    return "kind_" + kind.key.replace(".", "__")
-
-
-class NotificationPreferencesForm(forms.Form):
-    """Delivery per registered kind, and optional quiet hours."""
-
-    quiet_starts_at = forms.TimeField(
-        label=_("Quiet hours from"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
-    quiet_ends_at = forms.TimeField(
-        label=_("Quiet hours until"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text=_(
-            "No e-mail is sent during these hours; they leave when the quiet hours end. Example: 22:00 to 07:00."
-        ),
-    )
-
-    def __init__(self, *args: Any, kinds: list[NotificationKind], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.kinds = kinds
-        kind_fields = {
-            field_name(kind): forms.ChoiceField(label=str(kind.label), choices=NotificationPreference.Delivery.choices)
-            for kind in kinds
-        }
-        # The kinds first, then the quiet hours.
-        self.fields = {**kind_fields, **self.fields}
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        starts, ends = data.get("quiet_starts_at"), data.get("quiet_ends_at")
-        if (starts is None) != (ends is None):
-            raise forms.ValidationError(_("Give both the start and the end of your quiet hours, or neither."))
-        if starts is not None and starts == ends:
-            raise forms.ValidationError(_("Quiet hours must end at another time than they start."))
-        return data
-
-    def deliveries(self) -> dict[str, str]:
-        return {kind.key: self.cleaned_data[field_name(kind)] for kind in self.kinds}
-
-    def kind_fields(self) -> list[forms.BoundField]:
-        return [self[field_name(kind)] for kind in self.kinds]
-
-    def quiet_fields(self) -> list[forms.BoundField]:
-        return [self["quiet_starts_at"], self["quiet_ends_at"]]
 
 
 # -- The picker: people and groups, as a searchable checkbox list ------------------------------

@@ -39,7 +39,7 @@ def key(request: ScopedRequest, name: str, stamp: tuple[Any, ...]) -> str:
 def cached(request: ScopedRequest, name: str, stamp: tuple[Any, ...], render: Callable[[], str]) -> SafeString:
     """Return the fragment from the cache, or render and keep it ("" is kept too: nothing to show)."""
     name_key = key(request, name, stamp)
-    html = cache.get(name_key)
+    html: str | None = cache.get(name_key)
     if html is None:
         html = render()
         cache.set(name_key, html, FRAGMENT_CACHE_SECONDS)

@@ -1,6 +1,6 @@
-"""Small registries that apps fill from ``AppConfig.ready``: dashboard widgets, services.
+"""Small registries that apps fill from ``AppConfig.ready``: dashboard widgets, services, the header.
 
-The dashboard and the menu know nothing of the apps; each app contributes here.
+The dashboard, the menu and the page header know nothing of the apps; each app contributes here.
 """
 
 from __future__ import annotations
@@ -51,8 +51,32 @@ class Service:
     order: int = 100
 
 
+@dataclass(frozen=True, kw_only=True)
+class HeaderItem:
+    """A partial every signed-in page shows in its header, beside the brand (the notification bell).
+
+    The template reads what it needs from the context (a context processor of its app).
+    """
+
+    key: str
+    template_name: str
+    order: int = 100
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountLink:
+    """An entry of the account menu, between "My account" and "Sign out" (notification preferences)."""
+
+    key: str
+    label: Any
+    url_name: str
+    order: int = 100
+
+
 _widgets: dict[str, Widget] = {}
 _services: dict[str, Service] = {}
+_header_items: dict[str, HeaderItem] = {}
+_account_links: dict[str, AccountLink] = {}
 
 
 def register_widget(widget: Widget) -> None:
@@ -61,6 +85,14 @@ def register_widget(widget: Widget) -> None:
 
 def register_service(service: Service) -> None:
     _services[service.key] = service
+
+
+def register_header_item(item: HeaderItem) -> None:
+    _header_items[item.key] = item
+
+
+def register_account_link(link: AccountLink) -> None:
+    _account_links[link.key] = link
 
 
 def widgets() -> list[Widget]:
@@ -83,3 +115,11 @@ def services() -> list[Service]:
 
 def switchable_services() -> list[Service]:
     return [s for s in services() if s.switchable]
+
+
+def header_items() -> list[HeaderItem]:
+    return sorted(_header_items.values(), key=lambda i: (i.order, i.key))
+
+
+def account_links() -> list[AccountLink]:
+    return sorted(_account_links.values(), key=lambda link: (link.order, link.key))

@@ -10,9 +10,8 @@ Which backend runs the tasks is a setting (``TASKS_BACKEND`` in the environment)
 
 Enqueue with :func:`enqueue_on_commit` so a task never sees a row its request has not committed.
 
-Core's own tasks live here too (e-mails of notifications); every app keeps its tasks in its
-``tasks.py``, importing the code they run and never imported back by it (no cycle: the
-``acyclic_siblings`` contract of ``pyproject.toml``).
+Every app keeps its tasks in its ``tasks.py``, importing the code they run and never imported
+back by it (no cycle: the ``acyclic_siblings`` contract of ``pyproject.toml``).
 """
 
 from __future__ import annotations
@@ -21,11 +20,8 @@ import threading
 from typing import Any
 
 from django.db import close_old_connections, transaction
-from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks.base import Task, TaskResult
-
-from .notification_mail import send_due_emails
 
 
 class ThreadBackend(ImmediateBackend):
@@ -44,9 +40,3 @@ class ThreadBackend(ImmediateBackend):
 def enqueue_on_commit(task: Task[Any, Any], *args: Any, **kwargs: Any) -> None:
     """Enqueue ``task`` once the current transaction commits (at once outside a transaction)."""
     transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
-
-
-@task()
-def notification_emails_send() -> int:
-    """Send the notification e-mails due now (queued by ``notify``); return how many were sent."""
-    return send_due_emails().sent

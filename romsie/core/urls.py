@@ -11,8 +11,4 @@ urlpatterns = [
     path("langue/", views.set_language, name="set-language"),
     path("sante/", views.health, name="health"),
     path("sante/pret/", views.readiness, name="readiness"),
-    path("notifications/", views.notification_list, name="notification-list"),
-    path("notifications/<id:pk>/", views.notification_open, name="notification-open"),
-    path("notifications/tout-lu/", views.notification_read_all, name="notification-read-all"),
-    path("notifications/preferences/", views.notification_preferences, name="notification-preferences"),
 ]

@@ -1,4 +1,4 @@
-"""Pages of the core app: the dashboard, language choice, health check, notifications."""
+"""Pages of the core app: the dashboard, language choice, health check, the installable app's files."""
 
 import json
 import re
@@ -6,24 +6,22 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import get_template, render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
-from . import fragments, notifications, registry
+from . import fragments, registry
 from .access.declarations import public, signed_in
 from .access.scope import ScopedRequest
-from .forms import NotificationPreferencesForm, field_name
 
 
 @signed_in
@@ -115,65 +113,6 @@ def readiness(request: HttpRequest) -> JsonResponse:
     cache.delete(probe)
     ready = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if ready else "degraded", **checks}, status=200 if ready else 503)
-
-
-@signed_in
-@require_GET
-def notification_list(request: ScopedRequest) -> HttpResponse:
-    """Show the person's notifications, newest first, with keyset pagination."""
-    user_id: int = request.user.pk
-    page = notifications.timeline_for(user_id, cursor=request.GET.get("before", "")[:40])
-    entries = [{"notification": n, "text": notifications.render(n)} for n in page.entries]
-    context = {
-        "entries": entries,
-        "next_cursor": page.next_cursor,
-        "is_first_page": page.is_first,
-    }
-    return render(request, "core/notification_list.html", context)
-
-
-@signed_in
-@require_GET
-def notification_open(request: ScopedRequest, pk: int) -> HttpResponse:
-    """Mark one of the person's notifications read and go to its page (a page of this site only)."""
-    url = notifications.notification_open(user_id=request.user.pk, pk=pk)
-    return redirect(url if notifications.is_local_url(url) else "core:notification-list")
-
-
-@signed_in
-@require_POST
-def notification_read_all(request: ScopedRequest) -> HttpResponse:
-    """Mark every notification of the person read."""
-    count = notifications.notifications_mark_all_read(user_id=request.user.pk)
-    if count:
-        messages.success(request, _("All your notifications are marked as read."))
-    return redirect("core:notification-list")
-
-
-@signed_in
-def notification_preferences(request: ScopedRequest) -> HttpResponse:
-    """Let the person choose how each kind of notification reaches them, and their quiet hours."""
-    user_id: int = request.user.pk
-    kinds = notifications.kinds()
-    current = notifications.preferences_get(user_id)
-    quiet = notifications.quiet_hours_get(user_id)
-    initial: dict[str, object] = {
-        "quiet_starts_at": quiet.starts_at if quiet else None,
-        "quiet_ends_at": quiet.ends_at if quiet else None,
-    }
-    initial.update({field_name(kind): current[kind.key] for kind in kinds})
-    form = NotificationPreferencesForm(request.POST or None, kinds=kinds, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        notifications.preferences_set(
-            user_id=user_id,
-            deliveries=form.deliveries(),
-            quiet_starts_at=form.cleaned_data["quiet_starts_at"],
-            quiet_ends_at=form.cleaned_data["quiet_ends_at"],
-        )
-        messages.success(request, _("Your notification preferences are saved."))
-        return redirect("core:notification-preferences")
-    has_email = bool(getattr(request.user, "email", ""))
-    return render(request, "core/notification_preferences.html", {"form": form, "has_email": has_email})
 
 
 THEME_COLOUR = "#1f4e99"

@@ -33,11 +33,11 @@ from django.utils import timezone
 
 from romsie.core import registry
 from romsie.core.exports import csv_safe_cell
-from romsie.core.models import Notification
 from romsie.core.text import fold, slug_part
 from romsie.establishments.models import Establishment, Territory
 from romsie.identity.models import Guardianship, Role, RoleAssignment, StaffFunction, TerritoryAdmin, User
 from romsie.identity.services import activation_codes_issue, format_code, username_allocate
+from romsie.notifications.models import Notification
 from romsie.schooling.models import (
     Enrollment,
     GroupMembership,

@@ -39,7 +39,7 @@ def visible_people(scope: Scope) -> QuerySet[User]:
         allowed: QuerySet[Any, Any] = _members(scope).values("user_id")
     else:
         allowed = _members(scope, [Role.TEACHER, Role.STAFF]).values("user_id").order_by()
-        if scope.is_student:
+        if scope.is_student and scope.user_id is not None:
             classmates = Enrollment.objects.filter(
                 school_class_id__in=current_class_ids(scope.establishment_id, scope.user_id)
             ).values("student_id")

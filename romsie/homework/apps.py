@@ -9,8 +9,9 @@ class HomeworkConfig(AppConfig):
     verbose_name = _("Homework log")
 
     def ready(self) -> None:
-        from romsie.core import notifications, registry
+        from romsie.core import registry
         from romsie.core.access import catalogue
+        from romsie.notifications.kinds import NotificationKind, register_kind
         from romsie.timetable import registry as timetable_registry
 
         from . import habilitations, services, timetable_hooks, widgets
@@ -27,8 +28,8 @@ class HomeworkConfig(AppConfig):
             )
         )
         registry.register_widget(widgets.DUE_WIDGET)
-        notifications.register_kind(
-            notifications.NotificationKind(
+        register_kind(
+            NotificationKind(
                 key="homework.entry_published",
                 label=_("New entry in the homework log"),
                 text=_("%(subject)s: the homework log of %(date)s is online. %(details)s"),
@@ -36,8 +37,8 @@ class HomeworkConfig(AppConfig):
                 default_delivery="app",
             )
         )
-        notifications.register_kind(
-            notifications.NotificationKind(
+        register_kind(
+            NotificationKind(
                 key="homework.work_returned",
                 label=_("Work handed in is returned with feedback"),
                 text=_("%(subject)s: the work %(student)s handed in for %(due)s is returned with feedback."),

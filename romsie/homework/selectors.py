@@ -10,10 +10,11 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
-from romsie.core import notifications, versions
+from romsie.core import versions
 from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.identity.models import User
+from romsie.notifications.kinds import local_date_time
 from romsie.schooling.models import SchoolClass, Subject, Teaching
 from romsie.timetable.models import Session
 
@@ -215,10 +216,7 @@ def teaching_log(scope: Scope, teaching: Teaching, page: Any = None) -> tuple[Te
             .exclude(status=Session.Status.CANCELLED)
             .order_by("-date", "-starts_at")
         )
-        choices = [
-            (s.pk, notifications.local_date_time(s.date.isoformat(), s.starts_at.isoformat("minutes")))
-            for s in sessions
-        ]
+        choices = [(s.pk, local_date_time(s.date.isoformat(), s.starts_at.isoformat("minutes"))) for s in sessions]
     log = TeachingLog(teaching, page_obj, services.visa_date(teaching.pk), can_write, choices)
     return log, page_obj
 

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from romsie.core import notifications, versions
+from romsie.core import versions
 from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
 from romsie.core.errors import ApplicationError
@@ -31,6 +31,8 @@ from romsie.core.richtext import clean_rich_text
 from romsie.core.services import audit_record
 from romsie.core.uploads import MAX_FILES, atomic_with_files, check_upload, store_upload
 from romsie.identity.selectors import guardian_ids_receiving_mail
+from romsie.notifications.kinds import local_date
+from romsie.notifications.services import notify
 from romsie.schooling.models import Enrollment, GroupMembership, SchoolClass, Subject, Teaching
 from romsie.timetable.models import Session
 
@@ -288,24 +290,22 @@ def entry_published_params(params: dict[str, Any]) -> dict[str, Any]:
     """Word a published entry's notification in the reader's language (``%(date)s``, ``%(details)s``)."""
     if "on" not in params:
         return params  # written as text before dates were stored as data
-    details = "; ".join(
-        f"{Homework.Kind(kind).label} — {notifications.local_date(due_on)}" for kind, due_on in params["homework"]
-    )
-    return {"subject": params["subject"], "date": notifications.local_date(params["on"]), "details": details}
+    details = "; ".join(f"{Homework.Kind(kind).label} — {local_date(due_on)}" for kind, due_on in params["homework"])
+    return {"subject": params["subject"], "date": local_date(params["on"]), "details": details}
 
 
 def work_returned_params(params: dict[str, Any]) -> dict[str, Any]:
     """Word a returned work's notification in the reader's language (``%(due)s``)."""
     if "due_on" not in params:
         return params
-    return {**params, "due": notifications.local_date(params["due_on"])}
+    return {**params, "due": local_date(params["due_on"])}
 
 
 def _notify_published(scope: Scope | None, entry: LogEntry) -> None:
     """Tell the students of the teaching and their guardians, in one bulk notification."""
     teaching = entry.teaching
     homework = list(entry.homework.all())
-    notifications.notify(
+    notify(
         "homework.entry_published",
         families_of(teaching),
         params={  # data, worded in each reader's language by entry_published_params
@@ -575,7 +575,7 @@ def submission_return(
     guardians = guardian_ids_receiving_mail(
         establishment_id=submission.establishment_id, students=[submission.student_id]
     )
-    notifications.notify(
+    notify(
         "homework.work_returned",
         [submission.student_id, *guardians],
         params={

@@ -100,7 +100,7 @@ def writable_people(scope: Scope, *, reply_to_sender_id: int | None = None) -> Q
         return User.objects.none()
     est = scope.establishment_id
     family = is_family_only(scope)
-    roles = []
+    roles: list[str] = []
     if scope.has(H.WRITE_TO_STUDENTS) and not family:
         roles.append(Role.STUDENT)
     if scope.has(H.WRITE_TO_PARENTS) and not family:

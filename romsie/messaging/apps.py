@@ -11,7 +11,7 @@ class MessagingConfig(AppConfig):
     def ready(self) -> None:
         from romsie.core import registry
         from romsie.core.access import catalogue
-        from romsie.core.notifications import NotificationKind, register_kind
+        from romsie.notifications.kinds import NotificationKind, register_kind
 
         from . import habilitations, widgets
 

@@ -21,7 +21,6 @@ from romsie.core.access.scope import Scope
 from romsie.core.concurrency import StaleEdit, claim_version
 from romsie.core.errors import ApplicationError
 from romsie.core.ids import parse_id
-from romsie.core.notifications import notify
 from romsie.core.richtext import clean_rich_text
 from romsie.core.services import audit_record
 from romsie.core.tasks import enqueue_on_commit
@@ -29,6 +28,7 @@ from romsie.core.uploads import atomic_with_files, check_upload, store_upload
 from romsie.establishments.habilitations import EVERYONE
 from romsie.establishments.models import Establishment, Territory
 from romsie.identity.models import RoleAssignment, User
+from romsie.notifications.services import notify
 
 from . import access, selectors, tasks
 from .habilitations import MessagingHabilitation as H

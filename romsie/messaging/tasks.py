@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django_tasks import task
 
-from romsie.core.notifications import notify
+from romsie.notifications.services import notify
 
 from .models import Delivery, Message
 from .selectors import mailboxes_changed

@@ -10,13 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from romsie.core import notifications, versions
+from romsie.core import versions
 from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
 from romsie.core.errors import ApplicationError
 from romsie.core.richtext import clean_rich_text
 from romsie.core.services import audit_record
 from romsie.identity.models import User
+from romsie.notifications.services import notify
 from romsie.schooling.models import SchoolClass
 
 from . import access
@@ -112,7 +113,7 @@ def notify_if_due(item: NewsItem, now: datetime.datetime | None = None) -> int:
     if item.notified_at is not None or not is_visible_now(item, now):
         return 0
     recipient_ids = list(access.recipients(item, notified=True).values_list("pk", flat=True))
-    count = notifications.notify(
+    count = notify(
         KIND_MUST_READ if item.requires_confirmation else KIND_NEWS,
         recipient_ids,
         params={"title": item.title},

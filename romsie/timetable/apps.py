@@ -9,8 +9,9 @@ class TimetableConfig(AppConfig):
     verbose_name = _("Timetable")
 
     def ready(self) -> None:
-        from romsie.core import notifications, registry
+        from romsie.core import registry
         from romsie.core.access import catalogue
+        from romsie.notifications.kinds import NotificationKind, register_kind
 
         from . import habilitations, services, widgets
 
@@ -25,16 +26,16 @@ class TimetableConfig(AppConfig):
                 order=20,
             )
         )
-        notifications.register_kind(
-            notifications.NotificationKind(
+        register_kind(
+            NotificationKind(
                 key="timetable.session_cancelled",
                 label=_("A lesson is cancelled"),
                 text=_("%(subject)s of %(date)s is cancelled. %(details)s"),
                 format_params=services.session_notification_params,
             )
         )
-        notifications.register_kind(
-            notifications.NotificationKind(
+        register_kind(
+            NotificationKind(
                 key="timetable.session_changed",
                 label=_("A lesson is moved, changes room or has a substitute teacher"),
                 text=_("%(subject)s of %(date)s is changed: %(details)s"),

@@ -19,13 +19,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from romsie.core import notifications, versions
+from romsie.core import versions
 from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
 from romsie.core.errors import ApplicationError
 from romsie.core.services import audit_record
 from romsie.identity.models import RoleAssignment, User
 from romsie.identity.selectors import guardian_ids_receiving_mail
+from romsie.notifications.kinds import local_date_time, local_time
+from romsie.notifications.services import notify
 from romsie.schooling.models import Enrollment, GroupMembership, Room, SchoolYear, Teaching
 
 from .models import DayOff, Lesson, SchoolWeek, Session, WeekLabel
@@ -469,7 +471,7 @@ def _notify_change(scope: Scope, session: Session) -> None:
             substitute=session.teacher.get_full_name() if session.has_substitute else "",
         )
     monday = _monday(session.date)
-    notifications.notify(
+    notify(
         kind,
         concerned_people(session),
         params=params,
@@ -485,14 +487,14 @@ def session_notification_params(params: dict[str, Any]) -> dict[str, Any]:
         return params  # written as text before dates were stored as data
     details = []
     if "on" in params:
-        starts = notifications.local_date_time(params["on"], params["starts_at"])
-        details.append(f"{starts}–{notifications.local_time(params['ends_at'])}")
+        starts = local_date_time(params["on"], params["starts_at"])
+        details.append(f"{starts}–{local_time(params['ends_at'])}")
     details += [part for part in (params.get("room"), params.get("substitute")) if part]
     text = ", ".join(details)
     if params.get("note"):
         text = f"{text} ({params['note']})".strip()
     return {
         "subject": params["subject"],
-        "date": notifications.local_date_time(params["planned_on"], params["planned_at"]),
+        "date": local_date_time(params["planned_on"], params["planned_at"]),
         "details": text,
     }

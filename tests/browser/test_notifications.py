@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from romsie.core.models import NotificationPreference, QuietHours
-from romsie.core.notifications import NotificationKind, notify, register_kind
 from romsie.core.testing.world import World
+from romsie.notifications.kinds import NotificationKind, register_kind
+from romsie.notifications.models import NotificationPreference, QuietHours
+from romsie.notifications.services import notify
 
 from .support import Journey
 
@@ -28,7 +29,7 @@ def test_teacher_reads_notifications_and_chooses_quiet_hours(journey: Journey, w
     bell = page.locator("header a.notification-bell")
     expect(bell.locator(".notification-count")).to_have_text("3")
     journey.follow("header a.notification-bell")
-    journey.assert_at("core:notification-list")
+    journey.assert_at("notifications:notification-list")
     expect(page.locator("ol.notification-list li.is-unread")).to_have_count(3)
 
     # Opening an entry marks it read and leads to its page.
@@ -36,14 +37,14 @@ def test_teacher_reads_notifications_and_chooses_quiet_hours(journey: Journey, w
     journey.assert_at("directory:class-list")
     expect(bell.locator(".notification-count")).to_have_text("2")
 
-    journey.open("core:notification-list")
+    journey.open("notifications:notification-list")
     expect(page.locator("ol.notification-list li.is-unread")).to_have_count(2)
     journey.submit("main form.notification-actions button[type=submit]")
     journey.check()
     expect(page.locator("ol.notification-list li.is-unread")).to_have_count(0)
     expect(bell.locator(".notification-count")).to_have_count(0)
 
-    journey.follow(f"main a[href='{journey.route('core:notification-preferences')}']")
+    journey.follow(f"main a[href='{journey.route('notifications:notification-preferences')}']")
     page.select_option("#id_kind_tests__journey", "off")
     page.fill("#id_quiet_starts_at", "22:00")
     page.fill("#id_quiet_ends_at", "07:00")

@@ -7,11 +7,11 @@ import datetime
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from romsie.core.models import Notification
 from romsie.core.testing.factories import GuardianshipFactory, person
 from romsie.homework import services
 from romsie.homework.models import Homework, Submission
 from romsie.identity.models import Role, User
+from romsie.notifications.models import Notification
 
 from .builders import PDF, entry_for, homework_for, scope_of
 

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from romsie.core.errors import ApplicationError
-from romsie.core.models import Notification
 from romsie.core.testing import factories as f
 from romsie.homework import services
 from romsie.homework.models import Homework, Submission
 from romsie.identity.models import Role
+from romsie.notifications.models import Notification
 
 from .builders import PDF, entry_for, homework_for, scope_of
 

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from romsie.core.concurrency import StaleEdit
 from romsie.core.errors import ApplicationError
-from romsie.core.models import Notification
 from romsie.core.testing import factories as f
 from romsie.core.testing.editing import REFUSAL, page_text, race_on_form
 from romsie.homework import services
 from romsie.homework.models import Homework, LogAttachment, LogEntry, Visa
+from romsie.notifications.models import Notification
 from romsie.timetable.models import Session
 
 from .builders import PDF, entry_for, homework_for, scope_of, session_on

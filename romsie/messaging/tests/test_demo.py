@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from romsie.core.models import Notification
 from romsie.core.testing.world import World
 from romsie.messaging import demo
 from romsie.messaging.models import Delivery, MailingList, Message
+from romsie.notifications.models import Notification
 
 
 def test_demo_populates_threads_lists_and_notifications(mworld: World) -> None:

@@ -9,11 +9,12 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from romsie.core.errors import ApplicationError
-from romsie.core.models import AuditEvent, Notification
+from romsie.core.models import AuditEvent
 from romsie.core.testing.concurrency import committed_db, run_concurrently, skip_unless_postgresql
 from romsie.core.testing.world import World
 from romsie.messaging import selectors
 from romsie.messaging.models import Delivery, Message, Policy, Report
+from romsie.notifications.models import Notification
 
 from .helpers import scope_of, send
 

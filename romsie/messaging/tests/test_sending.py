@@ -9,13 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from romsie.core.errors import ApplicationError
-from romsie.core.models import Notification
 from romsie.core.testing import factories as f
 from romsie.core.testing.world import World
 from romsie.core.text import fold
 from romsie.identity.models import Guardianship, Role, RoleAssignment, User
 from romsie.messaging import access, services
 from romsie.messaging.models import Delivery, ListMembership, MailingList
+from romsie.notifications.models import Notification
 from romsie.schooling.models import Enrollment, GroupMembership
 
 from .helpers import scope_of, send

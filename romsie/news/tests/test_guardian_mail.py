@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from romsie.core.models import Notification
 from romsie.core.testing.factories import GuardianshipFactory, person
 from romsie.core.testing.world import World
 from romsie.identity.models import Role, User
 from romsie.news import access, services
+from romsie.notifications.models import Notification
 
 from .helpers import make_item
 

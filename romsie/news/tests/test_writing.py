@@ -9,11 +9,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from romsie.core.models import Notification
 from romsie.core.testing.factories import EnrollmentFactory, GuardianshipFactory, person
 from romsie.identity.models import Role
 from romsie.news import services
 from romsie.news.models import NewsItem
+from romsie.notifications.models import Notification
 
 from .helpers import make_item
 

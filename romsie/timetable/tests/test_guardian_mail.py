@@ -6,9 +6,9 @@ import datetime
 
 from django.urls import reverse
 
-from romsie.core.models import Notification
 from romsie.core.testing import factories as f
 from romsie.identity.models import Role
+from romsie.notifications.models import Notification
 from romsie.timetable.models import Session
 
 

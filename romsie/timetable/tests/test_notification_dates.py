@@ -7,9 +7,9 @@ import datetime
 from django.urls import reverse
 from django.utils import translation
 
-from romsie.core import notifications
-from romsie.core.models import Notification
 from romsie.core.testing import factories as f
+from romsie.notifications.kinds import render
+from romsie.notifications.models import Notification
 from romsie.timetable import services
 from romsie.timetable.models import Session
 
@@ -28,7 +28,7 @@ def _moved_and_notified(world, timetable, client_for) -> Notification:
 
 def _text(notification: Notification, language: str) -> str:
     with translation.override(language):
-        return notifications.render(notification)
+        return render(notification)
 
 
 def test_a_moved_lesson_reads_as_french_does(world, timetable, client_for):

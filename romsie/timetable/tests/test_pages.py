@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from romsie.core import versions
-from romsie.core.models import Notification
 from romsie.core.testing import factories as f
 from romsie.core.testing.editing import REFUSAL, page_text
 from romsie.identity.models import Role
+from romsie.notifications.models import Notification
 from romsie.schooling.models import GroupMembership, Teaching
 from romsie.timetable import services
 from romsie.timetable.models import Lesson, Session

@@ -27,8 +27,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from .kinds import is_local_url, kind_get, quiet_until, render
 from .models import Notification, QuietHours
-from .notification_kinds import is_local_url, kind_get, quiet_until, render
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def _lease(now: datetime.datetime) -> datetime.datetime:
 
 def _absolute(url: str) -> str:
     base = str(settings.ROMSIE_PUBLIC_URL).rstrip("/")
-    return base + (url if url and is_local_url(url) else reverse("core:notification-list"))
+    return base + (url if url and is_local_url(url) else reverse("notifications:notification-list"))
 
 
 def _with_recipient(rows: QuerySet[Notification]) -> QuerySet[Notification]:
@@ -84,18 +84,18 @@ def _message(recipient: Any, template: str, context: dict[str, Any]) -> EmailMul
         context = {
             **context,
             "recipient": recipient,
-            "preferences_url": _absolute(reverse("core:notification-preferences")),
+            "preferences_url": _absolute(reverse("notifications:notification-preferences")),
             "site_url": str(settings.ROMSIE_PUBLIC_URL).rstrip("/") + "/",
         }
-        subject = " ".join(render_to_string(f"core/email/{template}_subject.txt", context).split())
+        subject = " ".join(render_to_string(f"notifications/email/{template}_subject.txt", context).split())
         message = EmailMultiAlternatives(
             subject=subject,
-            body=render_to_string(f"core/email/{template}.txt", context),
+            body=render_to_string(f"notifications/email/{template}.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[recipient.email],
             headers={"Auto-Submitted": "auto-generated", "Content-Language": translation.get_language()},
         )
-        message.attach_alternative(render_to_string(f"core/email/{template}.html", context), "text/html")
+        message.attach_alternative(render_to_string(f"notifications/email/{template}.html", context), "text/html")
     return message
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from romsie.core.notification_mail import send_pending
+from romsie.notifications.mail import send_pending
 
 
 class Command(BaseCommand):

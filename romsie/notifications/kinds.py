@@ -1,9 +1,10 @@
-"""Kinds of notification and how one reads: the part of notifications that e-mail delivery needs.
+"""Kinds of notification and how one reads: registration, rendering, dates in the reader's language.
 
-``notifications`` (which writes notifications and enqueues their e-mails) and
-``notification_mail`` (which sends them, from a task) both import this module, and neither
+An app registers its kinds once, from its ``AppConfig.ready()``, with :func:`register_kind`;
+a kind's ``format_params`` words the stored params with :func:`local_date`, :func:`local_time`
+and :func:`local_date_time`. ``services`` (which writes notifications and enqueues their
+e-mails) and ``mail`` (which sends them, from a task) both import this module, and neither
 imports the other back: no import cycle (``pyproject.toml``'s ``acyclic_siblings`` contract).
-Apps import these names from ``romsie.core.notifications``.
 """
 
 from __future__ import annotations
@@ -13,13 +14,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .models import Notification, NotificationPreference
 
 Delivery = NotificationPreference.Delivery
+
+
+def local_date(value: str) -> str:
+    """Show an ISO date of the params in the active language: "30 novembre", "November 30"."""
+    return formats.date_format(datetime.date.fromisoformat(value), "MONTH_DAY_FORMAT")
+
+
+def local_time(value: str) -> str:
+    """Show an ISO time of the params in the active language: "08:00", "8 a.m."."""
+    return formats.time_format(datetime.time.fromisoformat(value), "TIME_FORMAT")
+
+
+def local_date_time(date: str, time: str) -> str:
+    """Show a day and an hour as the active language joins them: "30 novembre 08:00", "November 30, 8 a.m."."""
+    date_fmt, time_fmt, both = (formats.get_format(f) for f in ("DATE_FORMAT", "TIME_FORMAT", "DATETIME_FORMAT"))
+    joined = len(both) > len(date_fmt) + len(time_fmt) and both.startswith(date_fmt) and both.endswith(time_fmt)
+    separator = both[len(date_fmt) : -len(time_fmt)] if joined else " "
+    return f"{local_date(date)}{separator}{local_time(time)}"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Notifications, the service every app uses to tell people that something happened.
+"""Notifications, the service every app calls to tell people that something happened.
 
 An app registers its kinds of event once (``AppConfig.ready``)::
 
@@ -18,8 +18,9 @@ then notifies in bulk, from a service, after its own writes::
 query and writes their rows in one multi-row insert (up to a few thousand recipients per
 statement): the number of queries does not grow with the recipients. Each person chooses per
 kind: in the app only, an e-mail at once, the daily digest, or off. The text is translated
-when shown, in the reader's language. E-mail delivery lives in ``notification_mail`` (run by
-the task ``core.tasks.notification_emails_send``); kinds and rendering in ``notification_kinds``.
+when shown, in the reader's language. E-mail delivery lives in ``mail`` (run by the task
+``tasks.notification_emails_send``); kinds, rendering and dates in ``kinds``; reads (timeline,
+unread badge, preferences) in ``selectors``.
 """
 
 from __future__ import annotations
@@ -33,55 +34,17 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
-from django.utils import formats, timezone
+from django.utils import timezone
 
-from .access.lookup import first_or_404
+from romsie.core.tasks import enqueue_on_commit
+
+from .access import get_notification, visible_notifications
+from .kinds import Delivery, kind_get, kinds, quiet_until
 from .models import Notification, NotificationPreference, QuietHours
-from .notification_kinds import NotificationKind as NotificationKind
-from .notification_kinds import is_local_url as is_local_url
-from .notification_kinds import kind_get as kind_get
-from .notification_kinds import kinds as kinds
-from .notification_kinds import quiet_until as quiet_until
-from .notification_kinds import register_kind as register_kind
-from .notification_kinds import render as render
-from .pagination import KeysetPage, keyset_page
-from .tasks import enqueue_on_commit, notification_emails_send
-
-Delivery = NotificationPreference.Delivery
-
-
-def local_date(value: str) -> str:
-    """Show an ISO date of the params in the active language: "30 novembre", "November 30"."""
-    return formats.date_format(datetime.date.fromisoformat(value), "MONTH_DAY_FORMAT")
-
-
-def local_time(value: str) -> str:
-    """Show an ISO time of the params in the active language: "08:00", "8 a.m."."""
-    return formats.time_format(datetime.time.fromisoformat(value), "TIME_FORMAT")
-
-
-def local_date_time(date: str, time: str) -> str:
-    """Show a day and an hour as the active language joins them: "30 novembre 08:00", "November 30, 8 a.m."."""
-    date_fmt, time_fmt, both = (formats.get_format(f) for f in ("DATE_FORMAT", "TIME_FORMAT", "DATETIME_FORMAT"))
-    joined = len(both) > len(date_fmt) + len(time_fmt) and both.startswith(date_fmt) and both.endswith(time_fmt)
-    separator = both[len(date_fmt) : -len(time_fmt)] if joined else " "
-    return f"{local_date(date)}{separator}{local_time(time)}"
-
-
-# -- Quiet hours ---------------------------------------------------------------------------
-
-
-def quiet_hours_get(user_id: int) -> QuietHours | None:
-    return QuietHours.objects.filter(user_id=user_id).first()
-
+from .selectors import unread_key
+from .tasks import notification_emails_send
 
 # -- Preferences ---------------------------------------------------------------------------
-
-
-def preferences_get(user_id: int) -> dict[str, str]:
-    """Return the person's delivery for every registered kind (their choice or the default)."""
-    chosen = dict(NotificationPreference.objects.filter(user_id=user_id).values_list("kind", "delivery"))
-    return {kind.key: chosen.get(kind.key, kind.default_delivery) for kind in kinds()}
 
 
 @transaction.atomic
@@ -244,42 +207,15 @@ def notify(
 
 # -- Reading -------------------------------------------------------------------------------
 
-UNREAD_CACHE_SECONDS = 120
-UNREAD_CAP = 100  # the badge says "99+" beyond; counting stops there
-
-
-def _unread_key(user_id: int) -> str:
-    return f"romsie:notifications:unread:{user_id}"
-
 
 def forget_unread_counts(user_ids: Iterable[int]) -> None:
     """Drop the cached unread counts of these people (after new notifications or reads)."""
-    cache.delete_many([_unread_key(pk) for pk in user_ids])
-
-
-def unread_count(user_id: int) -> int:
-    """Return how many unread notifications the person has (at most ``UNREAD_CAP``), cached.
-
-    The count is dropped from the cache when the person is notified or reads; the time-out
-    bounds staleness in the rare race of a count computed while a notification commits.
-    """
-    key = _unread_key(user_id)
-    count = cache.get(key)
-    if count is None:
-        count = Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)[:UNREAD_CAP].count()
-        cache.set(key, count, UNREAD_CACHE_SECONDS)
-    return int(count)
-
-
-def timeline_for(user_id: int, *, cursor: str = "", size: int = 30) -> KeysetPage[Notification]:
-    """Return a page of the person's notifications with keyset pagination (constant cost)."""
-    entries = Notification.objects.filter(recipient_id=user_id).select_related("actor")
-    return keyset_page(entries, time_field="created_at", cursor=cursor, size=size)
+    cache.delete_many([unread_key(pk) for pk in user_ids])
 
 
 def notification_open(*, user_id: int, pk: int, now: datetime.datetime | None = None) -> str:
     """Mark one of the person's notifications read and return its link (404 if not theirs)."""
-    notification = first_or_404(Notification.objects.filter(recipient_id=user_id, pk=pk))
+    notification = get_notification(user_id, pk)
     if notification.read_at is None:
         Notification.objects.filter(pk=pk).update(read_at=now or timezone.now())
         transaction.on_commit(lambda: forget_unread_counts([user_id]))
@@ -288,8 +224,6 @@ def notification_open(*, user_id: int, pk: int, now: datetime.datetime | None = 
 
 def notifications_mark_all_read(*, user_id: int, now: datetime.datetime | None = None) -> int:
     """Mark every unread notification of the person read; return how many."""
-    count = Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).update(
-        read_at=now or timezone.now()
-    )
+    count = visible_notifications(user_id).filter(read_at__isnull=True).update(read_at=now or timezone.now())
     transaction.on_commit(lambda: forget_unread_counts([user_id]))
     return count

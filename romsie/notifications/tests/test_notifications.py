@@ -12,26 +12,21 @@ from email import message_from_bytes
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from romsie.core import notification_mail
-from romsie.core.models import Notification, NotificationPreference, QuietHours
-from romsie.core.notifications import (
-    NotificationKind,
-    kinds,
-    notify,
-    preferences_set,
-    quiet_until,
-    register_kind,
-    unread_count,
-)
 from romsie.core.tests.test_pagination import BAD_CURSORS
-from romsie.identity.models import User
+from romsie.notifications import mail as notification_mail
+from romsie.notifications.kinds import NotificationKind, kinds, quiet_until, register_kind
+from romsie.notifications.models import Notification, NotificationPreference, QuietHours
+from romsie.notifications.selectors import unread_count
+from romsie.notifications.services import notify, preferences_set
 
+User = get_user_model()
 PARIS = ZoneInfo("Europe/Paris")
 State = Notification.EmailState
 
@@ -120,13 +115,13 @@ def test_each_delivery_choice_decides_the_row_and_its_email_state(world):
 
 def test_preferences_page_lists_every_kind_and_saves_choices(world, client_for):
     client = client_for(world.a.parent)
-    response = client.get(reverse("core:notification-preferences"))
+    response = client.get(reverse("notifications:notification-preferences"))
     content = response.content.decode()
     for kind in kinds():
         assert str(kind.label) in content
     assert "no e-mail address" in content
     data = form_data(kind_tests__event="digest", quiet_starts_at="21:30", quiet_ends_at="06:45")
-    response = client.post(reverse("core:notification-preferences"), data)
+    response = client.post(reverse("notifications:notification-preferences"), data)
     assert response.status_code == 302
     # Only the choice differing from the kind's default is stored.
     assert list(NotificationPreference.objects.filter(user=world.a.parent).values_list("kind", "delivery")) == [
@@ -134,11 +129,11 @@ def test_preferences_page_lists_every_kind_and_saves_choices(world, client_for):
     ]
     quiet = QuietHours.objects.get(user=world.a.parent)
     assert (quiet.starts_at, quiet.ends_at) == (datetime.time(21, 30), datetime.time(6, 45))
-    page = client.get(reverse("core:notification-preferences")).content.decode()
+    page = client.get(reverse("notifications:notification-preferences")).content.decode()
     assert 'value="21:30"' in page
     # Back to the default removes the row; empty quiet hours remove them.
     data.update({"kind_tests__event": "email", "quiet_starts_at": "", "quiet_ends_at": ""})
-    client.post(reverse("core:notification-preferences"), data)
+    client.post(reverse("notifications:notification-preferences"), data)
     assert not NotificationPreference.objects.filter(user=world.a.parent).exists()
     assert not QuietHours.objects.filter(user=world.a.parent).exists()
 
@@ -147,22 +142,22 @@ def test_preferences_refuse_half_quiet_hours_and_change_nothing(world, client_fo
     QuietHours.objects.create(user=world.a.teacher, starts_at=datetime.time(22), ends_at=datetime.time(7))
     client = client_for(world.a.teacher)
     data = form_data(kind_tests__event="off", quiet_starts_at="20:00")
-    response = client.post(reverse("core:notification-preferences"), data)
+    response = client.post(reverse("notifications:notification-preferences"), data)
     assert response.status_code == 200
     assert "Give both the start and the end" in response.content.decode()
     assert not NotificationPreference.objects.filter(user=world.a.teacher).exists()
     assert QuietHours.objects.get(user=world.a.teacher).starts_at == datetime.time(22)
     data.update({"quiet_ends_at": "20:00"})
-    assert "another time" in client.post(reverse("core:notification-preferences"), data).content.decode()
+    assert "another time" in client.post(reverse("notifications:notification-preferences"), data).content.decode()
     data.update({"kind_tests__event": "sometimes", "quiet_starts_at": "", "quiet_ends_at": ""})
-    assert client.post(reverse("core:notification-preferences"), data).status_code == 200
+    assert client.post(reverse("notifications:notification-preferences"), data).status_code == 200
     assert not NotificationPreference.objects.filter(user=world.a.teacher).exists()
 
 
 def test_preferences_page_is_linked_from_the_account_menu_profile_and_timeline(world, client_for):
     client = client_for(world.a.student)
-    target = reverse("core:notification-preferences")
-    for page in ("core:dashboard", "identity:profile", "core:notification-list"):
+    target = reverse("notifications:notification-preferences")
+    for page in ("core:dashboard", "identity:profile", "notifications:notification-list"):
         assert f'href="{target}"' in client.get(reverse(page)).content.decode()
 
 
@@ -332,14 +327,14 @@ def test_timeline_shows_newest_first_with_unread_marked(world, client_for):
     notify("tests.digest", [student.pk], params={"what": "older"}, now=at(2, 9))
     notify("tests.digest", [student.pk], params={"what": "newer"}, now=at(2, 10))
     Notification.objects.filter(params__what="older").update(read_at=at(2, 11))
-    response = client_for(student).get(reverse("core:notification-list"))
+    response = client_for(student).get(reverse("notifications:notification-list"))
     texts = [entry["text"] for entry in response.context["entries"]]
     assert texts == ["newer", "older"]
     content = response.content.decode()
     assert content.count('class="is-unread"') == 1 and content.count('class="is-read"') == 1
     assert "Mark all as read" in content
     # Somebody else's notifications never appear.
-    assert client_for(world.a.parent).get(reverse("core:notification-list")).context["entries"] == []
+    assert client_for(world.a.parent).get(reverse("notifications:notification-list")).context["entries"] == []
 
 
 @pytest.mark.parametrize("rows", [1, 50])
@@ -349,11 +344,11 @@ def test_timeline_query_count_does_not_grow(world, client_for, django_assert_num
     client = client_for(world.a.teacher)
     # session, user, scope (roles, territory admin), unread count, the page.
     with django_assert_num_queries(6):
-        response = client.get(reverse("core:notification-list"))
+        response = client.get(reverse("notifications:notification-list"))
     assert len(response.context["entries"]) == min(rows, 30)
     # Warm: scope and unread count come from the cache.
     with django_assert_num_queries(3):
-        client.get(reverse("core:notification-list"))
+        client.get(reverse("notifications:notification-list"))
 
 
 @pytest.mark.parametrize("step", [datetime.timedelta(minutes=1), datetime.timedelta(0)])
@@ -362,12 +357,12 @@ def test_timeline_pages_by_keyset(world, client_for, step):
     for i in range(35):
         notify("tests.digest", [world.a.teacher.pk], params={"what": f"n{i:02d}"}, now=at(2, 8, 30) + i * step)
     client = client_for(world.a.teacher)
-    first = client.get(reverse("core:notification-list"))
+    first = client.get(reverse("notifications:notification-list"))
     assert [e["text"] for e in first.context["entries"]][:2] == ["n34", "n33"]
-    second = client.get(reverse("core:notification-list"), {"before": first.context["next_cursor"]})
+    second = client.get(reverse("notifications:notification-list"), {"before": first.context["next_cursor"]})
     assert [e["text"] for e in second.context["entries"]] == [f"n{i:02d}" for i in range(4, -1, -1)]
     assert second.context["next_cursor"] == ""
-    assert client.get(reverse("core:notification-list"), {"before": "garbage"}).status_code == 200
+    assert client.get(reverse("notifications:notification-list"), {"before": "garbage"}).status_code == 200
 
 
 def test_badge_counts_unread_and_follows_notify_and_reads(world, client_for, django_capture_on_commit_callbacks):
@@ -380,7 +375,7 @@ def test_badge_counts_unread_and_follows_notify_and_reads(world, client_for, dja
     assert "Notifications, 3 unread" in content
     assert '<span class="notification-count" aria-hidden="true">3</span>' in content
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("core:notification-read-all"))
+        response = client.post(reverse("notifications:notification-read-all"))
     assert response.status_code == 302
     assert Notification.objects.filter(recipient=world.a.teacher, read_at__isnull=True).count() == 0
     assert "Notifications, none unread" in client.get(reverse("core:dashboard")).content.decode()
@@ -400,10 +395,10 @@ def test_the_warm_badge_costs_no_query(world, client_for, django_assert_num_quer
     client = client_for(world.a.teacher)
     with CaptureQueriesContext(connection) as cold:
         client.get(reverse("core:dashboard"))
-    assert sum('"core_notification"' in q["sql"] for q in cold.captured_queries) == 1
+    assert sum('"notifications_notification"' in q["sql"] for q in cold.captured_queries) == 1
     with CaptureQueriesContext(connection) as warm:
         content = client.get(reverse("core:dashboard")).content.decode()
-    assert not any('"core_notification"' in q["sql"] for q in warm.captured_queries)
+    assert not any('"notifications_notification"' in q["sql"] for q in warm.captured_queries)
     assert "Notifications, 1 unread" in content
 
 
@@ -413,7 +408,7 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(
     event([world.a.teacher.pk], now=at(2, 10), url="/annuaire/classes/")
     notification = row(world.a.teacher)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(world.a.teacher).get(reverse("core:notification-open", args=[notification.pk]))
+        response = client_for(world.a.teacher).get(reverse("notifications:notification-open", args=[notification.pk]))
     assert response.status_code == 302
     assert response["Location"] == "/annuaire/classes/"
     assert row(world.a.teacher).read_at is not None
@@ -421,9 +416,9 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(
 
 def test_somebody_elses_notification_is_not_found_and_stays_unread(world, client_for):
     event([world.a.teacher.pk], now=at(2, 10))
-    notification = row(world.a.teacher)
+    url = reverse("notifications:notification-open", args=[row(world.a.teacher).pk])
     for user in (world.a.head, world.c.teacher):
-        assert client_for(user).get(reverse("core:notification-open", args=[notification.pk])).status_code == 404
+        assert client_for(user).get(url).status_code == 404
     assert row(world.a.teacher).read_at is None
 
 
@@ -434,15 +429,15 @@ def test_somebody_elses_notification_is_not_found_and_stays_unread(world, client
 def test_opening_never_redirects_to_another_site(world, client_for, url):
     event([world.a.teacher.pk], now=at(2, 10), url=url)
     notification = row(world.a.teacher)
-    response = client_for(world.a.teacher).get(reverse("core:notification-open", args=[notification.pk]))
+    response = client_for(world.a.teacher).get(reverse("notifications:notification-open", args=[notification.pk]))
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:notification-list")
+    assert response["Location"] == reverse("notifications:notification-list")
     assert row(world.a.teacher).read_at is not None
 
 
 def test_mark_all_read_touches_only_ones_own(world, client_for):
     event([world.a.teacher.pk, world.a.head.pk], now=at(2, 10))
-    client_for(world.a.teacher).post(reverse("core:notification-read-all"))
+    client_for(world.a.teacher).post(reverse("notifications:notification-read-all"))
     assert row(world.a.teacher).read_at is not None
     assert row(world.a.head).read_at is None
 
@@ -465,6 +460,6 @@ def _english(english: None) -> None:
 @pytest.mark.parametrize("cursor", BAD_CURSORS)
 def test_an_invalid_timeline_cursor_shows_the_first_page(world, client_for, cursor):
     notify("tests.digest", [world.a.teacher.pk], params={"what": "first"})
-    response = client_for(world.a.teacher).get(reverse("core:notification-list"), {"before": cursor})
+    response = client_for(world.a.teacher).get(reverse("notifications:notification-list"), {"before": cursor})
     assert response.status_code == 200
     assert response.context["is_first_page"] and [e["text"] for e in response.context["entries"]] == ["first"]
