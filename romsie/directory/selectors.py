@@ -23,19 +23,23 @@ ROLE_FILTERS = {
 
 def _with_roles(scope: Scope, people: QuerySet[User]) -> QuerySet[User]:
     """Prefetch the roles and current classes of each person in the current establishment, by name."""
-    return by_name(people).prefetch_related(
-        Prefetch(
-            "role_assignments",
-            queryset=RoleAssignment.objects.filter(establishment_id=scope.establishment_id, is_active=True),
-            to_attr="local_roles",
-        ),
-        Prefetch(
-            "enrollments",
-            queryset=Enrollment.objects.filter(
-                establishment_id=scope.establishment_id, school_class__school_year__is_current=True
-            ).select_related("school_class"),
-            to_attr="local_enrollments",
-        ),
+    return (
+        by_name(people)
+        .only("pk", "first_name", "last_name", "search_name")
+        .prefetch_related(
+            Prefetch(
+                "role_assignments",
+                queryset=RoleAssignment.objects.filter(establishment_id=scope.establishment_id, is_active=True),
+                to_attr="local_roles",
+            ),
+            Prefetch(
+                "enrollments",
+                queryset=Enrollment.objects.filter(
+                    establishment_id=scope.establishment_id, school_class__school_year__is_current=True
+                ).select_related("school_class"),
+                to_attr="local_enrollments",
+            ),
+        )
     )
 
 

@@ -81,6 +81,10 @@ class StaffFunction(models.TextChoices):
     DIGITAL_LEAD = "digital_lead", _("Digital lead")
 
 
+_ROLE_LABELS = dict(Role.choices)
+_FUNCTION_LABELS = dict(StaffFunction.choices)
+
+
 class RoleAssignment(models.Model):
     """A person holds a role in an establishment (staff with a function)."""
 
@@ -115,7 +119,10 @@ class RoleAssignment(models.Model):
 
     @property
     def profile_label(self) -> str:
-        return str(self.get_function_display() if self.role == Role.STAFF else self.get_role_display())
+        # The choices' own labels, looked up directly: get_FOO_display() rebuilds its table each call.
+        if self.role == Role.STAFF:
+            return str(_FUNCTION_LABELS.get(self.function, self.function))
+        return str(_ROLE_LABELS.get(self.role, self.role))
 
 
 class Guardianship(models.Model):
