@@ -8,10 +8,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from romsie.core import fragments, versions
 from romsie.core.access.declarations import requires, territory_admin
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
@@ -34,16 +36,28 @@ def _posted(request: ScopedRequest) -> Any:
 
 
 def _mailbox(request: ScopedRequest, box: str, title: str, folder: Folder | None = None) -> HttpResponse:
+    """A box of the mailbox, cached until the person's mailbox changes (every write refreshes it)."""
     scope = request.scope
-    page = selectors.mailbox_page(scope, box, folder=folder, cursor=request.GET.get("after", ""))
-    context = {
-        "page": page,
-        "box": box,
-        "title": title,
-        "folder": folder,
-        "summary": selectors.mailbox_summary(scope),
-    }
-    return render(request, "messaging/mailbox.html", context)
+    cursor = request.GET.get("after", "")
+
+    def render_box() -> str:
+        context = {
+            "page": selectors.mailbox_page(scope, box, folder=folder, cursor=cursor),
+            "box": box,
+            "folder": folder,
+            "summary": selectors.mailbox_summary(scope),
+        }
+        return render_to_string("messaging/_mailbox_body.html", context, request)
+
+    stamp = (
+        box,
+        folder.pk if folder else None,
+        cursor,
+        sorted(scope.habilitations),
+        *versions.stamp(versions.key(selectors.MAILBOX_VERSION, scope.user_id)),
+    )
+    body = fragments.cached(request, f"messaging-{box}", stamp, render_box)
+    return render(request, "messaging/mailbox.html", {"title": title, "body": body})
 
 
 @requires(H.USE, service=SERVICE)

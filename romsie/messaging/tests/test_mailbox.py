@@ -48,6 +48,7 @@ def test_inbox_first_page_costs_the_same_for_100_and_10000_messages(
     fill_mailbox(mworld, mworld.a.parent, size)
     client = client_for(mworld.a.parent)
     client.get(reverse("messaging:inbox"))  # warm the scope cache, as any later page has it
+    selectors.mailboxes_changed([mworld.a.parent.pk])  # as any write to the mailbox does
     with django_assert_num_queries(5):
         response = client.get(reverse("messaging:inbox"))
     assert response.status_code == 200
@@ -55,6 +56,19 @@ def test_inbox_first_page_costs_the_same_for_100_and_10000_messages(
     assert len(page.entries) == selectors.PAGE_SIZE and page.next_cursor
     assert page.entries[0].message.subject == f"Message {size - 1}"
     assert response.context["summary"].inbox_unread == size - len(range(0, size, 3))
+    with django_assert_num_queries(2):  # unchanged: the box comes from the cache
+        again = client.get(reverse("messaging:inbox"))
+    assert f"Message {size - 1}" in again.content.decode()
+
+
+def test_opening_a_message_shows_at_once_on_the_cached_inbox(mworld: World, client_for: Any) -> None:
+    fill_mailbox(mworld, mworld.a.parent, 4)
+    client = client_for(mworld.a.parent)
+    unread = 4 - len(range(0, 4, 3))
+    assert f"{unread} unread" in client.get(reverse("messaging:inbox")).content.decode()
+    delivery = Delivery.objects.filter(recipient=mworld.a.parent, read_at__isnull=True).first()
+    assert client.get(reverse("messaging:message-detail", args=[delivery.message_id])).status_code == 200
+    assert f"{unread - 1} unread" in client.get(reverse("messaging:inbox")).content.decode()
 
 
 def test_keyset_pages_follow_each_other_without_gap(mworld: World, client_for: Any) -> None:
