@@ -471,7 +471,8 @@ def message_report(*, scope: Scope, delivery: Delivery, reason: str) -> Report:
 
 def deliveries_mark_read(*, scope: Scope, delivery_ids: list[int]) -> None:
     """Mark entries of the person's mailbox read (opening a thread), in one update."""
-    Delivery.objects.filter(pk__in=delivery_ids, recipient_id=scope.user_id, read_at__isnull=True).update(
+    marked = Delivery.objects.filter(pk__in=delivery_ids, recipient_id=scope.user_id, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-    mailboxes_changed([scope.user_id] if scope.user_id else [])
+    if marked and scope.user_id:  # a thread read again changes nothing: the cached mailbox stays
+        mailboxes_changed([scope.user_id])
