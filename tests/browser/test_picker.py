@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import expect
@@ -11,8 +11,7 @@ from romsie.core.testing.world import World
 from romsie.messaging.models import Delivery, Message
 from romsie.messaging.tests.helpers import enable_messaging
 
-from .conftest import VIEWPORTS
-from .support import Guard, Journey, editor
+from .support import Journey, editor
 
 
 @pytest.mark.parametrize("viewport", ["phone"])
@@ -71,7 +70,7 @@ def test_a_teacher_picks_a_group_and_a_person_on_a_phone(journey: Journey, world
 
 @pytest.mark.parametrize("viewport", ["phone"])
 def test_a_parent_writes_to_their_childs_teacher_through_the_picker_on_a_phone(
-    journey: Journey, world: World, browser: Any, live_server: Any, guard: Guard
+    journey: Journey, world: World, another_journey: Callable[[str], Journey]
 ) -> None:
     enable_messaging(world)
     a = world.a
@@ -109,10 +108,8 @@ def test_a_parent_writes_to_their_childs_teacher_through_the_picker_on_a_phone(
     assert list(inboxes.values_list("recipient_id", flat=True)) == [a.teacher.pk]  # the parent keeps a sent copy
 
     # The message arrives: the teacher finds it unread in their inbox and reads it.
-    laptop = browser.new_context(base_url=live_server.url, locale="fr-FR", **VIEWPORTS["desktop"])
-    teacher_page = laptop.new_page()
-    guard.attach(teacher_page)
-    teacher = Journey(page=teacher_page, base_url=live_server.url, guard=guard)
+    teacher = another_journey("desktop")
+    teacher_page = teacher.page
     teacher.sign_in(a.teacher.username)
     teacher.open("messaging:inbox")
     unread = teacher_page.locator("main .message-list li.is-unread")
@@ -122,4 +119,3 @@ def test_a_parent_writes_to_their_childs_teacher_through_the_picker_on_a_phone(
     expect(teacher_page.locator("main")).to_contain_text("Bonjour, notre enfant sera absent jeudi matin")
     expect(teacher_page.locator("main article.message")).to_contain_text(a.parent.get_full_name())
     teacher.check()
-    laptop.close()

@@ -79,20 +79,23 @@ def test_pages_are_read_only_even_for_the_operator(world: World, operator: User,
     assert Establishment.objects.count() == before
 
 
-@pytest.mark.parametrize("who", ["anonymous", "territory_admin", "head", "digital_lead", "staff_not_superuser"])
-def test_everybody_else_is_refused(world: World, client_for: ClientFor, who: str) -> None:
-    user: User | None
+def someone_else(world: World, who: str) -> User | None:
+    """A person who is not the operator: anonymous, a territory admin, staff with or without admin access."""
     if who == "anonymous":
-        user = None
-    elif who == "territory_admin":
-        user = world.territory_admin
-    elif who == "staff_not_superuser":
+        return None
+    if who == "territory_admin":
+        return world.territory_admin
+    if who == "staff_not_superuser":
         user = person(world.a.establishment, Role.STAFF, StaffFunction.OFFICE)
         user.is_staff = True
         user.save()
-    else:
-        user = world.a.people[who]
-    client = client_for(user)
+        return user
+    return world.a.people[who]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "territory_admin", "head", "digital_lead", "staff_not_superuser"])
+def test_everybody_else_is_refused(world: World, client_for: ClientFor, who: str) -> None:
+    client = client_for(someone_else(world, who))
     for url in pages(world)[1:]:
         response = client.get(url)
         if who == "staff_not_superuser":
@@ -255,18 +258,7 @@ def test_an_invalid_form_adds_nobody(world: World, operator: User, client_for: C
 
 @pytest.mark.parametrize("who", ["anonymous", "territory_admin", "head", "staff_not_superuser"])
 def test_nobody_else_may_add_a_territory_admin(world: World, client_for: ClientFor, who: str) -> None:
-    user: User | None
-    if who == "anonymous":
-        user = None
-    elif who == "territory_admin":
-        user = world.territory_admin
-    elif who == "staff_not_superuser":
-        user = person(world.a.establishment, Role.STAFF, StaffFunction.OFFICE)
-        user.is_staff = True
-        user.save()
-    else:
-        user = world.a.people[who]
-    client = client_for(user)
+    client = client_for(someone_else(world, who))
     client.get(reverse("core:dashboard"))  # a signed-in session is written before counting
     before = table_rows()
 
