@@ -44,6 +44,6 @@ def stylesheets(*sheets: str | Iterable[str]) -> SafeString:
     paths: list[str] = []
     for sheet in sheets:
         for path in [sheet] if isinstance(sheet, str) else sheet:
-            if path not in paths:
+            if path and path not in paths:  # "" is what the template gives for a missing variable
                 paths.append(path)
     return format_html_join("\n", '<link rel="stylesheet" href="{}">', ((static(path),) for path in paths))

@@ -65,7 +65,7 @@ def test_dashboard_links_the_style_sheets_of_the_widgets_it_shows_once_each(worl
 def test_stylesheets_tag_links_each_sheet_once():
     from django.template import Context, Template
 
-    html = Template('{% load romsie %}{% stylesheets "a/a.css" sheets "a/a.css" %}').render(
+    html = Template('{% load romsie %}{% stylesheets "a/a.css" sheets "a/a.css" missing %}').render(
         Context({"sheets": ["b/b.css", "a/a.css"]})
     )
 
