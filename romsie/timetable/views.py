@@ -127,7 +127,8 @@ def room_week(request: ScopedRequest, pk: int) -> HttpResponse:
 def session_detail(request: ScopedRequest, pk: int) -> HttpResponse:
     scope = request.scope
     session = access.get_session(scope, pk)
-    panels, panel_css = [], []
+    panels: list[tuple[str, dict[str, Any]]] = []
+    panel_css: list[str] = []  # the style sheets of the panels shown (the template links each once)
     for hook in registry.session_panel_hooks(scope):
         if (panel := hook.fn(request, session)) is not None:
             panels.append(panel)
