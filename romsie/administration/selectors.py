@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.lookup import first_or_404
+from romsie.core.access.profiles import STAFF_PREFIX, Profile
 from romsie.core.access.scope import Scope
 from romsie.core.text import fold
 from romsie.establishments import access as establishments_access
@@ -36,12 +37,12 @@ ROLE_FILTERS = {
 def profile_choices() -> list[tuple[str, str]]:
     """Return every habilitation profile with its label, in the order pages show them."""
     profiles = [
-        ("student", str(Role.STUDENT.label)),
-        ("parent", str(Role.PARENT.label)),
-        ("teacher", str(Role.TEACHER.label)),
-        ("partner", str(Role.PARTNER.label)),
+        (str(Profile.STUDENT), str(Role.STUDENT.label)),
+        (str(Profile.PARENT), str(Role.PARENT.label)),
+        (str(Profile.TEACHER), str(Role.TEACHER.label)),
+        (str(Profile.PARTNER), str(Role.PARTNER.label)),
     ]
-    profiles += [(f"staff.{f.value}", f"{Role.STAFF.label} — {f.label}") for f in StaffFunction]
+    profiles += [(f"{STAFF_PREFIX}{f.value}", f"{Role.STAFF.label} — {f.label}") for f in StaffFunction]
     return profiles
 
 

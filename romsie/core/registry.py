@@ -36,6 +36,9 @@ class Widget:
     # Return what the widget's content depends on (version stamps) to cache its HTML for
     # a minute per person, establishment and language; None: render at every request.
     cache_stamp: Callable[[ScopedRequest], tuple[Any, ...]] | None = None
+    # The style sheets its template needs (static paths, usually its app's "<app>/<app>.css"):
+    # the dashboard links those of the widgets it shows, each once, in the page's head.
+    css: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

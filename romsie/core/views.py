@@ -34,15 +34,18 @@ def dashboard(request: ScopedRequest) -> HttpResponse:
     scope = request.scope
     blocks: list[dict[str, Any]] = []
     folded: list[dict[str, Any]] = []
+    widget_css: list[str] = []  # the style sheets of the widgets shown (the template links each once)
     for widget in registry.widgets_for(scope):
         html = _widget_html(request, widget)
         if html:
+            widget_css.extend(widget.css)
             if widget.is_folded:
                 heading, body = _split_heading(html)
                 folded.append({"widget": widget, "heading": heading, "html": body})
             else:
                 blocks.append({"widget": widget, "html": html})
-    return render(request, "core/dashboard.html", {"blocks": blocks, "folded": folded})
+    context = {"blocks": blocks, "folded": folded, "widget_css": widget_css}
+    return render(request, "core/dashboard.html", context)
 
 
 _WIDGET_HEADING = re.compile(r"<h2\b[^>]*>.*?</h2>", re.DOTALL)

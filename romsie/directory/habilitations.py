@@ -5,9 +5,7 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.catalogue import HabilitationSpec
-from romsie.core.access.profiles import STAFF as STAFF_PROFILES
-
-STAFF_AND_TEACHERS = STAFF_PROFILES | {"teacher"}
+from romsie.core.access.profiles import FAMILIES, STAFF_AND_TEACHERS, Profile
 
 
 class DirectoryHabilitation(StrEnum):
@@ -20,19 +18,19 @@ SPECS = [
     HabilitationSpec(
         DirectoryHabilitation.SEARCH,
         _("Search the directory (within what the role may see)"),
-        frozenset({"student", "parent"}) | STAFF_AND_TEACHERS,
-        adjustable=frozenset({"student", "parent", "partner"}),
+        FAMILIES | STAFF_AND_TEACHERS,
+        adjustable=frozenset({Profile.STUDENT, Profile.PARENT, Profile.PARTNER}),
     ),
     HabilitationSpec(
         DirectoryHabilitation.VIEW_EVERYONE,
         _("See everyone in the establishment in the directory"),
         STAFF_AND_TEACHERS,
-        adjustable=frozenset({"staff.after_school", "staff.librarian"}),
+        adjustable=frozenset({Profile.STAFF_AFTER_SCHOOL, Profile.STAFF_LIBRARIAN}),
     ),
     HabilitationSpec(
         DirectoryHabilitation.VIEW_CLASS_LISTS,
         _("See the list of every class"),
         STAFF_AND_TEACHERS,
-        adjustable=frozenset({"staff.after_school"}),
+        adjustable=frozenset({Profile.STAFF_AFTER_SCHOOL}),
     ),
 ]

@@ -23,6 +23,6 @@ SPECS = [
         EstablishmentHabilitation.ADMINISTER,
         _("Administer the establishment (classes, people, rights, services)"),
         ADMINS,
-        adjustable=frozenset({"staff.office"}),
+        adjustable=frozenset({Profile.STAFF_OFFICE}),
     ),
 ]

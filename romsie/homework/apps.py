@@ -46,6 +46,8 @@ class HomeworkConfig(AppConfig):
             )
         )
         view = habilitations.HomeworkHabilitation.VIEW
-        timetable_registry.register_session_panel(timetable_hooks.session_panel, service="homework", habilitation=view)
+        timetable_registry.register_session_panel(
+            timetable_hooks.session_panel, service="homework", habilitation=view, css=("homework/homework.css",)
+        )
         timetable_registry.register_week_marker(timetable_hooks.week_marker, service="homework", habilitation=view)
         timetable_registry.register_feed_source(timetable_hooks.feed_source, service="homework", habilitation=view)

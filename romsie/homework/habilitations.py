@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.catalogue import HabilitationSpec
 from romsie.core.access.profiles import STAFF as STAFF_PROFILES
+from romsie.core.access.profiles import Profile
 
 STAFF = STAFF_PROFILES
 
@@ -21,23 +22,23 @@ SPECS = [
     HabilitationSpec(
         HomeworkHabilitation.VIEW,
         _("See the homework log and homework to do (a student: their own; a parent: their children's)"),
-        frozenset({"student", "parent", "teacher", "staff.head"}),
-        adjustable=STAFF - {"staff.head"},
+        frozenset({Profile.STUDENT, Profile.PARENT, Profile.TEACHER, Profile.STAFF_HEAD}),
+        adjustable=STAFF - {Profile.STAFF_HEAD},
     ),
     HabilitationSpec(
         HomeworkHabilitation.WRITE,
         _("Keep the homework log of one's own teachings and give homework"),
-        frozenset({"teacher"}),
+        frozenset({Profile.TEACHER}),
     ),
     HabilitationSpec(
         HomeworkHabilitation.VIEW_ALL,
         _("Consult the homework log of any class"),
-        frozenset({"staff.head"}),
-        adjustable=frozenset({"staff.school_life", "staff.digital_lead"}),
+        frozenset({Profile.STAFF_HEAD}),
+        adjustable=frozenset({Profile.STAFF_SCHOOL_LIFE, Profile.STAFF_DIGITAL_LEAD}),
     ),
     HabilitationSpec(
         HomeworkHabilitation.VISA,
         _("Stamp a class's homework log with a visa"),
-        frozenset({"staff.head"}),
+        frozenset({Profile.STAFF_HEAD}),
     ),
 ]

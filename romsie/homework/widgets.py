@@ -50,5 +50,6 @@ DUE_WIDGET = registry.Widget(
     order=8,
     service=SERVICE,
     habilitation=HomeworkHabilitation.VIEW,
+    css=("homework/homework.css",),
     cache_stamp=due_stamp,
 )

@@ -3,21 +3,33 @@
 Read-only: a territory's first admin is created by ``manage.py territory_create``, establishment
 admins (heads, digital leads) by the territory's admins in the ENT's administration pages, and
 every one of them activates their account with a code. Edit forms here would bypass those
-services (audit, activation codes), so the pages only list and show; the one write offered is
-an action issuing a fresh activation code (``activation_codes_issue``) to an admin who lost theirs.
+services (audit, activation codes), so the pages only list and show. The writes offered go
+through the services: an action issuing a fresh activation code (``activation_codes_issue``) to
+an admin who lost theirs, and a page adding an admin to an existing territory
+(``territory_admin_create``, the service ``territory_create`` uses for the first one).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
 from romsie.core.admin import ReadOnlyModelAdmin
+from romsie.core.errors import ApplicationError
+from romsie.core.forms import show_error
+from romsie.core.ids import parse_id
 
 from . import services
+from .forms import TerritoryAdminAddForm
 from .models import Role, RoleAssignment, TerritoryAdmin, User
 
 
@@ -66,6 +78,60 @@ class TerritoryAdminModelAdmin(ReadOnlyModelAdmin):
     @admin.action(description=_("Issue a new activation code"))
     def issue_codes(self, request: HttpRequest, queryset: QuerySet[TerritoryAdmin]) -> None:
         _issue_codes(self, request, [link.user for link in queryset.select_related("user")])
+
+    def get_urls(self) -> list[URLPattern]:
+        # Before the model's own URLs, whose "<object_id>/" would take this path.
+        view = self.admin_site.admin_view(self.add_admin_view)
+        add_admin = path("ajouter/", view, name="identity_territoryadmin_add_admin")
+        return [add_admin, *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        context = {**(extra_context or {}), "can_add_territory_admin": request.user.is_superuser}
+        return super().changelist_view(request, context)
+
+    def add_admin_view(self, request: HttpRequest) -> HttpResponse:
+        """Add an admin to an existing territory: a new person with an activation code (operator only).
+
+        The code is shown once here, or e-mailed when an address is given (then nothing is
+        written if the mail cannot be sent), as ``manage.py territory_create`` does for the first.
+        """
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        initial = {"territory": parse_id(request.GET.get("territoire"))}
+        form = TerritoryAdminAddForm(request.POST if request.method == "POST" else None, initial=initial)
+        if form.is_valid():
+            data = form.cleaned_data
+            territory = data["territory"]
+            try:
+                user, code = services.territory_admin_create(
+                    scope=Scope(user_id=request.user.pk, is_operator=True, territory_ids=frozenset({territory.pk})),
+                    territory=territory,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    mail_code=bool(data["email"]),
+                )
+            except ApplicationError as error:
+                show_error(request, error, form)
+            else:
+                self._say_added(request, user, code, emailed=bool(data["email"]))
+                changelist = reverse("admin:identity_territoryadmin_changelist")
+                return redirect(f"{changelist}?territory__id__exact={territory.pk}")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Add a territory admin"),
+            "opts": self.model._meta,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/identity/territoryadmin/add_admin.html", context)
+
+    def _say_added(self, request: HttpRequest, user: User, code: str, *, emailed: bool) -> None:
+        values = {"name": user, "username": user.username, "code": services.format_code(code), "email": user.email}
+        if emailed:
+            message = _("%(name)s added: username %(username)s, activation code e-mailed to %(email)s")
+        else:
+            message = _("%(name)s added: username %(username)s, activation code %(code)s")
+        self.message_user(request, message % values, messages.SUCCESS)
 
 
 class _EstablishmentAdminFilter(admin.SimpleListFilter):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
 from romsie.core.forms import VersionedForm
+from romsie.establishments.models import Territory
 
 from .backends import INACTIVE_ACCOUNT_NOTE
 from .habilitations import IdentityHabilitation
@@ -322,3 +323,16 @@ class EstablishmentAdminCreateForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     function = forms.ChoiceField(label=_("Function"), choices=ADMIN_FUNCTION_CHOICES)
     email = forms.EmailField(label=_("E-mail"), required=False)
+
+
+class TerritoryAdminAddForm(forms.Form):
+    """The operator adds an admin to an existing territory (a new person, activated with a code)."""
+
+    territory = forms.ModelChoiceField(label=_("Territory"), queryset=Territory.objects.order_by("name"))
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("With an address, the username and activation code are e-mailed there; without, shown here once."),
+    )

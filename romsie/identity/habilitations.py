@@ -5,6 +5,7 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.catalogue import HabilitationSpec
+from romsie.core.access.profiles import Profile
 from romsie.establishments.habilitations import ADMINS
 
 
@@ -19,13 +20,13 @@ SPECS = [
         IdentityHabilitation.MANAGE_PEOPLE,
         _("Manage people, roles, guardian links and accounts"),
         ADMINS,
-        adjustable=frozenset({"staff.office"}),
+        adjustable=frozenset({Profile.STAFF_OFFICE}),
     ),
     HabilitationSpec(
         IdentityHabilitation.PRINT_LETTERS,
         _("Print activation letters and issue new codes"),
-        ADMINS | {"staff.office"},
-        adjustable=frozenset({"staff.office", "staff.school_life"}),
+        ADMINS | {Profile.STAFF_OFFICE},
+        adjustable=frozenset({Profile.STAFF_OFFICE, Profile.STAFF_SCHOOL_LIFE}),
     ),
     HabilitationSpec(
         IdentityHabilitation.MANAGE_HABILITATIONS,

@@ -5,15 +5,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import smtplib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
@@ -448,12 +452,21 @@ def establishment_admin_create(
 
 @transaction.atomic
 def territory_admin_create(
-    *, scope: Scope, territory: Territory, first_name: str, last_name: str, email: str = ""
+    *,
+    scope: Scope,
+    territory: Territory,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    mail_code: bool = False,
 ) -> tuple[User, str]:
     """Create a new person as admin of a territory; return them and their activation code.
 
-    Reserved to the platform operator (``manage.py territory_create`` gives a new territory
-    its first admin); the code is issued like every other one (:func:`activation_codes_issue`).
+    Reserved to the platform operator: ``manage.py territory_create`` gives a new territory its
+    first admin, the operator's pages (``/operateur/``) add more. The code is issued like every
+    other one (:func:`activation_codes_issue`). With ``mail_code`` it is e-mailed to ``email``
+    (:func:`territory_admin_code_mail`); a mail that cannot be sent raises an
+    ``ApplicationError`` (reason ``mail_failed``) and nothing is written.
     """
     if not scope.is_operator:
         raise PermissionDenied
@@ -461,7 +474,45 @@ def territory_admin_create(
     TerritoryAdmin.objects.create(territory=territory, user=user)
     audit_record(scope=scope, action="identity.territory_admin_appointed", target=user, territory=territory)
     code = activation_codes_issue(users=[user], establishment=None, scope=scope)[user.pk]
+    if mail_code:
+        territory_admin_code_mail(territory=territory, user=user, code=code)
     return user, code
+
+
+def activation_url() -> str:
+    """The address of the activation page (*Première connexion*) as people type it."""
+    return str(settings.ROMSIE_PUBLIC_URL).rstrip("/") + reverse("identity:activate")
+
+
+def territory_admin_code_mail(*, territory: Territory, user: User, code: str) -> None:
+    """E-mail a new territory admin their username and activation code (the site's e-mail settings).
+
+    Raises ``ApplicationError`` (reason ``mail_failed``) when the SMTP relay refuses it, so the
+    caller's transaction is rolled back: no account whose code nobody received.
+    """
+    expires_on = timezone.localdate() + CODE_VALIDITY
+    body = gettext(
+        "Hello,\n\n"
+        "An administrator account of the ENT has been opened for you for %(territory)s.\n\n"
+        "To activate it, open %(url)s and enter:\n"
+        "  username: %(username)s\n"
+        "  activation code: %(code)s\n\n"
+        "The code can be used once, until %(expires)s.\n"
+    ) % {
+        "territory": territory.name,
+        "url": activation_url(),
+        "username": user.username,
+        "code": format_code(code),
+        "expires": formats.date_format(expires_on, "DATE_FORMAT"),
+    }
+    subject = gettext("Your administrator account for %(territory)s") % {"territory": territory.name}
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    except (OSError, smtplib.SMTPException) as error:
+        raise ApplicationError(
+            _("The activation e-mail could not be sent (%(error)s); nothing was written.") % {"error": error},
+            extra={"reason": "mail_failed"},
+        ) from error
 
 
 @transaction.atomic

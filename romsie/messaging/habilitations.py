@@ -10,12 +10,11 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.catalogue import HabilitationSpec
+from romsie.core.access.profiles import FAMILIES, STAFF_AND_TEACHERS, Profile
 from romsie.core.access.profiles import STAFF as STAFF_PROFILES
 from romsie.establishments.habilitations import EVERYONE
 
 STAFF = STAFF_PROFILES
-STAFF_AND_TEACHERS = STAFF | {"teacher"}
-FAMILIES = frozenset({"student", "parent"})
 
 
 class MessagingHabilitation(StrEnum):
@@ -35,61 +34,61 @@ SPECS = [
     HabilitationSpec(
         MessagingHabilitation.USE,
         _("Use the messaging (read one's messages)"),
-        EVERYONE - {"partner"},
-        adjustable=frozenset({"partner"}),
+        EVERYONE - {Profile.PARTNER},
+        adjustable=frozenset({Profile.PARTNER}),
     ),
     HabilitationSpec(
         MessagingHabilitation.WRITE_TO_STUDENTS,
         _("Write to students"),
         STAFF_AND_TEACHERS,
-        adjustable=frozenset({"staff.librarian", "staff.after_school", "staff.office"}),
+        adjustable=frozenset({Profile.STAFF_LIBRARIAN, Profile.STAFF_AFTER_SCHOOL, Profile.STAFF_OFFICE}),
     ),
     HabilitationSpec(
         MessagingHabilitation.WRITE_TO_PARENTS,
         _("Write to parents"),
         STAFF_AND_TEACHERS,
-        adjustable=frozenset({"staff.librarian", "staff.after_school", "staff.office"}),
+        adjustable=frozenset({Profile.STAFF_LIBRARIAN, Profile.STAFF_AFTER_SCHOOL, Profile.STAFF_OFFICE}),
     ),
     HabilitationSpec(
         MessagingHabilitation.WRITE_TO_TEACHERS,
         _("Write to teachers (students and parents: only their own teachers)"),
         FAMILIES | STAFF_AND_TEACHERS,
-        adjustable=FAMILIES | {"partner"},
+        adjustable=FAMILIES | {Profile.PARTNER},
     ),
     HabilitationSpec(
         MessagingHabilitation.WRITE_TO_STAFF,
         _("Write to the staff (never for students of a primary school)"),
         FAMILIES | STAFF_AND_TEACHERS,
-        adjustable=FAMILIES | {"partner"},
+        adjustable=FAMILIES | {Profile.PARTNER},
     ),
     HabilitationSpec(
         MessagingHabilitation.WRITE_TO_GROUPS,
         _("Write to whole groups (a class, its guardians, its teachers, all staff)"),
         STAFF_AND_TEACHERS,
-        adjustable=frozenset({"teacher", "staff.librarian", "staff.after_school"}),
+        adjustable=frozenset({Profile.TEACHER, Profile.STAFF_LIBRARIAN, Profile.STAFF_AFTER_SCHOOL}),
     ),
     HabilitationSpec(
         MessagingHabilitation.MANAGE_LISTS,
         _("Create and manage mailing lists"),
         STAFF,
-        adjustable=frozenset({"teacher", "staff.after_school", "staff.librarian"}),
+        adjustable=frozenset({Profile.TEACHER, Profile.STAFF_AFTER_SCHOOL, Profile.STAFF_LIBRARIAN}),
     ),
     HabilitationSpec(
         MessagingHabilitation.MODERATE,
         _("Receive and handle reported messages"),
-        frozenset({"staff.head", "staff.school_life"}),
-        adjustable=frozenset({"staff.digital_lead", "staff.school_life"}),
+        frozenset({Profile.STAFF_HEAD, Profile.STAFF_SCHOOL_LIFE}),
+        adjustable=frozenset({Profile.STAFF_DIGITAL_LEAD, Profile.STAFF_SCHOOL_LIFE}),
     ),
     HabilitationSpec(
         MessagingHabilitation.AUDIT,
         _("Read the audit of who sent what to whom"),
-        frozenset({"staff.head"}),
-        adjustable=frozenset({"staff.digital_lead"}),
+        frozenset({Profile.STAFF_HEAD}),
+        adjustable=frozenset({Profile.STAFF_DIGITAL_LEAD}),
     ),
     HabilitationSpec(
         MessagingHabilitation.GOVERN,
         _("Suspend or restrict the messaging of the establishment"),
-        frozenset({"staff.head", "staff.digital_lead"}),
-        adjustable=frozenset({"staff.school_life"}),
+        frozenset({Profile.STAFF_HEAD, Profile.STAFF_DIGITAL_LEAD}),
+        adjustable=frozenset({Profile.STAFF_SCHOOL_LIFE}),
     ),
 ]

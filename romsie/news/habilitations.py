@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.catalogue import HabilitationSpec
 from romsie.core.access.profiles import STAFF as STAFF_PROFILES
+from romsie.core.access.profiles import Profile
 from romsie.establishments.habilitations import EVERYONE
 
 STAFF = STAFF_PROFILES
@@ -23,31 +24,39 @@ SPECS = [
     HabilitationSpec(
         NewsHabilitation.READ,
         _("Read the news and must-read notices addressed to oneself"),
-        EVERYONE - {"partner"},
-        adjustable=frozenset({"partner"}),
+        EVERYONE - {Profile.PARTNER},
+        adjustable=frozenset({Profile.PARTNER}),
     ),
     HabilitationSpec(
         NewsHabilitation.PUBLISH,
         _("Publish news and must-read notices to the whole establishment, roles or any class"),
-        frozenset({"staff.head", "staff.school_life", "staff.digital_lead", "staff.office"}),
-        adjustable=frozenset({"staff.school_life", "staff.office", "staff.librarian", "staff.after_school", "teacher"}),
+        frozenset({Profile.STAFF_HEAD, Profile.STAFF_SCHOOL_LIFE, Profile.STAFF_DIGITAL_LEAD, Profile.STAFF_OFFICE}),
+        adjustable=frozenset(
+            {
+                Profile.STAFF_SCHOOL_LIFE,
+                Profile.STAFF_OFFICE,
+                Profile.STAFF_LIBRARIAN,
+                Profile.STAFF_AFTER_SCHOOL,
+                Profile.TEACHER,
+            }
+        ),
     ),
     HabilitationSpec(
         NewsHabilitation.PUBLISH_CLASS,
         _("Publish news and must-read notices to the classes one teaches"),
-        frozenset({"teacher"}),
-        adjustable=frozenset({"teacher"}),
+        frozenset({Profile.TEACHER}),
+        adjustable=frozenset({Profile.TEACHER}),
     ),
     HabilitationSpec(
         NewsHabilitation.PIN_NOTES,
         _("Pin sticky notes on the dashboards of one's classes and their students"),
-        STAFF | {"teacher"},
-        adjustable=frozenset({"teacher", "staff.librarian", "staff.after_school"}),
+        STAFF | {Profile.TEACHER},
+        adjustable=frozenset({Profile.TEACHER, Profile.STAFF_LIBRARIAN, Profile.STAFF_AFTER_SCHOOL}),
     ),
     HabilitationSpec(
         NewsHabilitation.PIN_NOTES_EVERYWHERE,
         _("Pin sticky notes on the dashboard of any class or person of the establishment"),
         STAFF,
-        adjustable=frozenset({"teacher", "staff.librarian", "staff.after_school"}),
+        adjustable=frozenset({Profile.TEACHER, Profile.STAFF_LIBRARIAN, Profile.STAFF_AFTER_SCHOOL}),
     ),
 ]

@@ -83,6 +83,7 @@ NOTES_WIDGET = registry.Widget(
     order=3,
     service=SERVICE,
     habilitation=NewsHabilitation.READ,
+    css=("news/news.css",),
     cache_stamp=notes_stamp,
 )
 NEWS_WIDGET = registry.Widget(

@@ -5,6 +5,7 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.catalogue import HabilitationSpec
+from romsie.core.access.profiles import Profile
 from romsie.establishments.habilitations import ADMINS
 
 
@@ -17,6 +18,6 @@ SPECS = [
         SchoolingHabilitation.MANAGE_STRUCTURE,
         _("Manage classes, groups, subjects, rooms and teachings"),
         ADMINS,
-        adjustable=frozenset({"staff.office", "staff.school_life"}),
+        adjustable=frozenset({Profile.STAFF_OFFICE, Profile.STAFF_SCHOOL_LIFE}),
     ),
 ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
 from romsie.core.forms import BoundedDateField, VersionedForm, bounded_formfield
-from romsie.identity.models import User
+from romsie.identity.models import Role, User
 from romsie.schooling.models import Room, Teaching
 
 from .models import DayOff, Lesson, Session
@@ -39,7 +39,7 @@ def _teachers(scope: Scope) -> Any:
     return (
         User.objects.filter(
             role_assignments__establishment_id=scope.establishment_id,
-            role_assignments__role="teacher",
+            role_assignments__role=Role.TEACHER,
             role_assignments__is_active=True,
         )
         .distinct()

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from romsie.core.access.scope import Scope
 from romsie.core.services import audit_record
 from romsie.core.text import fold
-from romsie.identity.models import User
+from romsie.identity.models import Role, User
 from romsie.schooling.models import Room, SchoolClass, Subject, Teaching, TeachingGroup
 
 from .models import Lesson
@@ -134,7 +134,7 @@ def plan_import(scope: Scope, text: str, *, replace: bool) -> ImportPlan:
         subjects.setdefault(fold(known_subject.name), known_subject)
     teachers: dict[str, User] = {}
     for known in User.objects.filter(
-        role_assignments__establishment_id=eid, role_assignments__role="teacher", role_assignments__is_active=True
+        role_assignments__establishment_id=eid, role_assignments__role=Role.TEACHER, role_assignments__is_active=True
     ).distinct():
         teachers[known.username.lower()] = known
         if known.email:

@@ -5,8 +5,10 @@ calls a hook only with a scope where that service is switched on and that habili
 (the accessors below take the scope and filter), as the access middleware does for views.
 
 - A *session panel* adds a block to a session's page (the homework log adds what was done and
-  what is to do): ``register_session_panel(fn, service=..., habilitation=...)`` with
-  ``fn(request, session) -> (template_name, context) | None``.
+  what is to do): ``register_session_panel(fn, service=..., habilitation=..., css=(...))`` with
+  ``fn(request, session) -> (template_name, context) | None``; ``css`` names the style sheets its
+  template needs (its app's), which the page links when the panel shows, as the dashboard does
+  for a widget's.
 - A *feed source* adds events to a person's calendar feed (homework due dates, assignment
   deadlines): ``register_feed_source(fn, service=..., habilitation=...)`` with ``fn(scope)``
   returning an iterable of :class:`FeedEvent`. The feed calls it once per establishment of the
@@ -60,6 +62,7 @@ class Hook(Generic[F]):
     fn: F
     service: str
     habilitation: str
+    css: tuple[str, ...] = ()
 
     def allowed(self, scope: Scope) -> bool:
         """Tell whether the hook's service is on in the scope's establishment and its habilitation held."""
@@ -77,8 +80,8 @@ def _register(hooks: list[Hook[F]], hook: Hook[F]) -> None:
     hooks[:] = [h for h in hooks if h.fn != hook.fn] + [hook]
 
 
-def register_session_panel(panel: SessionPanel, *, service: str, habilitation: str) -> None:
-    _register(_session_panels, Hook("session_panel", panel, service, str(habilitation)))
+def register_session_panel(panel: SessionPanel, *, service: str, habilitation: str, css: tuple[str, ...] = ()) -> None:
+    _register(_session_panels, Hook("session_panel", panel, service, str(habilitation), css))
 
 
 def register_feed_source(source: FeedSource, *, service: str, habilitation: str) -> None:
@@ -92,6 +95,11 @@ def register_week_marker(marker: WeekMarker, *, service: str, habilitation: str)
 def session_panels(scope: Scope) -> list[SessionPanel]:
     """The session panels to call for this scope."""
     return [h.fn for h in _session_panels if h.allowed(scope)]
+
+
+def session_panel_hooks(scope: Scope) -> list[Hook[SessionPanel]]:
+    """The session panels to call for this scope, with the style sheets each declares."""
+    return [h for h in _session_panels if h.allowed(scope)]
 
 
 def feed_sources(scope: Scope) -> list[FeedSource]:

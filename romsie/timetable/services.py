@@ -24,7 +24,7 @@ from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
 from romsie.core.errors import ApplicationError
 from romsie.core.services import audit_record
-from romsie.identity.models import RoleAssignment, User
+from romsie.identity.models import Role, RoleAssignment, User
 from romsie.identity.selectors import guardian_ids_receiving_mail
 from romsie.notifications.kinds import local_date_time, local_time
 from romsie.notifications.services import notify
@@ -263,7 +263,7 @@ def lock_establishment_bookings(establishment_id: int) -> None:
     """
     rooms = Room.objects.filter(establishment_id=establishment_id)
     list(rooms.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
-    teacher_ids = RoleAssignment.objects.filter(establishment_id=establishment_id, role="teacher").values("user_id")
+    teacher_ids = RoleAssignment.objects.filter(establishment_id=establishment_id, role=Role.TEACHER).values("user_id")
     teachers = User.objects.filter(pk__in=teacher_ids)
     list(teachers.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
 

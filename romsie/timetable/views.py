@@ -154,10 +154,16 @@ def room_week(request: ScopedRequest, pk: int) -> HttpResponse:
 def session_detail(request: ScopedRequest, pk: int) -> HttpResponse:
     scope = request.scope
     session = access.get_session(scope, pk)
-    panels = [panel for fn in registry.session_panels(scope) if (panel := fn(request, session)) is not None]
+    panels: list[tuple[str, dict[str, Any]]] = []
+    panel_css: list[str] = []  # the style sheets of the panels shown (the template links each once)
+    for hook in registry.session_panel_hooks(scope):
+        if (panel := hook.fn(request, session)) is not None:
+            panels.append(panel)
+            panel_css.extend(hook.css)
     context = {
         "session": session,
         "panels": panels,
+        "panel_css": panel_css,
         "can_change": scope.has(TimetableHabilitation.MANAGE),
     }
     return render(request, "timetable/session_detail.html", context)

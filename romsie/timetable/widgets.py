@@ -48,6 +48,7 @@ TODAY_WIDGET = registry.Widget(
     order=10,
     service=SERVICE,
     habilitation=TimetableHabilitation.VIEW,
+    css=("timetable/timetable.css",),
     cache_stamp=today_stamp,
 )
 

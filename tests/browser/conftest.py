@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -133,6 +133,26 @@ def journey(page: Any, live_server: Any, guard: Guard) -> Iterator[Journey]:
     walk = Journey(page=page, base_url=live_server.url, guard=guard)
     yield walk
     guard.assert_clean()
+
+
+@pytest.fixture
+def another_journey(browser: Any, live_server: Any, guard: Guard) -> Iterator[Callable[[str], Journey]]:
+    """Open another person's browser in the same test: ``another_journey("phone")`` (own cookies, same guard)."""
+    contexts: list[Any] = []
+
+    def open_journey(viewport: str = "desktop") -> Journey:
+        context = browser.new_context(
+            base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris", **VIEWPORTS[viewport]
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        guard.attach(page)
+        return Journey(page=page, base_url=live_server.url, guard=guard)
+
+    yield open_journey
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

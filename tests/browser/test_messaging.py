@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from playwright.sync_api import expect
 
@@ -10,12 +10,11 @@ from romsie.core.testing.world import World
 from romsie.messaging.models import ListMembership, MailingList, Message
 from romsie.messaging.tests.helpers import enable_messaging, send
 
-from .conftest import VIEWPORTS
-from .support import Guard, Journey, editor
+from .support import Journey, editor
 
 
 def test_teacher_writes_to_guardians_and_a_parent_replies_from_a_phone(
-    journey: Journey, world: World, browser: Any, live_server: Any, guard: Guard
+    journey: Journey, world: World, another_journey: Callable[[str], Journey]
 ) -> None:
     enable_messaging(world)
     a = world.a
@@ -42,10 +41,8 @@ def test_teacher_writes_to_guardians_and_a_parent_replies_from_a_phone(
     journey.check()
 
     # The parent reads it on a phone and answers.
-    phone = browser.new_context(base_url=live_server.url, locale="fr-FR", **VIEWPORTS["phone"])
-    parent_page = phone.new_page()
-    guard.attach(parent_page)
-    parent = Journey(page=parent_page, base_url=live_server.url, guard=guard)
+    parent = another_journey("phone")
+    parent_page = parent.page
     parent.sign_in(a.parent.username)
     widget = parent_page.locator("section[aria-labelledby=widget-messages]")
     expect(widget).to_contain_text("Sortie au musée")
@@ -61,7 +58,6 @@ def test_teacher_writes_to_guardians_and_a_parent_replies_from_a_phone(
     parent.assert_at("messaging:message-detail", reply.pk)
     expect(parent_page.locator("main article.message")).to_have_count(2)
     parent.check()
-    phone.close()
 
     # The teacher sees the notification badge and the reply, in the thread.
     journey.open("core:dashboard")

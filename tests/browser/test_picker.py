@@ -1,6 +1,8 @@
-"""The one picker on a phone: a teacher filters, picks a class's guardians and a person, sends."""
+"""The one picker on a phone: a teacher picks a class's guardians and a person; a parent picks a teacher."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import expect
@@ -64,3 +66,56 @@ def test_a_teacher_picks_a_group_and_a_person_on_a_phone(journey: Journey, world
     journey.check()
     reached = set(Delivery.objects.filter(message=message).values_list("recipient_id", flat=True))
     assert a.head.pk in reached and a.parent.pk in reached
+
+
+@pytest.mark.parametrize("viewport", ["phone"])
+def test_a_parent_writes_to_their_childs_teacher_through_the_picker_on_a_phone(
+    journey: Journey, world: World, another_journey: Callable[[str], Journey]
+) -> None:
+    enable_messaging(world)
+    a = world.a
+    page = journey.page
+    journey.sign_in(a.parent.username)
+    # On a 360 px screen the services are behind the Menu button.
+    journey.open_menu()
+    journey.follow(f"nav.services-nav a[href='{journey.route('messaging:inbox')}']")
+    journey.follow(f"main nav.mailbox-nav a[href='{journey.route('messaging:compose')}']")
+
+    # The name search finds the child's teacher, and nobody of another establishment of that name.
+    picker = page.locator("#id_recipients")
+    page.locator("#id_recipients-q").press_sequentially("Teacher", delay=20)
+    found = page.locator("#id_recipients-results input")
+    expect(page.locator(f"#id_recipients-results input[value='user:{a.teacher.pk}']")).to_be_visible()
+    expect(found).to_have_count(1)
+    assert world.b.teacher.get_full_name() not in picker.inner_text()
+    # Ticked (by touch), the teacher is a chip and a chosen person; the live region counts them.
+    found.tap()
+    expect(page.locator(f"#id_recipients-chosen input[value='user:{a.teacher.pk}']")).to_be_checked()
+    chips = page.locator("#id_recipients-chips li")
+    expect(chips).to_have_count(1)
+    expect(chips).to_contain_text(a.teacher.get_full_name())
+    expect(page.locator("#id_recipients-status")).to_contain_text("1")
+    journey.check()
+
+    page.fill("#id_subject", "Absence de jeudi")
+    page.fill(editor("id_body"), "Bonjour, notre enfant sera absent jeudi matin (rendez-vous médical).")
+    journey.submit("main form.compose-form button[name=send]")
+    message = Message.objects.get()
+    journey.assert_at("messaging:message-detail", message.pk)
+    expect(page.locator("main")).to_contain_text("sera absent jeudi matin")
+    journey.check()
+    inboxes = Delivery.objects.filter(message=message, folder=Delivery.Box.INBOX)
+    assert list(inboxes.values_list("recipient_id", flat=True)) == [a.teacher.pk]  # the parent keeps a sent copy
+
+    # The message arrives: the teacher finds it unread in their inbox and reads it.
+    teacher = another_journey("desktop")
+    teacher_page = teacher.page
+    teacher.sign_in(a.teacher.username)
+    teacher.open("messaging:inbox")
+    unread = teacher_page.locator("main .message-list li.is-unread")
+    expect(unread).to_contain_text("Absence de jeudi")
+    expect(unread).to_contain_text(a.parent.get_full_name())
+    teacher.follow(f"main .message-list a[href='{teacher.route('messaging:message-detail', message.pk)}']")
+    expect(teacher_page.locator("main")).to_contain_text("Bonjour, notre enfant sera absent jeudi matin")
+    expect(teacher_page.locator("main article.message")).to_contain_text(a.parent.get_full_name())
+    teacher.check()

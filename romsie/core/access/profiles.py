@@ -34,3 +34,5 @@ def is_staff_profile(profile: str) -> bool:
 
 EVERYONE = frozenset(str(p) for p in Profile)
 STAFF = frozenset(p for p in EVERYONE if is_staff_profile(p))
+FAMILIES = frozenset({str(Profile.STUDENT), str(Profile.PARENT)})
+STAFF_AND_TEACHERS = STAFF | {str(Profile.TEACHER)}

@@ -50,3 +50,23 @@ def test_dashboard_leads_with_what_is_new_and_folds_the_facts(world, client_for)
     assert page.index('aria-labelledby="widget-services"') > first_folded
     assert '<summary><h2 id="widget-services">' in page
     assert '<summary><h2 id="widget-my-card">' in page
+
+
+def test_dashboard_links_the_style_sheets_of_the_widgets_it_shows_once_each(world, client_for):
+    page = client_for(world.a.student).get(reverse("core:dashboard")).content.decode()
+
+    head = page[: page.index("</head>")]
+    assert 'aria-labelledby="widget-timetable-today"' in page
+    assert head.count('href="/static/timetable/timetable.css"') == 1
+    # A widget that is not shown brings no sheet: the student has no sticky notes.
+    assert 'id="widget-news-notes"' not in page and "news/news.css" not in page
+
+
+def test_stylesheets_tag_links_each_sheet_once():
+    from django.template import Context, Template
+
+    html = Template('{% load romsie %}{% stylesheets "a/a.css" sheets "a/a.css" missing %}').render(
+        Context({"sheets": ["b/b.css", "a/a.css"]})
+    )
+
+    assert html == '<link rel="stylesheet" href="/static/a/a.css">\n<link rel="stylesheet" href="/static/b/b.css">'

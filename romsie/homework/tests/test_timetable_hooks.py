@@ -93,6 +93,20 @@ def test_the_timetables_session_page_shows_the_panel(log, client_for):
     student_page = client_for(w.a.student).get(url).content.decode()
     assert "Les fractions" in student_page
     assert reverse("homework:entry-detail", args=[entry.pk]) in student_page
+    # The panel declares homework's style sheet: the page links it in its head, once.
+    head = student_page[: student_page.index("</head>")]
+    assert head.count('href="/static/homework/homework.css"') == 1
+    assert head.count('href="/static/timetable/timetable.css"') == 1
+
+
+def test_the_session_page_links_no_homework_sheet_where_homework_is_off(log, client_for):
+    establishment = log.world.a.establishment
+    establishment.enabled_services = [s for s in establishment.enabled_services if s != "homework"]
+    establishment.save(update_fields=["enabled_services"])
+
+    page = client_for(log.world.a.student).get(reverse("timetable:session-detail", args=[log.past.pk])).content.decode()
+
+    assert "homework/homework.css" not in page
 
 
 def test_homework_appears_in_the_timetables_icalendar_feed(log):

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import socket
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.apps import apps
+from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +20,7 @@ from romsie.core.testing.factories import EstablishmentFactory, TerritoryAdminFa
 from romsie.core.testing.world import World
 from romsie.establishments.models import Establishment
 from romsie.identity.models import ActivationCode, Role, RoleAssignment, StaffFunction, TerritoryAdmin, User
+from romsie.identity.services import activation_code_check
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +46,8 @@ def pages(world: World) -> list[str]:
         reverse("admin:identity_territoryadmin_changelist"),
         reverse("admin:identity_territoryadmin_changelist") + "?q=" + world.territory_admin.last_name,
         reverse("admin:identity_territoryadmin_change", args=[link.pk]),
+        reverse("admin:identity_territoryadmin_add_admin"),
+        reverse("admin:identity_territoryadmin_add_admin") + f"?territoire={world.north.pk}",
         reverse("admin:identity_roleassignment_changelist") + "?admins=yes",
         reverse("admin:identity_roleassignment_changelist") + "?admins=no&role=student",
         reverse("admin:identity_roleassignment_change", args=[head.pk]),
@@ -71,20 +79,23 @@ def test_pages_are_read_only_even_for_the_operator(world: World, operator: User,
     assert Establishment.objects.count() == before
 
 
-@pytest.mark.parametrize("who", ["anonymous", "territory_admin", "head", "digital_lead", "staff_not_superuser"])
-def test_everybody_else_is_refused(world: World, client_for: ClientFor, who: str) -> None:
-    user: User | None
+def someone_else(world: World, who: str) -> User | None:
+    """A person who is not the operator: anonymous, a territory admin, staff with or without admin access."""
     if who == "anonymous":
-        user = None
-    elif who == "territory_admin":
-        user = world.territory_admin
-    elif who == "staff_not_superuser":
+        return None
+    if who == "territory_admin":
+        return world.territory_admin
+    if who == "staff_not_superuser":
         user = person(world.a.establishment, Role.STAFF, StaffFunction.OFFICE)
         user.is_staff = True
         user.save()
-    else:
-        user = world.a.people[who]
-    client = client_for(user)
+        return user
+    return world.a.people[who]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "territory_admin", "head", "digital_lead", "staff_not_superuser"])
+def test_everybody_else_is_refused(world: World, client_for: ClientFor, who: str) -> None:
+    client = client_for(someone_else(world, who))
     for url in pages(world)[1:]:
         response = client.get(url)
         if who == "staff_not_superuser":
@@ -156,3 +167,106 @@ def test_lists_take_the_same_queries_with_one_or_many_rows(world: World, operato
         TerritoryAdminFactory(territory=territory)
         person(establishment, Role.STAFF, StaffFunction.HEAD)
     assert queries() == few
+
+
+# Adding an admin to an existing territory (the service territory_create uses for the first one)
+
+ADD_ADMIN = "admin:identity_territoryadmin_add_admin"
+CODE = re.compile(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}\b")
+
+
+def table_rows() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def new_admin_form(world: World, **changes: str) -> dict[str, Any]:
+    return {"territory": world.north.pk, "first_name": "Claire", "last_name": "Second", "email": "", **changes}
+
+
+def test_operator_adds_a_second_admin_to_a_territory_and_sees_the_code_once(
+    world: World, operator: User, client_for: ClientFor, english: None
+) -> None:
+    client = client_for(operator)
+    listing = client.get(reverse("admin:identity_territoryadmin_changelist")).content.decode()
+    assert reverse(ADD_ADMIN) in listing  # the "Add a territory admin" button
+    form = client.get(reverse(ADD_ADMIN), {"territoire": world.north.pk})
+    assert form.status_code == 200
+    assert f'<option value="{world.north.pk}" selected>' in form.content.decode()
+
+    response = client.post(reverse(ADD_ADMIN), new_admin_form(world), follow=True)
+
+    assert response.status_code == 200
+    admins = TerritoryAdmin.objects.filter(territory=world.north).select_related("user")
+    assert admins.count() == 2
+    added = admins.get(user__last_name="Second").user
+    assert not added.has_usable_password() and not added.is_activated
+    page = response.content.decode()
+    assert f"username {added.username}, activation code" in page
+    shown = CODE.search(page)
+    assert shown is not None
+    assert activation_code_check(username=added.username, code=shown.group()) == added
+    assert AuditEvent.objects.filter(action="identity.territory_admin_appointed", actor_id=operator.pk).count() == 1
+    assert mail.outbox == []
+
+
+def test_with_an_address_the_code_is_mailed_not_shown(
+    world: World, operator: User, client_for: ClientFor, english: None
+) -> None:
+    response = client_for(operator).post(
+        reverse(ADD_ADMIN), new_admin_form(world, email="second@nord.example"), follow=True
+    )
+
+    added = TerritoryAdmin.objects.get(territory=world.north, user__last_name="Second").user
+    page = response.content.decode()
+    assert "activation code e-mailed to second@nord.example" in page and CODE.search(page) is None
+    [sent] = mail.outbox
+    assert sent.to == ["second@nord.example"] and world.north.name in sent.subject
+    mailed = CODE.search(str(sent.body))
+    assert mailed is not None
+    assert activation_code_check(username=added.username, code=mailed.group()) == added
+
+
+def test_a_mail_that_cannot_be_sent_adds_nobody(
+    world: World, operator: User, client_for: ClientFor, settings: Any, english: None
+) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    client = client_for(operator)
+    client.get(reverse(ADD_ADMIN))  # the session is written before counting
+    before = table_rows()
+
+    response = client.post(reverse(ADD_ADMIN), new_admin_form(world, email="second@nord.example"))
+
+    assert response.status_code == 200
+    assert "could not be sent" in response.content.decode()
+    assert table_rows() == before
+
+
+def test_an_invalid_form_adds_nobody(world: World, operator: User, client_for: ClientFor) -> None:
+    client = client_for(operator)
+    client.get(reverse(ADD_ADMIN))
+    before = table_rows()
+
+    response = client.post(reverse(ADD_ADMIN), new_admin_form(world, territory="999999", last_name=""))
+
+    assert response.status_code == 200
+    assert table_rows() == before
+
+
+@pytest.mark.parametrize("who", ["anonymous", "territory_admin", "head", "staff_not_superuser"])
+def test_nobody_else_may_add_a_territory_admin(world: World, client_for: ClientFor, who: str) -> None:
+    client = client_for(someone_else(world, who))
+    client.get(reverse("core:dashboard"))  # a signed-in session is written before counting
+    before = table_rows()
+
+    response = client.post(reverse(ADD_ADMIN), new_admin_form(world))
+
+    if who == "staff_not_superuser":
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 302 and "/operateur/login/" in response["Location"]
+    assert table_rows() == before
+    assert TerritoryAdmin.objects.filter(territory=world.north).count() == 1

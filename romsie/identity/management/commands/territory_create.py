@@ -11,25 +11,19 @@ Exit codes: 0 created (or already there), 1 the e-mail could not be sent (nothin
 
 from __future__ import annotations
 
-import smtplib
 import sys
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandParser
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
 
 from romsie.core.access.scope import Scope
+from romsie.core.errors import ApplicationError
 from romsie.establishments import services as establishment_services
 from romsie.establishments.models import Territory
 from romsie.identity import services
-from romsie.identity.models import User
 
 EXIT_OK, EXIT_MAIL_FAILED, EXIT_UNUSABLE = 0, 1, 2
 # The French words an operator types, and the model's own values.
@@ -39,10 +33,6 @@ KINDS = {
     "department": Territory.Kind.DEPARTMENT,
     "region": Territory.Kind.REGION,
 }
-
-
-class _MailFailed(Exception):
-    """The activation e-mail could not be handed to the SMTP relay: roll everything back."""
 
 
 class Command(BaseCommand):
@@ -85,24 +75,28 @@ class Command(BaseCommand):
                 if not created:
                     self._say_exists(territory, kind)
                     return EXIT_OK
+                # With an address the code is e-mailed inside the transaction: a mail that cannot
+                # be sent raises, and the territory and its admin are rolled back.
                 user, code = services.territory_admin_create(
                     scope=scope,
                     territory=territory,
                     first_name=options["admin_first_name"],
                     last_name=options["admin_last_name"] or name,
                     email=email,
+                    mail_code=bool(email),
                 )
                 self.stdout.write(f"Territory {territory.name!r} created ({territory.kind}).")
                 if email:
-                    self._mail(territory, user, code)
                     self.stdout.write(f"First admin: username {user.username}; activation code e-mailed to {email}.")
                 else:
                     self.stdout.write(
                         f"First admin: username {user.username}, activation code {services.format_code(code)} "
-                        f"(valid {services.CODE_VALIDITY.days} days), to enter at {_activation_url()}"
+                        f"(valid {services.CODE_VALIDITY.days} days), to enter at {services.activation_url()}"
                     )
-        except _MailFailed as failure:
-            self.stderr.write(f"could not send the activation e-mail ({failure}); nothing written, run again")
+        except ApplicationError as failure:
+            if failure.extra.get("reason") != "mail_failed":
+                raise
+            self.stderr.write(f"could not send the activation e-mail ({failure.__cause__}); nothing written, run again")
             return EXIT_MAIL_FAILED
         return EXIT_OK
 
@@ -113,30 +107,3 @@ class Command(BaseCommand):
         )
         if territory.kind != kind:
             self.stdout.write(f"Note: its kind is {territory.kind}, not {kind}; it was left as it is.")
-
-    @staticmethod
-    def _mail(territory: Territory, user: User, code: str) -> None:
-        expires_on = timezone.localdate() + services.CODE_VALIDITY
-        body = _(
-            "Hello,\n\n"
-            "An administrator account of the ENT has been opened for you for %(territory)s.\n\n"
-            "To activate it, open %(url)s and enter:\n"
-            "  username: %(username)s\n"
-            "  activation code: %(code)s\n\n"
-            "The code can be used once, until %(expires)s.\n"
-        ) % {
-            "territory": territory.name,
-            "url": _activation_url(),
-            "username": user.username,
-            "code": services.format_code(code),
-            "expires": formats.date_format(expires_on, "DATE_FORMAT"),
-        }
-        subject = _("Your administrator account for %(territory)s") % {"territory": territory.name}
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-        except (OSError, smtplib.SMTPException) as error:
-            raise _MailFailed(str(error)) from error
-
-
-def _activation_url() -> str:
-    return str(settings.ROMSIE_PUBLIC_URL).rstrip("/") + reverse("identity:activate")
