@@ -8,6 +8,7 @@ excess would wait unseen in the kernel's queue until the client gave up.
 """
 
 import os
+from typing import Any
 
 from romsie.core import capacity
 
@@ -24,13 +25,13 @@ def on_starting(server: object) -> None:
     capacity.share(slots=2 * workers + 4)
 
 
-def pre_fork(server: object, worker: object) -> None:
-    worker.capacity_slot = capacity.assign_slot()  # type: ignore[attr-defined]
+def pre_fork(server: Any, worker: Any) -> None:
+    worker.capacity_slot = capacity.assign_slot()
 
 
-def post_fork(server: object, worker: object) -> None:
-    capacity.use_slot(worker.capacity_slot)  # type: ignore[attr-defined]
+def post_fork(server: Any, worker: Any) -> None:
+    capacity.use_slot(worker.capacity_slot)
 
 
-def child_exit(server: object, worker: object) -> None:
-    capacity.release_slot(worker.capacity_slot)  # type: ignore[attr-defined]
+def child_exit(server: Any, worker: Any) -> None:
+    capacity.release_slot(worker.capacity_slot)
