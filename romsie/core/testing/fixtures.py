@@ -88,19 +88,27 @@ def _database_use(item: pytest.Item) -> str:
     return "rolled back" if marker or "db" in fixtures else ""
 
 
+#: Whether the tables were emptied by a test, and the shared rows not put back since.
+_EMPTIED = pytest.StashKey[bool]()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
-    """After a test that emptied the tables, put the shared rows back if a ``db`` test follows.
+    """Once a test emptied the tables, put the shared rows back before the next ``db`` test.
 
-    pytest-django runs the ``db`` tests first, so this is a safety net for other orders.
+    pytest-django runs the ``db`` tests first, so this is a safety net for other orders (a
+    ``committed_db`` test puts the rows back itself when it starts: ``serialized_rollback``).
     """
     result = yield
-    if nextitem is not None and _database_use(item) == "flushed" and _database_use(nextitem) == "rolled back":
+    use = _database_use(item)
+    if use:
+        item.config.stash[_EMPTIED] = use == "flushed"
+    if nextitem is not None and item.config.stash.get(_EMPTIED, False) and _database_use(nextitem) == "rolled back":
         from pytest_django.plugin import blocking_manager_key
 
-        if blocking_manager_key in item.config.stash:
-            with item.config.stash[blocking_manager_key].unblock():
-                _restore_serialized_data()
+        with item.config.stash[blocking_manager_key].unblock():
+            _restore_serialized_data()
+        item.config.stash[_EMPTIED] = False
     return result
 
 
