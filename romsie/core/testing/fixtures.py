@@ -39,7 +39,9 @@ def _restore_serialized_data() -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker, request: pytest.FixtureRequest) -> None:
+def django_db_setup(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker, django_db_keepdb: bool, request: pytest.FixtureRequest
+) -> Iterator[None]:
     """pytest-django's test database, with the world built once and committed into it.
 
     Built once per worker, it is there for every test: a ``db`` test runs in a transaction
@@ -53,6 +55,12 @@ def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker, r
         with transaction.atomic():
             request.config.stash[_SHARED_WORLD] = build_world()
         _serialize_test_databases()
+    yield
+    if django_db_keepdb:  # a database kept for the next run (--reuse-db) must not hold the world then
+        from romsie.demo.generator import delete_demo_data
+
+        with django_db_blocker.unblock():
+            delete_demo_data()
 
 
 @pytest.fixture
