@@ -12,5 +12,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# WhiteNoise scans every static file when its middleware starts, which every test client does
+# (~75 ms each, a dozen clients per row of the permission matrix): look files up per request.
+WHITENOISE_AUTOREFRESH = True
 AXES_FAILURE_LIMIT = 5
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -2,21 +2,122 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoDbBlocker
 
 from romsie.identity.models import User
 
 from .world import World, build_world
 
+#: The world committed into this worker's test database, as built (see ``django_db_setup``).
+_SHARED_WORLD = pytest.StashKey[World]()
+#: Where Django keeps, per connection, the rows a ``serialized_rollback`` test starts from.
+_SERIALIZED = "_test_serialized_contents"
+
+
+def _serialize_test_databases() -> None:
+    """Take again the snapshot ``serialized_rollback`` restores, now that the world is in it."""
+    from django.db import connections
+
+    for connection in connections.all():
+        if hasattr(connection, _SERIALIZED):
+            setattr(connection, _SERIALIZED, connection.creation.serialize_db_to_string())
+
+
+def _restore_serialized_data() -> None:
+    """Put back the rows of the snapshot (data migrations and world) after a flush emptied the tables."""
+    from django.db import connections
+
+    for connection in connections.all():
+        if hasattr(connection, _SERIALIZED):
+            connection.creation.deserialize_db_from_string(getattr(connection, _SERIALIZED))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker, django_db_keepdb: bool, request: pytest.FixtureRequest
+) -> Iterator[None]:
+    """pytest-django's test database, with the world built once and committed into it.
+
+    Built once per worker, it is there for every test: a ``db`` test runs in a transaction
+    rolled back at its end, so the world comes back unchanged. A ``committed_db`` (or browser)
+    test empties the tables when it ends and starts from the snapshot ``serialized_rollback``
+    restores, taken again here so that it holds the world.
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            request.config.stash[_SHARED_WORLD] = build_world()
+        _serialize_test_databases()
+    yield
+    if django_db_keepdb:  # a database kept for the next run (--reuse-db) must not hold the world then
+        from romsie.demo.generator import delete_demo_data
+
+        with django_db_blocker.unblock():
+            delete_demo_data()
+
 
 @pytest.fixture
-def world(db: None) -> World:
-    """Three establishments in two territories with every role (see ``world.py``)."""
-    return build_world()
+def world(db: None, request: pytest.FixtureRequest) -> World:
+    """Three establishments in two territories with every role (see ``world.py``).
+
+    The rows are shared (built once, see ``django_db_setup``); the instances are a fresh deep
+    copy for each test, as Django's ``setUpTestData`` gives, so a test may change them freely.
+    """
+    return copy.deepcopy(request.config.stash[_SHARED_WORLD])
+
+
+@pytest.fixture
+def empty_domain(db: None) -> None:
+    """No territory, establishment nor person: the shared world is deleted in the test's transaction.
+
+    For tests of what starts from an empty installation (the demo, feed imports, a first
+    territory). The deletion is rolled back with the test, so the next test has the world again.
+    """
+    from romsie.demo.generator import delete_demo_data
+
+    delete_demo_data()
+
+
+def _database_use(item: pytest.Item) -> str:
+    """``"flushed"`` for a test whose tables are emptied at its end (committed data: threads, live
+    server), ``"rolled back"`` for a plain ``db`` test, ``""`` for a test without the database."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    transaction = marker is not None and bool(marker.kwargs.get("transaction", marker.args[:1] == (True,)))
+    if transaction or "transactional_db" in fixtures or "live_server" in fixtures:
+        return "flushed"
+    return "rolled back" if marker or "db" in fixtures else ""
+
+
+#: Whether the tables were emptied by a test, and the shared rows not put back since.
+_EMPTIED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Once a test emptied the tables, put the shared rows back before the next ``db`` test.
+
+    pytest-django runs the ``db`` tests first, so this is a safety net for other orders (a
+    ``committed_db`` test puts the rows back itself when it starts: ``serialized_rollback``).
+    """
+    result = yield
+    use = _database_use(item)
+    if use:
+        item.config.stash[_EMPTIED] = use == "flushed"
+    if nextitem is not None and item.config.stash.get(_EMPTIED, False) and _database_use(nextitem) == "rolled back":
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _restore_serialized_data()
+        item.config.stash[_EMPTIED] = False
+    return result
 
 
 @pytest.fixture

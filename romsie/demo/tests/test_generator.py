@@ -15,7 +15,7 @@ from django.db.models import Count
 
 from romsie.core import registry
 from romsie.demo import generator
-from romsie.demo.generator import DEFAULT_PASSWORD, generate_default, generate_territory
+from romsie.demo.generator import DEFAULT_PASSWORD, GenerationReport, generate_default, generate_territory
 from romsie.establishments.models import Establishment, Territory
 from romsie.identity.models import Guardianship, Role, RoleAssignment, StaffFunction, TerritoryAdmin, User
 from romsie.identity.services import activation_code_check
@@ -106,84 +106,83 @@ def test_default_demo_is_a_town_with_two_primary_schools_and_a_college_of_500() 
 
 
 @pytest.mark.django_db
-def test_every_teacher_teaches_and_every_student_has_a_legal_guardian_who_is_parent_there() -> None:
-    generate_default(scale=SMALL, content=False)
+class TestTheSmallDemo:
+    """Tests that only read a small demo without content: it is generated once for all of them."""
 
-    students = User.objects.filter(role_assignments__role=Role.STUDENT)
-    assert students.exists()
-    without_guardian = students.exclude(guardian_links__kind=Guardianship.Kind.LEGAL)
-    assert not without_guardian.exists()
-    for link in Guardianship.objects.all():
-        assert RoleAssignment.objects.filter(
-            user_id=link.guardian_id, establishment_id=link.establishment_id, role=Role.PARENT
-        ).exists()
-    assert not User.objects.filter(role_assignments__role=Role.TEACHER, teachings__isnull=True).exists()
-    # Guardians are adults with other roles than student; siblings share them.
-    assert not Guardianship.objects.filter(guardian__role_assignments__role=Role.STUDENT).exists()
-    shared = Guardianship.objects.values("guardian").annotate(children=Count("student")).filter(children__gt=1)
-    assert shared.exists()
+    def test_every_teacher_teaches_and_every_student_has_a_legal_guardian_who_is_parent_there(
+        self, small_demo: GenerationReport
+    ) -> None:
+        students = User.objects.filter(role_assignments__role=Role.STUDENT)
+        assert students.exists()
+        without_guardian = students.exclude(guardian_links__kind=Guardianship.Kind.LEGAL)
+        assert not without_guardian.exists()
+        for link in Guardianship.objects.all():
+            assert RoleAssignment.objects.filter(
+                user_id=link.guardian_id, establishment_id=link.establishment_id, role=Role.PARENT
+            ).exists()
+        assert not User.objects.filter(role_assignments__role=Role.TEACHER, teachings__isnull=True).exists()
+        # Guardians are adults with other roles than student; siblings share them.
+        assert not Guardianship.objects.filter(guardian__role_assignments__role=Role.STUDENT).exists()
+        shared = Guardianship.objects.values("guardian").annotate(children=Count("student")).filter(children__gt=1)
+        assert shared.exists()
 
+    def test_a_parent_with_children_in_two_establishments_is_parent_in_both(self, small_demo: GenerationReport) -> None:
+        report = small_demo
 
-@pytest.mark.django_db
-def test_a_parent_with_children_in_two_establishments_is_parent_in_both() -> None:
-    report = generate_default(scale=SMALL, content=False)
+        row = next(a for a in report.listed if a.role == Role.PARENT and " " in a.uai)
+        parent = User.objects.get(username=row.username)
+        children_places = set(
+            Guardianship.objects.filter(guardian=parent).values_list("student__enrollments__establishment", flat=True)
+        )
+        kinds = set(Establishment.objects.filter(pk__in=children_places).values_list("kind", flat=True))
+        assert len(children_places) == 2
+        assert Establishment.Kind.LOWER_SECONDARY in kinds
+        assert establishments_of(parent, Role.PARENT) == children_places
 
-    row = next(a for a in report.listed if a.role == Role.PARENT and " " in a.uai)
-    parent = User.objects.get(username=row.username)
-    children_places = set(
-        Guardianship.objects.filter(guardian=parent).values_list("student__enrollments__establishment", flat=True)
-    )
-    kinds = set(Establishment.objects.filter(pk__in=children_places).values_list("kind", flat=True))
-    assert len(children_places) == 2
-    assert Establishment.Kind.LOWER_SECONDARY in kinds
-    assert establishments_of(parent, Role.PARENT) == children_places
+    def test_a_teacher_works_in_two_establishments(self, small_demo: GenerationReport) -> None:
+        report = small_demo
 
+        row = next(a for a in report.listed if a.role == Role.TEACHER and " " in a.uai)
+        teacher = User.objects.get(username=row.username)
+        places = establishments_of(teacher, Role.TEACHER)
+        assert len(places) == 2
+        assert set(Teaching.objects.filter(teacher=teacher).values_list("establishment_id", flat=True)) == places
 
-@pytest.mark.django_db
-def test_a_teacher_works_in_two_establishments() -> None:
-    report = generate_default(scale=SMALL, content=False)
+    def test_unactivated_accounts_sign_in_with_their_code_and_the_others_with_the_demo_password(
+        self, small_demo: GenerationReport
+    ) -> None:
+        report = small_demo
 
-    row = next(a for a in report.listed if a.role == Role.TEACHER and " " in a.uai)
-    teacher = User.objects.get(username=row.username)
-    places = establishments_of(teacher, Role.TEACHER)
-    assert len(places) == 2
-    assert set(Teaching.objects.filter(teacher=teacher).values_list("establishment_id", flat=True)) == places
+        waiting = [a for a in report.listed if a.activation_code]
+        assert len(waiting) == 15  # 2 students, 2 parents and a teacher in each establishment
+        for account in waiting:
+            user = activation_code_check(username=account.username, code=account.activation_code)
+            assert user.username == account.username
+            assert user.activated_at is None
+            assert not user.has_usable_password()
+            assert account.password == ""
+        head = next(a for a in report.listed if a.function == StaffFunction.HEAD)
+        user = User.objects.get(username=head.username)
+        assert head.password == DEFAULT_PASSWORD
+        assert check_password(DEFAULT_PASSWORD, user.password)
+        assert user.activated_at is not None
+        assert user.charter_accepted_at is not None
 
+    def test_accounts_file_has_the_header_key_accounts_first_and_no_formula_cells(
+        self, small_demo: GenerationReport, tmp_path: Path
+    ) -> None:
+        report = small_demo
+        path = tmp_path / "accounts.csv"
 
-@pytest.mark.django_db
-def test_unactivated_accounts_sign_in_with_their_code_and_the_others_with_the_demo_password() -> None:
-    report = generate_default(scale=SMALL, content=False)
+        generator.write_accounts_csv(path, report.listed)
 
-    waiting = [a for a in report.listed if a.activation_code]
-    assert len(waiting) == 15  # 2 students, 2 parents and a teacher in each establishment
-    for account in waiting:
-        user = activation_code_check(username=account.username, code=account.activation_code)
-        assert user.username == account.username
-        assert user.activated_at is None
-        assert not user.has_usable_password()
-        assert account.password == ""
-    head = next(a for a in report.listed if a.function == StaffFunction.HEAD)
-    user = User.objects.get(username=head.username)
-    assert head.password == DEFAULT_PASSWORD
-    assert check_password(DEFAULT_PASSWORD, user.password)
-    assert user.activated_at is not None
-    assert user.charter_accepted_at is not None
-
-
-@pytest.mark.django_db
-def test_accounts_file_has_the_header_key_accounts_first_and_no_formula_cells(tmp_path: Path) -> None:
-    report = generate_default(scale=SMALL, content=False)
-    path = tmp_path / "accounts.csv"
-
-    generator.write_accounts_csv(path, report.listed)
-
-    with path.open(encoding="utf-8-sig", newline="") as source:
-        rows = list(csv.reader(source))
-    assert rows[0] == list(generator.ACCOUNTS_HEADER)
-    assert len(rows) == 1 + User.objects.count()
-    assert rows[1][:5] == ["operator", "", "", "", "operateur"]
-    assert [r[1] for r in rows[3:5]] == [StaffFunction.HEAD, StaffFunction.DIGITAL_LEAD]
-    assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@")]
+        with path.open(encoding="utf-8-sig", newline="") as source:
+            rows = list(csv.reader(source))
+        assert rows[0] == list(generator.ACCOUNTS_HEADER)
+        assert len(rows) == 1 + User.objects.count()
+        assert rows[1][:5] == ["operator", "", "", "", "operateur"]
+        assert [r[1] for r in rows[3:5]] == [StaffFunction.HEAD, StaffFunction.DIGITAL_LEAD]
+        assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@")]
 
 
 def test_safe_cell_defuses_spreadsheet_formulas() -> None:
@@ -213,35 +212,35 @@ def test_if_empty_generates_once_and_keeps_the_data(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-def test_generating_over_existing_data_needs_reset(tmp_path: Path) -> None:
-    path = tmp_path / "accounts.csv"
-    call(path=path)
-    first = usernames()
+class TestADemoGeneratedByTheCommand:
+    """Tests starting from a demo the command generated (``--scale 0.2``, with content): it is
+    generated once for all of them; ``command_demo`` is its accounts file."""
 
-    with pytest.raises(CommandError):
-        call(path=path)
-    assert usernames() == first
+    def test_generating_over_existing_data_needs_reset(self, command_demo: Path) -> None:
+        path = command_demo
+        first = usernames()
 
-    call("--reset", path=path)
-    assert usernames() == first
-    assert Establishment.objects.count() == 3
+        with pytest.raises(CommandError):
+            call(path=path)
+        assert usernames() == first
 
+        call("--reset", path=path)
+        assert usernames() == first
+        assert Establishment.objects.count() == 3
 
-@pytest.mark.django_db
-def test_print_accounts_lists_key_sign_ins_from_the_file_without_generating(tmp_path: Path) -> None:
-    path = tmp_path / "accounts.csv"
-    call(path=path)
-    accounts = User.objects.count()
+    def test_print_accounts_lists_key_sign_ins_from_the_file_without_generating(self, command_demo: Path) -> None:
+        path = command_demo
+        accounts = User.objects.count()
 
-    output = call("--print-accounts", path=path)
+        output = call("--print-accounts", path=path)
 
-    assert User.objects.count() == accounts
-    assert "operateur" in output
-    assert DEFAULT_PASSWORD in output
-    assert "activation code" in output
-    assert "Teacher (2 establishments)" in output
-    assert "Parent (2 establishments)" in output
-    assert str(path) in output
+        assert User.objects.count() == accounts
+        assert "operateur" in output
+        assert DEFAULT_PASSWORD in output
+        assert "activation code" in output
+        assert "Teacher (2 establishments)" in output
+        assert "Parent (2 establishments)" in output
+        assert str(path) in output
 
 
 @pytest.mark.django_db

@@ -19,7 +19,8 @@ from romsie.establishments.models import Territory
 from romsie.identity.models import ActivationCode, TerritoryAdmin, User
 from romsie.identity.services import activation_code_check
 
-pytestmark = pytest.mark.django_db
+# A first territory is created on an empty installation: the shared world steps aside.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_domain")]
 
 CODE = re.compile(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}\b")
 

@@ -43,5 +43,17 @@ def onde_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _empty_domain_unless_the_world_is_asked(request: pytest.FixtureRequest) -> None:
+    """Import into an empty domain, as a fresh installation does, unless the test asks for ``world``.
+
+    The feeds describe establishments of their own (the AAF collège has the UAI of the world's
+    ``a``); their counts are exact only when nothing else is there (see ``empty_domain``).
+    """
+    uses_database = request.node.get_closest_marker("django_db") is not None or "db" in request.fixturenames
+    if uses_database and "world" not in request.fixturenames:
+        request.getfixturevalue("empty_domain")
+
+
+@pytest.fixture(autouse=True)
 def _english(english: None) -> None:
     """These tests read pages and messages in English (see ``english`` in core's fixtures)."""
