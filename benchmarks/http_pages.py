@@ -19,8 +19,9 @@ Method (the one of the issue, so that figures compare with the peer's):
   with p50, p99 and every answer that was not the expected status;
 * sign-in is measured by POSTing the real form (Argon2id, the production hasher);
 * overload: the dashboard at 3 x the connections (throughput against the sustainable one),
-  then 200 concurrent connections from an asyncio client that times each answer by status
-  (what a 503 costs, and how long the served pages take).
+  then 200 concurrent clients (asyncio) that time each answer by status and, after a 503,
+  wait as ``Retry-After`` asks before they try again (what a 503 costs, and how long the
+  served pages take).
 
 Results are printed as a table and written to ``var/bench-http-<size>.json``. The machine
 should be otherwise idle: the figures are absolute rates, the ratios to ``/sante/`` are what
@@ -66,7 +67,6 @@ PAGES: dict[str, str] = {
     "timetable-week": "/emploi-du-temps/",
     "timetable-day": "/emploi-du-temps/jour/",
     "homework-todo": "/cahier-de-textes/a-faire/",
-    "homework-home": "/cahier-de-textes/",
     "inbox": "/messagerie/",
     "thread": "{thread}",
     "news": "/actualites/",
@@ -354,9 +354,11 @@ def measure(
 
 
 def page_lines(people: list[Person], path: str, connections: int) -> list[str]:
+    """One line per connection; a page of one's own (a thread) cycles over the people who have one."""
+    having = [person for person in people if path.format(**person.paths)]
     lines = []
     for index in range(connections):
-        person = people[index % len(people)]
+        person = having[index % len(having)]
         lines.append(f"GET\t{path.format(**person.paths)}\t{person.cookie}\t")
     return lines
 
@@ -386,7 +388,7 @@ async def _probe_connection(port: int, request: bytes, stop_at: float, samples: 
             status = 0
         samples.append((status, time.monotonic() - started))
         if status == 503:
-            await asyncio.sleep(0.05)  # a client that respects Retry-After a little
+            await asyncio.sleep(2)  # as Retry-After asks: a person tries again a moment later
 
 
 def probe(port: int, people: list[Person], path: str, concurrency: int, seconds: float) -> dict[str, Any]:
@@ -460,8 +462,8 @@ def main() -> int:
             for name in names:
                 if name == "health":
                     continue
-                if any(not PAGES[name].format(**person.paths) for person in people):
-                    print(f"skipped {name}: not every person has one", flush=True)
+                if all(not PAGES[name].format(**person.paths) for person in people):
+                    print(f"skipped {name}: nobody has one", flush=True)
                     continue
                 result = measure(port, page_lines(people, PAGES[name], args.connections), args, name)
                 results.append(result)

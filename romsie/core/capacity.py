@@ -11,8 +11,8 @@ application and counts the requests being served by *all* the server's workers:
   CPU: the requests admitted keep the whole machine and finish in time. When as many
   requests already wait as there are places, a newcomer is refused without waiting;
 - sign-ins (the POST of the sign-in form, an Argon2 hash each) have their own, smaller
-  limit ``ROMSIE_MAX_SIGN_INS`` and a longer wait, so a sign-in rush neither starves the
-  pages nor holds more than that many hashes' memory at once;
+  limit ``ROMSIE_MAX_SIGN_INS``, a longer wait and a longer queue (``ROMSIE_SIGN_IN_QUEUE``),
+  so a sign-in rush neither starves the pages nor holds more than that many hashes' memory;
 - the health checks (``/sante/``) are never held back: a load balancer must see the server
   alive while it sheds load.
 
@@ -53,8 +53,10 @@ class _Counts:
             self.pages: Any = multiprocessing.Array("i", slots, lock=False)
             self.sign_ins: Any = multiprocessing.Array("i", slots, lock=False)
             self.waiting: Any = multiprocessing.Array("i", slots, lock=False)
+            self.sign_ins_waiting: Any = multiprocessing.Array("i", slots, lock=False)
         else:
-            self.pages, self.sign_ins, self.waiting = [0] * slots, [0] * slots, [0] * slots
+            self.pages, self.sign_ins = [0] * slots, [0] * slots
+            self.waiting, self.sign_ins_waiting = [0] * slots, [0] * slots
         self.free_slots = list(range(slots))
 
 
@@ -91,6 +93,7 @@ def release_slot(slot: int) -> None:
     counts.pages[slot] = 0
     counts.sign_ins[slot] = 0
     counts.waiting[slot] = 0
+    counts.sign_ins_waiting[slot] = 0
     if slot not in counts.free_slots:
         counts.free_slots.append(slot)
 
@@ -126,8 +129,10 @@ class CapacityGate:
     ) -> None:
         cores = os.cpu_count() or 1
         self.app = app
-        self.max_in_flight = max_in_flight or _env_int("ROMSIE_MAX_IN_FLIGHT", 6 * cores)
+        self.max_in_flight = max_in_flight or _env_int("ROMSIE_MAX_IN_FLIGHT", 12 * cores)
         self.max_sign_ins = max_sign_ins or _env_int("ROMSIE_MAX_SIGN_INS", cores)
+        # Sign-ins queue longer: each waits its turn for a core (a 20 ms hash) up to sign_in_wait.
+        self.sign_in_queue = _env_int("ROMSIE_SIGN_IN_QUEUE", 32 * cores)
         self.wait = (wait_ms if wait_ms is not None else _env_int("ROMSIE_CAPACITY_WAIT_MS", 25)) / 1000
         self.sign_in_wait = (
             sign_in_wait_ms if sign_in_wait_ms is not None else _env_int("ROMSIE_SIGN_IN_WAIT_MS", 2000)
@@ -142,9 +147,11 @@ class CapacityGate:
         counts = _local_counts()
         if environ.get("REQUEST_METHOD") == "POST" and path == self.sign_in_path:
             column, limit, wait = counts.sign_ins, self.max_sign_ins, self.sign_in_wait
+            waiting, queue = counts.sign_ins_waiting, self.sign_in_queue
         else:
             column, limit, wait = counts.pages, self.max_in_flight, self.wait
-        if not _enter(column, limit, wait, counts.waiting):
+            waiting, queue = counts.waiting, self.max_in_flight
+        if not _enter(column, limit, wait, waiting, queue):
             return _busy(start_response)
         try:
             # Django has built the response when it returns (a file is then sent by the server,
@@ -155,17 +162,17 @@ class CapacityGate:
                 column[_slot] -= 1
 
 
-def _enter(column: Any, limit: int, wait: float, waiting: Any) -> bool:
+def _enter(column: Any, limit: int, wait: float, waiting: Any, queue: int) -> bool:
     """Take a place in ``column`` if fewer than ``limit`` are taken, waiting up to ``wait`` seconds.
 
-    When as many requests already wait as there are places, the newcomer would not be served
-    in time anyway: it is refused at once, so a flood costs the server nothing but the 503s.
+    When ``queue`` requests already wait, the newcomer would not be served in time anyway: it
+    is refused at once, so a flood costs the server nothing but the 503s.
     """
     with _lock:
         if sum(column) < limit:
             column[_slot] += 1
             return True
-        if wait <= 0 or sum(waiting) >= limit:
+        if wait <= 0 or sum(waiting) >= queue:
             return False
         waiting[_slot] += 1
     deadline = time.monotonic() + wait

@@ -13,12 +13,14 @@ import nh3
 from django.utils.html import escape, linebreaks, strip_tags
 
 #: what the shared editor produces: paragraphs, line breaks, emphasis, headings, lists, links, quotes
-ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "h3", "h4", "ul", "ol", "li", "a", "blockquote"}
+# Headings start at h2: a text is shown under its page's h1 (message subject, news title), and
+# a heading level skipped (h1 then h3) is an accessibility fault (axe heading-order).
+ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "h2", "h3", "h4", "ul", "ol", "li", "a", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "noopener noreferrer nofollow"
 _TAG = re.compile(r"<[a-zA-Z/!]")
-_BLOCK = re.compile(r"<\s*(p|ul|ol|br|blockquote|h3|h4)\b", re.IGNORECASE)
+_BLOCK = re.compile(r"<\s*(p|ul|ol|br|blockquote|h2|h3|h4)\b", re.IGNORECASE)
 
 
 def clean_rich_text(text: str) -> str:

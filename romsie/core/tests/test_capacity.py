@@ -152,3 +152,20 @@ def test_when_as_many_wait_as_there_are_places_a_newcomer_is_refused_without_wai
         thread.join()
     assert capacity.in_flight() == (0, 0)
     assert sum(capacity._local_counts().waiting) == 0
+
+
+def test_sign_ins_wait_their_turn_in_a_longer_queue():
+    app = SlowApp()
+    gate = capacity.CapacityGate(app, max_in_flight=1, max_sign_ins=1, sign_in_wait_ms=3000)
+    threads = occupy(gate, app, 1, path="/compte/connexion/", method="POST")
+    waiters = [threading.Thread(target=call, args=(gate, "/compte/connexion/", "POST")) for _ in range(3)]
+    for waiter in waiters:
+        waiter.start()
+    deadline = time.monotonic() + 5
+    while sum(capacity._local_counts().sign_ins_waiting) != 3 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert sum(capacity._local_counts().sign_ins_waiting) == 3  # queued, not refused
+    app.release.set()
+    for thread in [*threads, *waiters]:
+        thread.join()
+    assert capacity.in_flight() == (0, 0)

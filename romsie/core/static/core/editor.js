@@ -5,9 +5,10 @@
 (function () {
   "use strict";
 
-  // What the editor keeps: the server's subset. b/i become strong/em; other headings become h3.
-  var RENAME = { B: "strong", I: "em", H1: "h3", H2: "h3", H5: "h4", H6: "h4", DIV: "p" };
-  var KEEP = ["P", "BR", "STRONG", "EM", "U", "UL", "OL", "LI", "A", "BLOCKQUOTE", "H3", "H4"];
+  // What the editor keeps: the server's subset. b/i become strong/em; h1 becomes h2 (a text sits
+  // under its page's h1), h5/h6 become h4.
+  var RENAME = { B: "strong", I: "em", H1: "h2", H5: "h4", H6: "h4", DIV: "p" };
+  var KEEP = ["P", "BR", "STRONG", "EM", "U", "UL", "OL", "LI", "A", "BLOCKQUOTE", "H2", "H3", "H4"];
   var DROP = ["SCRIPT", "STYLE", "TEMPLATE", "HEAD", "TITLE", "META", "LINK", "IFRAME", "OBJECT", "SVG", "MATH"];
 
   // Copy the children of `from` into `into`, keeping only the allowed tags (unsafe ones unwrapped).
@@ -105,7 +106,7 @@
     var buttons = [
       { name: "bold", label: labels.bold, key: "b", state: "bold", action: function () { run("bold"); } },
       { name: "italic", label: labels.italic, key: "i", state: "italic", action: function () { run("italic"); } },
-      { name: "heading", label: labels.heading, block: "h3", action: function () { block("h3"); } },
+      { name: "heading", label: labels.heading, block: "h2", action: function () { block("h2"); } },
       { name: "bullet-list", label: labels.bulletList, state: "insertUnorderedList", action: function () { run("insertUnorderedList"); } },
       { name: "numbered-list", label: labels.numberedList, state: "insertOrderedList", action: function () { run("insertOrderedList"); } },
       { name: "link", label: labels.link, key: "k", action: link },
