@@ -227,9 +227,17 @@ def pick_people(database_url: str, role: str, count: int) -> list[Person]:
               AND u.charter_accepted_at IS NOT NULL
         ) ranked ORDER BY rank, establishment_id LIMIT %s
     """
+    with_messages = """
+        SELECT DISTINCT u.username FROM identity_user u
+        JOIN identity_roleassignment r ON r.user_id = u.id AND r.role = %s AND r.is_active
+        JOIN messaging_delivery d ON d.recipient_id = u.id
+        WHERE u.is_active AND u.activated_at IS NOT NULL AND u.charter_accepted_at IS NOT NULL
+        LIMIT 8
+    """
     with psycopg.connect(database_url) as connection:
         rows = connection.execute(query, [role, count * 4]).fetchall()
-    return [Person(username=row[0]) for row in rows]
+        extra = connection.execute(with_messages, [role]).fetchall()
+    return [Person(username=row[0]) for row in [*rows, *extra]]
 
 
 def get(port: int, path: str, cookie: str = "") -> tuple[int, dict[str, str], str]:
@@ -286,16 +294,20 @@ def sign_in(port: int, person: Person) -> bool:
 
 
 def sign_in_people(port: int, candidates: list[Person], count: int) -> list[Person]:
-    people = []
+    """Sign in ``count`` people; then, if none has a thread, one more who has (for the thread page only)."""
+    people: list[Person] = []
     for person in candidates:
-        if len(people) == count:
+        if len(people) >= count and any(p.paths.get("thread") for p in people):
             break
+        if len(people) >= count and person.username in {p.username for p in people}:
+            continue
         if sign_in(port, person):
             _, _, inbox = get(port, "/messagerie/", person.cookie)
             _, _, news = get(port, "/actualites/", person.cookie)
             thread, item = THREAD_LINK.search(inbox), NEWS_LINK.search(news)
             person.paths = {"thread": thread.group(1) if thread else "", "news": item.group(1) if item else ""}
-            people.append(person)
+            if len(people) < count or person.paths["thread"]:
+                people.append(person)
     if len(people) < count:
         raise RuntimeError(f"only {len(people)} of {count} people could sign in")
     return people
@@ -354,8 +366,15 @@ def measure(
 
 
 def page_lines(people: list[Person], path: str, connections: int) -> list[str]:
-    """One line per connection; a page of one's own (a thread) cycles over the people who have one."""
-    having = [person for person in people if path.format(**person.paths)]
+    """One line per connection; a page of one's own (a thread) cycles over the people who have one.
+
+    The first ``connections`` people are the measured ones; a person signed in only because
+    they have a thread is used for the thread page alone.
+    """
+    measured = people[:connections]
+    having = [person for person in measured if path.format(**person.paths)] or [
+        person for person in people if path.format(**person.paths)
+    ]
     lines = []
     for index in range(connections):
         person = having[index % len(having)]
@@ -469,7 +488,7 @@ def main() -> int:
                 results.append(result)
                 print(f"{name}: {result.rate:.1f}/s p99 {result.p99_ms:.1f} ms", flush=True)
             if not args.no_sign_in:
-                lines = sign_in_lines(port, people, args.connections)
+                lines = sign_in_lines(port, people[: args.connections], args.connections)
                 results.append(measure(port, lines, args, "sign-in", expected=302))
             if not args.no_overload:
                 dashboard = results[[r.name for r in results].index("dashboard")] if "dashboard" in names else None
@@ -479,7 +498,7 @@ def main() -> int:
                 if dashboard:
                     served = overload.statuses.get("200", 0) / args.duration
                     extra["overload_3x_served_ratio"] = served / dashboard.rate
-                extra["probe_200"] = probe(port, people, PAGES["dashboard"], 200, min(args.duration, 10.0))
+                extra["probe_200"] = probe(port, people[: args.connections], PAGES["dashboard"], 200, 10.0)
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
     print_results(results, results[0])

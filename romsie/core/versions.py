@@ -23,6 +23,7 @@ class Kind(StrEnum):
     USER = "user"  # identity: a person's account, roles and guardianships
     ESTABLISHMENT = "establishment"  # identity (signals): the establishment's row and services
     TERRITORY = "territory"  # identity (signals): the territory's row and ceilings
+    PEOPLE = "people"  # identity (signals): who holds a role in the establishment, and their names
     STRUCTURE = "structure"  # schooling: classes, groups, enrolments, teachings
     TIMETABLE = "timetable"  # timetable: lessons and dated sessions
     HOMEWORK = "homework"  # homework: the establishment's homework

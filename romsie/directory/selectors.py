@@ -1,9 +1,11 @@
 """Reads of the directory: searches and lists, with a fixed number of queries."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from romsie.core import versions
 from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.core.text import fold
@@ -40,6 +42,20 @@ def _with_roles(scope: Scope, people: QuerySet[User]) -> QuerySet[User]:
                 to_attr="local_enrollments",
             ),
         )
+    )
+
+
+def search_stamp(scope: Scope, *parts: Any) -> tuple[Any, ...]:
+    """What a search's results depend on: the establishment's people and classes, and who searches."""
+    return (
+        *parts,
+        scope.user_id,
+        sorted(scope.habilitations),
+        *versions.stamp(
+            versions.key(versions.Kind.PEOPLE, scope.establishment_id),
+            versions.key(versions.Kind.STRUCTURE, scope.establishment_id),
+            versions.key(versions.Kind.USER, scope.user_id),
+        ),
     )
 
 

@@ -3,7 +3,9 @@
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
+from romsie.core import fragments
 from romsie.core.access.declarations import requires
 from romsie.core.access.scope import ScopedRequest
 
@@ -16,16 +18,28 @@ PAGE_SIZE = 25
 
 @requires(DirectoryHabilitation.SEARCH, service=SERVICE)
 def search(request: ScopedRequest) -> HttpResponse:
-    """Search people by name; htmx requests get the results only."""
+    """Search people by name; htmx requests get the results only.
+
+    The results are cached until the establishment's people (roles, names, guardianships) or
+    its classes change (``core.fragments``).
+    """
     scope = request.scope
     query = request.GET.get("q", "").strip()[:100]
     role = request.GET.get("role", "")
-    page = Paginator(selectors.person_list_for_search(scope, query=query, role=role), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    number = request.GET.get("page")
+
+    def render_results() -> str:
+        people = selectors.person_list_for_search(scope, query=query, role=role)
+        page = Paginator(people, PAGE_SIZE).get_page(number)
+        return render_to_string("directory/_results.html", {"page_obj": page, "query": query, "role": role}, request)
+
+    results = fragments.cached(
+        request, "directory-search", selectors.search_stamp(scope, query, role, number), render_results
     )
-    context = {"page_obj": page, "query": query, "role": role, "roles": selectors.ROLE_FILTERS}
-    template = "directory/_results.html" if request.htmx else "directory/search.html"
-    return render(request, template, context)
+    if request.htmx:
+        return HttpResponse(results)
+    context = {"results": results, "query": query, "role": role, "roles": selectors.ROLE_FILTERS}
+    return render(request, "directory/search.html", context)
 
 
 @requires(DirectoryHabilitation.SEARCH, service=SERVICE)

@@ -33,9 +33,14 @@ def _invalidate_cached_scopes_on_change() -> None:
 
     from .models import Guardianship, RoleAssignment, TerritoryAdmin, User
 
+    DIRECTORY_FIELDS = {"first_name", "last_name", "search_name", "is_active"}
+
     def person(sender: type, instance: object, **kwargs: object) -> None:
         user_id = getattr(instance, "guardian_id", None) or getattr(instance, "user_id", None)
         versions.bump(versions.Kind.USER, user_id)
+        establishment_id = getattr(instance, "establishment_id", None)
+        if establishment_id is not None:  # a role or a guardianship: the establishment's people
+            versions.bump(versions.Kind.PEOPLE, establishment_id)
 
     def establishment(sender: type, instance: Establishment, **kwargs: object) -> None:
         versions.bump(versions.Kind.ESTABLISHMENT, instance.pk)
@@ -43,8 +48,14 @@ def _invalidate_cached_scopes_on_change() -> None:
     def territory(sender: type, instance: Territory, **kwargs: object) -> None:
         versions.bump(versions.Kind.TERRITORY, instance.pk)
 
-    def account(sender: type, instance: User, **kwargs: object) -> None:
+    def account(sender: type, instance: User, update_fields: frozenset[str] | None = None, **kwargs: object) -> None:
         versions.bump(versions.Kind.USER, instance.pk)
+        # A name or an account switched on or off shows in the directory of each of the person's
+        # establishments; a sign-in (last_login) or a language choice does not.
+        if update_fields is None or update_fields & DIRECTORY_FIELDS:
+            places = RoleAssignment.objects.filter(user_id=instance.pk).values_list("establishment_id", flat=True)
+            for establishment_id in set(places):
+                versions.bump(versions.Kind.PEOPLE, establishment_id)
 
     post_save.connect(account, sender=User, dispatch_uid="scope-user-save", weak=False)
     for model in (RoleAssignment, Guardianship, TerritoryAdmin):

@@ -86,3 +86,25 @@ def test_directory_switched_off_is_refused(world, client_for):
     assert response.status_code == 403
     dashboard = client_for(world.a.teacher).get(reverse("core:dashboard"))
     assert SEARCH not in dashboard.content.decode()
+
+
+def test_the_cached_results_cost_two_queries_and_show_a_rename_or_a_new_role_at_once(
+    world, client_for, django_assert_num_queries
+):
+    client = client_for(world.a.student)
+    assert "teacher.a" in found(client)  # computed, then kept in the cache
+    with django_assert_num_queries(2):  # the session and the person: the results are the cached ones
+        cached = client.get(SEARCH)
+    assert "Teacher" in cached.content.decode() or world.a.teacher.last_name in cached.content.decode()
+
+    teacher = world.a.teacher
+    teacher.last_name = "Zébulon"
+    teacher.save()  # a name shows in the directory of each of the person's establishments
+    assert "Zébulon" in client.get(SEARCH).content.decode()
+
+    newcomer = RoleAssignmentFactory(establishment=world.a.establishment, role=Role.TEACHER).user
+    assert newcomer.username in found(client)
+
+    teacher.save(update_fields=["last_login"])  # a sign-in changes nothing the directory shows
+    with django_assert_num_queries(2):
+        client.get(SEARCH)
