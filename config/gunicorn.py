@@ -16,7 +16,11 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "5"))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "16"))
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# No keep-alive: each request is a new connection, taken by whichever worker is free. A kept
+# connection stays with the worker that took it, and a worker holding several busy ones
+# shares one core between them while another worker idles (the reverse proxy keeps the
+# browsers' connections alive).
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 
 
