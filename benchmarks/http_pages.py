@@ -237,7 +237,8 @@ def pick_people(database_url: str, role: str, count: int) -> list[Person]:
     with psycopg.connect(database_url) as connection:
         rows = connection.execute(query, [role, count * 4]).fetchall()
         extra = connection.execute(with_messages, [role]).fetchall()
-    return [Person(username=row[0]) for row in [*rows, *extra]]
+    names = dict.fromkeys(row[0] for row in [*rows, *extra])  # a parent of two schools comes once
+    return [Person(username=name) for name in names]
 
 
 def get(port: int, path: str, cookie: str = "") -> tuple[int, dict[str, str], str]:
