@@ -89,11 +89,6 @@ def own_teacher_ids(scope: Scope) -> QuerySet[Any, Any]:
     return by_class.union(by_group, drawn, homeroom.values("homeroom_teacher_id").order_by())
 
 
-def own_teachers(scope: Scope) -> QuerySet[User]:
-    """Return the teachers of the person's (or their children's) classes and groups."""
-    return User.objects.filter(pk__in=own_teacher_ids(scope))
-
-
 def writable_people(scope: Scope, *, reply_to_sender_id: int | None = None) -> QuerySet[User]:
     """Return the people the scope may write to individually (never oneself)."""
     if scope.establishment_id is None or not scope.has(H.USE):

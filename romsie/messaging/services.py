@@ -249,6 +249,8 @@ def message_save(
         _deliver(message, people, now)
         if notify_later:
             enqueue_on_commit(tasks.message_notify, message.pk)
+    own = scope.user_id
+    transaction.on_commit(lambda: mailboxes_changed([own] if own else []))  # one's sent box or drafts
     return message
 
 
@@ -298,7 +300,7 @@ def message_recall(*, scope: Scope, delivery: Delivery) -> int:
     others = Delivery.objects.filter(message=message).exclude(recipient_id=message.sender_id)
     recipient_ids = list(others.values_list("recipient_id", flat=True))
     removed, _detail = others.delete()
-    transaction.on_commit(lambda: mailboxes_changed(recipient_ids))
+    transaction.on_commit(lambda: mailboxes_changed([*recipient_ids, message.sender_id]))
     message.recalled_at = timezone.now()
     message.save(update_fields=["recalled_at"])
     audit_record(scope=scope, action="messaging.recall", target=message, recipients=removed)
@@ -311,7 +313,9 @@ def folder_create(*, scope: Scope, name: str) -> Folder:
         raise ApplicationError(_("Give the folder a name."))
     if selectors.folders_of(scope).filter(name=name).exists():
         raise ApplicationError(_("You already have a folder with this name."))
-    return Folder.objects.create(establishment_id=scope.establishment_id, owner_id=scope.user_id, name=name)
+    folder = Folder.objects.create(establishment_id=scope.establishment_id, owner_id=scope.user_id, name=name)
+    mailboxes_changed([folder.owner_id])  # the mailbox's cached menu lists the folders
+    return folder
 
 
 @transaction.atomic
@@ -321,6 +325,8 @@ def folder_delete(*, scope: Scope, folder: Folder) -> None:
         folder=Delivery.Box.INBOX, personal_folder=None
     )
     folder.delete()
+    owner = folder.owner_id
+    transaction.on_commit(lambda: mailboxes_changed([owner]))
 
 
 # --------------------------------------------------------------------------- lists

@@ -255,3 +255,16 @@ def test_an_invalid_cursor_shows_the_first_page(mworld: World, client_for: Any, 
     assert response.status_code == 200
     page = response.context["page"]
     assert page.is_first and page.entries[0].message.subject == "Message 29"
+
+
+def test_a_sent_message_and_a_new_folder_show_at_once_on_the_senders_cached_boxes(
+    mworld: World, client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    teacher = mworld.a.teacher
+    client = client_for(teacher)
+    assert "Conseil de classe" not in client.get(reverse("messaging:sent")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the mailbox version moves once committed
+        send(teacher, [f"user:{mworld.a.parent.pk}"], subject="Conseil de classe")
+    assert "Conseil de classe" in client.get(reverse("messaging:sent")).content.decode()
+    client.post(reverse("messaging:folder-list"), {"name": "Sorties"})
+    assert "Sorties" in client.get(reverse("messaging:inbox")).content.decode()
