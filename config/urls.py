@@ -14,5 +14,6 @@ urlpatterns = [
     path("actualites/", include("romsie.news.urls")),
     path("emploi-du-temps/", include("romsie.timetable.urls")),
     path("cahier-de-textes/", include("romsie.homework.urls")),
+    path("vie-scolaire/", include("romsie.attendance.urls")),
     path("operateur/", admin.site.urls),
 ]

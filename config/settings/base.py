@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "romsie.news",
     "romsie.timetable",
     "romsie.homework",
+    "romsie.attendance",
     "romsie.administration",
     "romsie.provisioning",
     "romsie.demo",

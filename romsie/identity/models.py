@@ -18,7 +18,9 @@ class User(AbstractUser):
     """One person, one account, whatever their roles and establishments.
 
     Minors' data: only what the ENT needs is stored (names, username, optional e-mail,
-    the feeds' stable identifiers). No birth date, address or phone here.
+    the feeds' stable identifiers). No birth date, address or phone here: a student's
+    ``comes_of_age_on`` (the day they turn 18, from the feed's birth date) is all school life
+    needs, to let a student of age justify their own absences.
     """
 
     # Stable identifiers from the national feeds (AAF join key, INE for students).
@@ -35,6 +37,7 @@ class User(AbstractUser):
     # deletion_due_on, so a person who comes back in a later feed gets it restored.
     deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
     deletion_due_on = models.DateField(_("deletion due on"), null=True, blank=True)
+    comes_of_age_on = models.DateField(_("comes of age on"), null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -52,6 +52,9 @@ class NotificationKind:
     # Turn the stored params into the text's, in the reader's language: params hold data (dates
     # as ISO strings), so a date reads "30 novembre" to one reader and "November 30" to another.
     format_params: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    # Urgent kinds (a child's absence) are e-mailed even in the person's quiet hours, unless
+    # they ask for them to be held back too (``NotificationPreference.holds_in_quiet_hours``).
+    urgent: bool = False
 
 
 _kinds: dict[str, NotificationKind] = {}

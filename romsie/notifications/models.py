@@ -62,6 +62,9 @@ class NotificationPreference(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("kind"), max_length=64)
     delivery = models.CharField(_("delivery"), max_length=8, choices=Delivery.choices)
+    # Whether an e-mail of this kind waits for the end of the quiet hours; None: the kind's
+    # default (held back, except for urgent kinds such as absence alerts).
+    holds_in_quiet_hours = models.BooleanField(_("held back in quiet hours"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification preference")

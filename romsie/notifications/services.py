@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -116,8 +116,8 @@ def _insert(rows: Sequence[Notification]) -> None:
             cursor.execute(sql, params)
 
 
-def _recipients(kind: str, ids: list[int]) -> list[tuple[int, str, bool, str | None, Any, Any]]:
-    """Return (id, e-mail, active, chosen delivery, quiet start, quiet end) of each recipient.
+def _recipients(kind: str, ids: list[int]) -> list[tuple[int, str, bool, str | None, bool | None, Any, Any]]:
+    """Return (id, e-mail, active, chosen delivery, holds in quiet hours, quiet start, quiet end) of each recipient.
 
     One query (one per tens of thousands of recipients, the database's parameter limit).
     """
@@ -130,17 +130,17 @@ def _recipients(kind: str, ids: list[int]) -> list[tuple[int, str, bool, str | N
         ]
     user_model = get_user_model()
     quiet = QuietHours.objects.filter(user_id=OuterRef("pk"))
+    preference = NotificationPreference.objects.filter(user_id=OuterRef("pk"), kind=kind)
     rows = (
         user_model.objects.filter(pk__in=ids)
         .annotate(
-            chosen=Subquery(
-                NotificationPreference.objects.filter(user_id=OuterRef("pk"), kind=kind).values("delivery")[:1]
-            ),
+            chosen=Subquery(preference.values("delivery")[:1]),
+            held=Subquery(preference.values("holds_in_quiet_hours")[:1]),
             quiet_starts_at=Subquery(quiet.values("starts_at")[:1]),
             quiet_ends_at=Subquery(quiet.values("ends_at")[:1]),
         )
         .order_by("pk")
-        .values_list("pk", "email", "is_active", "chosen", "quiet_starts_at", "quiet_ends_at")
+        .values_list("pk", "email", "is_active", "chosen", "held", "quiet_starts_at", "quiet_ends_at")
     )
     return list(rows)
 
@@ -158,47 +158,85 @@ def notify(
     """Notify each recipient (the actor excluded) as they chose; return how many notifications were written.
 
     "off" writes nothing; "app" shows it in the timeline only; "email" also e-mails it at once
-    (or when the person's quiet hours end); "digest" keeps it for the daily digest. People
-    without an e-mail address, or whose account is inactive, get the timeline only.
+    (or when the person's quiet hours end, unless the kind is ``urgent`` and the person has not
+    asked to hold it back too); "digest" keeps it for the daily digest. People without an
+    e-mail address, or whose account is inactive, get the timeline only.
+    """
+    return notify_many(
+        kind,
+        [Batch(recipient_ids, params or {}, url)],
+        establishment_id=establishment_id,
+        actor_id=actor_id,
+        now=now,
+    )
+
+
+class Batch(NamedTuple):
+    """Recipients who get the same text and link (the guardians of one child, say)."""
+
+    recipient_ids: Iterable[int]
+    params: dict[str, Any]
+    url: str = ""
+
+
+def notify_many(
+    kind: str,
+    batches: Iterable[Batch],
+    *,
+    establishment_id: int | None = None,
+    actor_id: int | None = None,
+    now: datetime.datetime | None = None,
+) -> int:
+    """Notify several groups of people, each with their own text and link, in one read and one insert.
+
+    What ``notify`` does for one group: a class's absences tell each child's guardians about
+    their child, with one query for everybody's choices and one multi-row insert.
     """
     registered = kind_get(kind)
     if registered is None:
         raise ValueError(f"unregistered notification kind {kind!r}")
     now = now or timezone.now()
-    ids = sorted({int(pk) for pk in recipient_ids} - {actor_id})
+    wanted = [(sorted({int(pk) for pk in b.recipient_ids} - {actor_id}), b.params, b.url) for b in batches]
+    ids = sorted({pk for recipients, _params, _url in wanted for pk in recipients})
     if not ids:
         return 0
+    found = {row[0]: row for row in _recipients(kind, ids)}
     rows: list[Notification] = []
     due_now = False
-    for pk, email, is_active, chosen, quiet_starts_at, quiet_ends_at in _recipients(kind, ids):
-        delivery = chosen or registered.default_delivery
-        if delivery == Delivery.OFF:
-            continue
-        state, due_at = Notification.EmailState.NONE, None
-        if email and is_active and delivery == Delivery.EMAIL:
-            state = Notification.EmailState.DUE
-            due_at = quiet_until(now, quiet_starts_at, quiet_ends_at) or now
-            due_now = due_now or due_at <= now
-        elif email and is_active and delivery == Delivery.DIGEST:
-            state = Notification.EmailState.DIGEST
-        rows.append(
-            Notification(
-                recipient_id=pk,
-                actor_id=actor_id,
-                establishment_id=establishment_id,
-                kind=kind,
-                params=params or {},
-                url=url,
-                created_at=now,
-                read_at=None,
-                email_state=state,
-                email_due_at=due_at,
-                email_attempts=0,
+    for recipients, params, url in wanted:
+        for pk in recipients:
+            if pk not in found:
+                continue
+            _pk, email, is_active, chosen, held, quiet_starts_at, quiet_ends_at = found[pk]
+            delivery = chosen or registered.default_delivery
+            if delivery == Delivery.OFF:
+                continue
+            state, due_at = Notification.EmailState.NONE, None
+            if email and is_active and delivery == Delivery.EMAIL:
+                state = Notification.EmailState.DUE
+                holds = held if held is not None else not registered.urgent
+                due_at = (quiet_until(now, quiet_starts_at, quiet_ends_at) if holds else None) or now
+                due_now = due_now or due_at <= now
+            elif email and is_active and delivery == Delivery.DIGEST:
+                state = Notification.EmailState.DIGEST
+            rows.append(
+                Notification(
+                    recipient_id=pk,
+                    actor_id=actor_id,
+                    establishment_id=establishment_id,
+                    kind=kind,
+                    params=params,
+                    url=url,
+                    created_at=now,
+                    read_at=None,
+                    email_state=state,
+                    email_due_at=due_at,
+                    email_attempts=0,
+                )
             )
-        )
     with transaction.atomic(savepoint=False):
         _insert(rows)
-    recipients = [row.recipient_id for row in rows]
+    recipients = sorted({row.recipient_id for row in rows})
     transaction.on_commit(lambda: forget_unread_counts(recipients))
     if due_now:
         enqueue_on_commit(notification_emails_send)

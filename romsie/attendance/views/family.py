@@ -1,0 +1,3 @@
+"""Families' views of school life."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Incident and sanction views of school life."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""School-life office views of school life."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Roll-call views of school life."""
+
+from __future__ import annotations
