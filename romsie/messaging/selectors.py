@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -228,13 +228,10 @@ class Thread:
 
     delivery: Delivery
     entries: list[Delivery]
-    folders: list[Folder] = field(default_factory=list)
-    recallable: bool = False
 
 
-def thread(scope: Scope, message_id: int) -> Thread:
-    """Return the thread of a message in the person's mailbox, or raise 404."""
-    delivery = access.get_delivery(scope, message_id)
+def thread(scope: Scope, delivery: Delivery) -> Thread:
+    """Return the thread of a message of the person's mailbox (``delivery``: from ``access.get_delivery``)."""
     message = delivery.message
     root = message.thread_root_id or message.pk
     entries = list(
@@ -247,7 +244,7 @@ def thread(scope: Scope, message_id: int) -> Thread:
     )
     if delivery.folder == Delivery.Box.DRAFTS:
         entries.append(delivery)
-    return Thread(delivery, entries, list(folders_of(scope)))
+    return Thread(delivery, entries)
 
 
 def recallable(delivery: Delivery) -> bool:

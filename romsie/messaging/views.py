@@ -234,17 +234,30 @@ def recipient_search(request: ScopedRequest) -> HttpResponse:
 
 @requires(H.USE, service=SERVICE)
 def message_detail(request: ScopedRequest, pk: int) -> HttpResponse:
-    """Show a message with its thread; opening it marks the thread read."""
+    """Show a message with its thread; opening it marks the thread read.
+
+    The thread is cached until the person's mailbox changes: a reply, a recall, a message
+    marked unread or moved all refresh it, and so does the first opening (which marks the
+    thread read), so a cached thread never hides an unread message.
+    """
     scope = request.scope
-    found = selectors.thread(scope, pk)
-    unread = [e.pk for e in found.entries if e.read_at is None]
-    if unread:
-        services.deliveries_mark_read(scope=scope, delivery_ids=unread)
+    delivery = access.get_delivery(scope, pk)
+
+    def render_thread() -> str:
+        found = selectors.thread(scope, delivery)
+        unread = [e.pk for e in found.entries if e.read_at is None]
+        if unread:
+            services.deliveries_mark_read(scope=scope, delivery_ids=unread)
+        return render_to_string("messaging/_thread_body.html", {"thread": found, "message": delivery.message}, request)
+
+    stamp = (pk, *versions.stamp(versions.key(selectors.MAILBOX_VERSION, scope.user_id)))
+    shows_folders = delivery.folder not in (Delivery.Box.TRASH, Delivery.Box.DRAFTS)
     context = {
-        "thread": found,
-        "delivery": found.delivery,
-        "message": found.delivery.message,
-        "recallable": selectors.recallable(found.delivery),
+        "body": fragments.cached(request, "messaging-thread", stamp, render_thread),
+        "delivery": delivery,
+        "message": delivery.message,
+        "folders": list(selectors.folders_of(scope)) if shows_folders else [],
+        "recallable": selectors.recallable(delivery),
         "refusal": selectors.sending_refusal(scope),
     }
     return render(request, "messaging/message_detail.html", context)

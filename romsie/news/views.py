@@ -8,6 +8,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -56,10 +57,26 @@ def item_list(request: ScopedRequest) -> HttpResponse:
 
 @requires(NewsHabilitation.READ, service=SERVICE)
 def item_detail(request: ScopedRequest, pk: int) -> HttpResponse:
+    """Show one item; its title and body are cached like the list (an item out of reach is a 404, never cached)."""
     scope = request.scope
-    item = selectors.news_detail(scope, pk)
+    found: list[NewsItem] = []
+
+    def item() -> NewsItem:
+        if not found:
+            found.append(selectors.news_detail(scope, pk))
+        return found[0]
+
+    kinds = (versions.Kind.NEWS, versions.Kind.NEWS_READER, versions.Kind.STRUCTURE)
+    stamp = (pk, *selectors.reader_stamp(scope, *kinds))
+    body = fragments.cached(
+        request, "news-item", stamp, lambda: render_to_string("news/_item_body.html", {"item": item()}, request)
+    )
+    title = fragments.cached(request, "news-item-title", stamp, lambda: escape(item().title))
     can_manage = access.manageable_items(scope).filter(pk=pk).exists() if access.can_write_news(scope) else False
-    return render(request, "news/item_detail.html", {"item": item, "can_manage": can_manage})
+    context = {"body": body, "title": title, "pk": pk, "can_manage": can_manage}
+    if can_manage:
+        context["requires_confirmation"] = item().requires_confirmation
+    return render(request, "news/item_detail.html", context)
 
 
 @require_POST

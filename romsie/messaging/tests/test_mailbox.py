@@ -12,7 +12,7 @@ from django.utils import timezone
 from romsie.core.testing.world import World
 from romsie.core.tests.test_pagination import BAD_CURSORS
 from romsie.identity.models import User
-from romsie.messaging import selectors
+from romsie.messaging import selectors, services
 from romsie.messaging.models import Delivery, Folder, Message
 
 from .helpers import scope_of, send
@@ -99,6 +99,37 @@ def test_thread_shows_replies_and_marks_them_read(
     assert f"To: {a.teacher.get_full_name()}" in response.content.decode()
     assert Delivery.objects.get(message=reply, recipient=a.teacher).read_at is not None
     assert selectors.unread_count(scope_of(a.teacher)) == 0
+
+
+def test_a_thread_is_cached_and_shows_a_reply_a_recall_and_an_unread_mark_at_once(
+    mworld: World, client_for: Any, django_assert_max_num_queries: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    a = mworld.a
+    first = send(a.teacher, [f"user:{a.parent.pk}"], subject="Sortie au musée")
+    client = client_for(a.parent)
+    url = reverse("messaging:message-detail", args=[first.pk])
+    client.get(url)  # marks it read, which refreshes the mailbox
+    client.get(url)  # rendered again once, then kept
+    with django_assert_max_num_queries(5):
+        assert "Sortie au musée" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the mailbox version moves once committed
+        reply = send(a.teacher, [f"user:{a.parent.pk}"], subject="Précision", body="Départ à 8 h", parent_id=first.pk)
+    assert "Départ à 8 h" in client.get(url).content.decode()
+    assert Delivery.objects.get(message=reply, recipient=a.parent).read_at is not None
+    client.post(reverse("messaging:message-action", args=[reply.pk]), {"action": "unread"})
+    client.get(url)
+    assert Delivery.objects.get(message=reply, recipient=a.parent).read_at is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        late = send(a.teacher, [f"user:{a.parent.pk}"], subject="Rappel", body="Pique-nique", parent_id=first.pk)
+    sender = client_for(a.teacher)
+    late_url = reverse("messaging:message-detail", args=[late.pk])
+    assert "Recalled by its sender" not in sender.get(late_url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_recall(
+            scope=scope_of(a.teacher), delivery=Delivery.objects.get(message=late, recipient=a.teacher)
+        )
+    assert "Recalled by its sender" in sender.get(late_url).content.decode()
+    assert "Pique-nique" not in client.get(url).content.decode()
 
 
 def test_mark_unread_trash_restore_folder_and_delete(mworld: World, client_for: Any) -> None:

@@ -12,6 +12,7 @@ from romsie.core import versions
 from romsie.core.testing.factories import EnrollmentFactory, GuardianshipFactory, person
 from romsie.identity.models import Role
 from romsie.news import services
+from romsie.news.models import NewsItem
 
 from .helpers import make_item
 
@@ -130,6 +131,31 @@ def test_news_detail_query_count(news, client_for, django_assert_num_queries):
     with django_assert_num_queries(4):
         response = client.get(reverse("news:item-detail", args=[item.pk]))
     assert b"I have read it" in response.content
+    # Read again, the item comes from the cache: session and user only.
+    with django_assert_num_queries(2):
+        again = client.get(reverse("news:item-detail", args=[item.pk]))
+    assert b"I have read it" in again.content and item.title.encode() in again.content
+
+
+def test_a_confirmation_an_edit_and_a_deletion_show_at_once_on_the_cached_item(news, client_for):
+    item = make_item(news.a, title="Réunion parents", requires_confirmation=True)
+    client = client_for(news.a.parent)
+    url = reverse("news:item-detail", args=[item.pk])
+    assert "I have read it" in client.get(url).content.decode()
+    client.post(reverse("news:item-confirm", args=[item.pk]))
+    assert "You confirmed you read this notice." in client.get(url).content.decode()
+    head = client_for(news.a.head)
+    head_scope = head.get(reverse("news:item-list")).wsgi_request.scope
+    item.refresh_from_db()
+    edited = {"title": "Réunion parents — nouvelle salle", "body": "Salle B12", "audience": "establishment"}
+    head.post(
+        reverse("news:item-update", args=[item.pk]),
+        {**edited, "roles": ["parent"], "action": "publish", "version": item.version, "requires_confirmation": "on"},
+    )
+    page = client.get(url).content.decode()
+    assert "nouvelle salle" in page and "Salle B12" in page
+    services.news_item_delete(scope=head_scope, item=NewsItem.objects.get(pk=item.pk))
+    assert client.get(url).status_code == 404
 
 
 def test_guardian_of_two_children_sees_the_news_of_each_class(news, client_for):
