@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from romsie.core import versions
 from romsie.core.text import fold
 from romsie.establishments.models import Establishment
 from romsie.identity.models import User
@@ -267,6 +268,7 @@ def import_apply(
     try:
         if plan.has_changes:
             apply_work(work, actor_id=actor_id, on_progress=progress)
+            cached_pages_refresh(feed)
     except Exception:
         if run is not None:
             ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.FAILED, finished_at=timezone.now())
@@ -283,6 +285,19 @@ def import_apply(
             fields += ["progress_done", "progress_total"]
         run.save(update_fields=fields)
     return plan, run
+
+
+def cached_pages_refresh(feed: Feed) -> None:
+    """Move the people and structure versions of the feed's establishments, once, after a run.
+
+    The engine writes in bulk and sends no signal; without this, the cached pages built from
+    who is in which class (the directory, the dashboard's widgets, a week's timetable) would
+    show the change only when their minute in the cache ends.
+    """
+    uais = [feed.restricted_to] if feed.restricted_to else list(feed.establishments)
+    for pk in Establishment.objects.filter(uai__in=uais).values_list("pk", flat=True):
+        versions.bump(versions.Kind.PEOPLE, pk)
+        versions.bump(versions.Kind.STRUCTURE, pk)
 
 
 def plan_details(plan: Plan) -> dict[str, Any]:

@@ -77,8 +77,9 @@ def _scope_key(scope: Scope) -> tuple[object, ...]:
 
 
 FEED_CACHE_SECONDS = 300
-# What a feed is computed from in each establishment (homework adds its due dates through a hook).
-FEED_VERSION_KINDS = (versions.Kind.TIMETABLE, versions.Kind.HOMEWORK, versions.Kind.STRUCTURE)
+# What a feed is computed from in each establishment (homework adds its due dates through a hook;
+# the people's names are the teachers': a teacher renamed shows at once).
+FEED_VERSION_KINDS = (versions.Kind.TIMETABLE, versions.Kind.HOMEWORK, versions.Kind.STRUCTURE, versions.Kind.PEOPLE)
 
 
 def feed_for_token(token: str) -> bytes:

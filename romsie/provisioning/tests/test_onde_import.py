@@ -82,3 +82,17 @@ def test_leaving_pupil_in_full_extraction_is_deactivated(primary_school: Establi
 
     assert plan.counts()["student"]["deactivate"] == 1
     assert not User.objects.get(ine="651438863FK").is_active
+
+
+def test_an_import_refreshes_the_cached_pages_of_its_establishment_at_once(
+    primary_school: Establishment, onde_dir: Path
+) -> None:
+    from romsie.core import versions
+
+    keys = [versions.key(kind, primary_school.pk) for kind in (versions.Kind.PEOPLE, versions.Kind.STRUCTURE)]
+    before = versions.stamp(*keys)
+    onde_import(onde_dir)
+    after = versions.stamp(*keys)
+    assert all(a > b for a, b in zip(after, before, strict=True))
+    onde_import(onde_dir)  # nothing to write: nothing to refresh
+    assert versions.stamp(*keys) == after

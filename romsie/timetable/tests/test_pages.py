@@ -109,6 +109,15 @@ def test_a_change_of_a_session_shows_at_once_on_the_cached_week_and_day(
     assert "Cancelled" in page_text(student.get(reverse("timetable:day"), day))
 
 
+def test_a_teacher_renamed_shows_at_once_on_the_cached_week(world, timetable, client_for):
+    student = client_for(world.a.student)
+    teacher = world.a.teacher
+    assert teacher.last_name in page_text(week_page(student))
+    teacher.last_name = "Nouveau-Nom"
+    teacher.save()  # identity's signals move the establishment's people version
+    assert "Nouveau-Nom" in page_text(week_page(student))
+
+
 def test_cancelling_a_session_marks_it_and_notifies_students_families_and_teacher(world, timetable, client_for):
     session = Session.objects.get(lesson=timetable["monday"], planned_date=datetime.date(2026, 9, 7))
     client = client_for(world.a.school_life)
