@@ -65,8 +65,10 @@ def _connect_record_signals() -> None:
 
     from . import models, services
 
-    def changed(sender: type, instance: object, **kwargs: object) -> None:
-        services.record_changed([getattr(instance, "student_id")])
+    def changed(
+        sender: type, instance: models.Absence | models.Lateness | models.Exemption | models.Sanction, **kwargs: object
+    ) -> None:
+        services.record_changed([instance.student_id])
 
     for model in (models.Absence, models.Lateness, models.Exemption, models.Sanction):
         name = model.__name__

@@ -19,7 +19,9 @@ DOCUMENT_ACCEPT = "image/*,application/pdf"
 
 def family_reasons(scope: Scope) -> QuerySet[AbsenceReason]:
     """The reasons a family may choose: the establishment's active ones offered to families."""
-    return AbsenceReason.objects.filter(establishment_id=scope.establishment_id, offered_to_families=True, is_active=True)
+    return AbsenceReason.objects.filter(
+        establishment_id=scope.establishment_id, offered_to_families=True, is_active=True
+    )
 
 
 def staff_reasons(scope: Scope) -> QuerySet[AbsenceReason]:

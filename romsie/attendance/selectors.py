@@ -157,7 +157,7 @@ def record_summary(scope: Scope, student_id: int, *, size: int = 4) -> RecordSum
 
 
 def justification_page(scope: Scope, *, state: str, cursor: str, size: int = 30) -> KeysetPage[Justification]:
-    """Justifications to review (``state``: a ``Justification.Status`` value, or "" for all), newest first; one query."""
+    """Justifications to review (``state``: a status, or "" for all), newest first; one query."""
     rows: QuerySet[Justification] = access.reviewable_justifications(scope).select_related(
         "reason", "absence__student", "lateness__student", "submitted_by"
     )

@@ -176,11 +176,7 @@ def justification_submit(
         raise ApplicationError(_("A justification is already waiting for school life's review."))
     if target.status == JustificationStatus.JUSTIFIED:
         raise ApplicationError(_("This is already justified."))
-    if (
-        reason.establishment_id != target.establishment_id
-        or not reason.offered_to_families
-        or not reason.is_active
-    ):
+    if reason.establishment_id != target.establishment_id or not reason.offered_to_families or not reason.is_active:
         raise ApplicationError(_("Choose a reason from the list."), extra={"field": "reason"})
     justification = Justification(
         establishment_id=target.establishment_id,
@@ -237,7 +233,9 @@ def justification_review(
         raise ApplicationError(_("Someone already reviewed this justification."))
     comment = comment.strip()[:500]
     if not accept and not comment:
-        raise ApplicationError(_("Say why the justification is refused: the family reads it."), extra={"field": "comment"})
+        raise ApplicationError(
+            _("Say why the justification is refused: the family reads it."), extra={"field": "comment"}
+        )
     reason = reason or locked.reason
     if reason.establishment_id != locked.establishment_id or not reason.is_active:
         raise ApplicationError(_("Choose a reason from the list."), extra={"field": "reason"})

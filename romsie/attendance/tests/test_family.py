@@ -74,9 +74,10 @@ def test_a_guardian_without_the_right_sees_no_button_and_gets_404(w, client_for)
     Guardianship.objects.filter(guardian=w.a.parent).update(can_justify_absences=False)
     absence = absence_for(w.a.student, w.a.establishment.pk)
     client = client_for(w.a.parent)
-    assert reverse("attendance:justify-absence", args=[absence.pk]) not in client.get(
-        reverse("attendance:record")
-    ).content.decode()
+    assert (
+        reverse("attendance:justify-absence", args=[absence.pk])
+        not in client.get(reverse("attendance:record")).content.decode()
+    )
     response = client.post(reverse("attendance:justify-absence", args=[absence.pk]), {"reason": _reason(w).pk})
     assert response.status_code == 404
     assert not Justification.objects.exists()
@@ -253,10 +254,14 @@ def test_school_life_accepts_and_the_family_is_told(w, client_for):
     page = client_for(w.a.parent).get(reverse("attendance:record")).content.decode()
     assert "Justified" in page and "Accepted" in page
     # Reviewed: the list of pending ones no longer shows it, the filter by state does.
-    assert f'id="justification-{justification.pk}"' not in cpe.get(reverse("attendance:justification-list")).content.decode()
-    assert f'id="justification-{justification.pk}"' in cpe.get(
-        reverse("attendance:justification-list") + "?etat=accepted"
-    ).content.decode()
+    assert (
+        f'id="justification-{justification.pk}"'
+        not in cpe.get(reverse("attendance:justification-list")).content.decode()
+    )
+    assert (
+        f'id="justification-{justification.pk}"'
+        in cpe.get(reverse("attendance:justification-list") + "?etat=accepted").content.decode()
+    )
 
 
 def test_refusing_needs_a_comment_that_the_family_reads(w, client_for):

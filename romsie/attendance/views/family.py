@@ -58,14 +58,14 @@ def _justify(request: ScopedRequest, target: Absence | Lateness) -> HttpResponse
     services.default_reasons_ensure(scope.establishment_id)
     form = JustifyForm(request.POST or None, request.FILES or None, scope=scope)
     if request.method == "POST" and form.is_valid():
-        target_kwargs = {"absence": target} if isinstance(target, Absence) else {"lateness": target}
         try:
             services.justification_submit(
                 scope=scope,
                 reason=form.cleaned_data["reason"],
                 comment=form.cleaned_data["comment"],
                 upload=form.cleaned_data["document"],
-                **target_kwargs,  # type: ignore[arg-type]
+                absence=target if isinstance(target, Absence) else None,
+                lateness=target if isinstance(target, Lateness) else None,
             )
         except ApplicationError as error:
             show_error(request, error, form)
@@ -110,7 +110,9 @@ def justification_review(request: ScopedRequest, pk: int) -> HttpResponse:
                 return redirect("attendance:justification-review", pk=justification.pk)
             show_error(request, error, form)
         else:
-            messages.success(request, _("Accepted: the family is told.") if accept else _("Refused: the family is told."))
+            messages.success(
+                request, _("Accepted: the family is told.") if accept else _("Refused: the family is told.")
+            )
             return redirect("attendance:justification-list")
     target = justification.absence or justification.lateness
     context = {
@@ -133,5 +135,3 @@ def justification_file(request: ScopedRequest, pk: int) -> FileResponse:
     if request.GET.get("apercu") == "1" and justification.content_type in PREVIEWED:
         response["Content-Disposition"] = "inline"
     return response
-
-
