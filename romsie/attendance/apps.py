@@ -53,6 +53,7 @@ class AttendanceConfig(AppConfig):
             )
         )
         registry.register_widget(widgets_family.RECORD_WIDGET)
+        registry.register_widget(widgets_family.REVIEW_WIDGET)
         _connect_record_signals()
 
 

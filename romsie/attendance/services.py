@@ -120,6 +120,11 @@ def record_changed(student_ids: Iterable[int]) -> None:
     transaction.on_commit(bump)
 
 
+def justifications_changed(establishment_id: int) -> None:
+    """A justification was given or reviewed: school life's cached count recomputes once committed."""
+    transaction.on_commit(lambda: versions.bump(versions.Kind.ATTENDANCE_JUSTIFICATIONS, establishment_id))
+
+
 def default_reasons_ensure(establishment_id: int) -> None:
     """Give the establishment the default list of absence reasons if it has none yet (one query when it has)."""
     if AbsenceReason.objects.filter(establishment_id=establishment_id).exists():
@@ -203,6 +208,7 @@ def justification_submit(
         document=justification.name,
     )
     record_changed([target.student_id])
+    justifications_changed(target.establishment_id)
     return justification
 
 
@@ -285,6 +291,7 @@ def justification_review(
         actor_id=scope.user_id,
     )
     record_changed([target.student_id])
+    justifications_changed(target.establishment_id)
     justification.status = locked.status
     return locked
 

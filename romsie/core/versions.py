@@ -35,6 +35,7 @@ class Kind(StrEnum):
     MESSAGING_POLICY_TERRITORY = "messaging-policy-territory"  # messaging: the territory's switch and limits
     MESSAGING_POLICY_ESTABLISHMENT = "messaging-policy-establishment"  # messaging: the establishment's
     ATTENDANCE_RECORD = "attendance-record"  # attendance: one student's absences, lateness, justifications, sanctions
+    ATTENDANCE_JUSTIFICATIONS = "attendance-justifications"  # attendance: the establishment's justifications
 
 
 def key(kind: Kind, pk: int | None) -> str:

@@ -356,3 +356,29 @@ def test_the_widget_costs_two_queries(w, rf):
         summary = selectors.record_summary(scope, w.a.student.pk)
     assert len(queries.captured_queries) == 2
     assert summary.unjustified == 1 and len(summary.recent) == 2
+
+
+def test_school_lifes_widget_counts_the_pending_ones_at_once(w, client_for, django_capture_on_commit_callbacks):
+    client = client_for(w.a.school_life)
+    page = client.get(reverse("core:dashboard")).content.decode()
+    assert 'id="widget-attendance-justifications"' in page and "No justification waits for a review" in page
+    absence = absence_for(w.a.student, w.a.establishment.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(w.a.parent).post(reverse("attendance:justify-absence", args=[absence.pk]), {"reason": _reason(w).pk})
+    page = client.get(reverse("core:dashboard")).content.decode()
+    assert "1 justification waits for your review" in page
+    assert reverse("attendance:justification-list") in page
+
+
+def test_a_guardian_of_two_children_switches_child(w, client_for):
+    Guardianship.objects.create(establishment=w.a.establishment, guardian=w.a.parent, student=w.a.student2)
+    first = absence_for(w.a.student, w.a.establishment.pk)
+    second = absence_for(w.a.student2, w.a.establishment.pk)
+    client = client_for(w.a.parent)
+    client.post(reverse("identity:context-switch"), {"child": w.a.student2.pk})
+    page = client.get(reverse("attendance:record")).content.decode()
+    assert f'id="absence-{second.pk}"' in page and f'id="absence-{first.pk}"' not in page
+    assert w.a.student2.get_full_name() in page
+    client.post(reverse("identity:context-switch"), {"child": w.a.student.pk})
+    page = client.get(reverse("attendance:record")).content.decode()
+    assert f'id="absence-{first.pk}"' in page and f'id="absence-{second.pk}"' not in page
