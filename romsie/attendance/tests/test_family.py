@@ -382,3 +382,30 @@ def test_a_guardian_of_two_children_switches_child(w, client_for):
     client.post(reverse("identity:context-switch"), {"child": w.a.student.pk})
     page = client.get(reverse("attendance:record")).content.decode()
     assert f'id="absence-{first.pk}"' in page and f'id="absence-{second.pk}"' not in page
+
+
+def test_the_review_list_shows_only_the_establishments_own(w, client_for):
+    mine = justification_for(absence_for(w.a.student, w.a.establishment.pk), w.a.parent)
+    theirs = justification_for(absence_for(w.c.student, w.c.establishment.pk), w.c.parent)
+    page = client_for(w.a.school_life).get(reverse("attendance:justification-list") + "?etat=tout").content.decode()
+    assert f'id="justification-{mine.pk}"' in page and f'id="justification-{theirs.pk}"' not in page
+
+
+def test_accepting_with_a_reason_that_does_not_justify_keeps_it_unjustified(w, client_for):
+    absence = absence_for(w.a.student, w.a.establishment.pk)
+    justification = justification_for(absence, w.a.parent)
+    personal = reason_of(w.a.establishment.pk, "Personal convenience", justifies=False)
+    client_for(w.a.school_life).post(
+        reverse("attendance:justification-review", args=[justification.pk]),
+        {"reason": personal.pk, "comment": "Not a valid reason", "decision": "accept"},
+    )
+    absence.refresh_from_db()
+    assert absence.reason == personal and absence.status == JustificationStatus.UNJUSTIFIED
+
+
+def test_an_outing_has_no_justify_button(w, client_for):
+    outing = absence_for(w.a.student, w.a.establishment.pk, kind="out")
+    page = client_for(w.a.parent).get(reverse("attendance:record")).content.decode()
+    assert f'id="absence-{outing.pk}"' in page
+    assert reverse("attendance:justify-absence", args=[outing.pk]) not in page
+    assert client_for(w.a.parent).get(reverse("attendance:justify-absence", args=[outing.pk])).status_code == 404
