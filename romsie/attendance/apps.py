@@ -13,7 +13,7 @@ class AttendanceConfig(AppConfig):
         from romsie.core.access import catalogue
         from romsie.notifications.kinds import NotificationKind, register_kind
 
-        from . import habilitations, services
+        from . import habilitations, services, widgets_family
 
         catalogue.register(habilitations.SPECS)
         registry.register_service(
@@ -44,3 +44,34 @@ class AttendanceConfig(AppConfig):
                 urgent=True,
             )
         )
+        register_kind(
+            NotificationKind(
+                key="attendance.justification_reviewed",
+                label=_("Review of a justification of absence or lateness"),
+                text=_("%(student)s: the justification of the %(what)s of %(date)s was %(decision)s. %(comment)s"),
+                format_params=services.reviewed_params,
+            )
+        )
+        registry.register_widget(widgets_family.RECORD_WIDGET)
+        registry.register_widget(widgets_family.REVIEW_WIDGET)
+        _connect_record_signals()
+
+
+def _connect_record_signals() -> None:
+    """A saved or deleted absence, lateness, exemption or sanction refreshes the student's cached widget.
+
+    Bulk writes send no signal: their services call ``services.record_changed`` (``notify_families`` does).
+    """
+    from django.db.models.signals import post_delete, post_save
+
+    from . import models, services
+
+    def changed(
+        sender: type, instance: models.Absence | models.Lateness | models.Exemption | models.Sanction, **kwargs: object
+    ) -> None:
+        services.record_changed([instance.student_id])
+
+    for model in (models.Absence, models.Lateness, models.Exemption, models.Sanction):
+        name = model.__name__
+        post_save.connect(changed, sender=model, dispatch_uid=f"attendance-record-{name}-save", weak=False)
+        post_delete.connect(changed, sender=model, dispatch_uid=f"attendance-record-{name}-delete", weak=False)

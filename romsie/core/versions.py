@@ -34,6 +34,8 @@ class Kind(StrEnum):
     MESSAGING_MAILBOX = "messaging-mailbox"  # messaging: one person's mailbox
     MESSAGING_POLICY_TERRITORY = "messaging-policy-territory"  # messaging: the territory's switch and limits
     MESSAGING_POLICY_ESTABLISHMENT = "messaging-policy-establishment"  # messaging: the establishment's
+    ATTENDANCE_RECORD = "attendance-record"  # attendance: one student's absences, lateness, justifications, sanctions
+    ATTENDANCE_JUSTIFICATIONS = "attendance-justifications"  # attendance: the establishment's justifications
 
 
 def key(kind: Kind, pk: int | None) -> str:
