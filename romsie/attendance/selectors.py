@@ -203,13 +203,13 @@ def day_register(scope: Scope, day: datetime.date, class_id: int | None = None) 
         own_exemptions = [e for e in exemptions if e.student_id == student.pk]
         cells = []
         for session in chosen.sessions:
-            group_id = session.teaching.teaching_group_id
-            if group_id is not None and group_id not in groups.get(student.pk, set()):
+            needed = session.teaching.teaching_group_id
+            if needed is not None and needed not in groups.get(student.pk, set()):
                 cells.append(Cell(NOT_EXPECTED))
                 continue
-            mark = mark_of.get((session.pk, student.pk))
-            if mark is not None:
-                cells.append(Cell(mark.status, mark.minutes_late))
+            marked = mark_of.get((session.pk, student.pk))
+            if marked is not None:
+                cells.append(Cell(marked.status, marked.minutes_late))
                 continue
             s_start, s_end = _session_span(session)
             away = [a for a in own_absences if a.starts_at < s_end and a.ends_at > s_start]

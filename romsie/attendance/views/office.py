@@ -10,7 +10,7 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -190,7 +190,7 @@ def exemption_create(request: ScopedRequest) -> HttpResponse:
 
 
 @requires(H.MANAGE, service=SERVICE)
-def exemption_certificate(request: ScopedRequest, pk: int) -> HttpResponse:
+def exemption_certificate(request: ScopedRequest, pk: int) -> HttpResponseBase:
     """Download an exemption's certificate (school life only)."""
     exemption = access.get_managed_exemption(request.scope, pk)
     if not exemption.file:
