@@ -74,3 +74,54 @@ def scope_of(user: Any) -> Any:
     request.user = user
     request.session = {}  # type: ignore[assignment]
     return compute_scope(request)
+
+
+def session_on(teaching: Any, day: datetime.date, hour: int = 9) -> Any:
+    """A session of the teaching on ``day`` from ``hour`` to ``hour``:55 (its weekly lesson created if needed)."""
+    from romsie.schooling.models import SchoolYear
+    from romsie.timetable.models import Lesson, Session
+
+    year = SchoolYear.objects.get(establishment_id=teaching.establishment_id, is_current=True)
+    starts_at, ends_at = datetime.time(hour), datetime.time(hour, 55)
+    lesson, _ = Lesson.objects.get_or_create(
+        teaching=teaching,
+        weekday=min(day.weekday(), 5),
+        starts_at=starts_at,
+        weeks="",
+        defaults={"establishment_id": teaching.establishment_id, "school_year": year, "ends_at": ends_at},
+    )
+    return Session.objects.create(
+        establishment_id=teaching.establishment_id,
+        lesson=lesson,
+        teaching=teaching,
+        teacher_id=teaching.teacher_id,
+        date=day,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        planned_date=day,
+        planned_starts_at=starts_at,
+        planned_teacher_id=teaching.teacher_id,
+    )
+
+
+def called(session: Any, by: Any, marks: dict[Any, str]) -> Any:
+    """Call the roll of ``session``: ``marks`` maps students to a mark status (the others present)."""
+    from romsie.attendance.models import AttendanceMark, RollCall
+
+    roll = RollCall.objects.create(
+        establishment_id=session.establishment_id, session=session, called_by=by, called_at=timezone.now()
+    )
+    AttendanceMark.objects.bulk_create(
+        [
+            AttendanceMark(
+                establishment_id=session.establishment_id,
+                roll_call=roll,
+                session=session,
+                student=student,
+                status=status,
+                minutes_late=5 if status == "late" else None,
+            )
+            for student, status in marks.items()
+        ]
+    )
+    return roll
