@@ -28,7 +28,7 @@ from .. import access, forms_office, selectors, services
 from ..habilitations import AttendanceHabilitation as H
 
 SERVICE = "attendance"
-PICKER_FIELDS = {"student", "students"}
+PICKER_FIELDS = ("student", "students")  # the pickers of the office forms
 
 
 def _posted(request: ScopedRequest) -> Any:
