@@ -158,6 +158,11 @@ def _overlap_error(found: Sequence[Absence], names: dict[int, str]) -> Applicati
     )
 
 
+def _lock_students(student_ids: Sequence[int]) -> None:
+    """Lock the students' rows until the commit: two people entering overlapping absences wait in turn."""
+    list(User.objects.select_for_update().filter(pk__in=student_ids).order_by("pk").values_list("pk", flat=True))
+
+
 def _status_for(reason: AbsenceReason | None) -> str:
     return JustificationStatus.JUSTIFIED if reason is not None and reason.justifies else JustificationStatus.UNJUSTIFIED
 
@@ -192,6 +197,7 @@ def absence_create(
     _check_student(scope, student)
     _check_reason(scope, reason)
     names = {student.pk: student.get_full_name()}
+    _lock_students([student.pk])
     found = list(_overlapping(scope.establishment_id, [student.pk], starts_at, ends_at)[:5])
     if found:
         raise _overlap_error(found, names)
@@ -230,6 +236,7 @@ def outing_create(
     students = {s.pk: s for s in access.office_students(scope).filter(pk__in=student_ids)}
     if not students or len(students) != len(set(student_ids)):
         raise ApplicationError(_("Choose current students of the establishment."), extra={"code": "students"})
+    _lock_students(list(students))
     found = list(_overlapping(scope.establishment_id, list(students), starts_at, ends_at))
     if found:
         raise _overlap_error(found, {pk: s.get_full_name() for pk, s in students.items()})
@@ -395,6 +402,7 @@ def absence_update(
     _check_span(starts_at, ends_at)
     _check_reason(scope, reason)
     claim_version(absence, version)
+    _lock_students([absence.student_id])
     found = list(
         _overlapping(scope.establishment_id, [absence.student_id], starts_at, ends_at).exclude(pk=absence.pk)[:5]
     )

@@ -132,7 +132,7 @@ def test_a_trip_costs_the_same_for_two_and_twenty_students(world, office):
     Absence.objects.all().delete()
     _, large = _trip(office, [ew.student, ew.student2, *others])
     assert Absence.objects.count() == 20
-    assert small == large == 9
+    assert small == large == 10
 
 
 def test_picking_a_class_ticks_its_students(world, office):
