@@ -13,6 +13,7 @@ from django.utils import timezone
 from romsie.attendance.models import Absence
 from romsie.core.testing import factories as f
 from romsie.identity.models import Role
+from romsie.schooling.models import GroupMembership, Teaching
 
 from .builders import enable
 from .builders_office import absence_for, at, called, exemption_for, lateness_for, session_on
@@ -46,11 +47,11 @@ def _grow(world, classes: int, students: int) -> None:
         lateness_for(ew, student=people[4])
 
 
-def _queries(client, url: str) -> int:
+def _queries(client, url: str) -> tuple[int, object]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
-    return len(queries)
+    return len(queries), response.context["register"]
 
 
 def test_the_register_shows_each_class_and_who_is_away(world, client_for):
@@ -94,6 +95,23 @@ def test_a_known_absence_and_an_uncalled_session_show_as_such(world, client_for)
     assert [c.state for c in response.context["register"].rows[0].cells] == ["known", "uncalled"]
 
 
+def test_a_group_session_shows_only_for_its_members(world, client_for):
+    enable(world.a)
+    ew = world.a
+    other = f.person(ew.establishment, Role.STUDENT, username="nongroup.a", last_name="Zola")
+    f.EnrollmentFactory(school_class=ew.school_class, student=other)
+    group = f.TeachingGroupFactory(establishment=ew.establishment, name="Latin")
+    group.school_classes.add(ew.school_class)
+    GroupMembership.objects.create(establishment=ew.establishment, teaching_group=group, student=ew.student)
+    teaching = Teaching.objects.create(
+        establishment=ew.establishment, teacher=ew.teacher, subject=ew.subject, teaching_group=group
+    )
+    session_on(teaching, timezone.localdate(), 15)
+    response = client_for(ew.school_life).get(URL, {"class": ew.school_class.pk})
+    cells = {r.student.pk: [c.state for c in r.cells] for r in response.context["register"].rows}
+    assert cells == {ew.student.pk: ["uncalled"], other.pk: ["none"]}
+
+
 def test_another_establishments_class_is_not_found(world, client_for):
     enable(world.a, world.c)
     response = client_for(world.a.school_life).get(URL, {"class": world.c.school_class.pk})
@@ -123,10 +141,12 @@ def test_the_register_costs_the_same_for_a_small_and_a_large_school(world, clien
     def url() -> str:
         return f"{URL}?class={world.a.school_class.pk}" if per_class else URL
 
-    small = _queries(client, url())
+    small, _ = _queries(client, url())
     _grow(world, classes=6, students=12)
     session_on(world.a.teaching, timezone.localdate(), 8)
-    large = _queries(client, url())
+    large, register = _queries(client, url())
+    assert len(register.classes) == 8
+    assert sum(len(c.absent) + len(c.late) + len(c.out) for c in register.classes) == 6 * 5
     assert small == large
     assert large == (QUERIES_ONE_CLASS if per_class else QUERIES_CLASSES)
 
