@@ -251,3 +251,27 @@ def test_another_establishments_reason_is_not_offered(world, office):
         {"student": f"user:{world.a.student.pk}", "starts_on": _day(), "reason": theirs.pk},
     )
     assert response.status_code == 200 and not Absence.objects.exists()
+
+
+# -- Budgets -----------------------------------------------------------------------------------
+
+
+def _count(client, method: str, url: str, data: dict | None = None) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url, data or {})
+    return response.status_code, len(queries)
+
+
+def test_the_office_forms_cost_a_fixed_number_of_queries(world, office):
+    reason_for(world.a, "Maladie")
+    office.get(reverse("attendance:register"))  # warm the session
+    assert _count(office, "get", reverse("attendance:absence-create")) == (200, BUDGET_ABSENCE_FORM)
+    data = {"student": f"user:{world.a.student.pk}", "starts_on": _day()}
+    assert _count(office, "post", reverse("attendance:absence-create"), data) == (302, BUDGET_ABSENCE_SAVE)
+    data = {"student": f"user:{world.a.student.pk}", "arrived_at": f"{_day().isoformat()}T10:05", "minutes": "5"}
+    assert _count(office, "post", reverse("attendance:lateness-create"), data) == (302, BUDGET_LATENESS_SAVE)
+
+
+BUDGET_ABSENCE_FORM = 4
+BUDGET_ABSENCE_SAVE = 14
+BUDGET_LATENESS_SAVE = 13
