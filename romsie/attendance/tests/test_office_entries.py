@@ -275,3 +275,21 @@ def test_the_office_forms_cost_a_fixed_number_of_queries(world, office):
 BUDGET_ABSENCE_FORM = 4
 BUDGET_ABSENCE_SAVE = 14
 BUDGET_LATENESS_SAVE = 13
+
+
+def test_the_pickers_search_button_without_javascript_finds_and_saves_nothing(world, office):
+    response = office.post(
+        reverse("attendance:absence-create"),
+        {"q": world.a.student2.last_name, "picker_search": "1", "starts_on": _day()},
+    )
+    assert response.status_code == 200
+    assert f'value="user:{world.a.student2.pk}"' in response.content.decode()
+    assert not Absence.objects.exists()
+
+
+def test_a_stale_close_is_refused(world, office):
+    absence = absence_for(world.a, day=_day())
+    response = office.post(reverse("attendance:absence-close", args=[absence.pk]), {"version": "7"}, follow=True)
+    assert "Someone else changed this" in response.content.decode()
+    absence.refresh_from_db()
+    assert not absence.is_closed
