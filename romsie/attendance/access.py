@@ -34,7 +34,16 @@ from romsie.schooling.models import Enrollment, GroupMembership, SchoolClass, Te
 from romsie.timetable.models import Session
 
 from .habilitations import AttendanceHabilitation
-from .models import Absence, Incident, Justification, JustificationStatus, Lateness, Sanction
+from .models import (
+    Absence,
+    AbsenceReason,
+    Exemption,
+    Incident,
+    Justification,
+    JustificationStatus,
+    Lateness,
+    Sanction,
+)
 
 
 def session_student_ids(session: Session) -> QuerySet[Any, Any]:
@@ -281,3 +290,61 @@ def visible_incidents(scope: Scope) -> QuerySet[Incident]:
 def get_incident(scope: Scope, pk: int) -> Incident:
     """An incident the person may read, or 404."""
     return first_or_404(visible_incidents(scope).filter(pk=pk))
+
+
+# -- School-life office ------------------------------------------------------------------------
+# The office (``attendance.manage``) works on the establishment's current students and classes;
+# the absence reasons are set with ``attendance.settings``. Another establishment's: 404.
+
+
+def office_students(scope: Scope) -> QuerySet[User]:
+    """The current students of the establishment, for school life (``attendance.manage``) only."""
+    if scope.establishment_id is None or not scope.has(AttendanceHabilitation.MANAGE):
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Enrollment.objects.filter(
+            establishment_id=scope.establishment_id, school_class__school_year__is_current=True
+        ).values("student_id"),
+    )
+
+
+def get_office_student(scope: Scope, pk: int) -> User:
+    """A current student of the establishment school life may record for, or 404."""
+    return first_or_404(office_students(scope).filter(pk=pk))
+
+
+def office_classes(scope: Scope) -> QuerySet[SchoolClass]:
+    """The establishment's classes of the current year, for school life."""
+    if scope.establishment_id is None or not scope.has(AttendanceHabilitation.MANAGE):
+        return SchoolClass.objects.none()
+    return SchoolClass.objects.filter(establishment_id=scope.establishment_id, school_year__is_current=True)
+
+
+def get_office_class(scope: Scope, pk: int) -> SchoolClass:
+    """A class of the current year school life looks at, or 404."""
+    return first_or_404(office_classes(scope).filter(pk=pk))
+
+
+def managed_exemptions(scope: Scope) -> QuerySet[Exemption]:
+    """Exemptions school life records and whose certificates it downloads."""
+    if scope.establishment_id is None or not scope.has(AttendanceHabilitation.MANAGE):
+        return Exemption.objects.none()
+    return Exemption.objects.filter(establishment_id=scope.establishment_id)
+
+
+def get_managed_exemption(scope: Scope, pk: int) -> Exemption:
+    """An exemption school life may read (and download the certificate of), or 404."""
+    return first_or_404(managed_exemptions(scope).filter(pk=pk))
+
+
+def settable_reasons(scope: Scope) -> QuerySet[AbsenceReason]:
+    """The establishment's absence reasons, for those who set them (``attendance.settings``)."""
+    if scope.establishment_id is None or not scope.has(AttendanceHabilitation.SETTINGS):
+        return AbsenceReason.objects.none()
+    return AbsenceReason.objects.filter(establishment_id=scope.establishment_id)
+
+
+def get_settable_reason(scope: Scope, pk: int) -> AbsenceReason:
+    """An absence reason of the establishment one may change, or 404."""
+    return first_or_404(settable_reasons(scope).filter(pk=pk))

@@ -6,13 +6,14 @@ sensitive ones and tells families after the commit, in bulk (``notify_families``
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,14 +21,20 @@ from django.utils.translation import gettext_noop
 
 from romsie.core import versions
 from romsie.core.access.scope import Scope
+from romsie.core.concurrency import claim_version
 from romsie.core.errors import ApplicationError
+from romsie.core.forms import display_value
 from romsie.core.services import audit_record
 from romsie.core.uploads import atomic_with_files, check_upload, store_upload
 from romsie.identity.models import Guardianship, User
 from romsie.notifications.kinds import local_date, local_time
 from romsie.notifications.services import Batch, notify_many
+from romsie.schooling.access import current_class_ids, current_group_ids
+from romsie.schooling.models import Subject
+from romsie.timetable.models import Session
 
-from .models import Absence, AbsenceReason, Justification, JustificationStatus, Lateness
+from . import access
+from .models import MAX_LATE_MINUTES, Absence, AbsenceReason, Exemption, Justification, JustificationStatus, Lateness
 
 # -- Family alerts ---------------------------------------------------------------------------
 
@@ -92,18 +99,403 @@ def notify_families(
 # -- School-life office ------------------------------------------------------------------------
 
 
-# -- Justifications ------------------------------------------------------------------------------
-
-# The list an establishment starts with (labels translated when created, in the site's language).
-DEFAULT_REASONS: list[tuple[str, bool]] = [
+# Default absence reasons, created on first use by ``default_reasons_ensure``: (label, justifies).
+DEFAULT_REASONS: tuple[tuple[str, bool], ...] = (
     (gettext_noop("Illness"), True),
-    (gettext_noop("Medical appointment"), True),
     (gettext_noop("Family reason"), True),
-    (gettext_noop("Transport problem"), True),
-    (gettext_noop("Summoned (exam, administration)"), True),
+    (gettext_noop("Medical appointment"), True),
+    (gettext_noop("Transport"), True),
+    (gettext_noop("Official summons"), True),
     (gettext_noop("Religious holiday"), True),
-    (gettext_noop("Other reason"), False),
-]
+    (gettext_noop("No reason"), False),
+)
+
+
+def default_reasons_ensure(establishment_id: int) -> list[AbsenceReason]:
+    """The establishment's absence reasons; a sensible default list is created if it has none.
+
+    The labels are written in the interface's language of the moment (French by default) and
+    are then the establishment's own, free to rename.
+    """
+    reasons = list(AbsenceReason.objects.filter(establishment_id=establishment_id))
+    if reasons:
+        return reasons
+    with transaction.atomic():
+        AbsenceReason.objects.bulk_create(
+            [
+                AbsenceReason(establishment_id=establishment_id, label=_(label), justifies=justifies, order=order)
+                for order, (label, justifies) in enumerate(DEFAULT_REASONS, start=1)
+            ],
+            ignore_conflicts=True,
+        )
+    return list(AbsenceReason.objects.filter(establishment_id=establishment_id))
+
+
+def _check_span(starts_at: datetime.datetime, ends_at: datetime.datetime) -> None:
+    if ends_at <= starts_at:
+        raise ApplicationError(_("The end must come after the start."), extra={"code": "span"})
+
+
+def _overlapping(
+    establishment_id: int, student_ids: Sequence[int], starts_at: datetime.datetime, ends_at: datetime.datetime
+) -> QuerySet[Absence]:
+    return Absence.objects.filter(
+        establishment_id=establishment_id, student_id__in=student_ids, starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+
+
+def _overlap_error(found: Sequence[Absence], names: dict[int, str]) -> ApplicationError:
+    first = found[0]
+    return ApplicationError(
+        _(
+            "%(student)s is already recorded away from %(start)s to %(end)s: change that absence instead "
+            "(%(count)d overlapping in all)."
+        )
+        % {
+            "student": names.get(first.student_id, ""),
+            "start": display_value(first.starts_at),
+            "end": display_value(first.ends_at),
+            "count": len(found),
+        },
+        extra={"code": "overlap", "absence_ids": [a.pk for a in found]},
+    )
+
+
+def _lock_students(student_ids: Sequence[int]) -> None:
+    """Lock the students' rows until the commit: two people entering overlapping absences wait in turn."""
+    list(User.objects.select_for_update().filter(pk__in=student_ids).order_by("pk").values_list("pk", flat=True))
+
+
+def _status_for(reason: AbsenceReason | None) -> str:
+    return JustificationStatus.JUSTIFIED if reason is not None and reason.justifies else JustificationStatus.UNJUSTIFIED
+
+
+def _check_reason(scope: Scope, reason: AbsenceReason | None) -> None:
+    if reason is not None and reason.establishment_id != scope.establishment_id:
+        raise ApplicationError(_("This reason is not one of the establishment's."), extra={"code": "reason"})
+
+
+def _check_student(scope: Scope, student: User) -> None:
+    if not access.office_students(scope).filter(pk=student.pk).exists():
+        raise ApplicationError(_("This student is not a current student of the establishment."))
+
+
+@transaction.atomic
+def absence_create(
+    *,
+    scope: Scope,
+    student: User,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    reason: AbsenceReason | None = None,
+    note: str = "",
+) -> Absence:
+    """Record an absence school life was told of (a phone call): one student, a span; tells the family.
+
+    An absence overlapping another one of the student (or an outing) is refused: the existing
+    one is to be changed instead (no silent merge).
+    """
+    assert scope.establishment_id is not None
+    _check_span(starts_at, ends_at)
+    _check_student(scope, student)
+    _check_reason(scope, reason)
+    names = {student.pk: student.get_full_name()}
+    _lock_students([student.pk])
+    found = list(_overlapping(scope.establishment_id, [student.pk], starts_at, ends_at)[:5])
+    if found:
+        raise _overlap_error(found, names)
+    absence = Absence.objects.create(
+        establishment_id=scope.establishment_id,
+        student=student,
+        kind=Absence.Kind.ABSENCE,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        reason=reason,
+        status=_status_for(reason),
+        note=note,
+        created_by_id=scope.user_id,
+    )
+    audit_record(scope=scope, action="attendance.absence_create", target=absence, student=student.pk)
+    notify_families(establishment_id=scope.establishment_id, absences=[absence], actor_id=scope.user_id, names=names)
+    return absence
+
+
+@transaction.atomic
+def outing_create(
+    *,
+    scope: Scope,
+    student_ids: Sequence[int],
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    note: str = "",
+) -> list[Absence]:
+    """Record a school trip: the students are out of school, not absent (one bulk insert).
+
+    No family alert: the families were told of the trip beforehand, and an outing is no
+    absence to justify. A student already recorded away during the span is refused, named.
+    """
+    assert scope.establishment_id is not None
+    _check_span(starts_at, ends_at)
+    students = {s.pk: s for s in access.office_students(scope).filter(pk__in=student_ids)}
+    if not students or len(students) != len(set(student_ids)):
+        raise ApplicationError(_("Choose current students of the establishment."), extra={"code": "students"})
+    _lock_students(list(students))
+    found = list(_overlapping(scope.establishment_id, list(students), starts_at, ends_at))
+    if found:
+        raise _overlap_error(found, {pk: s.get_full_name() for pk, s in students.items()})
+    outings = Absence.objects.bulk_create(
+        [
+            Absence(
+                establishment_id=scope.establishment_id,
+                student_id=pk,
+                kind=Absence.Kind.OUT_OF_SCHOOL,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                status=JustificationStatus.JUSTIFIED,
+                note=note,
+                created_by_id=scope.user_id,
+            )
+            for pk in sorted(students)
+        ]
+    )
+    audit_record(scope=scope, action="attendance.outing_create", target=note[:100], students=len(outings))
+    return outings
+
+
+def certificate_check(upload: UploadedFile) -> str:
+    """The content type of an exemption certificate: an image or a PDF, or ``ApplicationError``."""
+    try:
+        content_type = check_upload(upload)
+    except ValidationError as error:
+        raise ApplicationError(" ".join(error.messages), extra={"code": "file"}) from error
+    if content_type != "application/pdf" and not content_type.startswith("image/"):
+        raise ApplicationError(
+            _("%(name)s: a certificate is an image (a photo) or a PDF.") % {"name": upload.name or ""},
+            extra={"code": "file"},
+        )
+    return content_type
+
+
+@atomic_with_files()
+def exemption_create(
+    *,
+    scope: Scope,
+    student: User,
+    subject: Subject | None,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    must_attend: bool = False,
+    note: str = "",
+    certificate: UploadedFile | None = None,
+) -> Exemption:
+    """Record an exemption (from a subject, or from everything), with its certificate if given."""
+    assert scope.establishment_id is not None
+    if ends_on < starts_on:
+        raise ApplicationError(_("The end must come after the start."), extra={"code": "span"})
+    _check_student(scope, student)
+    if subject is not None and subject.establishment_id != scope.establishment_id:
+        raise ApplicationError(_("This subject is not one of the establishment's."))
+    exemption = Exemption(
+        establishment_id=scope.establishment_id,
+        student=student,
+        subject=subject,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        must_attend=must_attend,
+        note=note,
+        created_by_id=scope.user_id,
+    )
+    if certificate is not None:
+        exemption.content_type = certificate_check(certificate)
+        exemption.name = (certificate.name or "certificate")[:255]
+        exemption.size_bytes = certificate.size or 0
+        store_upload(exemption, certificate)
+    exemption.save()
+    audit_record(scope=scope, action="attendance.exemption_create", target=exemption, student=student.pk)
+    return exemption
+
+
+def session_at(scope: Scope, student_id: int, moment: datetime.datetime) -> Session | None:
+    """The session a student has at that moment (their classes' and groups'), if any."""
+    local = timezone.localtime(moment)
+    return (
+        Session.objects.filter(
+            establishment_id=scope.establishment_id,
+            date=local.date(),
+            starts_at__lte=local.time(),
+            ends_at__gt=local.time(),
+            status=Session.Status.PLANNED,
+        )
+        .filter(
+            Q(teaching__school_class_id__in=current_class_ids(scope.establishment_id, student_id))
+            | Q(teaching__teaching_group_id__in=current_group_ids(scope.establishment_id, student_id))
+        )
+        .select_related("teaching__subject")
+        .order_by("starts_at", "pk")
+        .first()
+    )
+
+
+def _check_minutes(minutes: int) -> None:
+    if not 1 <= minutes <= MAX_LATE_MINUTES:
+        raise ApplicationError(
+            _("A lateness is between 1 and %(max)d minutes.") % {"max": MAX_LATE_MINUTES}, extra={"code": "minutes"}
+        )
+
+
+@transaction.atomic
+def lateness_create(
+    *,
+    scope: Scope,
+    student: User,
+    arrived_at: datetime.datetime,
+    minutes: int,
+    reason: AbsenceReason | None = None,
+    note: str = "",
+) -> Lateness:
+    """Record a late arrival at the gate, linked to the session running then; tells the family."""
+    assert scope.establishment_id is not None
+    _check_minutes(minutes)
+    _check_student(scope, student)
+    _check_reason(scope, reason)
+    session = session_at(scope, student.pk, arrived_at)
+    if session is not None and Lateness.objects.filter(session=session, student=student).exists():
+        raise ApplicationError(
+            _("%(student)s is already recorded late at this session: change that lateness instead.")
+            % {"student": student.get_full_name()},
+            extra={"code": "duplicate"},
+        )
+    lateness = Lateness.objects.create(
+        establishment_id=scope.establishment_id,
+        student=student,
+        session=session,
+        arrived_at=arrived_at,
+        minutes=minutes,
+        reason=reason,
+        status=_status_for(reason),
+        note=note,
+        created_by_id=scope.user_id,
+    )
+    audit_record(scope=scope, action="attendance.lateness_create", target=lateness, student=student.pk)
+    what = {lateness.pk: session.teaching.subject.name} if session is not None else {}
+    notify_families(
+        establishment_id=scope.establishment_id,
+        lateness=[lateness],
+        actor_id=scope.user_id,
+        names={student.pk: student.get_full_name()},
+        what=what,
+    )
+    return lateness
+
+
+@transaction.atomic
+def absence_update(
+    *,
+    scope: Scope,
+    absence: Absence,
+    version: int | None,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    reason: AbsenceReason | None,
+    status: str,
+    note: str,
+) -> Absence:
+    """Change an absence's span, reason, note or justification status (a stale form is refused); audited."""
+    assert scope.establishment_id is not None
+    _check_span(starts_at, ends_at)
+    _check_reason(scope, reason)
+    claim_version(absence, version)
+    _lock_students([absence.student_id])
+    found = list(
+        _overlapping(scope.establishment_id, [absence.student_id], starts_at, ends_at).exclude(pk=absence.pk)[:5]
+    )
+    if found:
+        raise _overlap_error(found, {absence.student_id: absence.student.get_full_name()})
+    before = (absence.starts_at, absence.ends_at, absence.reason_id, absence.status)
+    absence.starts_at, absence.ends_at, absence.reason, absence.status, absence.note = (
+        starts_at,
+        ends_at,
+        reason,
+        status,
+        note,
+    )
+    absence.save(update_fields=["starts_at", "ends_at", "reason", "status", "note", "version"])
+    audit_record(
+        scope=scope,
+        action="attendance.absence_update",
+        target=absence,
+        before=before,
+        after=(starts_at, ends_at, reason.pk if reason else None, status),
+    )
+    return absence
+
+
+@transaction.atomic
+def absence_close(*, scope: Scope, absence: Absence, version: int | None) -> Absence:
+    """Close an absence: it is dealt with and leaves the office's list of open ones; audited."""
+    claim_version(absence, version)
+    absence.is_closed = True
+    absence.save(update_fields=["is_closed", "version"])
+    audit_record(scope=scope, action="attendance.absence_close", target=absence)
+    return absence
+
+
+@transaction.atomic
+def lateness_update(
+    *,
+    scope: Scope,
+    lateness: Lateness,
+    version: int | None,
+    minutes: int,
+    reason: AbsenceReason | None,
+    status: str,
+    note: str,
+) -> Lateness:
+    """Change a lateness's minutes, reason, note or status (a stale form is refused); audited."""
+    _check_minutes(minutes)
+    _check_reason(scope, reason)
+    claim_version(lateness, version)
+    before = (lateness.minutes, lateness.reason_id, lateness.status)
+    lateness.minutes, lateness.reason, lateness.status, lateness.note = minutes, reason, status, note
+    lateness.save(update_fields=["minutes", "reason", "status", "note", "version"])
+    audit_record(
+        scope=scope,
+        action="attendance.lateness_update",
+        target=lateness,
+        before=before,
+        after=(minutes, reason.pk if reason else None, status),
+    )
+    return lateness
+
+
+@transaction.atomic
+def reason_save(
+    *,
+    scope: Scope,
+    reason: AbsenceReason | None,
+    label: str,
+    justifies: bool,
+    offered_to_families: bool,
+    is_active: bool,
+    order: int,
+) -> AbsenceReason:
+    """Create or change an absence reason of the establishment (labels are unique); audited."""
+    assert scope.establishment_id is not None
+    label = label.strip()
+    taken = AbsenceReason.objects.filter(establishment_id=scope.establishment_id, label__iexact=label)
+    if reason is not None:
+        taken = taken.exclude(pk=reason.pk)
+    if not label or taken.exists():
+        raise ApplicationError(_("The establishment already has a reason named %(label)s.") % {"label": label})
+    reason = reason or AbsenceReason(establishment_id=scope.establishment_id)
+    reason.label, reason.justifies, reason.offered_to_families = label, justifies, offered_to_families
+    reason.is_active, reason.order = is_active, order
+    reason.save()
+    audit_record(scope=scope, action="attendance.reason_save", target=reason, justifies=justifies)
+    return reason
+
+
+# -- Justifications ------------------------------------------------------------------------------
 
 # The documents a family may send: a photo of a certificate or a PDF (a subset of ``core.uploads.ALLOWED``).
 DOCUMENT_EXTENSIONS = ("jpeg", "jpg", "pdf", "png", "webp")
@@ -123,19 +515,6 @@ def record_changed(student_ids: Iterable[int]) -> None:
 def justifications_changed(establishment_id: int) -> None:
     """A justification was given or reviewed: school life's cached count recomputes once committed."""
     transaction.on_commit(lambda: versions.bump(versions.Kind.ATTENDANCE_JUSTIFICATIONS, establishment_id))
-
-
-def default_reasons_ensure(establishment_id: int) -> None:
-    """Give the establishment the default list of absence reasons if it has none yet (one query when it has)."""
-    if AbsenceReason.objects.filter(establishment_id=establishment_id).exists():
-        return
-    AbsenceReason.objects.bulk_create(
-        [
-            AbsenceReason(establishment_id=establishment_id, label=_(label), justifies=justifies, order=order)
-            for order, (label, justifies) in enumerate(DEFAULT_REASONS, start=1)
-        ],
-        ignore_conflicts=True,
-    )
 
 
 def _check_document(upload: UploadedFile) -> str:

@@ -8,6 +8,19 @@ urlpatterns = [
     path("", home.home, name="home"),
     # -- Roll call (teachers) ------------------------------------------------------------
     # -- School-life office ----------------------------------------------------------------
+    path("registre/", office.register, name="register"),
+    path("eleves/recherche/<slug:field>/", office.student_search, name="student-search"),
+    path("absences/nouvelle/", office.absence_create, name="absence-create"),
+    path("absences/<id:pk>/modifier/", office.absence_update, name="absence-update"),
+    path("absences/<id:pk>/cloturer/", office.absence_close, name="absence-close"),
+    path("sorties/nouvelle/", office.outing_create, name="outing-create"),
+    path("dispenses/nouvelle/", office.exemption_create, name="exemption-create"),
+    path("dispenses/<id:pk>/certificat/", office.exemption_certificate, name="exemption-certificate"),
+    path("retards/nouveau/", office.lateness_create, name="lateness-create"),
+    path("retards/<id:pk>/modifier/", office.lateness_update, name="lateness-update"),
+    path("motifs/", office.reason_list, name="reason-list"),
+    path("motifs/nouveau/", office.reason_create, name="reason-create"),
+    path("motifs/<id:pk>/modifier/", office.reason_update, name="reason-update"),
     # -- Families: the school-life page, justifications --------------------------------------
     path("mon-suivi/", family.record, name="record"),
     path("justifier/absences/<id:pk>/", family.justify_absence, name="justify-absence"),

@@ -154,7 +154,7 @@ def test_a_wrong_file_saves_nothing_and_keeps_what_was_typed(w, client_for, name
 
     absence = absence_for(w.a.student, w.a.establishment.pk)
     reason = _reason(w)
-    other = AbsenceReason.objects.get(establishment=w.a.establishment, label="Transport problem")
+    other = AbsenceReason.objects.get(establishment=w.a.establishment, label="Transport")
     response = client_for(w.a.parent).post(
         reverse("attendance:justify-absence", args=[absence.pk]),
         {"reason": other.pk, "comment": "The bus did not come", "document": SimpleUploadedFile(name, content)},

@@ -16,6 +16,7 @@ SERVICE = "attendance"
 # Where each kind of person lands, in order: (habilitation or profile test, url name).
 LANDINGS: list[tuple[str, str]] = [
     ("family", "attendance:record"),
+    (H.MANAGE, "attendance:register"),
 ]
 
 
