@@ -41,7 +41,7 @@ def absent(ew, student, day: datetime.date, start: int = 8, end: int = 17, **fie
 
 
 @pytest.fixture
-def w(world: World) -> World:
+def w(world: World, english: None) -> World:
     enable(world.a, world.c)
     world.a.school_class.homeroom_teacher = world.a.teacher
     world.a.school_class.save(update_fields=["homeroom_teacher"])
