@@ -91,7 +91,9 @@ def sanction_create(request: ScopedRequest) -> HttpResponse:
     incident = access.get_incident(scope, incident_id) if incident_id is not None else None
     students = access.visible_students(scope).filter(is_active=True).order_by("last_name", "first_name", "pk")
     if incident is not None:
-        students = students.filter(pk__in=incident.students.values("pk"))
+        involved = list(incident.students.values_list("pk", flat=True))
+        students = students.filter(pk__in=involved)
+        student_id = involved[0] if len(involved) == 1 else None  # one student involved: chosen already
     elif student_id is not None:
         students = students.filter(pk=access.get_student(scope, student_id).pk)
     initial = {"student": student_id} if student_id is not None else {}
