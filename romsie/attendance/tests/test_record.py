@@ -100,6 +100,16 @@ def test_homeroom_teacher_reads_the_history_without_an_audit_row(w, client_for):
     assert not AuditEvent.objects.filter(action="attendance.record_read").exists()
 
 
+def test_a_homeroom_teacher_who_does_not_teach_the_class_is_not_audited(w, client_for):
+    a = w.a
+    homeroom = f.person(a.establishment, Role.TEACHER, username="homeroom")
+    a.class2.homeroom_teacher = homeroom
+    a.class2.save(update_fields=["homeroom_teacher"])
+    assert client_for(homeroom).get(reverse("attendance:student", args=[a.student2.pk])).status_code == 200
+    assert client_for(homeroom).get(reverse("attendance:student", args=[a.student.pk])).status_code == 404
+    assert not AuditEvent.objects.filter(action="attendance.record_read").exists()
+
+
 def test_staff_reading_outside_their_classes_is_audited(w, client_for):
     a = w.a
     response = client_for(a.school_life).get(reverse("attendance:student", args=[a.student.pk]))
