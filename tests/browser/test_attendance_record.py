@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from romsie.attendance.models import Incident, Sanction
+from romsie.attendance.models import Absence, Incident, Sanction
 from romsie.attendance.tests.builders import enable
 from romsie.core.testing.world import World
 
@@ -64,3 +66,24 @@ def test_teacher_reports_an_incident_the_cpe_gives_a_detention_the_parent_is_tol
     parent.open("notifications:notification-list")
     expect(parent.page.locator("main")).to_contain_text(a.student.get_full_name())
     expect(parent.page.locator("main")).to_contain_text(str(Sanction.Kind.DETENTION.label))
+
+
+@pytest.mark.parametrize("viewport", ["phone"])
+def test_record_pages_read_well_on_a_phone(journey: Journey, world: World) -> None:
+    a = world.a
+    enable(a)
+    a.school_class.homeroom_teacher = a.teacher
+    a.school_class.save(update_fields=["homeroom_teacher"])
+    day = timezone.localdate().replace(day=1)
+    Absence.objects.create(
+        establishment=a.establishment,
+        student=a.student,
+        starts_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(8))),
+        ends_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(17))),
+        note="Rendez-vous médical",
+    )
+    journey.sign_in(a.teacher.username)
+    journey.open("attendance:class-report", a.school_class.pk)
+    journey.follow(f"main a[href='{journey.route('attendance:student', a.student.pk)}']")
+    expect(journey.page.locator("main")).to_contain_text("Rendez-vous médical")
+    journey.open("attendance:incident-create")
