@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
+from romsie.core.pagination import KeysetPage, keyset_page
 from romsie.identity.models import Role, RoleAssignment, User
 from romsie.schooling.models import Enrollment, Period, SchoolClass, SchoolYear
 from romsie.timetable.models import DayOff
@@ -227,17 +228,14 @@ def student_record(scope: Scope, student: User, *, period_id: int | None = None)
     establishment_id = scope.establishment_id
     assert establishment_id is not None
     year = current_year(establishment_id)
-    today = timezone.localdate()
     periods = list(Period.objects.filter(establishment_id=establishment_id, school_year=year)) if year else []
     period = next((p for p in periods if p.pk == period_id), None)
-    year_first = (
-        year.starts_on
-        if year
-        else today.replace(month=9, day=1)
-        if today.month >= 9
-        else today.replace(year=today.year - 1, month=9, day=1)
-    )
-    year_last = year.ends_on if year else year_first.replace(year=year_first.year + 1, month=8, day=31)
+    if year is not None:
+        year_first, year_last = year.starts_on, year.ends_on
+    else:  # no current year set up: September to August around today
+        today = timezone.localdate()
+        autumn = today.year if today.month >= 9 else today.year - 1
+        year_first, year_last = datetime.date(autumn, 9, 1), datetime.date(autumn + 1, 8, 31)
     first_day, last_day = (period.starts_on, period.ends_on) if period else (year_first, year_last)
     start, end = _local_midnight(first_day), _local_midnight(last_day + datetime.timedelta(days=1))
     enrollment = (
@@ -376,13 +374,15 @@ def get_open_alert(scope: Scope, pk: int) -> ThresholdAlert:
 # -- Incidents and sanctions ---------------------------------------------------------------------
 
 
-def incident_list(scope: Scope) -> list[Incident]:
-    """The incidents the person may read, newest first, with their students (two queries)."""
-    return list(
-        access.visible_incidents(scope)
-        .select_related("reported_by")
-        .prefetch_related(Prefetch("students", queryset=User.objects.order_by("last_name", "first_name")))[:200]
+INCIDENTS_PAGE_SIZE = 50
+
+
+def incident_list(scope: Scope, *, cursor: str = "") -> KeysetPage[Incident]:
+    """A page of the incidents the person may read, newest first, with their students (two queries)."""
+    rows = access.visible_incidents(scope).prefetch_related(
+        Prefetch("students", queryset=User.objects.order_by("last_name", "first_name"))
     )
+    return keyset_page(rows, time_field="occurred_at", cursor=cursor, size=INCIDENTS_PAGE_SIZE)
 
 
 def incident_detail(incident: Incident) -> dict[str, Any]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from romsie.attendance.models import Incident, IncidentStudent, Sanction
 from romsie.core.models import AuditEvent
@@ -158,3 +161,25 @@ def test_incident_list_costs_the_same_for_1_and_30_incidents(w, client_for):
     with CaptureQueriesContext(connection) as thirty:
         assert len(life.get(url).context["incidents"]) == 30
     assert len(thirty) == len(one) == 4  # session, person, incidents, their students
+
+
+def test_incident_list_pages_newest_first(w, client_for):
+    a = w.a
+    start = timezone.now() - datetime.timedelta(days=60)
+    made = [
+        Incident.objects.create(
+            establishment=a.establishment,
+            occurred_at=start + datetime.timedelta(hours=i),
+            place=f"Salle {i}",
+            description="x",
+            reported_by=a.teacher,
+        )
+        for i in range(51)
+    ]
+    life = client_for(a.school_life)
+    first = life.get(reverse("attendance:incident-list"))
+    assert first.context["incidents"] == made[::-1][:50]
+    cursor = first.context["page"].next_cursor
+    second = life.get(reverse("attendance:incident-list"), {"apres": cursor})
+    assert second.context["incidents"] == [made[0]]
+    assert life.get(reverse("attendance:incident-list"), {"apres": "garbage"}).context["incidents"] == made[::-1][:50]

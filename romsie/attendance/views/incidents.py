@@ -48,7 +48,8 @@ def incident_create(request: ScopedRequest) -> HttpResponse:
 def incident_list(request: ScopedRequest) -> HttpResponse:
     """The incidents the person follows up (school life) or reported (others)."""
     scope = request.scope
-    context = {"incidents": selectors.incident_list(scope), "may_sanction": scope.has(H.SANCTION)}
+    page = selectors.incident_list(scope, cursor=request.GET.get("apres", "")[:40])
+    context = {"page": page, "incidents": page.entries, "may_sanction": scope.has(H.SANCTION)}
     return render(request, "attendance/record_incident_list.html", context)
 
 
