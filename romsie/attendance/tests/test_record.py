@@ -20,6 +20,7 @@ from romsie.core.models import AuditEvent
 from romsie.core.testing import factories as f
 from romsie.core.testing.world import World
 from romsie.identity.models import Role
+from romsie.notifications.kinds import render
 from romsie.notifications.models import Notification
 from romsie.schooling.models import SchoolYear
 from romsie.timetable.models import DayOff
@@ -269,6 +270,11 @@ def test_a_threshold_is_raised_once_and_tells_homeroom_and_school_life(w):
     assert told == {a.teacher.pk, a.school_life.pk}
     note = Notification.objects.filter(kind="attendance.threshold_reached").first()
     assert note.url == reverse("attendance:student", args=[a.student.pk])
+
+    assert (
+        render(note)
+        == f"{a.student.get_full_name()} has 4 unjustified half-days of absence in November 2026 (alert at 4)."
+    )
 
     again = services.thresholds_check(establishment_id=a.establishment.pk, student_ids=[a.student.pk], month=NOV)
     assert again == []

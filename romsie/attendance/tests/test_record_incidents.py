@@ -14,6 +14,7 @@ from romsie.attendance.models import Incident, IncidentStudent, Sanction
 from romsie.core.models import AuditEvent
 from romsie.core.testing.editing import race_on_form
 from romsie.core.testing.world import World
+from romsie.notifications.kinds import render
 from romsie.notifications.models import Notification
 
 from .builders import enable
@@ -121,6 +122,8 @@ def test_a_detention_needs_a_supervisor_and_tells_the_family(w, client_for):
     )
     told = set(Notification.objects.filter(kind="attendance.sanction").values_list("recipient_id", flat=True))
     assert told == {a.student.pk, a.parent.pk}
+    note = Notification.objects.filter(kind="attendance.sanction", recipient=a.parent).get()
+    assert render(note) == f"{a.student.get_full_name()} was given a measure: Detention, on November 25."
     assert AuditEvent.objects.filter(action="attendance.sanction_give").exists()
     # It is in the student's history.
     record = life.get(reverse("attendance:student", args=[a.student.pk])).context["record"]
