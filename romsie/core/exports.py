@@ -44,8 +44,13 @@ def csv_response(
     buffer = io.StringIO()
     buffer.write("\ufeff")
     csv_write(buffer, header, rows, delimiter=delimiter)
-    response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    safe_name = "".join(c for c in filename if c.isalnum() or c in "-_.") or "export.csv"
+    return _download(buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8", filename, "export.csv")
+
+
+def _download(content: bytes, content_type: str, filename: str, fallback: str) -> HttpResponse:
+    """A file download under a safe name, never cached."""
+    response = HttpResponse(content, content_type=content_type)
+    safe_name = "".join(c for c in filename if c.isalnum() or c in "-_.") or fallback
     response["Content-Disposition"] = f'attachment; filename="{safe_name}"'
     response["Cache-Control"] = "no-store"
     return response
@@ -61,7 +66,9 @@ def xlsx_response(
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=(title or "Export")[:31])
+    # A sheet's name has at most 31 characters, none of the backslash, / ? * [ ] : (Excel's rule).
+    name = "".join(" " if c in "\\/?*[]:" else c for c in title).strip()[:31] or "Export"
+    sheet = workbook.create_sheet(title=name)
     sheet.append([csv_safe_cell(cell) for cell in header])
     for row in rows:
         sheet.append(
@@ -72,8 +79,4 @@ def xlsx_response(
         )
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    safe_name = "".join(c for c in filename if c.isalnum() or c in "-_.") or "export.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{safe_name}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return _download(buffer.getvalue(), XLSX_CONTENT_TYPE, filename, "export.xlsx")
