@@ -52,6 +52,25 @@ class AttendanceConfig(AppConfig):
                 format_params=services.reviewed_params,
             )
         )
+        register_kind(
+            NotificationKind(
+                key="attendance.threshold_reached",
+                label=_("A student reached an absence alert threshold"),
+                text=_(
+                    "%(student)s has %(half_days)s unjustified half-days of absence in %(month)s "
+                    "(alert at %(threshold)s)."
+                ),
+                format_params=services.threshold_params,
+            )
+        )
+        register_kind(
+            NotificationKind(
+                key="attendance.sanction",
+                label=_("A punishment or sanction given to a child (or to oneself)"),
+                text=_("%(student)s was given a measure: %(kind)s, on %(date)s."),
+                format_params=services.sanction_params,
+            )
+        )
         registry.register_widget(widgets_family.RECORD_WIDGET)
         registry.register_widget(widgets_family.REVIEW_WIDGET)
         _connect_record_signals()

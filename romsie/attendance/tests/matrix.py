@@ -29,7 +29,7 @@ def _enabled(world: World, which: str) -> dict[str, Any]:
 
 OBJECTS["attendance:home"] = _enabled
 
-for _part in ("roll_call", "office", "family", "incidents"):
+for _part in ("roll_call", "office", "family", "incidents", "record"):
     try:
         _module = importlib.import_module(f"{__package__}.matrix_{_part}")
     except ModuleNotFoundError as error:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from romsie.attendance import services
+from romsie.attendance import reasons
 from romsie.attendance.models import AbsenceReason, Justification, JustificationStatus
 from romsie.core.models import AuditEvent
 from romsie.identity.models import Guardianship
@@ -33,7 +33,7 @@ def w(world):
 
 
 def _reason(w):
-    services.default_reasons_ensure(w.a.establishment.pk)
+    reasons.default_reasons_ensure(w.a.establishment.pk)
     return AbsenceReason.objects.get(establishment=w.a.establishment, label="Illness")
 
 
@@ -205,10 +205,10 @@ def test_a_second_justification_while_one_waits_is_refused(w, client_for):
 
 
 def test_the_default_reasons_are_created_once(w):
-    services.default_reasons_ensure(w.a.establishment.pk)
-    services.default_reasons_ensure(w.a.establishment.pk)
+    reasons.default_reasons_ensure(w.a.establishment.pk)
+    reasons.default_reasons_ensure(w.a.establishment.pk)
     labels = list(AbsenceReason.objects.filter(establishment=w.a.establishment).values_list("label", flat=True))
-    assert len(labels) == len(services.DEFAULT_REASONS) and "Illness" in labels
+    assert len(labels) == len(reasons.DEFAULT_REASONS) and "Illness" in labels
     assert not AbsenceReason.objects.filter(establishment=w.c.establishment).exists()
 
 

@@ -229,11 +229,11 @@ def test_a_lateness_is_edited(world, office):
 
 def test_the_default_reasons_are_created_on_first_use(world, office):
     response = office.get(reverse("attendance:reason-list"))
-    reasons = list(AbsenceReason.objects.filter(establishment=world.a.establishment))
-    assert len(reasons) == len(services.DEFAULT_REASONS)
-    assert [r.label for r in reasons if not r.justifies] == ["No reason"]
+    found = list(AbsenceReason.objects.filter(establishment=world.a.establishment))
+    assert len(found) == len(reasons.DEFAULT_REASONS)
+    assert [r.label for r in found if not r.justifies] == ["No reason"]
     assert "Illness" in response.content.decode()
-    assert len(services.default_reasons_ensure(world.a.establishment.pk)) == len(services.DEFAULT_REASONS)  # not twice
+    assert len(reasons.default_reasons_ensure(world.a.establishment.pk)) == len(reasons.DEFAULT_REASONS)  # not twice
 
 
 def test_a_reason_is_added_and_a_duplicate_refused(world, office):

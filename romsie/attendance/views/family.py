@@ -14,7 +14,7 @@ from romsie.core.errors import ApplicationError
 from romsie.core.forms import show_error
 from romsie.core.uploads import download_response
 
-from .. import access, selectors, services
+from .. import access, reasons, selectors, services
 from ..forms_family import JustifyForm, ReviewForm
 from ..habilitations import AttendanceHabilitation as H
 from ..models import Absence, Justification, Lateness
@@ -55,7 +55,7 @@ def justify_lateness(request: ScopedRequest, pk: int) -> HttpResponse:
 def _justify(request: ScopedRequest, target: Absence | Lateness) -> HttpResponse:
     scope = request.scope
     assert scope.establishment_id is not None
-    services.default_reasons_ensure(scope.establishment_id)
+    reasons.default_reasons_ensure(scope.establishment_id)
     form = JustifyForm(request.POST or None, request.FILES or None, scope=scope)
     if request.method == "POST" and form.is_valid():
         try:

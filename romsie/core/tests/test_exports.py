@@ -41,3 +41,22 @@ def test_response_is_a_downloadable_csv_with_every_cell_neutralised() -> None:
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     assert rows == [["'=name", "line"], ["'=1+1", "3"], ["'@x", ""], ["Zoé", "'-1"]]
+
+
+def test_xlsx_keeps_numbers_and_neutralises_text() -> None:
+    from openpyxl import load_workbook
+
+    from romsie.core.exports import xlsx_response
+
+    response = xlsx_response(
+        "rapport 6e/A.xlsx", ["Nom", "=total"], [["=cmd|' /C calc'!A0", 3], ["Léa", 2.5]], title="6e A/B [1]: *?"
+    )
+    assert response["Content-Disposition"] == 'attachment; filename="rapport6eA.xlsx"'
+    assert response["Cache-Control"] == "no-store"
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "6e A B  1"
+    assert list(sheet.iter_rows(values_only=True)) == [
+        ("Nom", "'=total"),
+        ("'=cmd|' /C calc'!A0", 3),
+        ("Léa", 2.5),
+    ]
