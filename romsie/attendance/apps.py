@@ -13,7 +13,9 @@ class AttendanceConfig(AppConfig):
         from romsie.core.access import catalogue
         from romsie.notifications.kinds import NotificationKind, register_kind
 
-        from . import habilitations, services
+        from romsie.timetable import registry as timetable_registry
+
+        from . import habilitations, services, timetable_hooks
 
         catalogue.register(habilitations.SPECS)
         registry.register_service(
@@ -43,4 +45,18 @@ class AttendanceConfig(AppConfig):
                 format_params=services.absence_params,
                 urgent=True,
             )
+        )
+        register_kind(
+            NotificationKind(
+                key="attendance.roll_call_reminder",
+                label=_("Reminder of a roll call not made"),
+                text=_("School life reminds you to call the roll of %(sessions)s on %(date)s."),
+                format_params=services.reminder_params,
+            )
+        )
+        timetable_registry.register_session_panel(
+            timetable_hooks.session_panel,
+            service="attendance",
+            habilitation=habilitations.AttendanceHabilitation.VIEW,
+            css=("attendance/attendance.css",),
         )

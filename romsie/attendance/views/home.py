@@ -14,7 +14,9 @@ from ..habilitations import AttendanceHabilitation as H
 SERVICE = "attendance"
 
 # Where each kind of person lands, in order: (habilitation or profile test, url name).
-LANDINGS: list[tuple[str, str]] = []
+LANDINGS: list[tuple[str, str]] = [
+    (H.CALL_ROLL, "attendance:roll-call-list"),
+]
 
 
 @requires(H.VIEW, service=SERVICE)
