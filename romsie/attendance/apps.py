@@ -12,7 +12,6 @@ class AttendanceConfig(AppConfig):
         from romsie.core import registry
         from romsie.core.access import catalogue
         from romsie.notifications.kinds import NotificationKind, register_kind
-
         from romsie.timetable import registry as timetable_registry
 
         from . import habilitations, services, timetable_hooks

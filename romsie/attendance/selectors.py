@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -57,7 +58,7 @@ def _class_name() -> Subquery:
     )
 
 
-def previous_called_session(session: Session) -> QuerySet[Session]:
+def previous_called_session(session: Session) -> QuerySet[Any, Any]:
     """The last earlier session of the same teaching whose roll was called, as a one-row queryset of ids."""
     earlier = Q(date__lt=session.date) | Q(date=session.date, starts_at__lt=session.starts_at)
     return (

@@ -157,9 +157,7 @@ def _known_absent_ids(session: Session, student_ids: set[int]) -> set[int]:
 
 
 @transaction.atomic
-def roll_call_save(
-    *, scope: Scope, session: Session, marks: Mapping[int, Mark], version: int | None
-) -> RollCallResult:
+def roll_call_save(*, scope: Scope, session: Session, marks: Mapping[int, Mark], version: int | None) -> RollCallResult:
     """Call (or correct) the roll of a session: ``marks`` names the students not simply present.
 
     The first call creates the :class:`RollCall`; a later one is a correction: it must carry the
@@ -204,18 +202,12 @@ def roll_call_save(
     new_lateness, kept_lateness = _follow_lateness(scope, session, marks)
     result = RollCallResult(roll_call, created, kept_justified=kept_absences + kept_lateness)
     if not created:
-        changed = {
-            pk: f"{previous[pk].status if pk in previous else 'present'}->{marks[pk].status if pk in marks else 'present'}"
-            for pk in set(previous) | set(marks)
-            if (previous[pk].status if pk in previous else None) != (marks[pk].status if pk in marks else None)
-            or (pk in previous and pk in marks and previous[pk].minutes_late != marks[pk].minutes_late)
-        }
         audit_record(
             scope=scope,
             action="attendance.roll_call_corrected",
             target=roll_call,
             session=session.pk,
-            changes=", ".join(f"{pk}:{change}" for pk, change in sorted(changed.items())),
+            changes=_changes(previous, marks),
             kept_justified=len(result.kept_justified),
         )
     if new_absences or new_lateness:
@@ -230,6 +222,23 @@ def roll_call_save(
             what=what,
         )
     return result
+
+
+def _changes(previous: dict[int, AttendanceMark], marks: Mapping[int, Mark]) -> str:
+    """What a correction changed, student by student ("12:absent->present, 15:present->late(10)")."""
+
+    def said(mark: AttendanceMark | Mark | None) -> str:
+        if mark is None:
+            return "present"
+        minutes = mark.minutes_late if mark.status == AttendanceMark.Status.LATE else None
+        return f"{mark.status}({minutes})" if minutes else mark.status
+
+    changes = []
+    for pk in sorted(set(previous) | set(marks)):
+        before, after = said(previous.get(pk)), said(marks.get(pk))
+        if before != after:
+            changes.append(f"{pk}:{before}->{after}")
+    return ", ".join(changes)
 
 
 def _save_marks(

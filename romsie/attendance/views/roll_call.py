@@ -14,8 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from romsie.core.access.declarations import requires
@@ -73,11 +72,15 @@ class RollCallForm(VersionedForm):
         for key in self.data:
             match = STATUS_FIELD.match(key)
             if match and int(match.group(1)) not in expected:
-                raise ValidationError(_("A mark is for a student who is not expected at this session: nothing was saved."))
+                raise ValidationError(
+                    _("A mark is for a student who is not expected at this session: nothing was saved.")
+                )
         for row in self.sheet.rows:
             pk = row.student.pk
             if data.get(f"status-{pk}") == AttendanceMark.Status.LATE and not data.get(f"minutes-{pk}"):
-                self.add_error(f"minutes-{pk}", _("Say how many minutes late (1 to %(max)s).") % {"max": MAX_LATE_MINUTES})
+                self.add_error(
+                    f"minutes-{pk}", _("Say how many minutes late (1 to %(max)s).") % {"max": MAX_LATE_MINUTES}
+                )
         return data
 
     def marks(self) -> dict[int, services.Mark]:
@@ -148,9 +151,7 @@ def roll_call(request: ScopedRequest, pk: int) -> HttpResponse:
             absent = sum(1 for m in form.marks().values() if m.status == AttendanceMark.Status.ABSENT)
             messages.success(
                 request,
-                ngettext(
-                    "Roll call saved: %(n)s student absent.", "Roll call saved: %(n)s students absent.", absent
-                )
+                ngettext("Roll call saved: %(n)s student absent.", "Roll call saved: %(n)s students absent.", absent)
                 % {"n": absent},
             )
             if result.kept_justified:
