@@ -40,7 +40,7 @@ class NotificationPreferencesForm(forms.Form):
     def __init__(self, *args: Any, kinds: list[NotificationKind], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kinds = kinds
-        kind_fields = {
+        kind_fields: dict[str, forms.Field] = {
             field_name(kind): forms.ChoiceField(label=str(kind.label), choices=NotificationPreference.Delivery.choices)
             for kind in kinds
         }
