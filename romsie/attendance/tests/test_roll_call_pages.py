@@ -162,3 +162,25 @@ def test_sessions_not_called_costs_the_same_for_1_and_30(world, yesterday, clien
     with django_assert_num_queries(3):
         response = client.get(url, {"date": yesterday.isoformat()})
     assert len(response.context["sessions"]) == rows
+
+
+def test_the_dashboards_lessons_link_each_of_the_teachers_sessions_to_its_roll_call(world, client_for):
+    enable(world.a)
+    today = timezone.localdate()
+    first = session_on(world.a.teaching, today, hour=8)
+    second = session_on(world.a.teaching, today, hour=10)
+    teacher = client_for(world.a.teacher).get(reverse("core:dashboard")).content.decode()
+    assert reverse("attendance:roll-call", args=[first.pk]) in teacher
+    assert reverse("attendance:roll-call", args=[second.pk]) in teacher
+    student = client_for(world.a.student).get(reverse("core:dashboard")).content.decode()
+    assert 'id="widget-timetable-today"' in student
+    assert reverse("attendance:roll-call", args=[first.pk]) not in student
+
+
+def test_no_roll_call_link_on_the_dashboard_where_school_life_is_off(world, client_for):
+    world.a.establishment.enabled_services = ["directory", "timetable"]
+    world.a.establishment.save(update_fields=["enabled_services"])
+    session = session_on(world.a.teaching, timezone.localdate(), hour=8)
+    teacher = client_for(world.a.teacher).get(reverse("core:dashboard")).content.decode()
+    assert 'id="widget-timetable-today"' in teacher
+    assert reverse("attendance:roll-call", args=[session.pk]) not in teacher
