@@ -122,10 +122,10 @@ def _check_may_call(scope: Scope) -> None:
         raise PermissionDenied
 
 
-def _date_param(request: ScopedRequest) -> datetime.date:
-    """The ``date`` asked for (a form's field, or ``?date=``); today when absent or malformed."""
+def _day(text: str) -> datetime.date:
+    """The day asked for (``?date=``, or a form's ``date``); today when absent or malformed."""
     try:
-        value = datetime.date.fromisoformat(request.POST.get("date") or request.GET.get("date", ""))
+        value = datetime.date.fromisoformat(text)
         check_year_bounds(value)
     except (ValueError, ValidationError):
         return timezone.localdate()
@@ -170,7 +170,7 @@ def roll_call(request: ScopedRequest, pk: int) -> HttpResponse:
 @requires(H.CALL_ROLL, service=SERVICE)
 def roll_call_list(request: ScopedRequest) -> HttpResponse:
     """A teacher's sessions of a day, each with its roll call's state."""
-    day = _date_param(request)
+    day = _day(request.GET.get("date", ""))
     context = {
         "day": day,
         "sessions": selectors.roll_calls_of_day(request.scope, day),
@@ -184,7 +184,7 @@ def roll_call_list(request: ScopedRequest) -> HttpResponse:
 @requires(H.MANAGE, service=SERVICE)
 def roll_call_missing(request: ScopedRequest) -> HttpResponse:
     """For school life: the day's started sessions whose roll was not called, and one button to remind."""
-    day = _date_param(request)
+    day = _day(request.GET.get("date", ""))
     context = {
         "day": day,
         "sessions": selectors.roll_calls_missing(request.scope, day),
@@ -199,7 +199,7 @@ def roll_call_missing(request: ScopedRequest) -> HttpResponse:
 def roll_call_remind(request: ScopedRequest) -> HttpResponse:
     """Remind each teacher whose sessions of the day are not called yet: one notification each."""
     scope = request.scope
-    day = _date_param(request)
+    day = _day(request.POST.get("date", ""))
     sessions = list(selectors.roll_calls_missing(scope, day))
     services.roll_call_remind(scope=scope, sessions=sessions)
     teachers = len({s.teacher_id for s in sessions})
