@@ -290,6 +290,15 @@ def test_access_other_teacher_other_establishment_families(roll, client_for):
     assert not RollCall.objects.exists()
 
 
+def test_school_life_calls_a_roll_and_goes_back_to_the_sessions_not_called(roll, client_for):
+    w = roll.world
+    response = client_for(w.a.school_life).post(roll.url, marks_post([w.a.student], {w.a.student.pk: "absent"}))
+    missing = reverse("attendance:roll-call-missing")
+    assert response.status_code == 302 and response["Location"] == f"{missing}?date={roll.session.date.isoformat()}"
+    assert RollCall.objects.get().called_by == w.a.school_life
+    assert Absence.objects.get().created_by == w.a.school_life
+
+
 def test_a_cancelled_session_has_no_roll_call(roll, client_for):
     Session.objects.filter(pk=roll.session.pk).update(status=Session.Status.CANCELLED)
     assert client_for(roll.world.a.teacher).get(roll.url).status_code == 404

@@ -132,6 +132,12 @@ def _day(text: str) -> datetime.date:
     return value
 
 
+def _back_url(scope: Scope, day: datetime.date) -> str:
+    """Back from a roll call: to a teacher's roll calls of the day, or to school life's sessions not called."""
+    name = "attendance:roll-call-list" if scope.has(H.CALL_ROLL) else "attendance:roll-call-missing"
+    return f"{reverse(name)}?date={day.isoformat()}"
+
+
 @requires(H.VIEW, service=SERVICE)
 def roll_call(request: ScopedRequest, pk: int) -> HttpResponse:
     """Call (or correct) the roll of one session: one page, one submit."""
@@ -162,8 +168,8 @@ def roll_call(request: ScopedRequest, pk: int) -> HttpResponse:
                         "school life will close it."
                     ),
                 )
-            return redirect(f"{reverse('attendance:roll-call-list')}?date={session.date.isoformat()}")
-    context = {"form": form, "sheet": sheet, "session": session, "max_minutes": MAX_LATE_MINUTES}
+            return redirect(_back_url(scope, session.date))
+    context = {"form": form, "sheet": sheet, "session": session, "back_url": _back_url(scope, session.date)}
     return render(request, "attendance/roll_call_form.html", context)
 
 
