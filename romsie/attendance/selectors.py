@@ -33,7 +33,8 @@ class RollRow:
     minutes_late: int | None = None
     absent_last_time: bool = False
     exempt: bool = False
-    known_absent: bool = False
+    known_absent: bool = False  # away on an absence school life entered (or out of school)
+    out_of_school: bool = False  # on a school trip or outing: away, not absent
 
 
 @dataclass
@@ -101,14 +102,16 @@ def roll_call_sheet(scope: Scope, session: Session) -> RollCallSheet:
     zone = timezone.get_current_timezone()
     starts = timezone.make_aware(datetime.datetime.combine(session.date, session.starts_at), zone)
     ends = timezone.make_aware(datetime.datetime.combine(session.date, session.ends_at), zone)
-    known = set(
+    known = dict(
         Absence.objects.filter(
             establishment_id=session.establishment_id,
             student_id__in=ids,
             session__isnull=True,
             starts_at__lt=ends,
             ends_at__gt=starts,
-        ).values_list("student_id", flat=True)
+        )
+        .order_by("-kind")  # "out" before "absence": the dict keeps the last, an absence wins over a trip
+        .values_list("student_id", "kind")
     )
     sheet = RollCallSheet(session, roll_call)
     for student in students:
@@ -119,6 +122,7 @@ def roll_call_sheet(scope: Scope, session: Session) -> RollCallSheet:
             absent_last_time=student.pk in absent_last,
             exempt=student.pk in exempt,
             known_absent=student.pk in known,
+            out_of_school=known.get(student.pk) == Absence.Kind.OUT_OF_SCHOOL,
         )
         if mark is not None:
             row.status, row.minutes_late = mark.status, mark.minutes_late

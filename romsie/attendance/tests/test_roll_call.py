@@ -245,6 +245,14 @@ def test_flags_last_absentees_exemptions_and_absences_known_to_school_life(roll,
     Absence.objects.create(
         establishment=w.a.establishment, student=known, starts_at=noon - datetime.timedelta(hours=5), ends_at=noon
     )
+    away = add_students(w, 1, tag="trip")[0]
+    Absence.objects.create(
+        establishment=w.a.establishment,
+        student=away,
+        kind=Absence.Kind.OUT_OF_SCHOOL,
+        starts_at=noon - datetime.timedelta(hours=4),
+        ends_at=noon + datetime.timedelta(hours=4),
+    )
     notified = Notification.objects.count()
 
     response = client_for(w.a.teacher).get(roll.url)
@@ -253,15 +261,18 @@ def test_flags_last_absentees_exemptions_and_absences_known_to_school_life(roll,
     assert rows[w.a.student.pk].absent_last_time and not rows[exempt.pk].absent_last_time
     assert rows[exempt.pk].exempt and not rows[w.a.student.pk].exempt
     assert rows[known.pk].known_absent and not rows[trip.pk].known_absent
+    assert rows[away.pk].known_absent and rows[away.pk].out_of_school and not rows[known.pk].out_of_school
     page = response.content.decode()
     assert "Absent last session" in page and "Exempt" in page and "Absence known to school life" in page
+    assert "Out of school" in page
     form = response.context["form"]
     assert form[f"status-{known.pk}"].value() == "absent", "school life's absence opens the roll marked absent"
 
     # Saving it as shown keeps school life's absence: no second absence, no second alert.
-    data = marks_post([w.a.student, exempt, known, trip], {known.pk: "absent"})
+    data = marks_post([w.a.student, exempt, known, trip, away], {known.pk: "absent", away.pk: "absent"})
     client_for(w.a.teacher).post(roll.url, data)
     assert Absence.objects.filter(student=known).count() == 1
+    assert Absence.objects.filter(student=away).count() == 1
     assert Notification.objects.count() == notified
     assert AttendanceMark.objects.filter(session=roll.session, student=known, status="absent").exists()
 
