@@ -23,6 +23,7 @@ from romsie.attendance.models import (
 from romsie.core.errors import ApplicationError
 from romsie.core.models import AuditEvent
 from romsie.core.testing import factories as f
+from romsie.core.testing.editing import REFUSAL, page_text, race_on_form, shown_version
 from romsie.core.testing.world import World
 from romsie.homework.tests.builders import scope_of, session_on
 from romsie.identity.models import Role, User
@@ -343,3 +344,45 @@ def test_query_counts_do_not_grow_with_the_class(roll, client_for, django_assert
     with django_assert_num_queries(35):
         response = client.post(roll.url, marks_post(students, corrected, version=str(version)))
         assert response.status_code == 302
+
+
+def test_a_correction_made_meanwhile_refuses_the_later_one_with_the_other_marks_shown(roll, client_for):
+    w = roll.world
+    other = add_students(w, 1)[0]
+    students = [w.a.student, other]
+    client_for(w.a.teacher).post(roll.url, marks_post(students))
+
+    refused = race_on_form(
+        roll.url,
+        first=client_for(w.a.school_life),
+        second=client_for(w.a.teacher),
+        first_data=marks_post(students, {other.pk: "late:15"}),
+        second_data=marks_post(students, {w.a.student.pk: "absent"}),
+    )
+
+    text = page_text(refused)
+    assert "Late (15 min)" in text, "the other person's marks are shown"
+    assert refused.context["form"][f"status-{w.a.student.pk}"].value() == "absent", "the typed marks are kept"
+    assert list(AttendanceMark.objects.values_list("student_id", "status")) == [(other.pk, "late")]
+    # Saving again, knowingly, replaces theirs.
+    again = client_for(w.a.teacher).post(
+        roll.url, marks_post(students, {w.a.student.pk: "absent"}, version=shown_version(refused))
+    )
+    assert again.status_code == 302
+    assert list(AttendanceMark.objects.values_list("student_id", "status")) == [(w.a.student.pk, "absent")]
+    assert not Lateness.objects.exists()
+
+
+def test_a_first_call_made_meanwhile_refuses_the_later_first_call(roll, client_for):
+    w = roll.world
+    teacher, school_life = client_for(w.a.teacher), client_for(w.a.school_life)
+    assert "version" not in teacher.get(roll.url).context["form"].fields
+    assert school_life.post(roll.url, marks_post([w.a.student], {w.a.student.pk: "left_early"})).status_code == 302
+
+    refused = teacher.post(roll.url, marks_post([w.a.student], {w.a.student.pk: "absent"}))
+
+    assert refused.status_code == 200 and REFUSAL in page_text(refused)
+    assert "Left early" in page_text(refused)
+    assert AttendanceMark.objects.get().status == "left_early"
+    assert not Absence.objects.exists()
+    assert shown_version(refused) == str(RollCall.objects.get().version)
