@@ -73,3 +73,24 @@ def test_teacher_calls_the_roll_on_a_phone_and_the_parent_sees_the_alert(
     parent.follow("header a.notification-bell")
     expect(parent.page.locator("ol.notification-list li")).to_contain_text(a.student.get_full_name())
     expect(parent.page.locator("ol.notification-list li")).to_contain_text("09:00")
+
+
+def test_school_life_sees_the_rolls_not_called_and_reminds_the_teacher(
+    journey: Journey, world: World, session: Session, another_journey: Callable[[str], Any]
+) -> None:
+    a = world.a
+    page = journey.page
+    journey.sign_in(a.school_life.username)
+    page.goto(journey.url("attendance:roll-call-missing") + f"?date={session.date.isoformat()}")
+    journey.check()
+    expect(page.locator("main table")).to_contain_text(a.teacher.get_full_name())
+    journey.submit("main form.roll-remind button[type=submit]")
+    journey.assert_at("attendance:roll-call-missing")
+    journey.check()
+
+    # The teacher follows the reminder to the session's roll call.
+    teacher = another_journey("phone")
+    teacher.sign_in(a.teacher.username)
+    teacher.follow("header a.notification-bell")
+    teacher.follow("ol.notification-list a")
+    teacher.assert_at("attendance:roll-call", session.pk)
