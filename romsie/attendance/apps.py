@@ -12,8 +12,9 @@ class AttendanceConfig(AppConfig):
         from romsie.core import registry
         from romsie.core.access import catalogue
         from romsie.notifications.kinds import NotificationKind, register_kind
+        from romsie.timetable import registry as timetable_registry
 
-        from . import habilitations, services, widgets_family
+        from . import habilitations, services, timetable_hooks, widgets_family
 
         catalogue.register(habilitations.SPECS)
         registry.register_service(
@@ -70,6 +71,20 @@ class AttendanceConfig(AppConfig):
                 text=_("%(student)s was given a measure: %(kind)s, on %(date)s."),
                 format_params=services.sanction_params,
             )
+        )
+        register_kind(
+            NotificationKind(
+                key="attendance.roll_call_reminder",
+                label=_("Reminder of a roll call not made"),
+                text=_("School life reminds you to call the roll of %(sessions)s on %(date)s."),
+                format_params=services.reminder_params,
+            )
+        )
+        timetable_registry.register_session_panel(
+            timetable_hooks.session_panel,
+            service="attendance",
+            habilitation=habilitations.AttendanceHabilitation.VIEW,
+            css=("attendance/attendance.css",),
         )
         registry.register_widget(widgets_family.RECORD_WIDGET)
         registry.register_widget(widgets_family.REVIEW_WIDGET)

@@ -7,6 +7,10 @@ app_name = "attendance"
 urlpatterns = [
     path("", home.home, name="home"),
     # -- Roll call (teachers) ------------------------------------------------------------
+    path("appel/", roll_call.roll_call_list, name="roll-call-list"),
+    path("appel/seances/<id:pk>/", roll_call.roll_call, name="roll-call"),
+    path("appel/non-faits/", roll_call.roll_call_missing, name="roll-call-missing"),
+    path("appel/non-faits/relancer/", roll_call.roll_call_remind, name="roll-call-remind"),
     # -- School-life office ----------------------------------------------------------------
     path("registre/", office.register, name="register"),
     path("eleves/recherche/<slug:field>/", office.student_search, name="student-search"),

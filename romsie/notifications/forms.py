@@ -15,6 +15,11 @@ def field_name(kind: NotificationKind) -> str:
     return "kind_" + kind.key.replace(".", "__")
 
 
+def hold_field_name(kind: NotificationKind) -> str:
+    """The checkbox of an urgent kind: hold its e-mails in the quiet hours too."""
+    return "hold_" + kind.key.replace(".", "__")
+
+
 class NotificationPreferencesForm(forms.Form):
     """Delivery per registered kind, and optional quiet hours."""
 
@@ -35,10 +40,17 @@ class NotificationPreferencesForm(forms.Form):
     def __init__(self, *args: Any, kinds: list[NotificationKind], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kinds = kinds
-        kind_fields = {
+        kind_fields: dict[str, forms.Field] = {
             field_name(kind): forms.ChoiceField(label=str(kind.label), choices=NotificationPreference.Delivery.choices)
             for kind in kinds
         }
+        for kind in kinds:
+            if kind.urgent:
+                kind_fields[hold_field_name(kind)] = forms.BooleanField(
+                    label=_("Hold back in my quiet hours too"),
+                    required=False,
+                    help_text=_("Otherwise this alert is e-mailed at once, even in your quiet hours."),
+                )
         # The kinds first, then the quiet hours.
         self.fields = {**kind_fields, **self.fields}
 
@@ -54,8 +66,16 @@ class NotificationPreferencesForm(forms.Form):
     def deliveries(self) -> dict[str, str]:
         return {kind.key: self.cleaned_data[field_name(kind)] for kind in self.kinds}
 
+    def held_back(self) -> set[str]:
+        """The urgent kinds the person wants held in their quiet hours too."""
+        return {kind.key for kind in self.kinds if kind.urgent and self.cleaned_data.get(hold_field_name(kind))}
+
     def kind_fields(self) -> list[forms.BoundField]:
         return [self[field_name(kind)] for kind in self.kinds]
+
+    def kind_rows(self) -> list[tuple[forms.BoundField, forms.BoundField | None]]:
+        """Each kind's delivery, with the quiet-hours checkbox of an urgent kind."""
+        return [(self[field_name(kind)], self[hold_field_name(kind)] if kind.urgent else None) for kind in self.kinds]
 
     def quiet_fields(self) -> list[forms.BoundField]:
         return [self["quiet_starts_at"], self["quiet_ends_at"]]

@@ -44,6 +44,13 @@ def quiet_hours_get(user_id: int) -> QuietHours | None:
     return QuietHours.objects.filter(user_id=user_id).first()
 
 
+def held_back_get(user_id: int) -> set[str]:
+    """The urgent kinds whose e-mails the person asked to hold in their quiet hours too."""
+    return set(
+        NotificationPreference.objects.filter(user_id=user_id, holds_in_quiet_hours=True).values_list("kind", flat=True)
+    )
+
+
 def preferences_get(user_id: int) -> dict[str, str]:
     """Return the person's delivery for every registered kind (their choice or the default)."""
     chosen = dict(NotificationPreference.objects.filter(user_id=user_id).values_list("kind", "delivery"))

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
@@ -54,22 +54,37 @@ def preferences_set(
     deliveries: dict[str, str],
     quiet_starts_at: datetime.time | None,
     quiet_ends_at: datetime.time | None,
+    held_back: Collection[str] | None = None,
 ) -> None:
-    """Store the person's choices: a row only where it differs from the kind's default."""
-    defaults = {kind.key: kind.default_delivery for kind in kinds()}
+    """Store the person's choices: a row only where it differs from the kind's default.
+
+    ``held_back`` names the urgent kinds (absence alerts) whose e-mails the person wants held in
+    their quiet hours too, as other kinds' are; ``None`` keeps what they chose before.
+    """
+    registered = {kind.key: kind for kind in kinds()}
+    defaults = {key: kind.default_delivery for key, kind in registered.items()}
     wanted = {key: value for key, value in deliveries.items() if key in defaults and value in Delivery.values}
-    NotificationPreference.objects.filter(user_id=user_id).exclude(
-        kind__in=[key for key, value in wanted.items() if value != defaults[key]]
-    ).delete()
+    if held_back is None:
+        held_back = set(
+            NotificationPreference.objects.filter(user_id=user_id, holds_in_quiet_hours=True).values_list(
+                "kind", flat=True
+            )
+        )
+    holds = {key for key in held_back if key in registered and registered[key].urgent}
+    for key in holds - set(wanted):
+        wanted[key] = defaults[key]
+    needed = [key for key, value in wanted.items() if value != defaults[key] or key in holds]
+    NotificationPreference.objects.filter(user_id=user_id).exclude(kind__in=needed).delete()
     NotificationPreference.objects.bulk_create(
         [
-            NotificationPreference(user_id=user_id, kind=key, delivery=value)
-            for key, value in wanted.items()
-            if value != defaults[key]
+            NotificationPreference(
+                user_id=user_id, kind=key, delivery=wanted[key], holds_in_quiet_hours=True if key in holds else None
+            )
+            for key in needed
         ],
         update_conflicts=True,
         unique_fields=["user", "kind"],
-        update_fields=["delivery"],
+        update_fields=["delivery", "holds_in_quiet_hours"],
     )
     if quiet_starts_at is None or quiet_ends_at is None or quiet_starts_at == quiet_ends_at:
         QuietHours.objects.filter(user_id=user_id).delete()

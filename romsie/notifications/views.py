@@ -10,7 +10,7 @@ from romsie.core.access.declarations import signed_in
 from romsie.core.access.scope import ScopedRequest
 
 from . import kinds, selectors, services
-from .forms import NotificationPreferencesForm, field_name
+from .forms import NotificationPreferencesForm, field_name, hold_field_name
 
 
 @signed_in
@@ -58,6 +58,8 @@ def notification_preferences(request: ScopedRequest) -> HttpResponse:
         "quiet_ends_at": quiet.ends_at if quiet else None,
     }
     initial.update({field_name(kind): current[kind.key] for kind in registered})
+    held = selectors.held_back_get(user_id)
+    initial.update({hold_field_name(kind): kind.key in held for kind in registered if kind.urgent})
     form = NotificationPreferencesForm(request.POST or None, kinds=registered, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.preferences_set(
@@ -65,6 +67,7 @@ def notification_preferences(request: ScopedRequest) -> HttpResponse:
             deliveries=form.deliveries(),
             quiet_starts_at=form.cleaned_data["quiet_starts_at"],
             quiet_ends_at=form.cleaned_data["quiet_ends_at"],
+            held_back=form.held_back(),
         )
         messages.success(request, _("Your notification preferences are saved."))
         return redirect("notifications:notification-preferences")

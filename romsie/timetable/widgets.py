@@ -13,6 +13,9 @@ from . import access, selectors
 from .habilitations import TimetableHabilitation
 
 SERVICE = "timetable"
+# School life's roll call, linked from each of a teacher's lessons when that service is on and
+# the right held (names only: the timetable imports no app built on it).
+ROLL_CALL_SERVICE, ROLL_CALL_HABILITATION = "attendance", "attendance.call_roll"
 
 
 def today_context(request: ScopedRequest) -> dict[str, Any] | None:
@@ -27,6 +30,10 @@ def today_context(request: ScopedRequest) -> dict[str, Any] | None:
         "day": first_day,
         "is_today": first_day == today,
         "child": scope.child if scope.is_parent and not scope.is_student else None,
+        # The teacher whose lessons link to their roll call (None: no link).
+        "roll_caller": scope.user_id
+        if ROLL_CALL_SERVICE in scope.services and scope.has(ROLL_CALL_HABILITATION)
+        else None,
     }
 
 
@@ -37,6 +44,7 @@ def today_stamp(request: ScopedRequest) -> tuple[Any, ...]:
     return (
         timezone.localdate().isoformat(),
         child,
+        ROLL_CALL_SERVICE in scope.services,
         *versions.stamp(versions.key(versions.Kind.TIMETABLE, scope.establishment_id)),
     )
 

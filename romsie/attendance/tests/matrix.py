@@ -15,7 +15,7 @@ from .builders import enable
 
 # url name                          object | anon stud pare teac part head life libr offi afte digi terr
 MATRIX = """
-attendance:home                     -      | 302  302  302  403  403  302  302  403  403  403  403  403
+attendance:home                     -      | 302  302  302  302  403  302  302  403  403  403  403  403
 """
 POST_MATRIX = ""
 OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {}

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from romsie.attendance import services
+from romsie.attendance import reasons, services
 from romsie.attendance.models import Absence, AbsenceReason, JustificationStatus, Lateness
 from romsie.core.models import AuditEvent
 from romsie.core.testing import factories as f

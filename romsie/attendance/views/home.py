@@ -17,6 +17,7 @@ SERVICE = "attendance"
 LANDINGS: list[tuple[str, str]] = [
     ("family", "attendance:record"),
     (H.MANAGE, "attendance:register"),
+    (H.CALL_ROLL, "attendance:roll-call-list"),
 ]
 
 
