@@ -14,7 +14,7 @@ class AttendanceConfig(AppConfig):
         from romsie.notifications.kinds import NotificationKind, register_kind
         from romsie.timetable import registry as timetable_registry
 
-        from . import habilitations, services, timetable_hooks, widgets_family
+        from . import early_warning, habilitations, services, timetable_hooks, widgets_family
 
         catalogue.register(habilitations.SPECS)
         registry.register_service(
@@ -61,7 +61,7 @@ class AttendanceConfig(AppConfig):
                     "%(student)s has %(half_days)s unjustified half-days of absence in %(month)s "
                     "(alert at %(threshold)s)."
                 ),
-                format_params=services.threshold_params,
+                format_params=early_warning.threshold_params,
             )
         )
         register_kind(

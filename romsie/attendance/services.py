@@ -13,10 +13,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from romsie.core import versions
@@ -26,14 +26,14 @@ from romsie.core.errors import ApplicationError
 from romsie.core.forms import display_value
 from romsie.core.services import audit_record
 from romsie.core.uploads import atomic_with_files, check_upload, store_upload
-from romsie.identity.models import Guardianship, Role, RoleAssignment, StaffFunction, User
+from romsie.identity.models import Guardianship, User
 from romsie.notifications.kinds import local_date, local_time
 from romsie.notifications.services import Batch, notify_many
 from romsie.schooling.access import current_class_ids, current_group_ids
-from romsie.schooling.models import Enrollment, Subject
+from romsie.schooling.models import Subject
 from romsie.timetable.models import Session
 
-from . import access, selectors
+from . import access, early_warning, selectors, tasks
 from .models import (
     MAX_LATE_MINUTES,
     Absence,
@@ -86,6 +86,7 @@ def notify_families(
     the notifications are written with the absences, the e-mails leave after the commit.
     """
     students = sorted({a.student_id for a in absences} | {late.student_id for late in lateness})
+    thresholds_recheck(establishment_id, absences)
     record_changed(students)
     guardians = guardian_ids_by_student(establishment_id, students)
     sent = 0
@@ -106,6 +107,17 @@ def notify_families(
         if batches:
             sent += notify_many(kind, batches, establishment_id=establishment_id, actor_id=actor_id)
     return sent
+
+
+def thresholds_recheck(establishment_id: int, absences: Sequence[Absence]) -> None:
+    """Check the early-warning thresholds of these absences' students, per month, once the transaction commits."""
+    by_month: dict[datetime.date, set[int]] = {}
+    for absence in absences:
+        if absence.kind == Absence.Kind.ABSENCE:
+            month = timezone.localtime(absence.starts_at).date().replace(day=1)
+            by_month.setdefault(month, set()).add(absence.student_id)
+    for month, student_ids in sorted(by_month.items()):
+        tasks.enqueue_thresholds_check(establishment_id=establishment_id, student_ids=student_ids, month=month)
 
 
 # -- Roll call -------------------------------------------------------------------------------
@@ -699,6 +711,7 @@ def absence_update(
         before=before,
         after=(starts_at, ends_at, reason.pk if reason else None, status),
     )
+    thresholds_recheck(absence.establishment_id, [absence])
     return absence
 
 
@@ -914,6 +927,8 @@ def justification_review(
         target.status = JustificationStatus.REFUSED
     locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "reason"])
     target.save(update_fields=["status", "reason"])
+    if isinstance(target, Absence) and target.status != JustificationStatus.JUSTIFIED:
+        thresholds_recheck(target.establishment_id, [target])
     audit_record(
         scope=scope,
         action="attendance.justification_accept" if accept else "attendance.justification_refuse",
@@ -949,8 +964,6 @@ def justification_review(
 
 # -- A student's record, early warning -----------------------------------------------------------
 
-DEFAULT_THRESHOLD_HALF_DAYS = 4
-
 
 def record_read(*, scope: Scope, student: User) -> bool:
     """Write a read of a student's record by staff outside their classes to the audit log; say if it was."""
@@ -960,23 +973,11 @@ def record_read(*, scope: Scope, student: User) -> bool:
     return True
 
 
-def thresholds_in_use(establishment_id: int) -> list[Threshold]:
-    """The establishment's active thresholds; the default one (4 half-days) is created when there is none at all."""
-    thresholds = list(Threshold.objects.filter(establishment_id=establishment_id).order_by("half_days"))
-    if not thresholds:
-        Threshold.objects.bulk_create(
-            [Threshold(establishment_id=establishment_id, half_days=DEFAULT_THRESHOLD_HALF_DAYS)],
-            ignore_conflicts=True,
-        )
-        thresholds = list(Threshold.objects.filter(establishment_id=establishment_id).order_by("half_days"))
-    return [t for t in thresholds if t.is_active]
-
-
 @transaction.atomic
 def threshold_create(*, scope: Scope, half_days: int) -> Threshold:
     """Add an alert threshold to the establishment (one per number of half-days)."""
     assert scope.establishment_id is not None
-    thresholds_in_use(scope.establishment_id)
+    early_warning.thresholds_in_use(scope.establishment_id)
     if Threshold.objects.filter(establishment_id=scope.establishment_id, half_days=half_days).exists():
         raise ApplicationError(_("There is already a threshold of this number of half-days."))
     threshold = Threshold.objects.create(establishment_id=scope.establishment_id, half_days=half_days)
@@ -989,99 +990,6 @@ def threshold_delete(*, scope: Scope, threshold: Threshold) -> None:
     """Remove an alert threshold (its alerts go with it)."""
     audit_record(scope=scope, action="attendance.threshold_delete", target=threshold, half_days=threshold.half_days)
     threshold.delete()
-
-
-def _alert_recipients(establishment_id: int, student_ids: Sequence[int]) -> tuple[list[int], dict[int, int]]:
-    """The establishment's school-life staff, and each student's homeroom teacher (two queries)."""
-    school_life = list(
-        RoleAssignment.objects.filter(
-            establishment_id=establishment_id,
-            is_active=True,
-            role=Role.STAFF,
-            function=StaffFunction.SCHOOL_LIFE,
-        ).values_list("user_id", flat=True)
-    )
-    homeroom: QuerySet[Any, Any] = Enrollment.objects.filter(
-        establishment_id=establishment_id,
-        student_id__in=student_ids,
-        school_class__school_year__is_current=True,
-        school_class__homeroom_teacher_id__isnull=False,
-    ).values_list("student_id", "school_class__homeroom_teacher_id")
-    return school_life, dict(homeroom)
-
-
-def threshold_params(params: dict[str, Any]) -> dict[str, Any]:
-    """Word a threshold alert's stored params in the reader's language."""
-    month = datetime.date.fromisoformat(params["month"])
-    return {**params, "month": formats.date_format(month, "YEAR_MONTH_FORMAT")}
-
-
-@transaction.atomic
-def thresholds_check(
-    *, establishment_id: int, student_ids: Sequence[int], month: datetime.date
-) -> list[ThresholdAlert]:
-    """Raise the alerts of the students who crossed a threshold in a month: once per threshold, student and month.
-
-    Counts each student's unjustified half-days of the month (``selectors.students_totals``)
-    and creates the missing :class:`ThresholdAlert` rows, each in its own savepoint: a
-    concurrent check that created the same alert first makes the insert fail on the unique
-    constraint and this one leaves it out, so nobody is told twice. The homeroom teacher and
-    the school-life staff are told of the new alerts in one bulk notify.
-    """
-    first_day, last_day = selectors.month_bounds(month)
-    thresholds = thresholds_in_use(establishment_id)
-    ids = sorted(set(student_ids))
-    if not thresholds or not ids:
-        return []
-    totals = selectors.students_totals(
-        establishment_id=establishment_id, student_ids=ids, first_day=first_day, last_day=last_day
-    )
-    already = set(
-        ThresholdAlert.objects.filter(threshold__in=thresholds, student_id__in=ids, month=first_day).values_list(
-            "threshold_id", "student_id"
-        )
-    )
-    raised: list[ThresholdAlert] = []
-    for threshold in thresholds:
-        for student_id in ids:
-            count = totals[student_id].unjustified
-            if count < threshold.half_days or (threshold.pk, student_id) in already:
-                continue
-            try:
-                with transaction.atomic():
-                    alert = ThresholdAlert.objects.create(
-                        establishment_id=establishment_id,
-                        threshold=threshold,
-                        student_id=student_id,
-                        month=first_day,
-                        half_days=count,
-                    )
-            except IntegrityError:
-                continue  # raised by a concurrent check
-            raised.append(alert)
-    if raised:
-        _notify_alerts(establishment_id, raised)
-    return raised
-
-
-def _notify_alerts(establishment_id: int, alerts: Sequence[ThresholdAlert]) -> int:
-    student_ids = sorted({a.student_id for a in alerts})
-    school_life, homeroom = _alert_recipients(establishment_id, student_ids)
-    names = {u.pk: u.get_full_name() for u in User.objects.filter(pk__in=student_ids)}
-    thresholds = {t.pk: t.half_days for t in Threshold.objects.filter(pk__in={a.threshold_id for a in alerts})}
-    batches = []
-    for alert in alerts:
-        recipients = [*school_life]
-        if alert.student_id in homeroom:
-            recipients.append(homeroom[alert.student_id])
-        params = {
-            "student": names.get(alert.student_id, ""),
-            "half_days": alert.half_days,
-            "threshold": thresholds.get(alert.threshold_id, alert.half_days),
-            "month": alert.month.isoformat(),
-        }
-        batches.append(Batch(recipients, params, reverse("attendance:student", args=[alert.student_id])))
-    return notify_many("attendance.threshold_reached", batches, establishment_id=establishment_id)
 
 
 @transaction.atomic

@@ -14,13 +14,13 @@ from django_tasks import task
 
 from romsie.core.tasks import enqueue_on_commit
 
-from . import services
+from . import early_warning
 
 
 @task()
 def thresholds_check_task(establishment_id: int, student_ids: list[int], month: str) -> int:
     """Raise the threshold alerts of these students for a month (an ISO date in it); return how many."""
-    alerts = services.thresholds_check(
+    alerts = early_warning.thresholds_check(
         establishment_id=establishment_id, student_ids=student_ids, month=datetime.date.fromisoformat(month)
     )
     return len(alerts)

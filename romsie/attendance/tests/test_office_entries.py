@@ -293,3 +293,18 @@ def test_a_stale_close_is_refused(world, office):
     assert "Someone else changed this" in response.content.decode()
     absence.refresh_from_db()
     assert not absence.is_closed
+
+
+def test_absences_over_the_threshold_raise_one_alert_to_school_life(world, office, django_capture_on_commit_callbacks):
+    from romsie.attendance.models import ThresholdAlert
+
+    with django_capture_on_commit_callbacks(execute=True):  # the check runs in a task once committed
+        response = office.post(
+            reverse("attendance:absence-create"),
+            {"student": f"user:{world.a.student.pk}", "starts_on": "2026-11-16", "ends_on": "2026-11-18"},
+        )
+    assert response.status_code == 302
+    alert = ThresholdAlert.objects.get()
+    assert (alert.student_id, alert.month, alert.half_days) == (world.a.student.pk, datetime.date(2026, 11, 1), 6)
+    told = Notification.objects.filter(kind="attendance.threshold_reached").values_list("recipient_id", flat=True)
+    assert world.a.school_life.pk in set(told)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from romsie.attendance import services
+from romsie.attendance import early_warning, services
 from romsie.attendance.models import Absence, JustificationStatus, Lateness, Threshold, ThresholdAlert
 from romsie.attendance.selectors import students_totals
 from romsie.attendance.tasks import enqueue_thresholds_check
@@ -261,7 +261,7 @@ def test_a_threshold_is_raised_once_and_tells_homeroom_and_school_life(w):
     _four_unjustified_half_days(a, a.student)
     absent(a, a.student2, datetime.date(2026, 11, 9))  # 2 half-days: below
 
-    raised = services.thresholds_check(
+    raised = early_warning.thresholds_check(
         establishment_id=a.establishment.pk, student_ids=[a.student.pk, a.student2.pk], month=NOV
     )
     assert [(r.student_id, r.half_days) for r in raised] == [(a.student.pk, 4)]
@@ -276,7 +276,7 @@ def test_a_threshold_is_raised_once_and_tells_homeroom_and_school_life(w):
         == f"{a.student.get_full_name()} has 4 unjustified half-days of absence in November 2026 (alert at 4)."
     )
 
-    again = services.thresholds_check(establishment_id=a.establishment.pk, student_ids=[a.student.pk], month=NOV)
+    again = early_warning.thresholds_check(establishment_id=a.establishment.pk, student_ids=[a.student.pk], month=NOV)
     assert again == []
     assert ThresholdAlert.objects.count() == 1
     assert Notification.objects.filter(kind="attendance.threshold_reached").count() == 2
@@ -287,7 +287,9 @@ def test_justified_absences_and_other_months_do_not_count(w):
     absent(a, a.student, datetime.date(2026, 11, 9), status=JustificationStatus.JUSTIFIED)
     absent(a, a.student, datetime.date(2026, 11, 10), status=JustificationStatus.PENDING)
     absent(a, a.student, datetime.date(2026, 12, 1))
-    assert services.thresholds_check(establishment_id=a.establishment.pk, student_ids=[a.student.pk], month=NOV) == []
+    assert (
+        early_warning.thresholds_check(establishment_id=a.establishment.pk, student_ids=[a.student.pk], month=NOV) == []
+    )
 
 
 def test_the_task_checks_after_the_commit(w, django_capture_on_commit_callbacks):
@@ -318,7 +320,7 @@ def test_threshold_settings_and_alert_handling(w, client_for):
     assert not Threshold.objects.filter(pk=six.pk).exists()
 
     _four_unjustified_half_days(a, a.student)
-    services.thresholds_check(establishment_id=a.establishment.pk, student_ids=[a.student.pk], month=NOV)
+    early_warning.thresholds_check(establishment_id=a.establishment.pk, student_ids=[a.student.pk], month=NOV)
     alert = ThresholdAlert.objects.get()
     life = client_for(a.school_life)
     page = life.get(reverse("attendance:alert-list"))

@@ -9,7 +9,7 @@ import datetime
 
 from django.utils import timezone
 
-from romsie.attendance import services
+from romsie.attendance import early_warning
 from romsie.attendance.models import Absence, Threshold, ThresholdAlert
 from romsie.core.testing.concurrency import committed_db, run_concurrently, skip_unless_postgresql
 from romsie.notifications.models import Notification
@@ -37,7 +37,7 @@ def test_concurrent_checks_raise_one_alert_and_notify_once(world):
 
     results = run_concurrently(
         COUNT,
-        lambda i: services.thresholds_check(
+        lambda i: early_warning.thresholds_check(
             establishment_id=a.establishment.pk, student_ids=[a.student.pk], month=datetime.date(2026, 11, 1)
         ),
     )

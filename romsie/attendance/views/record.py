@@ -22,7 +22,7 @@ from romsie.core.exports import csv_response, xlsx_response
 from romsie.core.forms import display_value, show_error
 from romsie.core.ids import parse_id
 
-from .. import access, record_forms, selectors, services
+from .. import access, early_warning, record_forms, selectors, services
 from ..habilitations import AttendanceHabilitation as H
 
 SERVICE = "attendance"
@@ -178,7 +178,7 @@ def threshold_list(request: ScopedRequest) -> HttpResponse:
     context = {
         "form": form,
         "thresholds": list(selectors.thresholds_of(scope)),
-        "default_half_days": services.DEFAULT_THRESHOLD_HALF_DAYS,
+        "default_half_days": early_warning.DEFAULT_THRESHOLD_HALF_DAYS,
     }
     return render(request, "attendance/record_thresholds.html", context)
 
