@@ -491,7 +491,8 @@ class _Builder:
         self.territories = self.establishments = self.accounts = self.rows = 0
 
     def services_content(self) -> None:
-        """Fill the services of the showcase sector: timetables, news, homework log, messages."""
+        """Fill the services of the showcase sector: timetables, news, homework log, messages, school life."""
+        from romsie.attendance import demo as attendance_demo
         from romsie.homework import demo as homework_demo
         from romsie.messaging import demo as messaging_demo
         from romsie.news import demo as news_demo
@@ -501,6 +502,7 @@ class _Builder:
         self.rows += timetable_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         self.rows += homework_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         self.rows += messaging_demo.populate(ids)
+        self.rows += attendance_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         # The demo's notifications stay in the timeline: no e-mail to its made-up addresses.
         Notification.objects.exclude(email_state=Notification.EmailState.NONE).update(
             email_state=Notification.EmailState.NONE, email_due_at=None

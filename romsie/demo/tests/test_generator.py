@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import re
 from io import StringIO
 from pathlib import Path
@@ -227,6 +228,37 @@ class TestADemoGeneratedByTheCommand:
         call("--reset", path=path)
         assert usernames() == first
         assert Establishment.objects.count() == 3
+
+    def test_school_life_has_a_past_month_in_the_college_and_the_primary_schools(self, command_demo: Path) -> None:
+        from romsie.attendance.models import (
+            Absence,
+            Incident,
+            Justification,
+            JustificationStatus,
+            Lateness,
+            RollCall,
+            Sanction,
+            ThresholdAlert,
+        )
+        from romsie.notifications.models import Notification
+        from romsie.timetable.models import Session
+
+        for establishment in Establishment.objects.all():
+            past = Session.objects.filter(establishment=establishment, roll_call__isnull=False)
+            assert past.exists(), establishment.name
+            absences = Absence.objects.filter(establishment=establishment, kind=Absence.Kind.ABSENCE)
+            statuses = set(absences.values_list("status", flat=True))
+            assert {JustificationStatus.JUSTIFIED, JustificationStatus.UNJUSTIFIED} <= statuses, establishment.name
+            assert Lateness.objects.filter(establishment=establishment).exists()
+            assert Absence.objects.filter(establishment=establishment, kind=Absence.Kind.OUT_OF_SCHOOL).exists()
+            assert Incident.objects.filter(establishment=establishment).count() == 2
+            assert Sanction.objects.filter(establishment=establishment, kind=Sanction.Kind.DETENTION).count() == 1
+            assert ThresholdAlert.objects.filter(establishment=establishment).count() == 1
+        # Most past sessions are called, some of the last days' are not.
+        called = RollCall.objects.count()
+        assert 0 < called < Session.objects.filter(date__lt=datetime.date.today()).count()
+        assert Justification.objects.filter(status=Justification.Status.PENDING).exists()
+        assert Notification.objects.filter(kind="attendance.absence").exists()
 
     def test_print_accounts_lists_key_sign_ins_from_the_file_without_generating(self, command_demo: Path) -> None:
         path = command_demo
