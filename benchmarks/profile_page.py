@@ -61,6 +61,7 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
 
     from romsie.identity.models import RoleAssignment
+    from romsie.identity.scope import SESSION_ESTABLISHMENT
 
     assignment = (
         RoleAssignment.objects.filter(role=args.role, is_active=True, user__charter_accepted_at__isnull=False)
@@ -69,6 +70,9 @@ def main() -> int:
     )
     client = Client(HTTP_HOST="testserver", secure=True)
     client.force_login(assignment.user)
+    session = client.session  # sign in where the role is (a person may have roles in several places)
+    session[SESSION_ESTABLISHMENT] = assignment.establishment_id
+    session.save()
     print(f"{args.role} {assignment.user.username} of establishment {assignment.establishment_id}")
     for path in args.paths:
         for _ in range(3):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -234,31 +236,50 @@ def recipient_search(request: ScopedRequest) -> HttpResponse:
 
 @requires(H.USE, service=SERVICE)
 def message_detail(request: ScopedRequest, pk: int) -> HttpResponse:
-    """Show a message with its thread; opening it marks the thread read.
+    """Show a message with its thread and actions; opening it marks the thread read.
 
-    The thread is cached until the person's mailbox changes: a reply, a recall, a message
-    marked unread or moved all refresh it, and so does the first opening (which marks the
-    thread read), so a cached thread never hides an unread message.
+    The page is cached until the person's mailbox or the messaging policy changes: a reply, a
+    recall, a message marked unread or moved all refresh it, and so does the first opening
+    (which marks the thread read), so a cached thread never hides an unread message. A page
+    is cached only once the person's access to it was checked, so a hit needs no query; only
+    the sender's "recall" button, which depends on the others' reads, is worked out each time.
     """
     scope = request.scope
-    delivery = access.get_delivery(scope, pk)
+    est = scope.establishment
+    found: list[Delivery] = []
 
-    def render_thread() -> str:
-        found = selectors.thread(scope, delivery)
-        unread = [e.pk for e in found.entries if e.read_at is None]
+    def delivery() -> Delivery:
+        if not found:
+            found.append(access.get_delivery(scope, pk))
+        return found[0]
+
+    def render_page() -> str:
+        entry = delivery()
+        thread = selectors.thread(scope, entry)
+        unread = [e.pk for e in thread.entries if e.read_at is None]
         if unread:
             services.deliveries_mark_read(scope=scope, delivery_ids=unread)
-        return render_to_string("messaging/_thread_body.html", {"thread": found, "message": delivery.message}, request)
+        shows_folders = entry.folder not in (Delivery.Box.TRASH, Delivery.Box.DRAFTS)
+        context = {
+            "thread": thread,
+            "delivery": entry,
+            "message": entry.message,
+            "folders": list(selectors.folders_of(scope)) if shows_folders else [],
+            "refusal": selectors.sending_refusal(scope),
+        }
+        body = render_to_string("messaging/_message_body.html", context, request)
+        title = entry.message.subject or _("(no subject)")
+        return json.dumps({"body": body, "title": title, "sent": entry.message.sender_id == scope.user_id})
 
-    stamp = (pk, *versions.stamp(versions.key(selectors.MAILBOX_VERSION, scope.user_id)))
-    shows_folders = delivery.folder not in (Delivery.Box.TRASH, Delivery.Box.DRAFTS)
+    keys = [versions.key(selectors.MAILBOX_VERSION, scope.user_id)]
+    keys += selectors.policy_stamp_keys(est.id, est.territory_id) if est else []
+    stamp = (pk, sorted(scope.habilitations), sorted(scope.profiles), *versions.stamp(*keys))
+    page = json.loads(fragments.cached(request, "messaging-message", stamp, render_page))
     context = {
-        "body": fragments.cached(request, "messaging-thread", stamp, render_thread),
-        "delivery": delivery,
-        "message": delivery.message,
-        "folders": list(selectors.folders_of(scope)) if shows_folders else [],
-        "recallable": selectors.recallable(delivery),
-        "refusal": selectors.sending_refusal(scope),
+        "body": mark_safe(page["body"]),  # noqa: S308 (our own template, rendered with autoescape)
+        "title": page["title"],
+        "pk": pk,
+        "recallable": page["sent"] and selectors.recallable(delivery()),
     }
     return render(request, "messaging/message_detail.html", context)
 
