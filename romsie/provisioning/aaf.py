@@ -19,6 +19,7 @@ from .records import (
     FeedFile,
     GuardianLink,
     PersonRecord,
+    coming_of_age_read,
     file_digest,
     level_code,
     valid_email,
@@ -291,6 +292,8 @@ def _read_person(
 def _read_student(feed: Feed, record: PersonRecord, attrs: dict[str, list[str]]) -> None:
     ine = (attrs.get("ENTEleveINE") or [""])[0]
     record.ine = ine or None
+    born = (attrs.get("ENTPersonDateNaissance") or [""])[0]
+    record.comes_of_age_on = coming_of_age_read(feed, born, record.file, record.line, record.key)
     level = level_code((attrs.get("ENTEleveNivFormation") or [""])[0])
     if "ENTEleveClasses" in attrs:
         record.classes = {}

@@ -52,7 +52,7 @@ MANAGED_ROLES: dict[str, set[tuple[str, str]]] = {
     CAT_PERSONNEL: {("teacher", ""), ("staff", "head"), ("staff", "school_life"), ("staff", "librarian"),
                     ("staff", "office")},
 }  # fmt: skip
-_PERSON_FIELDS = ("first_name", "last_name", "email", "ine", "external_id")
+_PERSON_FIELDS = ("first_name", "last_name", "email", "ine", "comes_of_age_on", "external_id")
 
 
 def batch_size() -> int:
@@ -372,6 +372,8 @@ class _Planner:
             "last_name": last[:150],
             "email": record.email or "",
             "ine": (record.ine or "")[:11],
+            # Students only: guardians and staff never get one, whatever the feed says.
+            "comes_of_age_on": record.comes_of_age_on if record.category == CAT_STUDENT else None,
             "external_id": record.key,
             "search_name": fold(f"{last} {first}"),
         }
@@ -384,12 +386,14 @@ class _Planner:
 
     def _plan_update(self, record: PersonRecord, user: User) -> _PersonOp:
         op = _PersonOp(key=record.key, kind=record.kind, name=record.display_name, user=user)
-        wanted: dict[str, str | None] = {
+        wanted: dict[str, str | datetime.date | None] = {
             "first_name": record.first_name.strip() if record.first_name else None,
             "last_name": record.last_name.strip() if record.last_name else None,
             # The feed sets an e-mail, never clears one: people may have given their own.
             "email": record.email or None,
             "ine": record.ine,
+            # Set or changed from a student's readable birth date, never cleared (None: unchanged).
+            "comes_of_age_on": record.comes_of_age_on if record.category == CAT_STUDENT else None,
             "external_id": record.key,
         }
         for name, value in wanted.items():

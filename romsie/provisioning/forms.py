@@ -29,6 +29,7 @@ FIELD_LABELS = {
     "email": gettext_lazy("E-mail"),
     "class_code": gettext_lazy("Class"),
     "ine": gettext_lazy("INE (national student number)"),
+    "birth_date": gettext_lazy("Birth date (students: only their coming of age is kept)"),
     "function": gettext_lazy("Staff function"),
     "child": gettext_lazy("Child's identifier (guardians)"),
 }

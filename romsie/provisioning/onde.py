@@ -33,6 +33,7 @@ from .records import (
     FeedFile,
     GuardianLink,
     PersonRecord,
+    coming_of_age_read,
     file_digest,
     level_code,
     valid_email,
@@ -192,6 +193,7 @@ def _pupil(
             last_name=last,
             first_name=first,
             ine=ine or None,
+            comes_of_age_on=coming_of_age_read(feed, row.get("date naissance"), file, line, key),
             uais={uai},
             classes={uai: code},
             groups=None,
@@ -305,6 +307,8 @@ CSV_COLUMNS = {
     "email": "email", "e-mail": "email", "mail": "email", "courriel": "email",
     "ine": "ine", "function": "function", "fonction": "function",
     "child_external_id": "child", "child": "child", "enfant": "child", "identifiant enfant": "child",
+    "birth_date": "birth_date", "birth date": "birth_date", "date of birth": "birth_date",
+    "date de naissance": "birth_date", "date naissance": "birth_date", "naissance": "birth_date",
 }  # fmt: skip
 _CSV_KINDS = {
     "student": CAT_STUDENT, "eleve": CAT_STUDENT, "guardian": CAT_GUARDIAN, "parent": CAT_GUARDIAN,
@@ -316,7 +320,9 @@ _CSV_FUNCTIONS = {"head": "head", "direction": "head", "school_life": "school_li
                   "secretariat": "office"}  # fmt: skip
 
 
-CSV_FIELDS = ("kind", "external_id", "last_name", "first_name", "email", "class_code", "ine", "function", "child")
+CSV_FIELDS = (
+    "kind", "external_id", "last_name", "first_name", "email", "class_code", "ine", "birth_date", "function", "child",
+)  # fmt: skip
 CSV_REQUIRED_FIELDS = ("kind", "external_id", "last_name", "first_name")
 
 
@@ -372,6 +378,7 @@ def read_generic_csv(paths: Iterable[Path], uai: str, mapping: dict[str, str] | 
             if category == CAT_STUDENT:
                 code = row.get("class_code", "")
                 record.ine = row.get("ine") or None
+                record.comes_of_age_on = coming_of_age_read(feed, row.get("birth_date"), path.name, line, key)
                 record.roles = {uai: {("student", "")}}
                 if code:
                     record.classes = {uai: code}

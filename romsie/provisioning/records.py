@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,6 +92,8 @@ class PersonRecord:
     first_name: str | None = None
     email: str | None = None
     ine: str | None = None
+    # Students only: the day they turn 18, worked out from the feed's birth date, which is not kept.
+    comes_of_age_on: datetime.date | None = None
     uais: set[str] = field(default_factory=set)
     classes: dict[str, str] | None = None  # uai -> class code (students)
     groups: dict[str, set[str]] | None = None  # uai -> group codes (students)
@@ -188,8 +192,8 @@ class Feed:
         previous = self.people.get(record.key)
         if previous is not None and record.operation == "modify":
             for name in (
-                "last_name", "first_name", "email", "ine", "classes", "groups", "guardians",
-                "children", "roles", "teachings", "homerooms",
+                "last_name", "first_name", "email", "ine", "comes_of_age_on", "classes", "groups",
+                "guardians", "children", "roles", "teachings", "homerooms",
             ):  # fmt: skip
                 value = getattr(record, name)
                 if value is not None:
@@ -221,6 +225,55 @@ def valid_email(value: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+AGE_OF_MAJORITY = 18
+# Feeds write birth dates dd/mm/yyyy (AAF, ONDE); a generic CSV may also use yyyy-mm-dd.
+_DATE_FR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+_DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_EARLIEST_BIRTH_YEAR = 1900  # anything older is a typing error, not a student
+
+
+def birth_date_parse(value: str) -> datetime.date | None:
+    """Return the date of a feed's birth date (dd/mm/yyyy or yyyy-mm-dd), or None if unreadable."""
+    text = value.strip()
+    if match := _DATE_FR.fullmatch(text):
+        day, month, year = (int(part) for part in match.groups())
+    elif match := _DATE_ISO.fullmatch(text):
+        year, month, day = (int(part) for part in match.groups())
+    else:
+        return None
+    if not _EARLIEST_BIRTH_YEAR <= year <= datetime.MAXYEAR - AGE_OF_MAJORITY:
+        return None
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:  # 31/02, 00/13...
+        return None
+
+
+def coming_of_age(born: datetime.date) -> datetime.date:
+    """Return the 18th birthday of someone born on ``born``; 29 February gives 1 March in a non-leap year."""
+    year = born.year + AGE_OF_MAJORITY
+    try:
+        return born.replace(year=year)
+    except ValueError:
+        return datetime.date(year, 3, 1)
+
+
+def coming_of_age_read(feed: Feed, value: str | None, file: str, line: int, key: str) -> datetime.date | None:
+    """Return the 18th birthday of a student's birth date as a feed writes it.
+
+    An empty or missing date says nothing (None). An unreadable one is a warning of the feed, tied
+    to its file and line, and also gives None, so an account keeps the date it has. The value is
+    not repeated in the message: the import's history keeps no birth date.
+    """
+    if value is None or not value.strip():
+        return None
+    born = birth_date_parse(value)
+    if born is None:
+        feed.warning(_("unreadable birth date (expected dd/mm/yyyy): coming of age not recorded"), file, line, key)
+        return None
+    return coming_of_age(born)
 
 
 # AAF ENTEleveNivFormation and ONDE "Niveau" values -> Level codes.
