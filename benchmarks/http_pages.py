@@ -67,6 +67,7 @@ PAGES: dict[str, str] = {
     "timetable-week": "/emploi-du-temps/",
     "timetable-day": "/emploi-du-temps/jour/",
     "homework-todo": "/cahier-de-textes/a-faire/",
+    "school-life": "/vie-scolaire/mon-suivi/",
     "inbox": "/messagerie/",
     "thread": "{thread}",
     "news": "/actualites/",

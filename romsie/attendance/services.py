@@ -245,6 +245,8 @@ def roll_call_save(*, scope: Scope, session: Session, marks: Mapping[int, Mark],
             changes=_changes(previous, marks),
             kept_justified=len(result.kept_justified),
         )
+        # A correction may change minutes in bulk (no signal): the students' cached records follow.
+        record_changed({*previous, *marks})
     if new_absences or new_lateness:
         label = session_label(session)
         what = {item.pk: label for item in [*new_absences, *new_lateness]}

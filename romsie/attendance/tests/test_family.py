@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from romsie.attendance import reasons
 from romsie.attendance.models import AbsenceReason, Justification, JustificationStatus
+from romsie.core import versions
 from romsie.core.models import AuditEvent
 from romsie.identity.models import Guardianship
 from romsie.notifications.kinds import render
@@ -89,14 +90,33 @@ def test_the_record_costs_the_same_for_one_and_many_rows(w, client_for, django_a
     justification_for(absence, w.a.parent)
     lateness_for(w.a.student, w.a.establishment.pk)
     client.get(reverse("attendance:record"))  # warm the scope's cache
+    versions.bump(versions.Kind.ATTENDANCE_RECORD, w.a.student.pk)  # as any write does, once committed
     with django_assert_num_queries(9) as one:
+        client.get(reverse("attendance:record"))
+    with django_assert_num_queries(2):  # the session and the person: the record comes from the cache
         client.get(reverse("attendance:record"))
     for day in range(2, 25):
         justification_for(absence_for(w.a.student, w.a.establishment.pk, days_ago=day), w.a.parent)
         lateness_for(w.a.student, w.a.establishment.pk, days_ago=day)
         sanction_for(w.a.student, w.a.establishment.pk, days_ago=day)
+    versions.bump(versions.Kind.ATTENDANCE_RECORD, w.a.student.pk)
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(reverse("attendance:record"))
+
+
+def test_a_new_absence_and_a_review_show_at_once_on_the_cached_record(
+    w, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(w.a.parent)
+    url = reverse("attendance:record")
+    assert "Justify" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the record's stamp moves once committed
+        absence = absence_for(w.a.student, w.a.establishment.pk)
+    assert "Justify" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("attendance:justify-absence", args=[absence.pk]), {"reason": _reason(w).pk})
+    page = client.get(url).content.decode()
+    assert "Justification to review" in page or "To review" in page
 
 
 # -- Justifying ----------------------------------------------------------------------------------

@@ -6,8 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from romsie.core import fragments, versions
 from romsie.core.access.declarations import requires
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
@@ -31,13 +34,24 @@ def record(request: ScopedRequest) -> HttpResponse:
     student_id = access.followed_student_id(scope)
     if student_id is None:
         if scope.is_parent:
-            return render(request, "attendance/family_record.html", {"record": None})
+            body = render_to_string("attendance/_family_record_body.html", {"record": None}, request)
+            return render(request, "attendance/family_record.html", {"body": body})
         raise PermissionDenied
-    context = {
-        "record": selectors.family_record(scope, student_id),
-        "child": scope.child if scope.is_parent else None,
-    }
-    return render(request, "attendance/family_record.html", context)
+    child = scope.child if scope.is_parent else None
+
+    def render_record() -> str:
+        context = {"record": selectors.family_record(scope, student_id), "child": child}
+        return render_to_string("attendance/_family_record_body.html", context, request)
+
+    # Cached until the student's record changes (every write moves its stamp) or the guardians'
+    # rights do (people); the day is in it, since coming of age and the school year depend on it.
+    keys = [
+        versions.key(versions.Kind.ATTENDANCE_RECORD, student_id),
+        versions.key(versions.Kind.PEOPLE, scope.establishment_id),
+    ]
+    stamp = (student_id, timezone.localdate(), sorted(scope.habilitations), *versions.stamp(*keys))
+    body = fragments.cached(request, "attendance-record", stamp, render_record)
+    return render(request, "attendance/family_record.html", {"body": body, "child": child})
 
 
 @requires(H.VIEW, service=SERVICE)
