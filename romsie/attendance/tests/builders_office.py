@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from romsie.attendance.models import Absence, AbsenceReason, Exemption, Lateness
+from romsie.core.testing.factories import scope_of, session_on
 from romsie.core.testing.world import EstablishmentWorld
 
 PDF = b"%PDF-1.4 certificate\n"
@@ -64,46 +65,6 @@ def reason_for(ew: EstablishmentWorld, label: str = "Maladie", justifies: bool =
     return AbsenceReason.objects.create(establishment=ew.establishment, label=label, justifies=justifies)
 
 
-def scope_of(user: Any) -> Any:
-    """The scope ``user`` gets in their first establishment, as a request would compute it."""
-    from django.test import RequestFactory
-
-    from romsie.identity.scope import compute_scope
-
-    request = RequestFactory().get("/")
-    request.user = user
-    request.session = {}  # type: ignore[assignment]
-    return compute_scope(request)
-
-
-def session_on(teaching: Any, day: datetime.date, hour: int = 9) -> Any:
-    """A session of the teaching on ``day`` from ``hour`` to ``hour``:55 (its weekly lesson created if needed)."""
-    from romsie.schooling.models import SchoolYear
-    from romsie.timetable.models import Lesson, Session
-
-    year = SchoolYear.objects.get(establishment_id=teaching.establishment_id, is_current=True)
-    starts_at, ends_at = datetime.time(hour), datetime.time(hour, 55)
-    lesson, _ = Lesson.objects.get_or_create(
-        teaching=teaching,
-        weekday=min(day.weekday(), 5),
-        starts_at=starts_at,
-        weeks="",
-        defaults={"establishment_id": teaching.establishment_id, "school_year": year, "ends_at": ends_at},
-    )
-    return Session.objects.create(
-        establishment_id=teaching.establishment_id,
-        lesson=lesson,
-        teaching=teaching,
-        teacher_id=teaching.teacher_id,
-        date=day,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        planned_date=day,
-        planned_starts_at=starts_at,
-        planned_teacher_id=teaching.teacher_id,
-    )
-
-
 def called(session: Any, by: Any, marks: dict[Any, str]) -> Any:
     """Call the roll of ``session``: ``marks`` maps students to a mark status (the others present)."""
     from romsie.attendance.models import AttendanceMark, RollCall
@@ -125,3 +86,6 @@ def called(session: Any, by: Any, marks: dict[Any, str]) -> Any:
         ]
     )
     return roll
+
+
+__all__ = ["scope_of", "session_on"]

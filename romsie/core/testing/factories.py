@@ -156,3 +156,42 @@ def person(establishment: Establishment, role: str, function: str = "", **fields
     user = UserFactory(**fields)
     RoleAssignmentFactory(user=user, establishment=establishment, role=role, function=function)
     return user
+
+
+def scope_of(user: User) -> Any:
+    """The scope ``user`` gets in their first establishment, as a request would compute it."""
+    from django.test import RequestFactory
+
+    from romsie.identity.scope import compute_scope
+
+    request = RequestFactory().get("/")
+    request.user = user
+    request.session = {}  # type: ignore[assignment]
+    return compute_scope(request)
+
+
+def session_on(teaching: Teaching, date: datetime.date, hour: int = 9) -> Any:
+    """A session of the teaching on ``date`` from ``hour`` to ``hour``:55 (its weekly lesson created if needed)."""
+    from romsie.timetable.models import Lesson, Session
+
+    year = SchoolYear.objects.get(establishment_id=teaching.establishment_id, is_current=True)
+    starts_at, ends_at = datetime.time(hour), datetime.time(hour, 55)
+    lesson, _ = Lesson.objects.get_or_create(
+        teaching=teaching,
+        weekday=min(date.weekday(), 5),
+        starts_at=starts_at,
+        weeks="",
+        defaults={"establishment_id": teaching.establishment_id, "school_year": year, "ends_at": ends_at},
+    )
+    return Session.objects.create(
+        establishment_id=teaching.establishment_id,
+        lesson=lesson,
+        teaching=teaching,
+        teacher_id=teaching.teacher_id,
+        date=date,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        planned_date=date,
+        planned_starts_at=starts_at,
+        planned_teacher_id=teaching.teacher_id,
+    )

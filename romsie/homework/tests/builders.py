@@ -8,10 +8,10 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from romsie.core.testing.factories import scope_of, session_on
 from romsie.core.testing.world import EstablishmentWorld
 from romsie.homework.models import Homework, LogAttachment, LogEntry, PlannerEntry, Submission
-from romsie.schooling.models import SchoolYear, Teaching
-from romsie.timetable.models import Lesson, Session
+from romsie.timetable.models import Session
 
 SERVICES = ["directory", "timetable", "homework"]
 PDF = b"%PDF-1.4 test file\n"
@@ -22,31 +22,6 @@ def enable(*worlds: EstablishmentWorld) -> None:
     for ew in worlds:
         ew.establishment.enabled_services = SERVICES
         ew.establishment.save(update_fields=["enabled_services"])
-
-
-def session_on(teaching: Teaching, date: datetime.date, hour: int = 9) -> Session:
-    """A session of the teaching on ``date`` (its weekly lesson created if needed)."""
-    year = SchoolYear.objects.get(establishment_id=teaching.establishment_id, is_current=True)
-    starts_at, ends_at = datetime.time(hour), datetime.time(hour, 55)
-    lesson, _ = Lesson.objects.get_or_create(
-        teaching=teaching,
-        weekday=min(date.weekday(), 5),
-        starts_at=starts_at,
-        weeks="",
-        defaults={"establishment_id": teaching.establishment_id, "school_year": year, "ends_at": ends_at},
-    )
-    return Session.objects.create(
-        establishment_id=teaching.establishment_id,
-        lesson=lesson,
-        teaching=teaching,
-        teacher_id=teaching.teacher_id,
-        date=date,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        planned_date=date,
-        planned_starts_at=starts_at,
-        planned_teacher_id=teaching.teacher_id,
-    )
 
 
 def entry_for(
@@ -133,13 +108,4 @@ def objects(ew: EstablishmentWorld) -> dict[str, Any]:
     return built
 
 
-def scope_of(user: Any) -> Any:
-    """The scope ``user`` gets in their first establishment, as a request would compute it."""
-    from django.test import RequestFactory
-
-    from romsie.identity.scope import compute_scope
-
-    request = RequestFactory().get("/")
-    request.user = user
-    request.session = {}  # type: ignore[assignment]
-    return compute_scope(request)
+__all__ = ["scope_of", "session_on"]
