@@ -6,6 +6,9 @@ recomputes. The cache's time-out bounds staleness for writes that bypass the bum
 (bulk updates), and a lost cache only costs recomputation.
 """
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import StrEnum
 
 from django.core.cache import cache
@@ -43,10 +46,50 @@ def key(kind: Kind, pk: int | None) -> str:
     return f"romsie:version:{Kind(kind)}:{pk}"
 
 
+# Set by ``recording`` (the keys asked for are noted, nothing is read) and ``prefetched``
+# (versions already read in one round trip for several stamps): see ``romsie.core.views``.
+_recording: ContextVar[set[str] | None] = ContextVar("romsie_versions_recording", default=None)
+_prefetched: ContextVar[dict[str, int] | None] = ContextVar("romsie_versions_prefetched", default=None)
+
+
 def stamp(*keys: str) -> tuple[int, ...]:
     """Return the current versions of ``keys`` (0 for one never bumped), in one round trip."""
+    recording = _recording.get()
+    if recording is not None:
+        recording.update(keys)
+        return tuple(0 for _ in keys)
+    prefetched = _prefetched.get()
+    if prefetched is not None and all(k in prefetched for k in keys):
+        return tuple(prefetched[k] for k in keys)
     found = cache.get_many(keys)
     return tuple(int(found.get(k, 0)) for k in keys)
+
+
+@contextmanager
+def recording() -> Iterator[set[str]]:
+    """Collect the keys that the stamps computed inside ask for, reading nothing (they get zeros).
+
+    With ``prefetched`` it lets a page compute many stamps with one round trip: compute them once
+    while recording, read every key at once, compute them again from what was read.
+    """
+    keys: set[str] = set()
+    token = _recording.set(keys)
+    try:
+        yield keys
+    finally:
+        _recording.reset(token)
+
+
+@contextmanager
+def prefetched(keys: Iterable[str]) -> Iterator[None]:
+    """Read ``keys`` in one round trip; the stamps computed inside take their versions from it."""
+    wanted = list(keys)
+    found = cache.get_many(wanted) if wanted else {}
+    token = _prefetched.set({k: int(found.get(k, 0)) for k in wanted})
+    try:
+        yield
+    finally:
+        _prefetched.reset(token)
 
 
 def bump(kind: Kind, pk: int | None) -> None:

@@ -3,6 +3,7 @@
 import json
 import re
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
-from . import fragments, registry
+from . import fragments, registry, versions
 from .access.declarations import public, signed_in
 from .access.scope import ScopedRequest
 
@@ -35,8 +36,8 @@ def dashboard(request: ScopedRequest) -> HttpResponse:
     blocks: list[dict[str, Any]] = []
     folded: list[dict[str, Any]] = []
     widget_css: list[str] = []  # the style sheets of the widgets shown (the template links each once)
-    for widget in registry.widgets_for(scope):
-        html = _widget_html(request, widget)
+    shown = registry.widgets_for(scope)
+    for widget, html in zip(shown, _widgets_html(request, shown), strict=True):
         if html:
             widget_css.extend(widget.css)
             if widget.is_folded:
@@ -60,16 +61,30 @@ def _split_heading(html: str) -> tuple[SafeString, SafeString]:
     return mark_safe(heading), mark_safe(body)  # noqa: S308 (the widget's own rendered template)
 
 
-def _widget_html(request: ScopedRequest, widget: registry.Widget) -> str:
-    """Render a widget ("" when it has nothing to show), from the cache when it declares a stamp."""
+def _widgets_html(request: ScopedRequest, widgets: list[registry.Widget]) -> list[str]:
+    """Render the widgets ("" for one with nothing to show), from the cache for those that declare a stamp.
 
-    def render_widget() -> str:
-        context = widget.get_context(request)
-        return "" if context is None else get_template(widget.template_name).render(context, request)
+    Two round trips to the cache for all of them, whatever their number: their stamps are
+    computed once to learn which versions they read (``versions.recording``), every version is
+    read at once (``versions.prefetched``), then every cached widget at once
+    (``fragments.cached_many``).
+    """
 
-    if widget.cache_stamp is None:
-        return render_widget()
-    return fragments.cached(request, f"widget:{widget.key}", widget.cache_stamp(request), render_widget)
+    def renderer(widget: registry.Widget) -> Callable[[], str]:
+        def render_widget() -> str:
+            context = widget.get_context(request)
+            return "" if context is None else get_template(widget.template_name).render(context, request)
+
+        return render_widget
+
+    stamped = [w for w in widgets if w.cache_stamp is not None]
+    with versions.recording() as keys:
+        for widget in stamped:
+            widget.cache_stamp(request)  # type: ignore[misc]
+    with versions.prefetched(keys):
+        parts = [(f"widget:{w.key}", w.cache_stamp(request), renderer(w)) for w in stamped]  # type: ignore[misc]
+    cached = dict(zip((w.key for w in stamped), fragments.cached_many(request, parts), strict=True))
+    return [cached[w.key] if w.key in cached else renderer(w)() for w in widgets]
 
 
 @public
