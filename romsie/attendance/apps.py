@@ -31,7 +31,7 @@ class AttendanceConfig(AppConfig):
             NotificationKind(
                 key="attendance.absence",
                 label=_("Absence of a child (or of oneself)"),
-                text=_("%(student)s was marked absent on %(date)s at %(time)s. %(what)s"),
+                text=_("%(student)s was marked absent %(when)s. %(what)s"),
                 format_params=services.absence_params,
                 urgent=True,
             )
@@ -40,7 +40,7 @@ class AttendanceConfig(AppConfig):
             NotificationKind(
                 key="attendance.lateness",
                 label=_("Lateness of a child (or of oneself)"),
-                text=_("%(student)s arrived %(minutes)s minutes late on %(date)s at %(time)s. %(what)s"),
+                text=_("%(student)s arrived %(minutes)s minutes late %(when)s. %(what)s"),
                 format_params=services.absence_params,
                 urgent=True,
             )

@@ -66,8 +66,30 @@ def guardian_ids_by_student(establishment_id: int, student_ids: Sequence[int]) -
 
 
 def absence_params(params: dict[str, Any]) -> dict[str, Any]:
-    """Word an absence alert's stored params in the reader's language."""
-    return {**params, "date": local_date(params["date"]), "time": local_time(params["time"])}
+    """Word an absence alert's stored params in the reader's language.
+
+    ``when`` reads "on 5 December at 08:30", or for whole days entered by school life
+    "on 5 December (all day)" / "from 5 December to 7 December".
+    """
+    date = local_date(params["date"])
+    last = params.get("last_day")
+    if last and last != params["date"]:
+        when = _("from %(start)s to %(end)s") % {"start": date, "end": local_date(last)}
+    elif last:
+        when = _("on %(date)s (all day)") % {"date": date}
+    else:
+        when = _("on %(date)s at %(time)s") % {"date": date, "time": local_time(params["time"])}
+    return {**params, "date": date, "time": local_time(params["time"]), "when": when}
+
+
+def _last_whole_day(item: Absence | Lateness) -> str:
+    """The last day of an absence made of whole days (midnight to midnight, no session), else ""."""
+    if not isinstance(item, Absence) or item.session_id is not None:
+        return ""
+    start, end = timezone.localtime(item.starts_at), timezone.localtime(item.ends_at)
+    if start.time() != datetime.time(0) or end.time() != datetime.time(0):
+        return ""
+    return (end.date() - datetime.timedelta(days=1)).isoformat()
 
 
 def notify_families(
@@ -101,6 +123,7 @@ def notify_families(
                 "time": moment.time().replace(second=0, microsecond=0).isoformat(),
                 "what": what.get(item.pk, ""),
                 "minutes": getattr(item, "minutes", 0),
+                "last_day": _last_whole_day(item),
             }
             url = reverse("attendance:home")
             batches.append(Batch([item.student_id, *guardians.get(item.student_id, [])], params, url))

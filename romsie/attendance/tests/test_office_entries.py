@@ -52,6 +52,13 @@ def test_a_whole_day_absence_with_a_justifying_reason_tells_the_family(world, of
     told = set(Notification.objects.filter(kind="attendance.absence").values_list("recipient_id", flat=True))
     assert told == {world.a.student.pk, world.a.parent.pk}
     assert AuditEvent.objects.filter(action="attendance.absence_create").count() == 1
+    from django.utils import formats
+
+    from romsie.notifications.kinds import render
+
+    text = render(Notification.objects.filter(kind="attendance.absence").first())
+    first, last = (formats.date_format(d, "MONTH_DAY_FORMAT") for d in (_day(1), _day(2)))
+    assert f"was marked absent from {first} to {last}." in text and "00:00" not in text
 
 
 def test_a_period_with_times_and_no_reason_is_not_justified(world, office):
