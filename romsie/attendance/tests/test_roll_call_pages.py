@@ -92,9 +92,16 @@ def test_my_roll_calls_costs_the_same_for_1_and_30_sessions(
     client = client_for(world.a.teacher)
     url = reverse("attendance:roll-call-list")
     client.get(url, {"date": yesterday.isoformat()})
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # session, person, the day's sessions, the homeroom classes
         response = client.get(url, {"date": yesterday.isoformat()})
     assert len(response.context["sessions"]) == rows
+
+
+def test_a_homeroom_teacher_reaches_the_class_report_from_the_roll_calls(world, client_for):
+    world.a.school_class.homeroom_teacher = world.a.teacher
+    world.a.school_class.save(update_fields=["homeroom_teacher"])
+    page = client_for(world.a.teacher).get(reverse("attendance:roll-call-list")).content.decode()
+    assert reverse("attendance:class-report", args=[world.a.school_class.pk]) in page
 
 
 def test_sessions_not_called_only_those_started_by_time_with_the_teacher(world, yesterday, client_for):

@@ -180,6 +180,8 @@ def roll_call_list(request: ScopedRequest) -> HttpResponse:
     context = {
         "day": day,
         "sessions": selectors.roll_calls_of_day(request.scope, day),
+        # A homeroom teacher's way to their class's monthly report (and from it, each student's history).
+        "homeroom_classes": list(selectors.reportable_classes(request.scope).order_by("name")),
         "previous": day - datetime.timedelta(days=1),
         "next": day + datetime.timedelta(days=1),
         "today": timezone.localdate(),
