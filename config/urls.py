@@ -15,5 +15,6 @@ urlpatterns = [
     path("emploi-du-temps/", include("romsie.timetable.urls")),
     path("cahier-de-textes/", include("romsie.homework.urls")),
     path("vie-scolaire/", include("romsie.attendance.urls")),
+    path("evaluations/", include("romsie.assessment.urls")),
     path("operateur/", admin.site.urls),
 ]

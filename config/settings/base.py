@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "romsie.timetable",
     "romsie.homework",
     "romsie.attendance",
+    "romsie.assessment",
     "romsie.administration",
     "romsie.provisioning",
     "romsie.demo",

@@ -1,0 +1,273 @@
+"""Who sees and who enters what in marks, competencies, class councils and report cards.
+
+* Everything is within the current establishment: another establishment's assessment,
+  teaching, class, period, council or student answers 404.
+* A teacher (``assessment.grade``) creates assessments and enters marks, competencies and
+  report-card comments for **their own teachings** only, and sees only those.
+* A homeroom teacher (``assessment.council``) sees every mark of their homeroom classes (all
+  subjects) and prepares those classes' councils.
+* The head (``assessment.manage``) sees every class, validates councils, publishes report
+  cards and may change a locked period.
+* Staff reads of marks outside their own teachings (a homeroom teacher reading another
+  subject's marks, the head reading a class) are written to the audit log
+  (``read_needs_audit``).
+* A student sees their own marks, a parent those of the child chosen in the header — only
+  once published (``Assessment.publish_on`` reached) — and report cards once their council is
+  published.
+* A period is **locked** for a class once its council is published: marks, comments and
+  decisions of that class and period can no longer be changed except by ``assessment.manage``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from romsie.core.access.lookup import first_or_404
+from romsie.core.access.scope import Scope
+from romsie.identity.models import User
+from romsie.schooling.models import Enrollment, GroupMembership, Period, SchoolClass, Teaching
+
+from .habilitations import AssessmentHabilitation as H
+from .models import Assessment, Council, ReportCard
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+# -- Students of a teaching or a class ------------------------------------------------------------
+
+
+def teaching_student_ids(teaching: Teaching) -> QuerySet[Any, Any]:
+    """The students of a teaching (its class, or its teaching group), as a subquery of ids."""
+    if teaching.school_class_id is not None:
+        return Enrollment.objects.filter(school_class_id=teaching.school_class_id).values("student_id")
+    return GroupMembership.objects.filter(teaching_group_id=teaching.teaching_group_id).values("student_id")
+
+
+def teaching_students(teaching: Teaching) -> QuerySet[User]:
+    """The students of a teaching, by name."""
+    return User.objects.filter(pk__in=teaching_student_ids(teaching), is_active=True).order_by(
+        "last_name", "first_name", "pk"
+    )
+
+
+def class_students(school_class: SchoolClass) -> QuerySet[User]:
+    """The students of a class, by name."""
+    return User.objects.filter(
+        pk__in=Enrollment.objects.filter(school_class_id=school_class.pk).values("student_id"), is_active=True
+    ).order_by("last_name", "first_name", "pk")
+
+
+def class_teachings(school_class: SchoolClass) -> QuerySet[Teaching]:
+    """The teachings a class's students follow: the class's own and its groups'."""
+    return Teaching.objects.filter(
+        Q(school_class_id=school_class.pk) | Q(teaching_group__school_classes=school_class.pk)
+    ).distinct()
+
+
+# -- Teachings and classes ----------------------------------------------------------------------
+
+
+def own_teachings(scope: Scope) -> QuerySet[Teaching]:
+    """The current year's teachings the person gives (``assessment.grade``)."""
+    if scope.establishment_id is None or not scope.has(H.GRADE):
+        return Teaching.objects.none()
+    return Teaching.objects.filter(establishment_id=scope.establishment_id, teacher_id=scope.user_id).filter(
+        Q(school_class__school_year__is_current=True) | Q(teaching_group__school_year__is_current=True)
+    )
+
+
+def get_own_teaching(scope: Scope, pk: int) -> Teaching:
+    """One of the person's teachings, or 404."""
+    return first_or_404(own_teachings(scope).filter(pk=pk).select_related("subject", "school_class", "teaching_group"))
+
+
+def followed_classes(scope: Scope) -> QuerySet[SchoolClass]:
+    """The current classes whose marks the person sees whole: every class for the head, the
+    homeroom classes for a homeroom teacher."""
+    if scope.establishment_id is None:
+        return SchoolClass.objects.none()
+    classes = SchoolClass.objects.filter(establishment_id=scope.establishment_id, school_year__is_current=True)
+    if scope.has(H.MANAGE):
+        return classes
+    if scope.has(H.COUNCIL):
+        return classes.filter(homeroom_teacher_id=scope.user_id)
+    return SchoolClass.objects.none()
+
+
+def get_followed_class(scope: Scope, pk: int) -> SchoolClass:
+    """A class whose marks the person sees whole, or 404."""
+    return first_or_404(followed_classes(scope).filter(pk=pk).select_related("level", "homeroom_teacher"))
+
+
+def visible_periods(scope: Scope) -> QuerySet[Period]:
+    """The grading periods of the current establishment's current year."""
+    if scope.establishment_id is None:
+        return Period.objects.none()
+    return Period.objects.filter(establishment_id=scope.establishment_id, school_year__is_current=True)
+
+
+def get_period(scope: Scope, pk: int) -> Period:
+    """A period of the current year, or 404."""
+    return first_or_404(visible_periods(scope).filter(pk=pk))
+
+
+def current_period(scope: Scope, on: datetime.date | None = None) -> Period | None:
+    """The period the day falls in (today by default); else the last one started, else the first."""
+    on = on or today()
+    periods = list(visible_periods(scope).order_by("starts_on"))
+    for period in periods:
+        if period.starts_on <= on <= period.ends_on:
+            return period
+    started = [period for period in periods if period.starts_on <= on]
+    if started:
+        return started[-1]
+    return periods[0] if periods else None
+
+
+# -- Assessments ---------------------------------------------------------------------------------
+
+
+def editable_assessments(scope: Scope) -> QuerySet[Assessment]:
+    """Assessments whose marks the person enters: those of their own teachings."""
+    return Assessment.objects.filter(
+        establishment_id=scope.establishment_id, teaching_id__in=own_teachings(scope).values("pk")
+    )
+
+
+def get_editable_assessment(scope: Scope, pk: int) -> Assessment:
+    """An assessment of one of the person's teachings, or 404."""
+    return first_or_404(
+        editable_assessments(scope)
+        .filter(pk=pk)
+        .select_related("teaching__subject", "teaching__school_class", "teaching__teaching_group", "period")
+    )
+
+
+def visible_assessments(scope: Scope) -> QuerySet[Assessment]:
+    """Assessments the person may read (staff: unpublished ones too; families: published ones)."""
+    if scope.establishment_id is None:
+        return Assessment.objects.none()
+    assessments = Assessment.objects.filter(establishment_id=scope.establishment_id)
+    allowed = Q(teaching_id__in=own_teachings(scope).values("pk"))
+    classes = followed_classes(scope)
+    if scope.has(H.MANAGE):
+        allowed |= Q(pk__isnull=False)
+    elif scope.has(H.COUNCIL):
+        allowed |= Q(teaching__school_class__in=classes) | Q(teaching__teaching_group__school_classes__in=classes)
+    student_id = followed_student_id(scope)
+    if student_id is not None:
+        allowed |= Q(
+            publish_on__lte=today(),
+            teaching_id__in=Teaching.objects.filter(
+                Q(school_class__enrollments__student_id=student_id)
+                | Q(teaching_group__memberships__student_id=student_id)
+            ).values("pk"),
+        )
+    return assessments.filter(allowed).distinct()
+
+
+def get_assessment(scope: Scope, pk: int) -> Assessment:
+    """An assessment the person may read, or 404."""
+    return first_or_404(
+        visible_assessments(scope)
+        .filter(pk=pk)
+        .select_related("teaching__subject", "teaching__school_class", "teaching__teaching_group", "period")
+    )
+
+
+# -- Families --------------------------------------------------------------------------------------
+
+
+def followed_student_id(scope: Scope) -> int | None:
+    """The student whose own marks the person follows: themselves, or the parent's chosen child."""
+    if scope.user_id is None or scope.establishment_id is None or not scope.has(H.VIEW):
+        return None
+    if scope.is_student:
+        return scope.user_id
+    if scope.is_parent and scope.child is not None:
+        return scope.child.id
+    return None
+
+
+def visible_students(scope: Scope) -> QuerySet[User]:
+    """The students whose marks page the person may open."""
+    if scope.establishment_id is None:
+        return User.objects.none()
+    allowed = Q(pk__in=[])
+    classes = followed_classes(scope)
+    if scope.has(H.MANAGE) or scope.has(H.COUNCIL):
+        allowed |= Q(pk__in=Enrollment.objects.filter(school_class__in=classes).values("student_id"))
+    if scope.has(H.GRADE):
+        for_teachings = own_teachings(scope)
+        allowed |= Q(
+            pk__in=Enrollment.objects.filter(
+                school_class_id__in=for_teachings.filter(school_class__isnull=False).values("school_class_id")
+            ).values("student_id")
+        ) | Q(
+            pk__in=GroupMembership.objects.filter(
+                teaching_group_id__in=for_teachings.filter(teaching_group__isnull=False).values("teaching_group_id")
+            ).values("student_id")
+        )
+    followed = followed_student_id(scope)
+    if followed is not None:
+        allowed |= Q(pk=followed)
+    return User.objects.filter(allowed)
+
+
+def get_student(scope: Scope, pk: int) -> User:
+    """A student whose marks the person may read, or 404."""
+    return first_or_404(visible_students(scope).filter(pk=pk))
+
+
+def read_needs_audit(scope: Scope, *, school_class_id: int | None = None, teaching_id: int | None = None) -> bool:
+    """Whether a staff read of marks is audited: anything beyond the person's own teaching."""
+    if not (scope.has_staff_profile or scope.is_teacher):
+        return False
+    if teaching_id is not None:
+        return not own_teachings(scope).filter(pk=teaching_id).exists()
+    return True
+
+
+# -- Councils and report cards ------------------------------------------------------------------
+
+
+def visible_councils(scope: Scope) -> QuerySet[Council]:
+    """Councils of the classes the person follows whole."""
+    return Council.objects.filter(
+        establishment_id=scope.establishment_id, school_class_id__in=followed_classes(scope).values("pk")
+    )
+
+
+def get_council(scope: Scope, pk: int) -> Council:
+    """A council of a class the person follows, or 404."""
+    return first_or_404(visible_councils(scope).filter(pk=pk).select_related("school_class", "period"))
+
+
+def visible_report_cards(scope: Scope) -> QuerySet[ReportCard]:
+    """Report cards the person may download: staff of the class any time; families once published."""
+    if scope.establishment_id is None:
+        return ReportCard.objects.none()
+    cards = ReportCard.objects.filter(establishment_id=scope.establishment_id)
+    allowed = Q(council__in=visible_councils(scope))
+    student_id = followed_student_id(scope)
+    if student_id is not None:
+        allowed |= Q(student_id=student_id, council__status=Council.Status.PUBLISHED)
+    return cards.filter(allowed)
+
+
+def get_report_card(scope: Scope, pk: int) -> ReportCard:
+    """A report card the person may download, or 404."""
+    return first_or_404(visible_report_cards(scope).filter(pk=pk))
+
+
+def period_locked(*, period_id: int, school_class_ids: list[int]) -> bool:
+    """Whether any of the classes has its council published for the period."""
+    return Council.objects.filter(
+        period_id=period_id, school_class_id__in=school_class_ids, status=Council.Status.PUBLISHED
+    ).exists()
