@@ -60,3 +60,44 @@ def test_class_figures() -> None:
     assert figures is not None
     assert (figures.minimum, figures.maximum, figures.mean, figures.count) == (D(2), D(8), D(5), 3)
     assert stats([None, None]) is None
+
+
+def test_period_results_of_a_class_in_two_queries(world, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    from romsie.assessment.models import SubjectWeight
+    from romsie.assessment.selectors import period_results
+    from romsie.core.testing import factories as f
+
+    from .builders import assessment_for, mark_for, period_of
+
+    ew = world.a
+    other_subject = f.SubjectFactory(establishment=ew.establishment, code="FRA", name="Français")
+    french = f.TeachingFactory(school_class=ew.school_class, teacher=ew.teacher, subject=other_subject)
+    SubjectWeight.objects.create(establishment=ew.establishment, subject=other_subject, weight=D(3))
+    maths1 = assessment_for(ew, out_of="10")
+    maths2 = assessment_for(ew, weight="2")
+    essay = assessment_for(ew, teaching=french)
+    classmate = f.person(ew.establishment, "student", username="classmate.a")
+    f.EnrollmentFactory(school_class=ew.school_class, student=classmate)
+    mark_for(maths1, ew.student.pk, "5")  # 10/20
+    mark_for(maths2, ew.student.pk, "16")  # (10 + 2 × 16) / 3 = 14
+    mark_for(essay, ew.student.pk, None, status="absent")
+    mark_for(maths1, classmate.pk, "9")  # 18
+    mark_for(essay, classmate.pk, "12")
+    period_id = period_of(ew).pk
+    with django_assert_num_queries(2):
+        results = period_results(
+            establishment_id=ew.establishment.pk,
+            period_id=period_id,
+            teaching_ids=[ew.teaching.pk, french.pk],
+            level_id=ew.school_class.level_id,
+            student_ids=[ew.student.pk],
+        )
+    assert results.average(ew.student.pk, ew.subject.pk) == D(14)
+    assert results.average(ew.student.pk, other_subject.pk) is None
+    assert results.overall[ew.student.pk] == D(14)  # French has no average: left out
+    assert list(results.cells) == [ew.student.pk]
+    maths_line = next(line for line in results.subjects if line.subject_id == ew.subject.pk)
+    assert maths_line.figures is not None
+    assert (maths_line.figures.minimum, maths_line.figures.maximum) == (D(14), D(18))
+    figures = results.assessment_figures[maths1.pk]
+    assert figures is not None and figures.mean == D(7)

@@ -1,0 +1,129 @@
+"""Reads of marks and report cards. Each starts from ``access`` or takes objects it already checked.
+
+Parts, each in its section: results (averages of a class or a student over a period, shared by
+every page), assessments and marks, competencies, councils and report cards, families.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+
+from . import averages
+from .models import Mark, SubjectWeight
+
+# -- Results: averages over a period (one query for the marks, one for the weights) -------------------
+
+
+@dataclass(frozen=True)
+class SubjectLine:
+    """A subject in a set of results, with its weight and the class figures of its averages."""
+
+    subject_id: int
+    name: str
+    weight: Decimal
+    figures: averages.Stats | None
+
+
+@dataclass
+class Results:
+    """Averages of students over a period, unrounded (``averages.rounded`` for display).
+
+    ``cells[student][subject]`` are the student's counted cells in the subject (what the
+    "what if" simulation adds to); ``subject_averages[student][subject]`` and ``overall[student]``
+    the averages; ``subjects`` the subjects in name order with their weights and class figures;
+    ``assessment_figures[assessment]`` each assessment's class figures on its own scale.
+    """
+
+    subjects: list[SubjectLine] = field(default_factory=list)
+    cells: dict[int, dict[int, list[averages.Cell]]] = field(default_factory=dict)
+    subject_averages: dict[int, dict[int, Decimal | None]] = field(default_factory=dict)
+    overall: dict[int, Decimal | None] = field(default_factory=dict)
+    assessment_figures: dict[int, averages.Stats | None] = field(default_factory=dict)
+
+    def average(self, student_id: int, subject_id: int) -> Decimal | None:
+        return self.subject_averages.get(student_id, {}).get(subject_id)
+
+
+def subject_weights(establishment_id: int, level_id: int | None) -> dict[int, Decimal]:
+    """The subjects' weights for a level: the level's own, else the establishment's for every level."""
+    weights: dict[int, Decimal] = {}
+    rows = SubjectWeight.objects.filter(establishment_id=establishment_id).filter(
+        Q(level__isnull=True) | Q(level_id=level_id)
+    )
+    # Every-level weights first, so a level's own weight replaces them.
+    for subject_id, _level, weight in sorted(
+        rows.values_list("subject_id", "level_id", "weight"), key=lambda row: row[1] is not None
+    ):
+        weights[subject_id] = weight
+    return weights
+
+
+def period_results(
+    *,
+    establishment_id: int,
+    period_id: int,
+    teaching_ids: Iterable[int],
+    level_id: int | None,
+    student_ids: Iterable[int] | None = None,
+    published_on: datetime.date | None = None,
+) -> Results:
+    """The averages of the students (every student with a mark when ``student_ids`` is None) in
+    the teachings over the period; with ``published_on``, only assessments published that day.
+
+    Two queries whatever the numbers of students, subjects and assessments.
+    """
+    marks = Mark.objects.filter(
+        establishment_id=establishment_id,
+        assessment__period_id=period_id,
+        assessment__teaching_id__in=list(teaching_ids),
+        assessment__graded=True,
+    )
+    if published_on is not None:
+        marks = marks.filter(assessment__publish_on__lte=published_on)
+    rows = marks.values_list(
+        "student_id",
+        "assessment_id",
+        "value",
+        "status",
+        "assessment__out_of",
+        "assessment__weight",
+        "assessment__teaching__subject_id",
+        "assessment__teaching__subject__name",
+    )
+    wanted = set(student_ids) if student_ids is not None else None
+    weights = subject_weights(establishment_id, level_id)
+    names: dict[int, str] = {}
+    by_assessment: dict[int, list[averages.Cell]] = defaultdict(list)
+    everyone: dict[int, dict[int, list[averages.Cell]]] = {}
+    for student_id, assessment_id, value, status, out_of, weight, subject_id, subject_name in rows:
+        cell = averages.Cell(value, status, out_of, weight)
+        by_assessment[assessment_id].append(cell)
+        names[subject_id] = subject_name
+        everyone.setdefault(student_id, {}).setdefault(subject_id, []).append(cell)
+    all_averages = {
+        student_id: {subject_id: averages.subject_average(cells) for subject_id, cells in subjects.items()}
+        for student_id, subjects in everyone.items()
+    }
+    results = Results()
+    # The class figures are over every student with marks, whoever the results are for.
+    for assessment_id, cells in by_assessment.items():
+        results.assessment_figures[assessment_id] = averages.assessment_stats(cells)
+    for subject_id in sorted(names, key=lambda pk: (names[pk], pk)):
+        figures = averages.stats(subjects.get(subject_id) for subjects in all_averages.values())
+        results.subjects.append(
+            SubjectLine(subject_id, names[subject_id], weights.get(subject_id, Decimal(1)), figures)
+        )
+    for student_id in wanted if wanted is not None else everyone:
+        student_averages = all_averages.get(student_id, {})
+        results.cells[student_id] = everyone.get(student_id, {})
+        results.subject_averages[student_id] = student_averages
+        results.overall[student_id] = averages.overall_average(
+            (average, weights.get(subject_id, Decimal(1))) for subject_id, average in student_averages.items()
+        )
+    return results
