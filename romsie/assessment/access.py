@@ -32,7 +32,7 @@ from romsie.identity.models import User
 from romsie.schooling.models import Enrollment, GroupMembership, Period, SchoolClass, Teaching
 
 from .habilitations import AssessmentHabilitation as H
-from .models import Assessment, Council, ReportCard
+from .models import Assessment, Competency, Council, ReportCard
 
 
 def today() -> datetime.date:
@@ -232,6 +232,21 @@ def read_needs_audit(scope: Scope, *, school_class_id: int | None = None, teachi
     if teaching_id is not None:
         return not own_teachings(scope).filter(pk=teaching_id).exists()
     return True
+
+
+# -- Competencies ---------------------------------------------------------------------------------
+
+
+def visible_competencies(scope: Scope) -> QuerySet[Competency]:
+    """The national components and the current establishment's own items."""
+    if scope.establishment_id is None:
+        return Competency.objects.none()
+    return Competency.objects.filter(Q(establishment__isnull=True) | Q(establishment_id=scope.establishment_id))
+
+
+def get_competency(scope: Scope, pk: int) -> Competency:
+    """A national component or one of the establishment's items, or 404."""
+    return first_or_404(visible_competencies(scope).filter(pk=pk))
 
 
 # -- Councils and report cards ------------------------------------------------------------------

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from . import averages
-from .models import Mark, SubjectWeight
+from .models import CompetencyEvaluation, Mark, SubjectWeight
 
 # -- Results: averages over a period (one query for the marks, one for the weights) -------------------
 
@@ -127,3 +127,47 @@ def period_results(
             (average, weights.get(subject_id, Decimal(1))) for subject_id, average in student_averages.items()
         )
     return results
+
+
+# -- Competencies: the cycle of a level, a student's level per national component ---------------------
+
+# The school cycle of each national level code (cycle 1 is the nursery school's).
+CYCLE_OF_LEVEL = {
+    "PS": 1, "MS": 1, "GS": 1,
+    "CP": 2, "CE1": 2, "CE2": 2,
+    "CM1": 3, "CM2": 3, "6E": 3,
+    "5E": 4, "4E": 4, "3E": 4,
+}  # fmt: skip
+
+
+def cycle_of_level(level_code: str) -> int | None:
+    """The cycle (1 to 4) of a national level code, None for the lycée's levels."""
+    return CYCLE_OF_LEVEL.get(level_code)
+
+
+def component_levels(*, establishment_id: int, student_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """Each student's level (1 to 4) on each national component they were evaluated on.
+
+    A component's level is the mean, rounded half up, of the latest level of each competency
+    evaluated under it (the component itself or its items). One query for any number of students.
+    """
+    latest: dict[tuple[int, int], tuple[datetime.date, int, int, str]] = {}
+    rows = CompetencyEvaluation.objects.filter(
+        establishment_id=establishment_id, student_id__in=list(student_ids)
+    ).values_list(
+        "student_id", "competency_id", "date", "pk", "level", "competency__code", "competency__component__code"
+    )
+    for student_id, competency_id, date, pk, level, code, component_code in rows:
+        key = (student_id, competency_id)
+        if key not in latest or (date, pk) > latest[key][:2]:
+            latest[key] = (date, pk, level, component_code or code)
+    levels: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for (student_id, _competency), (_date, _pk, level, component) in latest.items():
+        levels[student_id][component].append(level)
+    return {
+        student_id: {
+            component: int((Decimal(sum(values)) / len(values)).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+            for component, values in components.items()
+        }
+        for student_id, components in levels.items()
+    }

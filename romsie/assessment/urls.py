@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import home
+from .views import files, home
 
 app_name = "assessment"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("bulletins/<id:pk>/fichier/", files.report_card_file, name="report-card-file"),
     # -- Assessments, marks and averages (teachers) ----------------------------------------------
     # -- Competencies ----------------------------------------------------------------------------
     # -- Class councils and report cards ---------------------------------------------------------

@@ -9,13 +9,20 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
+from django.core.files.base import ContentFile
+
 from romsie.core.testing.world import World
 
-from .builders import enable
+from ..models import Council, ReportCard
+from .builders import enable, period_of
+
+PDF = b"%PDF-1.4\n%test report card\n%%EOF\n"
 
 # url name                          object | anon stud pare teac part head life libr offi afte digi terr
 MATRIX = """
 assessment:home                     -      | 302  302  302  302  403  302  403  403  403  403  403  403
+assessment:report-card-file         own    | 302  200  200  404  403  200  404  403  403  403  403  403
+assessment:report-card-file         other  | 302  404  404  404  403  404  404  403  403  403  403  403
 """
 POST_MATRIX = ""
 OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {}
@@ -28,6 +35,32 @@ def _enabled(world: World, which: str) -> dict[str, Any]:
 
 
 OBJECTS["assessment:home"] = _enabled
+
+
+def _report_card(world: World, which: str) -> dict[str, Any]:
+    """A published report card of ``a``'s student (own) or of ``c``'s (other)."""
+    enable(world.a, world.c)
+    ew = world.a if which == "own" else world.c
+    council = Council.objects.create(
+        establishment=ew.establishment,
+        period=period_of(ew),
+        school_class=ew.school_class,
+        status=Council.Status.PUBLISHED,
+    )
+    card = ReportCard(
+        establishment=ew.establishment,
+        council=council,
+        student=ew.student,
+        name="bulletin.pdf",
+        content_type="application/pdf",
+        size_bytes=len(PDF),
+    )
+    card.file.save("bulletin.pdf", ContentFile(PDF), save=False)
+    card.save()
+    return {"pk": card.pk}
+
+
+OBJECTS["assessment:report-card-file"] = _report_card
 
 for _part in ("marks", "competencies", "councils", "family"):
     try:
