@@ -3,8 +3,11 @@
 Threaded workers (``gthread``): a request that arrives while the workers are busy is taken
 in at once and either waits briefly for room or is told 503 with ``Retry-After`` by
 ``romsie.core.capacity.CapacityGate``, which counts the requests of every worker in shared
-memory created here, before the workers are forked. With one-request ("sync") workers the
-excess would wait unseen in the kernel's queue until the client gave up.
+memory created here, before the workers are forked. A connection that arrives when all the
+threads of its worker are taken and the server is at capacity is refused by the worker's
+main thread at once (``config.workers.SheddingThreadWorker``), instead of waiting in the
+threads' queue for a 503 that would come late. With one-request ("sync") workers the excess
+would wait unseen in the kernel's queue until the client gave up.
 """
 
 import os
@@ -14,7 +17,7 @@ from romsie.core import capacity
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "5"))
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "config.workers.SheddingThreadWorker")
 threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 # No keep-alive: each request is a new connection, taken by whichever worker is free. A kept
 # connection stays with the worker that took it, and a worker holding several busy ones

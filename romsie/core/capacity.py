@@ -113,6 +113,17 @@ def in_flight() -> tuple[int, int]:
     return sum(counts.pages), sum(counts.sign_ins)
 
 
+def page_limit() -> int:
+    """How many pages every worker together may serve at once (``ROMSIE_MAX_IN_FLIGHT``)."""
+    return _env_int("ROMSIE_MAX_IN_FLIGHT", 12 * (os.cpu_count() or 1))
+
+
+def pages_saturated() -> bool:
+    """True when as many pages are being served as the server may serve at once."""
+    pages: int = sum(_local_counts().pages)
+    return pages >= page_limit()
+
+
 class CapacityGate:
     """WSGI middleware: admit a request while the server has room, else answer 503 quickly."""
 
@@ -129,7 +140,7 @@ class CapacityGate:
     ) -> None:
         cores = os.cpu_count() or 1
         self.app = app
-        self.max_in_flight = max_in_flight or _env_int("ROMSIE_MAX_IN_FLIGHT", 12 * cores)
+        self.max_in_flight = max_in_flight or page_limit()
         self.max_sign_ins = max_sign_ins or _env_int("ROMSIE_MAX_SIGN_INS", cores)
         # Sign-ins queue longer: each waits its turn for a core (a 20 ms hash) up to sign_in_wait.
         self.sign_in_queue = _env_int("ROMSIE_SIGN_IN_QUEUE", 32 * cores)
