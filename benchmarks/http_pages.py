@@ -68,6 +68,7 @@ PAGES: dict[str, str] = {
     "timetable-day": "/emploi-du-temps/jour/",
     "homework-todo": "/cahier-de-textes/a-faire/",
     "school-life": "/vie-scolaire/mon-suivi/",
+    "roll-calls": "/vie-scolaire/appel/",
     "inbox": "/messagerie/",
     "thread": "{thread}",
     "news": "/actualites/",
