@@ -275,14 +275,17 @@ def competency_grid(request: ScopedRequest) -> HttpResponse:
     teaching = access.get_own_teaching(scope, teaching_id) if teaching_id is not None else None
     competency = access.get_competency(scope, competency_id) if competency_id is not None else None
     teachings = _own_teachings(scope)
-    query = request.GET.copy()
-    query.setdefault("date", timezone.localdate().isoformat())
     tree = selectors.competency_tree(scope)
-    chooser = GridChooserForm(query, teachings=teachings, tree=tree)
-    chosen = teaching is not None and competency is not None and chooser.is_valid()
-    if not chosen or teaching is None or competency is None:
-        if not request.GET:
-            chooser = GridChooserForm(initial={"date": timezone.localdate()}, teachings=teachings, tree=tree)
+    chooser = GridChooserForm(
+        {**request.GET.dict(), "date": request.GET.get("date") or timezone.localdate().isoformat()},
+        teachings=teachings,
+        tree=tree,
+    )
+    if teaching is None or competency is None or not chooser.is_valid():
+        if teaching is None or competency is None:
+            # Not chosen yet: the choices so far, no error.
+            initial = {"enseignement": teaching_id, "competence": competency_id, "date": timezone.localdate()}
+            chooser = GridChooserForm(initial=initial, teachings=teachings, tree=tree)
         return render(request, "assessment/competencies/grid.html", {"chooser": chooser, "form": None})
     on: datetime.date = chooser.cleaned_data["date"]
     students = list(access.teaching_students(teaching))
