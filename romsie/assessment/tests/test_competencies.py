@@ -428,3 +428,47 @@ def test_a_primary_teacher_evaluates_and_the_parent_sees_it(w, client_for):
     assert "Lire un album" in page and "Satisfactory mastery" in page
     assert f.person  # the factories stay importable for the other builders
     assert Role.STUDENT
+
+
+def test_the_list_links_to_the_grids_the_assessments_with_competencies_and_the_classes(w, client_for):
+    item = item_for(w.a)
+    listed = assessment_for(w.a, title="Dictée")
+    listed.competencies.set([item])
+    assessment_for(w.a, title="Sans compétence")
+    w.a.school_class.homeroom_teacher = w.a.teacher
+    w.a.school_class.save()
+    page = client_for(w.a.teacher).get(reverse("assessment:competency-list")).content.decode()
+    assert f"{reverse('assessment:competency-grid')}?enseignement={w.a.teaching.pk}" in page
+    assert reverse("assessment:assessment-competencies", args=[listed.pk]) in page and "Sans compétence" not in page
+    assert reverse("assessment:competency-class", args=[w.a.school_class.pk]) in page
+    grid = client_for(w.a.teacher).get(_grid_url(w.a.teaching, item)).content.decode()
+    assert reverse("assessment:competency-record", args=[w.a.student.pk]) in grid
+
+
+def test_the_list_costs_the_same_for_one_and_many_items(w, client_for, django_assert_num_queries):
+    item_for(w.a, code="I0")
+    client = client_for(w.a.teacher)
+    url = reverse("assessment:competency-list")
+    client.get(url)
+    with django_assert_num_queries(7) as one:
+        client.get(url)
+    for n in range(1, 40):
+        item = item_for(w.a, code=f"I{n}", under=["CPD_FRA", "MET_APP", "SYS_NAT"][n % 3])
+        evaluation_for(w.a, item, student=w.a.student, days_ago=n)
+        assessment_for(w.a, title=f"A{n}").competencies.set([item])
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get(url)
+
+
+def test_the_demo_gives_items_everywhere_and_a_term_of_levels_in_primary_schools(w, client_for):
+    from ..demo_competencies import populate
+
+    more_students(w.b, 3)
+    rows = populate([w.a.establishment.pk, w.b.establishment.pk], seed=7)
+    assert rows == Competency.objects.exclude(establishment=None).count() + CompetencyEvaluation.objects.count()
+    assert Competency.objects.filter(establishment=w.a.establishment, cycle=3).exists()
+    assert not CompetencyEvaluation.objects.filter(establishment=w.a.establishment).exists()  # a collège: marks
+    evaluated = CompetencyEvaluation.objects.filter(establishment=w.b.establishment)
+    assert evaluated.exists() and set(evaluated.values_list("evaluated_by", flat=True)) == {w.b.teacher.pk}
+    page = client_for(w.b.parent).get(reverse("assessment:my-competencies")).content.decode()
+    assert page.count('class="comp-level comp-level-') > 8

@@ -36,6 +36,7 @@ from ..habilitations import AssessmentHabilitation as H
 from ..models import Assessment, Competency, CompetencyEvaluation, CompetencyLevel
 
 SERVICE = "assessment"
+RECENT_ASSESSMENTS = 20
 
 
 def _is_staff(scope: Scope) -> bool:
@@ -75,16 +76,23 @@ def competency_list(request: ScopedRequest) -> HttpResponse:
         cycles = {int(wanted)}
     else:
         cycles = mine or None
-        wanted = str(min(mine)) if len(mine) == 1 else ("all" if not mine else "")
+        wanted = "" if mine else "all"
     teachings = _own_teachings(scope)
     context = {
         "tree": selectors.competency_tree(scope, cycles=cycles),
         "cycles": sorted(cycles) if cycles else [],
+        "my_cycles": sorted(mine),
         "cycle_choices": CYCLE_CHOICES,
         "wanted": wanted,
         "may_edit": _may_edit_items(scope),
         "teachings": [(teaching, _teaching_name(teaching)) for teaching in teachings],
         "classes": list(access.followed_classes(scope).select_related("level").order_by("level__order", "name")),
+        "assessments": list(
+            access.editable_assessments(scope)
+            .filter(pk__in=Assessment.competencies.through.objects.values("assessment_id"))
+            .select_related("teaching__subject", "teaching__school_class", "teaching__teaching_group")
+            .order_by("-date", "-pk")[:RECENT_ASSESSMENTS]
+        ),
     }
     return render(request, "assessment/competencies/list.html", context)
 
