@@ -268,7 +268,7 @@ def test_the_grid_costs_the_same_for_one_and_35_students(w, client_for, django_a
     with django_assert_num_queries(8) as one:
         client.get(_grid_url(w.a.teaching, item))
     post_one = _grid_post(w.a, item, {w.a.student: 3})
-    with django_assert_num_queries(16) as saved_one:
+    with django_assert_num_queries(17) as saved_one:
         client.post(_grid_url(w.a.teaching, item), post_one)
     CompetencyEvaluation.objects.all().delete()
     students = [w.a.student, *more_students(w.a, 34)]
@@ -472,3 +472,22 @@ def test_the_demo_gives_items_everywhere_and_a_term_of_levels_in_primary_schools
     assert evaluated.exists() and set(evaluated.values_list("evaluated_by", flat=True)) == {w.b.teacher.pk}
     page = client_for(w.b.parent).get(reverse("assessment:my-competencies")).content.decode()
     assert page.count('class="comp-level comp-level-') > 8
+
+
+def test_levels_no_longer_change_once_the_periods_report_cards_are_published(w, client_for):
+    from ..models import Council
+    from .builders import period_of
+
+    item = item_for(w.a)
+    assessment = assessment_for(w.a)
+    assessment.competencies.set([item])
+    Council.objects.create(
+        establishment=w.a.establishment, period=period_of(w.a), school_class=w.a.school_class, status="published"
+    )
+    client = client_for(w.a.teacher)
+    page = client.post(_grid_url(w.a.teaching, item), _grid_post(w.a, item, {w.a.student: 3})).content.decode()
+    assert "levels can no longer change" in page
+    url = reverse("assessment:assessment-competencies", args=[assessment.pk])
+    assert "levels can no longer change" in client.get(url).content.decode()
+    client.post(url, {f"level-{w.a.student.pk}-{item.pk}": "3"})
+    assert not CompetencyEvaluation.objects.exists()
