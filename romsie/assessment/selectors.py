@@ -401,6 +401,10 @@ class ClassCompetencies:
     students: list[User]
     levels: dict[int, dict[str, int]]
 
+    def headings(self) -> list[tuple[Competency, str]]:
+        """Each component with its short name ("D1.1"), for narrow column headings."""
+        return [(component, component.name.split(" ", 1)[0]) for component in self.components]
+
     def rows(self) -> list[tuple[User, list[int | None]]]:
         return [
             (student, [self.levels.get(student.pk, {}).get(component.code) for component in self.components])
