@@ -36,6 +36,7 @@ from .models import Assessment, Competency, Council, ReportCard
 
 
 def today() -> datetime.date:
+    """The establishment's day (publication dates are compared with it)."""
     return timezone.localdate()
 
 

@@ -21,7 +21,7 @@ from romsie.schooling.access import current_class_ids
 from romsie.schooling.models import SchoolClass
 
 from . import access, averages
-from .models import Competency, CompetencyEvaluation, Mark, SubjectWeight
+from .models import Assessment, Competency, CompetencyEvaluation, Mark, SubjectWeight
 
 # -- Results: averages over a period (one query for the marks, one for the weights) -------------------
 
@@ -247,6 +247,16 @@ def competency_tree(scope: Scope, *, cycles: Iterable[int] | None = None) -> lis
         elif wanted is None or competency.cycle in wanted:
             items[competency.component_id].append(competency)
     return [ComponentItems(component, items.get(component.pk, [])) for component in components]
+
+
+def assessments_with_competencies(scope: Scope, *, limit: int) -> list[Assessment]:
+    """The latest assessments of one's own teachings that list competencies (one query)."""
+    return list(
+        access.editable_assessments(scope)
+        .filter(pk__in=Assessment.competencies.through.objects.values("assessment_id"))
+        .select_related("teaching__subject", "teaching__school_class", "teaching__teaching_group")
+        .order_by("-date", "-pk")[:limit]
+    )
 
 
 def person_cycles(scope: Scope) -> set[int]:

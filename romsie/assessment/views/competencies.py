@@ -87,12 +87,7 @@ def competency_list(request: ScopedRequest) -> HttpResponse:
         "may_edit": _may_edit_items(scope),
         "teachings": [(teaching, _teaching_name(teaching)) for teaching in teachings],
         "classes": list(access.followed_classes(scope).select_related("level").order_by("level__order", "name")),
-        "assessments": list(
-            access.editable_assessments(scope)
-            .filter(pk__in=Assessment.competencies.through.objects.values("assessment_id"))
-            .select_related("teaching__subject", "teaching__school_class", "teaching__teaching_group")
-            .order_by("-date", "-pk")[:RECENT_ASSESSMENTS]
-        ),
+        "assessments": selectors.assessments_with_competencies(scope, limit=RECENT_ASSESSMENTS),
     }
     return render(request, "assessment/competencies/list.html", context)
 
