@@ -56,6 +56,19 @@ def test_a_primary_teacher_evaluates_by_keyboard_and_touch_and_the_parent_sees_i
     levels = dict(CompetencyEvaluation.objects.filter(evaluated_by=b.teacher).values_list("student_id", "level"))
     assert levels == {b.student.pk: 3, other.pk: 4}
 
+    # An assessment without marks assesses the item: on a phone its cells stack under each student.
+    assessment = assessment_for(b, title="Lecture d'album")
+    assessment.graded = False
+    assessment.save()
+    assessment.competencies.set([item])
+    journey.open("assessment:assessment-competencies", assessment.pk)
+    page.locator(f"#id_level-{b.student.pk}-{item.pk}").select_option("2")
+    journey.submit("main form.comp-assessment button[type=submit]")
+    journey.check()
+    # Same teacher, competency and day: the assessment's level replaced the grid's.
+    assert CompetencyEvaluation.objects.get(student=b.student, evaluated_by=b.teacher).level == 2
+    assert CompetencyEvaluation.objects.get(student=b.student, evaluated_by=b.teacher).assessment == assessment
+
     # The parent, on their phone, lands on the child's competencies and sees the level.
     parent = another_journey("phone")
     parent.sign_in(b.parent.username)
@@ -63,8 +76,9 @@ def test_a_primary_teacher_evaluates_by_keyboard_and_touch_and_the_parent_sees_i
     parent.assert_at("assessment:my-competencies")
     main = parent.page.locator("main")
     expect(main).to_contain_text("Lire un album à voix haute")
-    expect(main.locator(".comp-history .comp-level-3")).to_have_count(1)
-    expect(main.locator(".comp-summary .comp-level-3")).to_have_count(1)  # its component's level
+    expect(main.locator(".comp-history .comp-level-2")).to_have_count(1)
+    expect(main.locator(".comp-summary .comp-level-2")).to_have_count(1)  # its component's level
+    expect(main).to_contain_text("Lecture d'album")
     expect(main).not_to_contain_text(other.last_name)
 
 
@@ -88,6 +102,10 @@ def test_a_collège_teacher_adds_an_item_and_evaluates_an_assessment_the_head_re
     journey.check()
     expect(page.locator("main")).to_contain_text("Résoudre un problème à étapes")
     item = Competency.objects.get(establishment=a.establishment, name="Résoudre un problème à étapes")
+
+    # Not evaluated yet, it could still be deleted.
+    journey.open("assessment:competency-delete", item.pk)
+    expect(page.locator("main form button.danger")).to_be_visible()
 
     # An assessment assesses it: a select per cell, keyboard only.
     assessment = assessment_for(a, title="Problèmes")
