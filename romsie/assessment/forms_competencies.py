@@ -76,6 +76,7 @@ class LevelGridForm(forms.Form):
         self.students = students
         self.competencies = competencies
         self.cells = cells
+        self.radios = radios
         choices = [(NOT_EVALUATED, _("Not evaluated")), *CompetencyLevel.choices]
         for student in students:
             for competency in competencies:

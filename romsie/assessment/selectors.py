@@ -18,10 +18,10 @@ from django.utils import timezone
 from romsie.core.access.scope import Scope
 from romsie.identity.models import User
 from romsie.schooling.access import current_class_ids
-from romsie.schooling.models import SchoolClass
+from romsie.schooling.models import SchoolClass, Teaching
 
 from . import access, averages
-from .models import Assessment, Competency, CompetencyEvaluation, Mark, SubjectWeight
+from .models import Assessment, Competency, CompetencyEvaluation, Council, Mark, SubjectWeight
 
 # -- Results: averages over a period (one query for the marks, one for the weights) -------------------
 
@@ -269,6 +269,22 @@ def person_cycles(scope: Scope) -> set[int]:
     )
     codes = set(classes.values_list("level__code", flat=True))
     return {cycle for code in codes if (cycle := cycle_of_level(code)) is not None and cycle > 1}
+
+
+def levels_locked(teaching: Teaching, on: datetime.date) -> bool:
+    """Whether the report cards of the period holding the day are published for a class of the
+    teaching: its levels of that day can then only change with ``assessment.manage``."""
+    if teaching.teaching_group_id is not None:
+        classes = Q(school_class__teaching_groups=teaching.teaching_group_id)
+    else:
+        classes = Q(school_class_id=teaching.school_class_id)
+    return Council.objects.filter(
+        classes,
+        establishment_id=teaching.establishment_id,
+        period__starts_on__lte=on,
+        period__ends_on__gte=on,
+        status=Council.Status.PUBLISHED,
+    ).exists()
 
 
 @dataclass

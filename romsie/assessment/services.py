@@ -21,9 +21,9 @@ from romsie.core.services import audit_record
 from romsie.identity.models import User
 from romsie.schooling.models import SchoolClass, Subject, Teaching
 
-from . import access
+from . import access, selectors
 from .habilitations import AssessmentHabilitation as H
-from .models import Assessment, Competency, CompetencyEvaluation, Council
+from .models import Assessment, Competency, CompetencyEvaluation
 
 # -- Competencies ---------------------------------------------------------------------------------
 
@@ -135,21 +135,6 @@ class GridOutcome:
     conflicts: dict[tuple[int, int], CompetencyEvaluation | None] = field(default_factory=dict)
 
 
-def _locked_on(teaching: Teaching, on: datetime.date) -> bool:
-    """Whether the report cards of the period holding the day are published for a class of the teaching."""
-    if teaching.teaching_group_id is not None:
-        classes = Q(school_class__teaching_groups=teaching.teaching_group_id)
-    else:
-        classes = Q(school_class_id=teaching.school_class_id)
-    return Council.objects.filter(
-        classes,
-        establishment_id=teaching.establishment_id,
-        period__starts_on__lte=on,
-        period__ends_on__gte=on,
-        status=Council.Status.PUBLISHED,
-    ).exists()
-
-
 @transaction.atomic
 def evaluations_save(
     *,
@@ -175,7 +160,7 @@ def evaluations_save(
     allowed = set(access.teaching_students(teaching).filter(pk__in=student_ids).values_list("pk", flat=True))
     if allowed != set(student_ids):
         raise ApplicationError(_("A level is for a student who is not in this teaching: nothing was saved."))
-    if not scope.has(H.MANAGE) and _locked_on(teaching, on):
+    if not scope.has(H.MANAGE) and selectors.levels_locked(teaching, on):
         raise ApplicationError(_("The report cards of this period are published: levels can no longer change."))
     # One writer at a time per teacher: their grids' cells are theirs alone.
     list(User.objects.select_for_update(no_key=True).filter(pk=scope.user_id).values_list("pk", flat=True))

@@ -33,7 +33,7 @@ from romsie.schooling.models import Teaching
 from .. import access, selectors, services
 from ..forms_competencies import CYCLE_CHOICES, CompetencyForm, LevelGridForm
 from ..habilitations import AssessmentHabilitation as H
-from ..models import Assessment, Competency, CompetencyEvaluation, CompetencyLevel
+from ..models import Assessment, Competency, CompetencyEvaluation
 
 SERVICE = "assessment"
 RECENT_ASSESSMENTS = 20
@@ -239,7 +239,6 @@ def _save_grid(
     teaching: Teaching,
     on: datetime.date,
     assessment: Assessment | None,
-    radios: bool,
 ) -> LevelGridForm | None:
     """Save a posted grid; None when every cell was saved, else the grid to show again."""
     scope = request.scope
@@ -265,8 +264,25 @@ def _save_grid(
         students=form.students,
         competencies=form.competencies,
         on=on,
-        radios=radios,
+        radios=form.radios,
     )
+
+
+def _grid_form(
+    request: ScopedRequest, *, teaching: Teaching, competencies: list[Competency], on: datetime.date, radios: bool
+) -> LevelGridForm:
+    """The grid of the teaching's students on the competencies that day, bound to a POST."""
+    scope = request.scope
+    students = list(access.teaching_students(teaching))
+    cells = selectors.grid_cells(
+        establishment_id=scope.establishment_id or 0,
+        teacher_id=scope.user_id or 0,
+        student_ids=[student.pk for student in students],
+        competency_ids=[competency.pk for competency in competencies],
+        on=on,
+    )
+    data = request.POST if request.method == "POST" else None
+    return LevelGridForm(data, students=students, competencies=competencies, cells=cells, radios=radios)
 
 
 @requires(H.GRADE, service=SERVICE)
@@ -291,27 +307,13 @@ def competency_grid(request: ScopedRequest) -> HttpResponse:
             chooser = GridChooserForm(initial=initial, teachings=teachings, tree=tree)
         return render(request, "assessment/competencies/grid.html", {"chooser": chooser, "form": None})
     on: datetime.date = chooser.cleaned_data["date"]
-    students = list(access.teaching_students(teaching))
-    cells = selectors.grid_cells(
-        establishment_id=scope.establishment_id or 0,
-        teacher_id=scope.user_id or 0,
-        student_ids=[student.pk for student in students],
-        competency_ids=[competency.pk],
-        on=on,
-    )
-    form: LevelGridForm | None = LevelGridForm(
-        request.POST if request.method == "POST" else None,
-        students=students,
-        competencies=[competency],
-        cells=cells,
-        radios=True,
-    )
-    assert form is not None
+    form = _grid_form(request, teaching=teaching, competencies=[competency], on=on, radios=True)
     if request.method == "POST" and form.is_valid():
-        form = _save_grid(request, form, teaching=teaching, on=on, assessment=None, radios=True)
-        if form is None:
+        again = _save_grid(request, form, teaching=teaching, on=on, assessment=None)
+        if again is None:
             query_string = urlencode({"enseignement": teaching.pk, "competence": competency.pk, "date": on.isoformat()})
             return redirect(f"{request.path}?{query_string}")
+        form = again
     context = {
         "chooser": chooser,
         "form": form,
@@ -319,7 +321,6 @@ def competency_grid(request: ScopedRequest) -> HttpResponse:
         "teaching_name": _teaching_name(teaching),
         "competency": competency,
         "on": on,
-        "levels": CompetencyLevel,
     }
     return render(request, "assessment/competencies/grid.html", context)
 
@@ -331,37 +332,17 @@ def assessment_competencies(request: ScopedRequest, pk: int) -> HttpResponse:
     assessment = access.get_editable_assessment(scope, pk)
     teaching = assessment.teaching
     competencies = list(assessment.competencies.order_by("order", "code"))
-    students = list(access.teaching_students(teaching))
-    cells = selectors.grid_cells(
-        establishment_id=scope.establishment_id or 0,
-        teacher_id=scope.user_id or 0,
-        student_ids=[student.pk for student in students],
-        competency_ids=[competency.pk for competency in competencies],
-        on=assessment.date,
-    )
-    if teaching.teaching_group is not None:
-        class_ids = list(teaching.teaching_group.school_classes.values_list("pk", flat=True))
-    else:
-        class_ids = [teaching.school_class_id] if teaching.school_class_id else []
-    locked = not scope.has(H.MANAGE) and access.period_locked(
-        period_id=assessment.period_id, school_class_ids=class_ids
-    )
-    form: LevelGridForm | None = LevelGridForm(
-        request.POST if request.method == "POST" else None,
-        students=students,
-        competencies=competencies,
-        cells=cells,
-        radios=False,
-    )
-    assert form is not None
+    locked = not scope.has(H.MANAGE) and selectors.levels_locked(teaching, assessment.date)
+    form = _grid_form(request, teaching=teaching, competencies=competencies, on=assessment.date, radios=False)
     if request.method == "POST":
         if locked:
             messages.error(request, _("The report cards of this period are published: levels can no longer change."))
             return redirect(request.path)
         if form.is_valid():
-            form = _save_grid(request, form, teaching=teaching, on=assessment.date, assessment=assessment, radios=False)
-            if form is None:
+            again = _save_grid(request, form, teaching=teaching, on=assessment.date, assessment=assessment)
+            if again is None:
                 return redirect(request.path)
+            form = again
     context = {
         "assessment": assessment,
         "teaching_name": _teaching_name(teaching),
