@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from romsie.core.models import AuditEvent
+from romsie.core.testing.editing import REFUSAL, page_text, race_on_form
 from romsie.core.testing import factories as f
 from romsie.identity.models import Role
 
@@ -134,6 +135,25 @@ def test_an_item_is_edited_with_a_version_check(w, client_for):
     assert "Lire un conte" in page and "Lire une fable" in page  # the other version shown, the text kept
     item.refresh_from_db()
     assert item.name == "Lire un conte"
+
+
+def test_two_people_editing_an_item_at_once_the_second_keeps_what_they_typed(w, client_for):
+    item = item_for(w.a, code="LIRE")
+    data = {"component": item.component_id, "cycle": "3", "code": "LIRE"}
+    refused = race_on_form(
+        reverse("assessment:competency-update", args=[item.pk]),
+        first=client_for(w.a.teacher),
+        second=client_for(w.a.head),
+        first_data={**data, "name": "Lire un conte"},
+        second_data={**data, "name": "Lire une fable"},
+    )
+    text = page_text(refused)
+    assert "Lire un conte" in text and "Lire une fable" in text
+    item.refresh_from_db()
+    assert item.name == "Lire un conte"
+    # The head deleting meanwhile an item the teacher just changed is refused too.
+    response = client_for(w.a.head).post(reverse("assessment:competency-delete", args=[item.pk]), {"version": "0"})
+    assert REFUSAL in page_text(response) and Competency.objects.filter(pk=item.pk).exists()
 
 
 def test_an_evaluated_item_is_only_renamed_never_deleted(w, client_for):
