@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from romsie.core.models import AuditEvent
-from romsie.core.testing.editing import REFUSAL, page_text, race_on_form
 from romsie.core.testing import factories as f
+from romsie.core.testing.editing import REFUSAL, page_text, race_on_form
 from romsie.identity.models import Role
 
 from .. import selectors
