@@ -13,7 +13,6 @@ from django.utils import timezone
 from romsie.core.models import AuditEvent
 from romsie.core.testing import factories as f
 from romsie.core.testing.editing import REFUSAL, page_text, race_on_form
-from romsie.identity.models import Role
 
 from .. import selectors
 from ..models import Competency, CompetencyEvaluation
@@ -446,8 +445,6 @@ def test_a_primary_teacher_evaluates_and_the_parent_sees_it(w, client_for):
     assert client_for(w.b.teacher).post(_grid_url(w.b.teaching, item), data).status_code == 302
     page = client_for(w.b.parent).get(reverse("assessment:my-competencies")).content.decode()
     assert "Lire un album" in page and "Satisfactory mastery" in page
-    assert f.person  # the factories stay importable for the other builders
-    assert Role.STUDENT
 
 
 def test_the_list_links_to_the_grids_the_assessments_with_competencies_and_the_classes(w, client_for):
@@ -511,3 +508,36 @@ def test_levels_no_longer_change_once_the_periods_report_cards_are_published(w, 
     assert "levels can no longer change" in client.get(url).content.decode()
     client.post(url, {f"level-{w.a.student.pk}-{item.pk}": "3"})
     assert not CompetencyEvaluation.objects.exists()
+
+
+def test_a_group_teaching_evaluates_its_members_across_classes_and_locks_with_their_classes(w, client_for):
+    from romsie.schooling.models import GroupMembership, Teaching
+
+    from ..models import Council
+    from .builders import period_of
+
+    group = f.TeachingGroupFactory(establishment=w.a.establishment, school_year=w.a.school_class.school_year)
+    group.school_classes.set([w.a.school_class, w.a.class2])
+    for student in (w.a.student, w.a.student2):
+        GroupMembership.objects.create(establishment=w.a.establishment, teaching_group=group, student=student)
+    teacher = f.person(w.a.establishment, "teacher", username="teacher.group", last_name="Groupe")
+    teaching = Teaching.objects.create(
+        establishment=w.a.establishment, teacher=teacher, subject=w.a.subject, teaching_group=group
+    )
+    item = item_for(w.a)
+    client = client_for(teacher)
+    page = client.get(_grid_url(teaching, item)).content.decode()
+    assert page.count("<fieldset") == 2
+    data = _grid_post(w.a, item, {w.a.student: 2, w.a.student2: 3})
+    assert client.post(_grid_url(teaching, item), data).status_code == 302
+    assert CompetencyEvaluation.objects.filter(evaluated_by=teacher, teaching=teaching).count() == 2
+    # A group member's record is the group teacher's own: not audited.
+    assert client.get(reverse("assessment:competency-record", args=[w.a.student2.pk])).status_code == 200
+    assert not AuditEvent.objects.filter(actor=teacher).exists()
+    # Published report cards of one of the group's classes lock the group's levels of the period.
+    Council.objects.create(
+        establishment=w.a.establishment, period=period_of(w.a), school_class=w.a.class2, status="published"
+    )
+    data = _grid_post(w.a, item, {w.a.student: 4}, versions={w.a.student: 0}, shown={w.a.student: 2})
+    assert "levels can no longer change" in client.post(_grid_url(teaching, item), data).content.decode()
+    assert CompetencyEvaluation.objects.get(evaluated_by=teacher, student=w.a.student).level == 2
