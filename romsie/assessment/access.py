@@ -36,6 +36,7 @@ from .models import Assessment, Competency, Council, ReportCard
 
 
 def today() -> datetime.date:
+    """The establishment's day (publication dates are compared with it)."""
     return timezone.localdate()
 
 
@@ -286,3 +287,18 @@ def period_locked(*, period_id: int, school_class_ids: list[int]) -> bool:
     return Council.objects.filter(
         period_id=period_id, school_class_id__in=school_class_ids, status=Council.Status.PUBLISHED
     ).exists()
+
+
+# -- Competencies: the establishment's own items (added by the competencies part) ------------------
+
+
+def editable_competencies(scope: Scope) -> QuerySet[Competency]:
+    """The establishment's own items, which its teachers and head edit (never the national components)."""
+    if scope.establishment_id is None or not (scope.has(H.GRADE) or scope.has(H.SETTINGS)):
+        return Competency.objects.none()
+    return Competency.objects.filter(establishment_id=scope.establishment_id, component__isnull=False)
+
+
+def get_editable_competency(scope: Scope, pk: int) -> Competency:
+    """One of the establishment's items the person may edit, or 404."""
+    return first_or_404(editable_competencies(scope).filter(pk=pk).select_related("component", "subject"))

@@ -12,10 +12,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
-from . import averages
-from .models import CompetencyEvaluation, Mark, SubjectWeight
+from romsie.core.access.scope import Scope
+from romsie.identity.models import User
+from romsie.schooling.access import current_class_ids
+from romsie.schooling.models import SchoolClass, Teaching
+
+from . import access, averages
+from .models import Assessment, Competency, CompetencyEvaluation, Council, Mark, SubjectWeight
 
 # -- Results: averages over a period (one query for the marks, one for the weights) -------------------
 
@@ -145,29 +151,299 @@ def cycle_of_level(level_code: str) -> int | None:
     return CYCLE_OF_LEVEL.get(level_code)
 
 
-def component_levels(*, establishment_id: int, student_ids: Iterable[int]) -> dict[int, dict[str, int]]:
-    """Each student's level (1 to 4) on each national component they were evaluated on.
+def component_level(levels: Iterable[int]) -> int | None:
+    """A national component's level: the mean of its competencies' latest levels, rounded half up."""
+    values = list(levels)
+    if not values:
+        return None
+    return int((Decimal(sum(values)) / len(values)).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
 
-    A component's level is the mean, rounded half up, of the latest level of each competency
-    evaluated under it (the component itself or its items). One query for any number of students.
-    """
+
+# A row read for the component rule: (student, competency, date, evaluation, level, component code).
+LevelRow = tuple[int, int, datetime.date, int, int, str]
+
+
+def levels_by_component(rows: Iterable[LevelRow]) -> dict[int, dict[str, int]]:
+    """Each student's level per component from evaluation rows (the latest per competency counts)."""
     latest: dict[tuple[int, int], tuple[datetime.date, int, int, str]] = {}
-    rows = CompetencyEvaluation.objects.filter(
-        establishment_id=establishment_id, student_id__in=list(student_ids)
-    ).values_list(
-        "student_id", "competency_id", "date", "pk", "level", "competency__code", "competency__component__code"
-    )
-    for student_id, competency_id, date, pk, level, code, component_code in rows:
+    for student_id, competency_id, date, pk, level, component in rows:
         key = (student_id, competency_id)
         if key not in latest or (date, pk) > latest[key][:2]:
-            latest[key] = (date, pk, level, component_code or code)
+            latest[key] = (date, pk, level, component)
     levels: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for (student_id, _competency), (_date, _pk, level, component) in latest.items():
         levels[student_id][component].append(level)
-    return {
-        student_id: {
-            component: int((Decimal(sum(values)) / len(values)).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
-            for component, values in components.items()
-        }
-        for student_id, components in levels.items()
+    found: dict[int, dict[str, int]] = {}
+    for student_id, components in levels.items():
+        found[student_id] = {}
+        for component, values in components.items():
+            mean = component_level(values)
+            if mean is not None:
+                found[student_id][component] = mean
+    return found
+
+
+def in_cycle(cycle: int | None) -> Q:
+    """Evaluations of a cycle: its items and the national components themselves (no cycle)."""
+    if cycle is None:
+        return Q()
+    return Q(competency__cycle=cycle) | Q(competency__cycle__isnull=True)
+
+
+def family_visible() -> Q:
+    """Evaluations families see: all but those of an assessment not yet published."""
+    return Q(assessment__isnull=True) | Q(assessment__publish_on__lte=timezone.localdate())
+
+
+def component_levels(
+    *, establishment_id: int, student_ids: Iterable[int], cycle: int | None = None, families: bool = False
+) -> dict[int, dict[str, int]]:
+    """Each student's level (1 to 4) on each national component they were evaluated on.
+
+    A component's level is the mean, rounded half up, of the latest level of each competency
+    evaluated under it (the component itself or its items). With ``cycle``, only that cycle's
+    items (and the components themselves) count; with ``families``, only what families see.
+    One query for any number of students.
+    """
+    evaluations = CompetencyEvaluation.objects.filter(
+        in_cycle(cycle), establishment_id=establishment_id, student_id__in=list(student_ids)
+    )
+    if families:
+        evaluations = evaluations.filter(family_visible())
+    rows = evaluations.values_list(
+        "student_id", "competency_id", "date", "pk", "level", "competency__code", "competency__component__code"
+    )
+    return levels_by_component(
+        (student_id, competency_id, date, pk, level, component_code or code)
+        for student_id, competency_id, date, pk, level, code, component_code in rows
+    )
+
+
+@dataclass(frozen=True)
+class ComponentItems:
+    """A national component and the establishment's items under it (``in_use``: evaluated)."""
+
+    component: Competency
+    items: list[Competency]
+
+
+def competency_tree(scope: Scope, *, cycles: Iterable[int] | None = None) -> list[ComponentItems]:
+    """The national components, each with the establishment's items (of the cycles, if given).
+
+    One query; each item carries ``in_use`` (it has evaluations, so it cannot be deleted).
+    """
+    wanted = set(cycles) if cycles is not None else None
+    rows = (
+        access.visible_competencies(scope)
+        .select_related("subject")
+        .annotate(in_use=Exists(CompetencyEvaluation.objects.filter(competency_id=OuterRef("pk"))))
+        .order_by("order", "code", "pk")
+    )
+    components: list[Competency] = []
+    items: dict[int, list[Competency]] = defaultdict(list)
+    for competency in rows:
+        if competency.component_id is None:
+            components.append(competency)
+        elif wanted is None or competency.cycle in wanted:
+            items[competency.component_id].append(competency)
+    return [ComponentItems(component, items.get(component.pk, [])) for component in components]
+
+
+def assessments_with_competencies(scope: Scope, *, limit: int) -> list[Assessment]:
+    """The latest assessments of one's own teachings that list competencies (one query)."""
+    return list(
+        access.editable_assessments(scope)
+        .filter(pk__in=Assessment.competencies.through.objects.values("assessment_id"))
+        .select_related("teaching__subject", "teaching__school_class", "teaching__teaching_group")
+        .order_by("-date", "-pk")[:limit]
+    )
+
+
+def person_cycles(scope: Scope) -> set[int]:
+    """The cycles of the classes the person teaches or follows (a group counts its classes)."""
+    teachings = access.own_teachings(scope)
+    classes = SchoolClass.objects.filter(
+        Q(pk__in=teachings.values("school_class_id"))
+        | Q(teaching_groups__in=teachings.values("teaching_group_id"))
+        | Q(pk__in=access.followed_classes(scope).values("pk"))
+    )
+    codes = set(classes.values_list("level__code", flat=True))
+    return {cycle for code in codes if (cycle := cycle_of_level(code)) is not None and cycle > 1}
+
+
+def levels_locked(teaching: Teaching, on: datetime.date) -> bool:
+    """Whether the report cards of the period holding the day are published for a class of the
+    teaching: its levels of that day can then only change with ``assessment.manage``."""
+    if teaching.teaching_group_id is not None:
+        classes = Q(school_class__teaching_groups=teaching.teaching_group_id)
+    else:
+        classes = Q(school_class_id=teaching.school_class_id)
+    return Council.objects.filter(
+        classes,
+        establishment_id=teaching.establishment_id,
+        period__starts_on__lte=on,
+        period__ends_on__gte=on,
+        status=Council.Status.PUBLISHED,
+    ).exists()
+
+
+@dataclass
+class GridCell:
+    """A cell of a grid of levels: the person's evaluation that day (if any) and the previous one."""
+
+    student_id: int
+    competency_id: int
+    mine: CompetencyEvaluation | None = None
+    previous: CompetencyEvaluation | None = None
+
+
+def grid_cells(
+    *, establishment_id: int, teacher_id: int, student_ids: list[int], competency_ids: list[int], on: datetime.date
+) -> dict[tuple[int, int], GridCell]:
+    """Every (student, competency) cell: the teacher's level of the day and the latest before it.
+
+    One query whatever the numbers of students and competencies.
+    """
+    cells = {
+        (student_id, competency_id): GridCell(student_id, competency_id)
+        for student_id in student_ids
+        for competency_id in competency_ids
     }
+    rows = (
+        CompetencyEvaluation.objects.filter(
+            establishment_id=establishment_id,
+            student_id__in=student_ids,
+            competency_id__in=competency_ids,
+            date__lte=on,
+        )
+        .select_related("evaluated_by")
+        .order_by("date", "pk")
+    )
+    for evaluation in rows:
+        cell = cells[(evaluation.student_id, evaluation.competency_id)]
+        if evaluation.evaluated_by_id == teacher_id and evaluation.date == on:
+            cell.mine = evaluation
+        else:
+            cell.previous = evaluation
+    return cells
+
+
+@dataclass
+class ItemHistory:
+    """A competency in a student's record: its evaluations, newest first."""
+
+    competency: Competency
+    evaluations: list[CompetencyEvaluation]
+
+    @property
+    def latest(self) -> CompetencyEvaluation:
+        return self.evaluations[0]
+
+
+@dataclass
+class ComponentRecord:
+    """A national component in a student's record: its level and its evaluated competencies."""
+
+    component: Competency
+    level: int | None
+    items: list[ItemHistory]
+
+
+@dataclass
+class CompetencyRecord:
+    """A student's competencies over the current cycle."""
+
+    student: User
+    school_class: SchoolClass | None
+    cycle: int | None
+    components: list[ComponentRecord]
+    count: int
+
+
+def student_class(establishment_id: int, student_id: int) -> SchoolClass | None:
+    """The student's current class (with its level), if any."""
+    return (
+        SchoolClass.objects.filter(pk__in=current_class_ids(establishment_id, student_id))
+        .select_related("level")
+        .order_by("pk")
+        .first()
+    )
+
+
+def competency_record(*, establishment_id: int, student: User, families: bool = False) -> CompetencyRecord:
+    """Every evaluation of the student's current cycle, by component then competency.
+
+    With ``families``, the evaluations of assessments not yet published are left out. Three
+    queries whatever the number of evaluations (the class, the components, the evaluations).
+    """
+    school_class = student_class(establishment_id, student.pk)
+    cycle = cycle_of_level(school_class.level.code) if school_class is not None else None
+    components = list(Competency.objects.filter(establishment__isnull=True).order_by("order", "code"))
+    evaluations = CompetencyEvaluation.objects.filter(
+        in_cycle(cycle), establishment_id=establishment_id, student_id=student.pk
+    )
+    if families:
+        evaluations = evaluations.filter(family_visible())
+    rows = list(
+        evaluations.select_related("competency", "evaluated_by", "assessment").order_by(
+            "competency__order", "competency__code", "-date", "-pk"
+        )
+    )
+    by_competency: dict[int, ItemHistory] = {}
+    for evaluation in rows:
+        history = by_competency.setdefault(evaluation.competency_id, ItemHistory(evaluation.competency, []))
+        history.evaluations.append(evaluation)
+    level_rows: list[LevelRow] = []
+    items: dict[int, list[ItemHistory]] = defaultdict(list)
+    component_codes = {component.pk: component.code for component in components}
+    for history in by_competency.values():
+        competency = history.competency
+        component_id = competency.component_id or competency.pk
+        items[component_id].append(history)
+        latest = history.latest
+        level_rows.append(
+            (student.pk, competency.pk, latest.date, latest.pk, latest.level, component_codes.get(component_id, ""))
+        )
+    levels = levels_by_component(level_rows).get(student.pk, {})
+    return CompetencyRecord(
+        student=student,
+        school_class=school_class,
+        cycle=cycle,
+        components=[
+            ComponentRecord(component, levels.get(component.code), items.get(component.pk, []))
+            for component in components
+        ],
+        count=len(rows),
+    )
+
+
+@dataclass
+class ClassCompetencies:
+    """A class's students and their level per national component."""
+
+    school_class: SchoolClass
+    cycle: int | None
+    components: list[Competency]
+    students: list[User]
+    levels: dict[int, dict[str, int]]
+
+    def headings(self) -> list[tuple[Competency, str]]:
+        """Each component with its short name ("D1.1"), for narrow column headings."""
+        return [(component, component.name.split(" ", 1)[0]) for component in self.components]
+
+    def rows(self) -> list[tuple[User, list[int | None]]]:
+        return [
+            (student, [self.levels.get(student.pk, {}).get(component.code) for component in self.components])
+            for student in self.students
+        ]
+
+
+def class_competencies(*, establishment_id: int, school_class: SchoolClass) -> ClassCompetencies:
+    """The level per national component of each student of the class (three queries)."""
+    students = list(access.class_students(school_class))
+    cycle = cycle_of_level(school_class.level.code)
+    components = list(Competency.objects.filter(establishment__isnull=True).order_by("order", "code"))
+    levels = component_levels(
+        establishment_id=establishment_id, student_ids=[student.pk for student in students], cycle=cycle
+    )
+    return ClassCompetencies(school_class, cycle, components, students, levels)

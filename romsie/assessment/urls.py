@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import files, home
+from .views import competencies, files, home
 
 app_name = "assessment"
 
@@ -9,6 +9,15 @@ urlpatterns = [
     path("bulletins/<id:pk>/fichier/", files.report_card_file, name="report-card-file"),
     # -- Assessments, marks and averages (teachers) ----------------------------------------------
     # -- Competencies ----------------------------------------------------------------------------
+    path("competences/", competencies.competency_list, name="competency-list"),
+    path("competences/ajouter/", competencies.competency_create, name="competency-create"),
+    path("competences/<id:pk>/modifier/", competencies.competency_update, name="competency-update"),
+    path("competences/<id:pk>/supprimer/", competencies.competency_delete, name="competency-delete"),
+    path("competences/evaluer/", competencies.competency_grid, name="competency-grid"),
+    path("competences/evaluation/<id:pk>/", competencies.assessment_competencies, name="assessment-competencies"),
+    path("competences/eleves/<id:pk>/", competencies.competency_record, name="competency-record"),
+    path("competences/classes/<id:pk>/", competencies.competency_class, name="competency-class"),
+    path("mes-competences/", competencies.my_competencies, name="my-competencies"),
     # -- Class councils and report cards ---------------------------------------------------------
     # -- Families: marks, averages, competencies and report cards --------------------------------
 ]
