@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import files, home
+from .views import family, files, home
 
 app_name = "assessment"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     # -- Competencies ----------------------------------------------------------------------------
     # -- Class councils and report cards ---------------------------------------------------------
     # -- Families: marks, averages, competencies and report cards --------------------------------
+    path("mes-notes/", family.my_marks, name="my-marks"),
+    path("mes-notes/simulation/", family.what_if, name="what-if"),
+    path("mes-bulletins/", family.my_report_cards, name="my-report-cards"),
 ]
