@@ -103,23 +103,3 @@ def test_the_national_components_come_back_when_a_reset_removed_them(world):
     Competency.objects.filter(establishment__isnull=True).delete()
     demo.populate([], seed=1)
     assert Competency.objects.filter(establishment__isnull=True).count() == 8
-
-
-@pytest.mark.django_db
-def test_the_generated_demo_has_marks_competencies_and_a_published_class(empty_domain, client_for):
-    from romsie.demo import generator
-    from romsie.identity.models import Guardianship
-
-    generator.generate_default(scale=0.2, content=True)
-    college = Council.objects.get(status=Council.Status.PUBLISHED).establishment
-    assert Council.objects.filter(establishment=college, status=Council.Status.PREPARED).count() == 1
-    assert Mark.objects.filter(establishment=college).count() > 1000
-    assert CompetencyEvaluation.objects.exclude(establishment=college).exists()
-    published = Council.objects.get(status=Council.Status.PUBLISHED)
-    link = Guardianship.objects.filter(student__enrollments__school_class=published.school_class).first()
-    assert link is not None
-    client = client_for(link.guardian)
-    client.post(reverse("identity:context-switch"), {"establishment": college.pk, "child": link.student_id})
-    page = client.get(reverse("assessment:my-marks")).content.decode()
-    assert 'id="mark-' in page
-    assert client.get(reverse("assessment:my-report-cards")).status_code == 200
