@@ -4,10 +4,11 @@ For each collège: the main subjects' weights, and a term of assessments for eve
 the current period (3 to 6 each, various scales and weights, most published, the last one or
 two of some teachings still hidden until a date to come), with realistic marks (a few absent,
 exempt or not handed in) and a few comments. Two classes get their report cards' material:
-one class's council of the current period **prepared** by its homeroom teacher (teachers'
-comments, general comments, mentions), and the class of a featured student (else another
-class) gets the previous period marked too and its council **published** (validated by the
-head; the report-card files themselves are rendered by the report cards' generation).
+the class of a featured student (else the first class) gets the previous period marked too and
+its council **published** (validated by the head; the report-card files themselves are rendered
+by the report cards' generation), and its council of the current period **prepared** by its
+homeroom teacher (teachers' comments, general comments, mentions, decisions). Without a
+previous period, the published council is the current period's and another class's is prepared.
 
 For each primary school: a handful of the establishment's competency items under the national
 components (cycles 2 and 3), and every pupil of cycles 2 and 3 evaluated on their cycle's items
@@ -240,7 +241,13 @@ class _College:
             (c for c in classes if any(pk in enrolled[c.pk] for pk in self.featured)),
             classes[0] if classes else None,
         )
-        prepared_class = next((c for c in classes if c is not published_class and enrolled[c.pk]), None)
+        # The same class prepares the current period's council when the previous one is published
+        # (its homeroom teacher shows both); else another class does.
+        prepared_class = (
+            published_class
+            if self.previous is not None
+            else next((c for c in classes if c is not published_class and enrolled[c.pk]), None)
+        )
         self._term(self.current, teachings, students, hidden=True)
         published_period = self.previous or self.current
         if published_class is not None and self.previous is not None:

@@ -504,7 +504,7 @@ class _Builder:
         self.rows += homework_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         self.rows += messaging_demo.populate(ids)
         self.rows += attendance_demo.populate(ids, seed=self.rng.randint(0, 10**6))
-        featured = [person.user.pk for person in self.showcase if person.role == Role.STUDENT]
+        featured = [p.user.pk for p in self.showcase if p.role == Role.STUDENT and p.is_activated]
         self.rows += assessment_demo.populate(ids, seed=self.rng.randint(0, 10**6), featured_student_ids=featured)
         # The demo's notifications stay in the timeline: no e-mail to its made-up addresses.
         Notification.objects.exclude(email_state=Notification.EmailState.NONE).update(

@@ -103,3 +103,35 @@ def test_the_national_components_come_back_when_a_reset_removed_them(world):
     Competency.objects.filter(establishment__isnull=True).delete()
     demo.populate([], seed=1)
     assert Competency.objects.filter(establishment__isnull=True).count() == 8
+
+
+def test_with_a_previous_period_the_class_is_published_for_it_and_prepared_for_the_current_one(world):
+    import datetime
+
+    from romsie.schooling.models import Period, SchoolYear
+
+    enable(world.a)
+    today = timezone.localdate()
+    year = SchoolYear.objects.get(establishment=world.a.establishment, is_current=True)
+    before = Period.objects.create(
+        establishment=world.a.establishment,
+        school_year=year,
+        name="Trimestre 1",
+        starts_on=today - datetime.timedelta(days=100),
+        ends_on=today - datetime.timedelta(days=10),
+    )
+    current = Period.objects.create(
+        establishment=world.a.establishment,
+        school_year=year,
+        name="Trimestre 2",
+        starts_on=today - datetime.timedelta(days=9),
+        ends_on=today + datetime.timedelta(days=80),
+    )
+    demo.populate([world.a.establishment.pk], seed=3, featured_student_ids=[world.a.student.pk])
+    councils = {c.status: c for c in Council.objects.filter(school_class=world.a.school_class)}
+    assert councils[Council.Status.PUBLISHED].period == before
+    assert councils[Council.Status.PREPARED].period == current
+    marks = Mark.objects.filter(student=world.a.student)
+    assert marks.filter(assessment__period=before).exists() and marks.filter(assessment__period=current).exists()
+    assert not marks.filter(assessment__period=before, assessment__publish_on__gt=today).exists()
+    assert not Council.objects.filter(school_class=world.a.class2).exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -23,12 +24,12 @@ class TestTheDemosMarks:
             assert assessments.filter(publish_on__gt=timezone.localdate()).exists(), college.name
             assert Mark.objects.filter(establishment=college).count() > 1000
             statuses = set(Council.objects.filter(establishment=college).values_list("status", flat=True))
-            assert statuses == {Council.Status.PREPARED, Council.Status.PUBLISHED}
+            assert statuses == {Council.Status.PREPARED, Council.Status.PUBLISHED}, college.name
         for school in Establishment.objects.filter(kind__in=Establishment.PRIMARY_KINDS):
             assert CompetencyEvaluation.objects.filter(establishment=school).exists(), school.name
             assert not Assessment.objects.filter(establishment=school).exists()
 
-    def test_a_parent_of_the_published_class_sees_a_mark(self, command_demo: Path, client_for) -> None:  # type: ignore[no-untyped-def]
+    def test_a_parent_of_the_published_class_sees_a_mark(self, command_demo: Path, client_for: Any) -> None:
         published = Council.objects.filter(status=Council.Status.PUBLISHED).select_related("school_class").first()
         assert published is not None
         link = Guardianship.objects.filter(student__enrollments__school_class=published.school_class).first()
