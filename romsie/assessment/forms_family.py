@@ -68,6 +68,14 @@ class WhatIfForm(forms.Form):
         if subjects and "subject" not in self.initial:
             self.fields["subject"].initial = subjects[0][0]
 
+    @classmethod
+    def defaults(cls, prefix: str, subjects: list[tuple[int, str]]) -> dict[str, str]:
+        """The values of a new, empty row as posted data (the subject, scale and weight pre-filled)."""
+        values = {f"{prefix}-out_of": "20", f"{prefix}-weight": "1", f"{prefix}-value": ""}
+        if subjects:
+            values[f"{prefix}-subject"] = str(subjects[0][0])
+        return values
+
     def has_changed(self) -> bool:
         """A row counts once its mark, scale or weight is typed (the subject alone is pre-chosen)."""
         typed = [name for name in self.changed_data if name != "subject"]

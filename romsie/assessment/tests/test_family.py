@@ -246,6 +246,7 @@ def test_what_if_adds_a_row_without_script(w, client_for):
     data = _rows({"subject": w.a.subject.pk, "value": "16", "out_of": "20", "weight": "1"})
     page = client_for(w.a.student).post(WHAT_IF, {**data, "add": "1"}).content.decode()
     assert 'name="hyp-1-value"' in page and 'value="16"' in page and 'name="hyp-2-value"' not in page
+    assert '<input type="text" name="hyp-1-out_of" value="20"' in page and "This field is required" not in page
     assert "<strong>13.00</strong>" in page  # the typed rows are worked out at once
 
 

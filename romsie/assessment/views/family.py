@@ -23,7 +23,7 @@ from romsie.core.ids import parse_id
 from romsie.schooling.models import Period
 
 from .. import access, selectors
-from ..forms_family import MAX_ROWS, WhatIfFormSet
+from ..forms_family import MAX_ROWS, WhatIfForm, WhatIfFormSet
 from ..habilitations import AssessmentHabilitation as H
 
 SERVICE = "assessment"
@@ -107,8 +107,9 @@ def what_if(request: ScopedRequest) -> HttpResponse:
         data = request.POST.copy()
         total = parse_id(data.get(f"{PREFIX}-TOTAL_FORMS", "")) or 1
         if "add" in data and total < MAX_ROWS:
-            # "Add another mark" without script: the same rows, plus an empty one.
+            # "Add another mark" without script: the same rows, plus an empty one with the defaults.
             data[f"{PREFIX}-TOTAL_FORMS"] = str(total + 1)
+            data.update(WhatIfForm.defaults(f"{PREFIX}-{total}", subjects))
         formset = WhatIfFormSet(data, prefix=PREFIX, subjects=subjects)
         if formset.is_valid() and marks is not None:
             result = selectors.what_if(
