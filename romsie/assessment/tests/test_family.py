@@ -352,3 +352,16 @@ def test_the_widget_shows_five_marks_in_one_query_and_none_once_cached(w, client
     client.get(reverse("core:dashboard"))
     with django_assert_num_queries(0):  # its stamp reads the cache only
         widgets_family.marks_stamp(request)
+
+
+def test_the_cached_widget_reads_no_mark(w, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    marked(w.a, "12", title="Cached test")
+    client = client_for(w.a.parent)
+    assert "Cached test" in client.get(reverse("core:dashboard")).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("core:dashboard")).content.decode()
+    assert "Cached test" in page
+    assert not [q for q in queries.captured_queries if "assessment_" in q["sql"]]
