@@ -264,6 +264,7 @@ class _College:
         if prepared_class is not None:
             self._council(prepared_class, self.current, teachings, students, enrolled, head, publish=False)
         if published_class is not None:
+            # The published council's report-card files are rendered by the report cards' generation.
             self._council(published_class, published_period, teachings, students, enrolled, head, publish=True)
         return self.rows
 
@@ -378,7 +379,7 @@ class _College:
         head: int | None,
         *,
         publish: bool,
-    ) -> None:
+    ) -> Council:
         """The teachers' comments of the class for the period, and its council prepared (or published)."""
         pupils = set(enrolled[school_class.pk])
         weights = {code: Decimal(weight) for code, weight in SUBJECT_WEIGHTS.items()}
@@ -435,6 +436,7 @@ class _College:
             )
         CouncilDecision.objects.bulk_create(decisions, batch_size=1000)
         self.rows += len(comments) + 1 + len(decisions)
+        return council
 
 
 def _primary(
