@@ -25,3 +25,37 @@ class AssessmentConfig(AppConfig):
                 order=28,
             )
         )
+        # -- Families
+        from . import widgets_family
+
+        registry.register_widget(widgets_family.MARKS_WIDGET)
+        _connect_family_signals()
+
+
+def _connect_family_signals() -> None:
+    """A saved or deleted mark, or assessment, refreshes its students' cached marks page and widget.
+
+    A mark moves its student's ``assessment-marks`` stamp; an assessment (its publication date,
+    title, scale) moves that of every student with a mark in it (one query). Bulk writes send no
+    signal: their services call ``services.marks_changed``.
+    """
+    from django.db.models.signals import post_delete, post_save
+
+    from . import models, services
+
+    def mark_changed(sender: type, instance: models.Mark, **kwargs: object) -> None:
+        services.marks_changed([instance.student_id])
+
+    def assessment_changed(sender: type, instance: models.Assessment, **kwargs: object) -> None:
+        if kwargs.get("created"):
+            return  # no mark yet
+        services.assessment_marks_changed(instance.pk)
+
+    for signal, action in ((post_save, "save"), (post_delete, "delete")):
+        signal.connect(mark_changed, sender=models.Mark, dispatch_uid=f"assessment-marks-mark-{action}", weak=False)
+        signal.connect(
+            assessment_changed,
+            sender=models.Assessment,
+            dispatch_uid=f"assessment-marks-assessment-{action}",
+            weak=False,
+        )

@@ -7,6 +7,7 @@ families.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -250,3 +251,28 @@ def competency_read(*, scope: Scope, student: User | None = None, school_class: 
         return False
     audit_record(scope=scope, action="assessment.competency_class_read", target=school_class, class_id=school_class.pk)
     return True
+
+
+# -- Families: the students' cached marks pages and widgets ---------------------------------------
+
+
+def marks_changed(student_ids: Iterable[int]) -> None:
+    """Students' marks changed: their cached marks page and widget recompute once the transaction commits."""
+    from django.db import transaction
+
+    from romsie.core import versions
+
+    ids = sorted(set(student_ids))
+
+    def bump() -> None:
+        for pk in ids:
+            versions.bump(versions.Kind.ASSESSMENT_MARKS, pk)
+
+    transaction.on_commit(bump)
+
+
+def assessment_marks_changed(assessment_id: int) -> None:
+    """An assessment changed (its publication date, title, scale): every student with a mark in it. One query."""
+    from .models import Mark
+
+    marks_changed(Mark.objects.filter(assessment_id=assessment_id).values_list("student_id", flat=True))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import competencies, files, home
+from .views import competencies, family, files, home
 
 app_name = "assessment"
 
@@ -20,4 +20,7 @@ urlpatterns = [
     path("mes-competences/", competencies.my_competencies, name="my-competencies"),
     # -- Class councils and report cards ---------------------------------------------------------
     # -- Families: marks, averages, competencies and report cards --------------------------------
+    path("mes-notes/", family.my_marks, name="my-marks"),
+    path("mes-notes/simulation/", family.what_if, name="what-if"),
+    path("mes-bulletins/", family.my_report_cards, name="my-report-cards"),
 ]

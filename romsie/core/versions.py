@@ -39,6 +39,7 @@ class Kind(StrEnum):
     MESSAGING_POLICY_ESTABLISHMENT = "messaging-policy-establishment"  # messaging: the establishment's
     ATTENDANCE_RECORD = "attendance-record"  # attendance: one student's absences, lateness, justifications, sanctions
     ATTENDANCE_JUSTIFICATIONS = "attendance-justifications"  # attendance: the establishment's justifications
+    ASSESSMENT_MARKS = "assessment-marks"  # assessment (signals): one student's marks and their assessments
 
 
 def key(kind: Kind, pk: int | None) -> str:

@@ -491,7 +491,8 @@ class _Builder:
         self.territories = self.establishments = self.accounts = self.rows = 0
 
     def services_content(self) -> None:
-        """Fill the services of the showcase sector: timetables, news, homework log, messages, school life."""
+        """Fill the services of the showcase sector: timetables, news, homework log, messages, school life, marks."""
+        from romsie.assessment import demo as assessment_demo
         from romsie.attendance import demo as attendance_demo
         from romsie.homework import demo as homework_demo
         from romsie.messaging import demo as messaging_demo
@@ -503,6 +504,8 @@ class _Builder:
         self.rows += homework_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         self.rows += messaging_demo.populate(ids)
         self.rows += attendance_demo.populate(ids, seed=self.rng.randint(0, 10**6))
+        featured = [p.user.pk for p in self.showcase if p.role == Role.STUDENT and p.is_activated]
+        self.rows += assessment_demo.populate(ids, seed=self.rng.randint(0, 10**6), featured_student_ids=featured)
         # The demo's notifications stay in the timeline: no e-mail to its made-up addresses.
         Notification.objects.exclude(email_state=Notification.EmailState.NONE).update(
             email_state=Notification.EmailState.NONE, email_due_at=None
