@@ -99,7 +99,10 @@ def export(*, scope: Scope, period: Period) -> bytes:
     comments: dict[tuple[int, int], list[str]] = defaultdict(list)
     for student_id, teaching_id, text in (
         ReportComment.objects.filter(
-            establishment_id=establishment_id, period_id=period.pk, teaching_id__in=list(subject_of), student_id__in=student_ids
+            establishment_id=establishment_id,
+            period_id=period.pk,
+            teaching_id__in=list(subject_of),
+            student_id__in=student_ids,
         )
         .exclude(text="")
         .order_by("pk")
@@ -129,7 +132,9 @@ def export(*, scope: Scope, period: Period) -> bytes:
     class_teachings: dict[int, list[Teaching]] = defaultdict(list)
     for teaching in teachings:
         for class_id in (
-            {teaching.school_class_id} if teaching.school_class_id else group_classes.get(teaching.teaching_group_id or 0, set())
+            {teaching.school_class_id}
+            if teaching.school_class_id
+            else group_classes.get(teaching.teaching_group_id or 0, set())
         ):
             class_teachings[class_id].append(teaching)
     students_of: dict[int, list[int]] = defaultdict(list)

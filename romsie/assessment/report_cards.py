@@ -157,9 +157,7 @@ def card_html(*, council: Council, establishment: Establishment, heading: str, c
 
 
 def _council(council_id: int) -> Council:
-    return Council.objects.select_related("school_class", "period", "validated_by", "establishment").get(
-        pk=council_id
-    )
+    return Council.objects.select_related("school_class", "period", "validated_by", "establishment").get(pk=council_id)
 
 
 def render_run(run_id: int) -> ReportCardRun:

@@ -26,7 +26,6 @@ from . import report_card_tasks
 from .habilitations import AssessmentHabilitation as H
 from .models import Council, CouncilDecision, Mention, ReportCard, ReportCardRun
 
-
 # -- Class councils and report cards -------------------------------------------------------------
 
 
@@ -53,7 +52,9 @@ def refusal(scope: Scope, council: Council) -> ApplicationError:
             _("The report cards are published: the period is locked for this class, only the head may change it."),
             extra={"code": "locked"},
         )
-    return ApplicationError(_("The council is validated: only the head may change it now."), extra={"code": "validated"})
+    return ApplicationError(
+        _("The council is validated: only the head may change it now."), extra={"code": "validated"}
+    )
 
 
 def _refuse_unless_editable(scope: Scope, council: Council) -> None:

@@ -37,7 +37,9 @@ def add_teachings(ew: EstablishmentWorld, count: int) -> list[Teaching]:
     teachings = []
     for number in range(count):
         teacher = f.person(ew.establishment, Role.TEACHER, last_name=f"Prof{number:02d}")
-        subject = f.SubjectFactory(establishment=ew.establishment, code=f"SUB{number:02d}", name=f"Subject {number:02d}")
+        subject = f.SubjectFactory(
+            establishment=ew.establishment, code=f"SUB{number:02d}", name=f"Subject {number:02d}"
+        )
         teachings.append(
             Teaching.objects.create(
                 establishment=ew.establishment, school_class=ew.school_class, teacher=teacher, subject=subject

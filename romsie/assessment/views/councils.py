@@ -195,7 +195,8 @@ def council(request: ScopedRequest, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     council_form = CouncilForm(data, edited=the_council, prefix="council")
     forms = [
-        DecisionForm(data, edited=sheet.decisions.get(student.pk), prefix=f"s{student.pk}") for student in sheet.students
+        DecisionForm(data, edited=sheet.decisions.get(student.pk), prefix=f"s{student.pk}")
+        for student in sheet.students
     ]
     editable = services.council_editable(scope, the_council)
     if request.method == "POST":
@@ -288,7 +289,9 @@ def _save(
     return True
 
 
-def _after_save(request: ScopedRequest, the_council: Council, school_class: SchoolClass, period: Period) -> HttpResponse:
+def _after_save(
+    request: ScopedRequest, the_council: Council, school_class: SchoolClass, period: Period
+) -> HttpResponse:
     """Everything saved: run the status action of the button pressed, if any."""
     scope = request.scope
     action = request.POST.get("action", "save")
@@ -416,6 +419,7 @@ def lsu_export(request: ScopedRequest) -> HttpResponse:
         }
         return render(request, "assessment/councils/lsu.html", context)
     period = access.get_period(scope, chosen)
+    assert scope.establishment is not None  # a period was found in it
     content = lsu.export(scope=scope, period=period)
     audit_record(scope=scope, action="assessment.lsu_export", target=period, period=period.pk)
     response = HttpResponse(content, content_type="application/xml; charset=utf-8")
