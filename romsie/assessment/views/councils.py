@@ -180,7 +180,7 @@ def class_results_export(request: ScopedRequest, pk: int) -> HttpResponse:
 
 
 @requires(H.VIEW, service=SERVICE)
-def council(request: ScopedRequest, pk: int) -> HttpResponse:
+def council_page(request: ScopedRequest, pk: int) -> HttpResponse:
     """The class council: per student, averages and teachers' comments, absences, and the council's words."""
     scope = request.scope
     _follows_classes(scope)
