@@ -45,7 +45,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     from romsie.assessment import services
-    from romsie.assessment.models import Council, CouncilDecision, Mark, ReportComment, ReportCard, ReportCardRun
+    from romsie.assessment.models import Council, CouncilDecision, Mark, ReportCard, ReportCardRun, ReportComment
     from romsie.assessment.tests.builders import assessment_for, enable, period_of
     from romsie.assessment.tests.builders_councils import add_students, add_teachings, homeroom
     from romsie.core.testing import factories as f
