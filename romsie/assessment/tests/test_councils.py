@@ -263,4 +263,4 @@ def test_the_council_page_costs_a_fixed_number_of_queries(w, client_for, django_
     assert response.content.decode().count('class="card ass-student"') == students
 
 
-QUERIES_COUNCIL = 19
+QUERIES_COUNCIL = 20

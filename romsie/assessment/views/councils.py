@@ -100,12 +100,20 @@ def _results(request: ScopedRequest, pk: int) -> tuple[SchoolClass, Period, sele
     school_class = access.get_followed_class(scope, pk)
     period = _period_or_404(request)
     sheet = selectors.class_sheet(school_class=school_class, period=period, with_comments=False)
+    _audit_read(scope, school_class, period)
+    return school_class, period, sheet
+
+
+def _audit_read(scope: Scope, school_class: SchoolClass, period: Period) -> None:
+    """A staff read of a whole class's marks goes to the audit log."""
     if access.read_needs_audit(scope, school_class_id=school_class.pk):
         audit_record(
-            scope=scope, action="assessment.class_read", target=school_class, school_class=school_class.pk,
+            scope=scope,
+            action="assessment.class_read",
+            target=school_class,
+            school_class=school_class.pk,
             period=period.pk,
-        )  # fmt: skip
-    return school_class, period, sheet
+        )
 
 
 @requires(H.VIEW, service=SERVICE)
@@ -192,6 +200,8 @@ def council_page(request: ScopedRequest, pk: int) -> HttpResponse:
         show_error(request, error)
         return redirect("assessment:class-list")
     sheet = selectors.class_sheet(school_class=school_class, period=period, council_id=the_council.pk)
+    if request.method != "POST":
+        _audit_read(scope, school_class, period)
     data = request.POST if request.method == "POST" else None
     council_form = CouncilForm(data, edited=the_council, prefix="council")
     forms = [
