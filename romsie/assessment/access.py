@@ -36,6 +36,7 @@ from .models import Assessment, Competency, Council, ReportCard, ReportCardRun
 
 
 def today() -> datetime.date:
+    """The establishment's day (the server's local date)."""
     return timezone.localdate()
 
 

@@ -82,3 +82,33 @@ def test_council_prepared_validated_published_and_downloaded(journey: Journey, a
     assert "15" in text  # 31/40 is 15.5/20
     assert "An excellent first term, keep it up." in text and "Curious and hard-working." in text
     parent.check()
+
+
+@pytest.mark.parametrize("viewport", ["phone"])
+def test_the_progress_bar_follows_a_generation_and_shows_the_files(journey: Journey, world: World) -> None:
+    from romsie.assessment import report_cards
+    from romsie.assessment.models import ReportCardRun
+    from romsie.assessment.tests.builders_councils import council_of
+
+    a = world.a
+    enable(a)
+    homeroom(a)
+    period_of(a)
+    mark_for(assessment_for(a), a.student.pk, "12")
+    council = council_of(a, Council.Status.VALIDATED)
+    run = ReportCardRun.objects.create(
+        establishment=a.establishment, council=council, requested_by=a.head, status="running", total=4, done=1
+    )
+    page = journey.page
+    journey.sign_in(a.head.username)
+    # On a phone: the classes, the results and the council pages fit and pass the checks.
+    journey.open("assessment:class-list")
+    journey.open("assessment:class-results", pk=a.school_class.pk)
+    journey.open("assessment:council", pk=a.school_class.pk)
+    journey.open("assessment:report-cards-progress", pk=a.school_class.pk, run=run.pk)
+    expect(page.locator("#ass-progress-bar")).to_have_attribute("value", "25")
+    expect(page.locator(".ass-refresh")).to_be_hidden()  # the script refreshes the bar itself
+    report_cards.render_run(run.pk)  # the background task's work, while the page waits
+    expect(page.locator(".ass-card-files a")).to_have_count(2)
+    expect(page.locator("#ass-progress-bar")).to_have_attribute("value", "100")
+    journey.check()
