@@ -28,13 +28,11 @@ class AssessmentConfig(AppConfig):
         # -- Class councils and report cards
         from romsie.notifications.kinds import NotificationKind, register_kind
 
-        from . import services
-
         register_kind(
             NotificationKind(
                 key="assessment.report_card_published",
                 label=_("A report card published (one's own or a child's)"),
+                # Params: the class's and the period's names (data, nothing to word).
                 text=_("The report card of %(class)s for %(period)s is published."),
-                format_params=services.report_card_published_params,
             )
         )

@@ -175,11 +175,18 @@ def council_send_back(*, scope: Scope, council: Council) -> Council:
     return council
 
 
+# A generation still unfinished after this long was lost (a process stopped while it ran): a new
+# one may start.
+RUN_ABANDONED_AFTER = datetime.timedelta(minutes=30)
+
+
 def running_run(council: Council) -> ReportCardRun | None:
-    """The council's generation waiting or under way, if any."""
+    """The council's generation waiting or under way, if any (an abandoned one does not count)."""
     return (
         ReportCardRun.objects.filter(
-            council_id=council.pk, status__in=[ReportCardRun.Status.QUEUED, ReportCardRun.Status.RUNNING]
+            council_id=council.pk,
+            status__in=[ReportCardRun.Status.QUEUED, ReportCardRun.Status.RUNNING],
+            requested_at__gte=timezone.now() - RUN_ABANDONED_AFTER,
         )
         .order_by("-requested_at", "-pk")
         .first()
@@ -203,11 +210,6 @@ def report_cards_request(*, scope: Scope, council: Council) -> ReportCardRun:
     )
     report_card_tasks.enqueue_generation(run.pk)
     return run
-
-
-def report_card_published_params(params: dict[str, Any]) -> dict[str, Any]:
-    """The notification's params as stored (names only): nothing to word."""
-    return params
 
 
 @transaction.atomic

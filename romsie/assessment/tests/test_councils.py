@@ -140,11 +140,12 @@ def test_the_results_export_as_csv_and_xlsx(w, client_for):
 # -- The class council -------------------------------------------------------------------------------
 
 
-def test_opening_the_council_creates_it_once(w, client_for):
+def test_opening_the_council_creates_it_once_and_is_audited(w, client_for):
     client = client_for(w.a.teacher)
     assert client.get(_url("assessment:council", w)).status_code == 200
     assert client.get(_url("assessment:council", w)).status_code == 200
     assert Council.objects.filter(school_class=w.a.school_class).count() == 1
+    assert AuditEvent.objects.filter(action="assessment.class_read", actor=w.a.teacher).count() == 2
 
 
 def test_the_homeroom_teacher_fills_the_council_and_marks_it_prepared(w, client_for):

@@ -180,6 +180,22 @@ def test_a_second_generation_while_one_runs_returns_the_running_one(w, client_fo
     assert 'value="50"' in page and "assessment/councils.js" in page and "Refresh" in page
 
 
+def test_a_generation_abandoned_long_ago_does_not_block_a_new_one(w, client_for):
+    import datetime
+
+    from django.utils import timezone
+
+    council = council_of(w.a, Council.Status.VALIDATED)
+    lost = ReportCardRun.objects.create(
+        establishment=w.a.establishment, council=council, requested_by=w.a.head, status="running", total=2, done=1
+    )
+    ReportCardRun.objects.filter(pk=lost.pk).update(requested_at=timezone.now() - datetime.timedelta(hours=1))
+    url = reverse("assessment:report-cards-generate", kwargs={"pk": w.a.school_class.pk})
+    response = client_for(w.a.head).post(f"{url}?periode={council.period.pk}")
+    assert not response["Location"].endswith(f"/{lost.pk}/")
+    assert ReportCardRun.objects.count() == 2
+
+
 def test_generation_needs_a_validated_council(w, client_for):
     council = council_of(w.a, Council.Status.PREPARED)
     url = reverse("assessment:report-cards-generate", kwargs={"pk": w.a.school_class.pk})
