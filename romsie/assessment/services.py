@@ -7,7 +7,6 @@ families.
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
