@@ -45,7 +45,6 @@ def test_council_prepared_validated_published_and_downloaded(journey: Journey, a
     page.fill(f"#id_s{a.student.pk}-general_comment", "An excellent first term, keep it up.")
     page.select_option(f"#id_s{a.student.pk}-mention", "congratulations")
     page.fill(f"#id_s{a.student.pk}-decision", "Encouraged to help classmates")
-    page.screenshot(path="/tmp/shot_council_desktop.png", full_page=True)
     journey.submit("button[name=action][value=prepare]")
     journey.check()
     expect(page.locator("#council-status")).to_have_class("badge ass-status ass-status-prepared")
