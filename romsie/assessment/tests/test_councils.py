@@ -265,3 +265,18 @@ def test_the_council_page_costs_a_fixed_number_of_queries(w, client_for, django_
 
 
 QUERIES_COUNCIL = 20
+
+
+def test_the_homeroom_teacher_downloads_the_report_cards_but_only_the_head_acts_on_them(w, client_for):
+    from .. import report_cards
+    from ..models import ReportCard
+
+    council = council_of(w.a, Council.Status.VALIDATED)
+    report_cards.generate_for_council(council, requested_by=w.a.head)
+    card = ReportCard.objects.get(council=council, student=w.a.student)
+    url = _url("assessment:council", w)
+    page = client_for(w.a.teacher).get(url).content.decode()
+    assert reverse("assessment:report-card-file", kwargs={"pk": card.pk}) in page
+    assert "/bulletins/generer/" not in page and "/conseil/publier/" not in page
+    page = client_for(w.a.head).get(url).content.decode()
+    assert "/bulletins/generer/" in page and "/conseil/publier/" in page
