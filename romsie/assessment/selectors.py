@@ -227,10 +227,10 @@ def class_sheet(
     school_class: Any,
     period: Any,
     council_id: int | None = None,
-    student_ids: Iterable[int] | None = None,
     with_comments: bool = True,
 ) -> ClassSheet:
-    """A class's sheet for a period; ``student_ids`` narrows it to some students (report cards of one).
+    """A class's sheet for a period. The class figures of a subject are over the class's students
+    (a teaching group's students of other classes are left out).
 
     A fixed number of queries whatever the numbers of students, subjects and assessments: the
     students, the teachings, the results (2), the absences (3), the comments and the decisions.
@@ -241,10 +241,7 @@ def class_sheet(
     from .models import CouncilDecision, ReportComment
 
     establishment_id = school_class.establishment_id
-    students_qs = class_students(school_class)
-    if student_ids is not None:
-        students_qs = students_qs.filter(pk__in=list(student_ids))
-    students = list(students_qs)
+    students = list(class_students(school_class))
     ids = [student.pk for student in students]
     teachings = list(
         class_teachings(school_class)
@@ -258,7 +255,6 @@ def class_sheet(
         level_id=school_class.level_id,
         student_ids=ids,
     )
-    lines = {line.subject_id: line for line in results.subjects}
     teachers: dict[int, list[str]] = {}
     names: dict[int, str] = {}
     subject_of_teaching: dict[int, int] = {}
@@ -275,7 +271,7 @@ def class_sheet(
             names[subject_id],
             ", ".join(teachers[subject_id]),
             weights_of.get(subject_id, Decimal(1)),
-            lines[subject_id].figures if subject_id in lines else None,
+            averages.stats(results.average(student_id, subject_id) for student_id in ids),
         )
         for subject_id in sorted(names, key=lambda pk: (names[pk], pk))
     ]

@@ -280,3 +280,25 @@ def test_the_homeroom_teacher_downloads_the_report_cards_but_only_the_head_acts_
     assert "/bulletins/generer/" not in page and "/conseil/publier/" not in page
     page = client_for(w.a.head).get(url).content.decode()
     assert "/bulletins/generer/" in page and "/conseil/publier/" in page
+
+
+def test_a_group_teachings_class_figures_are_over_the_class_only(w, client_for):
+    from romsie.core.testing import factories as f
+    from romsie.schooling.models import GroupMembership
+
+    group = f.TeachingGroupFactory(establishment=w.a.establishment, name="Latin")
+    group.school_classes.set([w.a.school_class, w.a.class2])
+    for student in (w.a.student, w.a.student2):
+        GroupMembership.objects.create(establishment=w.a.establishment, teaching_group=group, student=student)
+    latin = f.TeachingFactory(
+        school_class=None,
+        teaching_group=group,
+        establishment=w.a.establishment,
+        teacher=w.a.teacher,
+        subject=f.SubjectFactory(establishment=w.a.establishment, code="LAT", name="Latin"),
+    )
+    test = assessment_for(w.a, teaching=latin)
+    mark_for(test, w.a.student.pk, "18")
+    mark_for(test, w.a.student2.pk, "4")
+    page = client_for(w.a.head).get(_url("assessment:class-results", w)).content.decode()
+    assert "Latin" in page and "18.00" in page and "4.00" not in page and "11.00" not in page

@@ -130,3 +130,29 @@ def test_the_export_costs_the_same_for_1_and_3_classes(w, client_for, django_ass
 
 
 QUERIES_LSU = 18
+
+
+def test_a_group_teaching_reaches_the_students_of_each_of_its_classes(w, client_for):
+    from romsie.schooling.models import GroupMembership
+
+    group = f.TeachingGroupFactory(establishment=w.a.establishment, name="Latin")
+    group.school_classes.set([w.a.school_class, w.a.class2])
+    for student in (w.a.student, w.a.student2):
+        GroupMembership.objects.create(establishment=w.a.establishment, teaching_group=group, student=student)
+    latin = f.TeachingFactory(
+        school_class=None,
+        teaching_group=group,
+        establishment=w.a.establishment,
+        teacher=w.a.teacher,
+        subject=f.SubjectFactory(establishment=w.a.establishment, code="LAT", name="Latin"),
+    )
+    test = assessment_for(w.a, teaching=latin)
+    mark_for(test, w.a.student.pk, "18")
+    mark_for(test, w.a.student2.pk, "10")
+    root = _valid(_export(client_for(w.a.head), period_of(w.a)).content)
+    subject = root.find("l:donnees/l:disciplines/l:discipline[@code='LAT']", NS).get("id")
+    for student, average in ((w.a.student, "18.00"), (w.a.student2, "10.00")):
+        report = root.find(f"l:donnees/l:bilans-periodiques/l:bilan-periodique[@eleve-ref='EL{student.pk}']", NS)
+        acquired = report.find(f"l:liste-acquis/l:acquis[@discipline-ref='{subject}']", NS)
+        # Each class's mean is over its own students.
+        assert acquired.get("moyenne-eleve") == average and acquired.get("moyenne-structure") == average
