@@ -302,3 +302,19 @@ def test_a_group_teachings_class_figures_are_over_the_class_only(w, client_for):
     mark_for(test, w.a.student2.pk, "4")
     page = client_for(w.a.head).get(_url("assessment:class-results", w)).content.decode()
     assert "Latin" in page and "18.00" in page and "4.00" not in page and "11.00" not in page
+
+
+def test_a_bad_day_for_the_council_is_shown_and_the_rows_are_kept(w, client_for):
+    client = client_for(w.a.teacher)
+    client.get(_url("assessment:council", w))
+    data = {
+        "council-held_on": "31/02/2026",
+        "council-version": "0",
+        **_row(w.a.student, comment="Kept while the day is wrong."),
+        "action": "prepare",
+    }
+    response = client.post(_url("assessment:council", w), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and 'id="id_council-held_on_error"' in page
+    assert "Kept while the day is wrong." in page
+    assert Council.objects.get().status == Council.Status.OPEN  # not prepared while a row is refused
