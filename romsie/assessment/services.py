@@ -21,14 +21,13 @@ from romsie.core.services import audit_record
 from romsie.notifications.services import Batch, notify_many
 from romsie.schooling.models import Period, SchoolClass
 
-from . import report_card_tasks
 from .habilitations import AssessmentHabilitation as H
 from .models import Council, CouncilDecision, Mention, ReportCard, ReportCardRun
 
 # -- Class councils and report cards -------------------------------------------------------------
 
 
-def _lock_council(council: Council) -> Council:
+def lock_council(council: Council) -> Council:
     """The council's row, locked until the transaction ends (status changes are serialised)."""
     return Council.objects.select_for_update().select_related("school_class", "period").get(pk=council.pk)
 
@@ -135,7 +134,7 @@ def council_decision_save(
 @transaction.atomic
 def council_prepare(*, scope: Scope, council: Council) -> Council:
     """The homeroom teacher says the council is ready for the head."""
-    council = _lock_council(council)
+    council = lock_council(council)
     if council.status != Council.Status.OPEN:
         raise ApplicationError(_("Only a council being prepared can be marked prepared."))
     council.status = Council.Status.PREPARED
@@ -149,7 +148,7 @@ def council_validate(*, scope: Scope, council: Council) -> Council:
     """The head validates the council: report cards can then be generated and published."""
     if not scope.has(H.MANAGE):
         raise ApplicationError(_("Only the head validates a class council."))
-    council = _lock_council(council)
+    council = lock_council(council)
     if council.status not in (Council.Status.OPEN, Council.Status.PREPARED):
         raise ApplicationError(_("This council is already validated."))
     council.status = Council.Status.VALIDATED
@@ -165,7 +164,7 @@ def council_send_back(*, scope: Scope, council: Council) -> Council:
     """The head sends a prepared or validated council back to the homeroom teacher."""
     if not scope.has(H.MANAGE):
         raise ApplicationError(_("Only the head sends a class council back."))
-    council = _lock_council(council)
+    council = lock_council(council)
     if council.status not in (Council.Status.PREPARED, Council.Status.VALIDATED):
         raise ApplicationError(_("Only a prepared or validated council can be sent back."))
     council.status = Council.Status.OPEN
@@ -193,25 +192,6 @@ def running_run(council: Council) -> ReportCardRun | None:
 
 
 @transaction.atomic
-def report_cards_request(*, scope: Scope, council: Council) -> ReportCardRun:
-    """Start generating a validated council's report cards in the background; a generation
-    already under way is returned instead of starting a second one."""
-    if not scope.has(H.MANAGE):
-        raise ApplicationError(_("Only the head generates the report cards."))
-    council = _lock_council(council)
-    if council.status != Council.Status.VALIDATED:
-        raise ApplicationError(_("Validate the council before generating its report cards."))
-    running = running_run(council)
-    if running is not None:
-        return running
-    run = ReportCardRun.objects.create(
-        establishment_id=council.establishment_id, council=council, requested_by_id=scope.user_id
-    )
-    report_card_tasks.enqueue_generation(run.pk)
-    return run
-
-
-@transaction.atomic
 def council_publish(*, scope: Scope, council: Council) -> Council:
     """Publish a validated council's report cards: families see them, the period is locked.
 
@@ -219,7 +199,7 @@ def council_publish(*, scope: Scope, council: Council) -> Council:
     """
     if not scope.has(H.MANAGE):
         raise ApplicationError(_("Only the head publishes the report cards."))
-    council = _lock_council(council)
+    council = lock_council(council)
     if council.status != Council.Status.VALIDATED:
         raise ApplicationError(_("Only a validated council's report cards can be published."))
     if running_run(council) is not None:
@@ -256,7 +236,7 @@ def council_reopen(*, scope: Scope, council: Council) -> Council:
     """The head takes the report cards back: families lose access, the period is unlocked (audited)."""
     if not scope.has(H.MANAGE):
         raise ApplicationError(_("Only the head reopens published report cards."))
-    council = _lock_council(council)
+    council = lock_council(council)
     if council.status != Council.Status.PUBLISHED:
         raise ApplicationError(_("Only published report cards can be taken back."))
     council.status = Council.Status.VALIDATED
