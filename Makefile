@@ -47,6 +47,7 @@ lint: install
 bench: migrate
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/messaging.py
+	$(BIN)/python benchmarks/report_cards.py
 
 # Pages over HTTP (gunicorn, PostgreSQL, Redis, wrk): SIZE=territory for 300 establishments.
 SIZE ?= default

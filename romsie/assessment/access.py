@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from romsie.core.access.lookup import first_or_404
@@ -32,7 +32,7 @@ from romsie.identity.models import User
 from romsie.schooling.models import Enrollment, GroupMembership, Period, SchoolClass, Teaching
 
 from .habilitations import AssessmentHabilitation as H
-from .models import Assessment, Competency, Council, ReportCard
+from .models import Assessment, Competency, Council, ReportCard, ReportCardRun
 
 
 def today() -> datetime.date:
@@ -302,3 +302,35 @@ def editable_competencies(scope: Scope) -> QuerySet[Competency]:
 def get_editable_competency(scope: Scope, pk: int) -> Competency:
     """One of the establishment's items the person may edit, or 404."""
     return first_or_404(editable_competencies(scope).filter(pk=pk).select_related("component", "subject"))
+
+
+def get_class_council(scope: Scope, school_class: SchoolClass, period: Period) -> Council:
+    """The council of a class the person follows for a period, or 404 (not opened yet included)."""
+    return first_or_404(
+        visible_councils(scope)
+        .filter(school_class_id=school_class.pk, period_id=period.pk)
+        .select_related("school_class", "period", "validated_by", "prepared_by")
+    )
+
+
+def get_report_card_run(scope: Scope, school_class: SchoolClass, pk: int) -> ReportCardRun:
+    """A report-card generation of a class the person follows, or 404."""
+    return first_or_404(
+        ReportCardRun.objects.filter(
+            pk=pk, council__in=visible_councils(scope), council__school_class_id=school_class.pk
+        ).select_related("council__period")
+    )
+
+
+def council_report_cards(council: Council) -> QuerySet[ReportCard]:
+    """A council's report cards: the class's file first, then the students' by name."""
+    return (
+        ReportCard.objects.filter(council_id=council.pk)
+        .select_related("student")
+        .order_by(F("student").asc(nulls_first=True), "student__last_name", "student__first_name", "pk")
+    )
+
+
+def latest_run(council: Council) -> ReportCardRun | None:
+    """The council's latest report-card generation, if any."""
+    return ReportCardRun.objects.filter(council_id=council.pk).order_by("-requested_at", "-pk").first()

@@ -25,6 +25,17 @@ class AssessmentConfig(AppConfig):
                 order=28,
             )
         )
+        # -- Class councils and report cards
+        from romsie.notifications.kinds import NotificationKind, register_kind
+
+        register_kind(
+            NotificationKind(
+                key="assessment.report_card_published",
+                label=_("A report card published (one's own or a child's)"),
+                # Params: the class's and the period's names (data, nothing to word).
+                text=_("The report card of %(class)s for %(period)s is published."),
+            )
+        )
         # -- Families
         from . import widgets_family
 

@@ -29,10 +29,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from romsie.establishments.models import Establishment
-from romsie.identity.models import RoleAssignment, StaffFunction
+from romsie.identity.models import RoleAssignment, StaffFunction, User
 from romsie.schooling.models import Enrollment, GroupMembership, Period, SchoolClass, Subject, Teaching
 
-from . import averages, demo_competencies
+from . import averages, demo_competencies, report_cards
 from .models import (
     Assessment,
     Competency,
@@ -241,8 +241,14 @@ class _College:
         if prepared_class is not None:
             self._council(prepared_class, self.current, teachings, students, enrolled, head, publish=False)
         if published_class is not None:
-            # The published council's report-card files are rendered by the report cards' generation.
-            self._council(published_class, published_period, teachings, students, enrolled, head, publish=True)
+            council = self._council(
+                published_class, published_period, teachings, students, enrolled, head, publish=True
+            )
+            # Its families download real report cards: rendered as the head's generation would.
+            renderer = User.objects.filter(pk=head or council.prepared_by_id).first()
+            if renderer is not None:
+                run = report_cards.generate_for_council(council, requested_by=renderer)
+                self.rows += run.done
         return self.rows
 
     def _students(self, teachings: list[Teaching]) -> dict[int, list[int]]:

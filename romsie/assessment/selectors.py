@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -698,3 +699,165 @@ def family_report_cards(scope: Scope, *, student_id: int) -> list[ReportCard]:
         .select_related("council__period", "council__school_class")
         .order_by("-council__period__starts_on", "-pk")
     )
+
+
+# -- Class councils and report cards: a class's results, its council, its report cards -----------------
+
+
+@dataclass(frozen=True)
+class SheetSubject:
+    """A subject a class follows in the period: its teachers and, with marks, its class figures."""
+
+    subject_id: int
+    name: str
+    teachers: str
+    weight: Decimal
+    figures: averages.Stats | None
+
+
+@dataclass
+class ClassSheet:
+    """Everything shown of a class for a period: results, absences, comments and decisions.
+
+    ``comments[(student, subject)]`` are the teachers' report-card comments (joined when a
+    subject has several teachings); ``decisions[student]`` the council's row for the student
+    (absent until first saved); ``totals[student]`` the absences and lateness in the period.
+    """
+
+    students: list[Any]
+    subjects: list[SheetSubject]
+    results: Results
+    totals: dict[int, Any]
+    comments: dict[tuple[int, int], str]
+    decisions: dict[int, Any]
+
+    def rows(self) -> list[tuple[Any, list[tuple[SheetSubject, Decimal | None, str]], Decimal | None]]:
+        """Per student: the student, (subject, average, comment) per subject, the overall average."""
+        return [
+            (
+                student,
+                [
+                    (subject, self.results.average(student.pk, subject.subject_id), self.comment(student.pk, subject))
+                    for subject in self.subjects
+                ],
+                self.results.overall.get(student.pk),
+            )
+            for student in self.students
+        ]
+
+    def comment(self, student_id: int, subject: SheetSubject) -> str:
+        return self.comments.get((student_id, subject.subject_id), "")
+
+
+def class_sheet(
+    *,
+    school_class: Any,
+    period: Any,
+    council_id: int | None = None,
+    with_comments: bool = True,
+) -> ClassSheet:
+    """A class's sheet for a period. The class figures of a subject are over the class's students
+    (a teaching group's students of other classes are left out).
+
+    A fixed number of queries whatever the numbers of students, subjects and assessments: the
+    students, the teachings, the results (2), the absences (3), the comments and the decisions.
+    """
+    from romsie.attendance.selectors import students_totals  # school life, below marks
+
+    from .access import class_students, class_teachings
+    from .models import CouncilDecision, ReportComment
+
+    establishment_id = school_class.establishment_id
+    students = list(class_students(school_class))
+    ids = [student.pk for student in students]
+    teachings = list(
+        class_teachings(school_class)
+        .select_related("subject", "teacher")
+        .order_by("subject__name", "subject_id", "teacher__last_name", "pk")
+    )
+    results = period_results(
+        establishment_id=establishment_id,
+        period_id=period.pk,
+        teaching_ids=[teaching.pk for teaching in teachings],
+        level_id=school_class.level_id,
+        student_ids=ids,
+    )
+    teachers: dict[int, list[str]] = {}
+    names: dict[int, str] = {}
+    subject_of_teaching: dict[int, int] = {}
+    for teaching in teachings:
+        names[teaching.subject_id] = teaching.subject.name
+        subject_of_teaching[teaching.pk] = teaching.subject_id
+        full_name = teaching.teacher.get_full_name()
+        if full_name not in teachers.setdefault(teaching.subject_id, []):
+            teachers[teaching.subject_id].append(full_name)
+    weights_of = {line.subject_id: line.weight for line in results.subjects}
+    subjects = [
+        SheetSubject(
+            subject_id,
+            names[subject_id],
+            ", ".join(teachers[subject_id]),
+            weights_of.get(subject_id, Decimal(1)),
+            averages.stats(results.average(student_id, subject_id) for student_id in ids),
+        )
+        for subject_id in sorted(names, key=lambda pk: (names[pk], pk))
+    ]
+    totals = students_totals(
+        establishment_id=establishment_id, student_ids=ids, first_day=period.starts_on, last_day=period.ends_on
+    )
+    comments: dict[tuple[int, int], str] = {}
+    if with_comments and ids and subject_of_teaching:
+        rows = (
+            ReportComment.objects.filter(
+                establishment_id=establishment_id,
+                period_id=period.pk,
+                teaching_id__in=list(subject_of_teaching),
+                student_id__in=ids,
+            )
+            .exclude(text="")
+            .order_by("pk")
+            .values_list("student_id", "teaching_id", "text")
+        )
+        for student_id, teaching_id, text in rows:
+            key = (student_id, subject_of_teaching[teaching_id])
+            comments[key] = f"{comments[key]}\n{text}" if key in comments else text
+    decisions: dict[int, Any] = {}
+    if council_id is not None and ids:
+        decisions = {
+            decision.student_id: decision
+            for decision in CouncilDecision.objects.filter(council_id=council_id, student_id__in=ids)
+        }
+    return ClassSheet(students, subjects, results, totals, comments, decisions)
+
+
+def classes_overview(*, classes: Iterable[Any], period_id: int) -> dict[int, dict[str, Any]]:
+    """Per class: its council's status and report cards' state for the period (two queries).
+
+    ``{"council": Council | None, "cards": number of students' report cards, "run": latest run}``.
+    """
+    from django.db.models import Count
+
+    from .models import Council, ReportCardRun
+
+    class_ids = [school_class.pk for school_class in classes]
+    councils = {
+        council.school_class_id: council
+        for council in Council.objects.filter(period_id=period_id, school_class_id__in=class_ids).annotate(
+            cards=Count("report_cards", filter=Q(report_cards__student__isnull=False))
+        )
+    }
+    latest: dict[int, Any] = {}
+    runs = ReportCardRun.objects.filter(council__in=[council.pk for council in councils.values()]).order_by(
+        "council_id", "-requested_at", "-pk"
+    )
+    for run in runs if councils else []:
+        latest.setdefault(run.council_id, run)
+    overview: dict[int, dict[str, Any]] = {}
+    for class_id in class_ids:
+        council = councils.get(class_id)
+        overview[class_id] = {
+            "council": council,
+            "cards": getattr(council, "cards", 0) if council else 0,
+            "run": latest.get(council.pk) if council else None,
+        }
+    return overview

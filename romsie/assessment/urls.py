@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import competencies, family, files, home
+from .views import competencies, councils, family, files, home
 
 app_name = "assessment"
 
@@ -19,6 +19,19 @@ urlpatterns = [
     path("competences/classes/<id:pk>/", competencies.competency_class, name="competency-class"),
     path("mes-competences/", competencies.my_competencies, name="my-competencies"),
     # -- Class councils and report cards ---------------------------------------------------------
+    path("classes/", councils.class_list, name="class-list"),
+    path("classes/<id:pk>/", councils.class_results, name="class-results"),
+    path("classes/<id:pk>/export/", councils.class_results_export, name="class-results-export"),
+    path("classes/<id:pk>/conseil/", councils.council_page, name="council"),
+    path("classes/<id:pk>/conseil/publier/", councils.council_publish, name="council-publish"),
+    path("classes/<id:pk>/conseil/rouvrir/", councils.council_reopen, name="council-reopen"),
+    path("classes/<id:pk>/bulletins/generer/", councils.report_cards_generate, name="report-cards-generate"),
+    path(
+        "classes/<id:pk>/bulletins/progression/<id:run>/",
+        councils.report_cards_progress,
+        name="report-cards-progress",
+    ),
+    path("lsu/", councils.lsu_export, name="lsu-export"),
     # -- Families: marks, averages, competencies and report cards --------------------------------
     path("mes-notes/", family.my_marks, name="my-marks"),
     path("mes-notes/simulation/", family.what_if, name="what-if"),

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from romsie.assessment.models import Assessment, CompetencyEvaluation, Council, Mark
+from romsie.assessment.models import Assessment, CompetencyEvaluation, Council, Mark, ReportCard
 from romsie.establishments.models import Establishment
 from romsie.identity.models import Guardianship
 
@@ -40,4 +40,10 @@ class TestTheDemosMarks:
         )
         page = client.get(reverse("assessment:my-marks")).content.decode()
         assert 'id="mark-' in page
-        assert client.get(reverse("assessment:my-report-cards")).status_code == 200
+        cards = client.get(reverse("assessment:my-report-cards"))
+        assert cards.status_code == 200
+        card = ReportCard.objects.get(council=published, student_id=link.student_id)
+        assert reverse("assessment:report-card-file", args=[card.pk]) in cards.content.decode()
+        download = client.get(reverse("assessment:report-card-file", args=[card.pk]))
+        assert download.status_code == 200
+        assert b"".join(download.streaming_content).startswith(b"%PDF")
