@@ -29,10 +29,10 @@ from django.utils import timezone
 from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.identity.models import User
-from romsie.schooling.models import Enrollment, GroupMembership, Period, SchoolClass, Teaching
+from romsie.schooling.models import Enrollment, GroupMembership, Level, Period, SchoolClass, Subject, Teaching
 
 from .habilitations import AssessmentHabilitation as H
-from .models import Assessment, Competency, Council, ReportCard
+from .models import Assessment, Competency, Council, ReportCard, SubjectWeight
 
 
 def today() -> datetime.date:
@@ -286,3 +286,30 @@ def period_locked(*, period_id: int, school_class_ids: list[int]) -> bool:
     return Council.objects.filter(
         period_id=period_id, school_class_id__in=school_class_ids, status=Council.Status.PUBLISHED
     ).exists()
+
+
+# -- Settings: the subjects' weights -------------------------------------------------------------------
+
+
+def visible_subject_weights(scope: Scope) -> QuerySet[SubjectWeight]:
+    """The subjects' weights of the current establishment (``assessment.settings``)."""
+    if scope.establishment_id is None or not scope.has(H.SETTINGS):
+        return SubjectWeight.objects.none()
+    return SubjectWeight.objects.filter(establishment_id=scope.establishment_id)
+
+
+def get_subject_weight(scope: Scope, pk: int) -> SubjectWeight:
+    """A subject's weight of the establishment, or 404."""
+    return first_or_404(visible_subject_weights(scope).filter(pk=pk).select_related("subject", "level"))
+
+
+def weight_subjects(scope: Scope) -> QuerySet[Subject]:
+    """The subjects a weight may be set for: the establishment's."""
+    if scope.establishment_id is None:
+        return Subject.objects.none()
+    return Subject.objects.filter(establishment_id=scope.establishment_id).order_by("name", "pk")
+
+
+def weight_levels() -> QuerySet[Level]:
+    """The national levels a weight may be set for."""
+    return Level.objects.order_by("order")

@@ -25,3 +25,16 @@ class AssessmentConfig(AppConfig):
                 order=28,
             )
         )
+        # -- Assessments, marks and averages: families told of new marks
+        from romsie.notifications.kinds import NotificationKind, register_kind
+
+        from . import services
+
+        register_kind(
+            NotificationKind(
+                key=services.MARKS_PUBLISHED,
+                label=_("New marks of a child (or of oneself)"),
+                text=_("New marks in %(subject)s: %(title)s (%(date)s)."),
+                format_params=services.marks_published_params,
+            )
+        )
