@@ -135,7 +135,7 @@ def assessment_update(*, scope: Scope, assessment: Assessment, data: AssessmentD
     if highest is not None and highest > data.out_of:
         raise ApplicationError(
             _("A mark of %(mark)s is already entered: the scale cannot go below it.")
-            % {"mark": formats.localize(highest)},
+            % {"mark": formats.localize(highest.normalize())},
             extra={"reason": "out_of_below_mark"},
         )
     for name in ("title", "date", "period", "out_of", "weight", "graded", "description"):

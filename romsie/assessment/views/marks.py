@@ -239,7 +239,11 @@ def grid(request: ScopedRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires(H.GRADE, service=SERVICE)
 def cell_save(request: ScopedRequest, pk: int) -> JsonResponse:
-    """Save one cell of the grid; answer its saved state and the class figures, or the error for that cell."""
+    """Save one cell of the grid; answer its saved state and the class figures, or the error for that cell.
+
+    A refusal the person can act on (bad input, changed meanwhile, locked) is an answer like any
+    other (200, ``ok`` false), shown next to the cell; only a forged request gets a 400.
+    """
     scope = request.scope
     assessment = access.get_editable_assessment(scope, pk)
     form = CellForm(request.POST, assessment=assessment)
@@ -250,7 +254,7 @@ def cell_save(request: ScopedRequest, pk: int) -> JsonResponse:
     cell = form.cell() if form.is_valid() else None
     if cell is None:
         errors = {name.split("-")[0]: " ".join(str(e) for e in errs) for name, errs in form.errors.items()}
-        return JsonResponse({"ok": False, "errors": errors}, status=400)
+        return JsonResponse({"ok": False, "errors": errors})
     try:
         mark = services.mark_save(scope=scope, assessment=assessment, cell=cell)
     except StaleEdit as error:
@@ -267,11 +271,10 @@ def cell_save(request: ScopedRequest, pk: int) -> JsonResponse:
                 },
                 **_cell_state(current),
                 "figures": _figures(selectors.current_assessment_figures(assessment)),
-            },
-            status=409,
+            }
         )
     except ApplicationError as error:
-        return JsonResponse({"ok": False, "errors": {"mark": error.message}}, status=400)
+        return JsonResponse({"ok": False, "errors": {"mark": error.message}})
     return JsonResponse(
         {"ok": True, **_cell_state(mark), "figures": _figures(selectors.current_assessment_figures(assessment))}
     )

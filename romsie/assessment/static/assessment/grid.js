@@ -64,53 +64,67 @@
       });
     }
 
-    function save(row) {
+    function unchanged(row) {
+      // Nothing to send when the row shows what is saved (the hidden "initial" values follow it).
+      return COLUMNS.every(function (name) {
+        var hidden = initial(row, name);
+        return hidden && hidden.value === field(row, name).value;
+      });
+    }
+
+    function send(row) {
+      if (unchanged(row) && !row.classList.contains("grid-dirty")) {
+        return Promise.resolve();
+      }
       var pk = row.dataset.student;
       var body = new FormData();
       body.append("csrfmiddlewaretoken", token);
       body.append("student", pk);
+      // Read at sending time: an earlier save of the row has given it its new version.
       COLUMNS.concat(["version"]).forEach(function (name) {
         body.append(name + "-" + pk, field(row, name).value);
       });
       row.classList.remove("grid-dirty");
       setState(row, form.dataset.saving);
-      queue = queue.then(function () {
-        return fetch(url, {
-          method: "POST",
-          body: body,
-          credentials: "same-origin",
-          headers: { "X-Requested-With": "XMLHttpRequest", Accept: "application/json" },
+      return fetch(url, {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "XMLHttpRequest", Accept: "application/json" },
+      })
+        .then(function (response) {
+          return response.json();
         })
-          .then(function (response) {
-            return response.json().then(function (data) {
-              return { status: response.status, data: data };
-            });
-          })
-          .then(function (answer) {
-            var data = answer.data;
-            if (data.ok) {
-              field(row, "mark").value = data.mark;
-              field(row, "status").value = data.status;
-              field(row, "comment").value = data.comment;
-              keepSaved(row, data);
-              showError(row, "");
-              setState(row, form.dataset.saved);
-            } else {
-              if (data.conflict) keepSaved(row, data);
-              row.classList.add("grid-dirty");
-              var messages = Object.keys(data.errors || {}).map(function (key) {
-                return data.errors[key];
-              });
-              showError(row, messages.join(" "));
-              setState(row, "");
-            }
-            if (data.figures !== undefined) showFigures(data.figures);
-          })
-          .catch(function () {
+        .then(function (data) {
+          if (data.ok) {
+            field(row, "mark").value = data.mark;
+            field(row, "status").value = data.status;
+            field(row, "comment").value = data.comment;
+            keepSaved(row, data);
+            showError(row, "");
+            setState(row, form.dataset.saved);
+          } else {
+            if (data.conflict) keepSaved(row, data);
             row.classList.add("grid-dirty");
-            showError(row, form.dataset.failed);
+            var messages = Object.keys(data.errors || {}).map(function (key) {
+              return data.errors[key];
+            });
+            showError(row, messages.join(" "));
             setState(row, "");
-          });
+          }
+          if (data.figures !== undefined) showFigures(data.figures);
+        })
+        .catch(function () {
+          row.classList.add("grid-dirty");
+          showError(row, form.dataset.failed);
+          setState(row, "");
+        });
+    }
+
+    function save(row) {
+      // One save at a time, in order: a row saved twice sends its second change with the new version.
+      queue = queue.then(function () {
+        return send(row);
       });
       return queue;
     }
@@ -154,8 +168,10 @@
           var atEnd = isText && input.selectionStart === input.value.length && input.selectionEnd === input.value.length;
           var whole = isText && input.selectionStart === 0 && input.selectionEnd === input.value.length;
           if (event.key === "Enter") {
+            // Enter saves the row (no form submission) and moves down.
             event.preventDefault();
-            if (row.classList.contains("grid-dirty")) save(row);
+            if (name === "mark" && input.value.trim() !== "") field(row, "status").value = "";
+            save(row);
             move(input, event.shiftKey ? -1 : 1, 0);
           } else if (isText && event.key === "ArrowDown") {
             if (move(input, 1, 0)) event.preventDefault();
