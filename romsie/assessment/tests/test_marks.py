@@ -12,9 +12,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from romsie.core.testing import factories as f
 from romsie.core.testing.editing import page_text
 from romsie.notifications.kinds import render
 from romsie.notifications.models import Notification
+from romsie.schooling.models import SchoolYear
 
 from .. import services
 from ..models import Assessment, AssessmentSettings, Council, Mark, ReportComment, SubjectWeight
@@ -170,6 +172,44 @@ def test_the_list_costs_the_same_for_one_and_many_assessments(w, client_for, dja
         mark_for(assessment_for(w.a, title=f"T{i}"), w.a.student.pk, "10")
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(url)
+
+
+def test_the_list_costs_the_same_for_one_and_many_teachings(w, client_for, django_assert_num_queries):
+    client = client_for(w.a.teacher)
+    mark_for(assessment_for(w.a), w.a.student.pk, "10")
+    group = f.TeachingGroupFactory(
+        establishment=w.a.establishment,
+        school_year=SchoolYear.objects.get(establishment=w.a.establishment, is_current=True),
+    )
+    group_teaching = f.TeachingFactory(
+        school_class=None,
+        teaching_group=group,
+        establishment=w.a.establishment,
+        teacher=w.a.teacher,
+        subject=w.a.subject,
+    )
+    url = reverse("assessment:assessment-list")
+    client.get(url)
+    with django_assert_num_queries(8) as one:  # one more than without a group: its students' count
+        client.get(url)
+    for _ in range(3):
+        teaching = f.TeachingFactory(school_class=w.a.class2, teacher=w.a.teacher)
+        mark_for(assessment_for(w.a, teaching=teaching), w.a.student2.pk, "11")
+    assessment_for(w.a, teaching=group_teaching)
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = page_text(client.get(url))
+    assert page.count('class="card marks-teaching"') == 5
+
+
+def test_a_locked_period_refuses_a_new_assessment(w, client_for):
+    Council.objects.create(
+        establishment=w.a.establishment, period=period_of(w.a), school_class=w.a.school_class,
+        status=Council.Status.PUBLISHED,
+    )  # fmt: skip
+    client = client_for(w.a.teacher)
+    url = f"{reverse('assessment:assessment-create')}?enseignement={w.a.teaching.pk}"
+    assert "This period is locked" in page_text(client.post(url, _create_data(w)))
+    assert not Assessment.objects.exists()
 
 
 # -- The grid ----------------------------------------------------------------------------------------------

@@ -12,8 +12,10 @@ import pytest
 from django.urls import reverse
 
 from romsie.core.testing.concurrency import committed_db, run_concurrently, skip_unless_postgresql
+from romsie.notifications.models import Notification
 
-from ..models import Mark
+from .. import services
+from ..models import Assessment, Mark
 from .builders import assessment_for, enable, mark_for, period_of
 from .builders_marks import add_students, cell_post, grid_post
 
@@ -99,3 +101,20 @@ def test_whole_grids_saved_at_once_keep_every_teachers_cells(world, client_for):
     assert dict(Mark.objects.values_list("student_id", "value")) == {
         student.pk: Decimal(10 + i) for i, student in enumerate(students)
     }
+
+
+def test_two_announcement_runs_at_once_tell_each_family_once(world):
+    skip_unless_postgresql()
+    assessment, students = _setup(world)
+    for student in students:
+        mark_for(assessment, student.pk, "12")
+    for i in range(3):
+        mark_for(assessment_for(world.a, title=f"T{i}"), students[0].pk, "9")
+
+    results = run_concurrently(2, lambda i: services.marks_published_notify())
+
+    assert sum(results) == 4
+    assert Assessment.objects.filter(notified_at__isnull=True).count() == 0
+    # Each student and each guardian once per assessment: never twice.
+    pairs = list(Notification.objects.values_list("recipient_id", "params__assessment"))
+    assert len(pairs) == len(set(pairs))
