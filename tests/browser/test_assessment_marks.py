@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from romsie.assessment import access
-from romsie.assessment.models import Assessment, Mark
+from romsie.assessment.models import Assessment, Mark, ReportComment
 from romsie.assessment.tests.builders import assessment_for, enable, period_of
 from romsie.assessment.tests.builders_marks import add_students
 from romsie.core.testing.world import World
@@ -45,9 +45,19 @@ def test_a_teacher_enters_a_grid_by_keyboard_and_pastes_a_column(journey: Journe
     journey.follow(f"main a[href$='?enseignement={world.a.teaching.pk}']")
     page.fill("#id_title", "Fractions")
     page.fill("#id_weight", "2")
+    # The competencies assessed, found with the filter.
+    page.fill("#competency-filter", "mathematiques")
+    visible = page.locator("#id_competencies input[type=checkbox]:visible")
+    expect(visible).to_have_count(1)
+    visible.check()
+    page.fill("#competency-filter", "")
+    expect(page.locator("#id_competencies input[type=checkbox]:visible")).to_have_count(8)
+    journey.check()
     journey.submit("main form button[type=submit]")
     assessment = Assessment.objects.get()
     journey.assert_at("assessment:grid", assessment.pk)
+    assert list(assessment.competencies.values_list("code", flat=True)) == ["CPD_SCI"]
+    assert assessment.weight == 2
     journey.check()
 
     # Keyboard only: type, arrow down, type, arrow down.
@@ -114,6 +124,17 @@ def test_a_teacher_enters_a_grid_by_keyboard_and_pastes_a_column(journey: Journe
     page.goto(journey.url("assessment:gradebook", world.a.teaching.pk))
     journey.check()
     expect(page.locator("main table.gradebook tbody")).to_contain_text("15,50")
+
+    # Report-card comments, with a counter of characters.
+    journey.follow("main a[href*='/appreciations/']")
+    comment = page.locator(f"#id_comment-{students[0]}")
+    comment.fill("Bon travail.")
+    expect(page.locator(f"#id_comment-{students[0]}_counter")).to_contain_text("12")
+    expect(page.locator(f"#id_comment-{students[0]}_counter")).to_contain_text("2000")
+    journey.check()
+    journey.submit("main form.form button[type=submit]")
+    journey.check()
+    assert ReportComment.objects.get().text == "Bon travail."
 
 
 @pytest.mark.parametrize("viewport", ["phone"])

@@ -137,7 +137,12 @@ def assessment_update(request: ScopedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessment/marks/assessment_form.html",
-        {"form": form, "teaching": assessment.teaching, "assessment": assessment},
+        {
+            "form": form,
+            "teaching": assessment.teaching,
+            "assessment": assessment,
+            "locked": _locked(scope, assessment.teaching, assessment.period_id),
+        },
     )
 
 

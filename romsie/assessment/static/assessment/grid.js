@@ -219,9 +219,42 @@
     });
   }
 
+  function plain(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function setupCompetencyFilter() {
+    // The assessment form: a filter above the competencies' checkboxes (chosen ones stay shown).
+    var form = document.querySelector("form.assessment-form");
+    var list = form && document.getElementById("id_competencies");
+    if (!list) return;
+    var label = document.createElement("label");
+    label.setAttribute("for", "competency-filter");
+    label.textContent = form.dataset.filterLabel;
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = "competency-filter";
+    input.autocomplete = "off";
+    var box = document.createElement("div");
+    box.className = "competency-filter";
+    box.appendChild(label);
+    box.appendChild(input);
+    list.parentNode.insertBefore(box, list);
+    var items = Array.prototype.slice.call(list.children);
+    input.addEventListener("input", function () {
+      var words = plain(input.value.trim());
+      items.forEach(function (item) {
+        var checkbox = item.querySelector("input[type=checkbox]");
+        var shown = !words || (checkbox && checkbox.checked) || plain(item.textContent).indexOf(words) !== -1;
+        item.hidden = !shown;
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("marks-grid");
     if (form) setupGrid(form);
     setupCounters();
+    setupCompetencyFilter();
   });
 })();
