@@ -216,10 +216,10 @@ def _cell_save(scope: Scope, assessment: Assessment, cell: CellInput) -> Mark | 
     empty = cell.value is None and not cell.status
     mark = Mark.objects.select_for_update().filter(assessment_id=assessment.pk, student_id=cell.student_id).first()
     if mark is None:
+        if empty:
+            return None  # nothing to delete: what the person wants is already so
         if cell.version is not None:
             raise StaleEdit(None)
-        if empty:
-            return None
         try:
             with transaction.atomic():
                 return Mark.objects.create(
@@ -261,6 +261,10 @@ def marks_save(*, scope: Scope, assessment: Assessment, cells: list[CellInput]) 
     """Save cells of an assessment's grid, each on its own: a cell changed meanwhile by someone else
     (or otherwise refused) is reported and the others are saved."""
     check_not_locked(scope, teaching=assessment.teaching, period_id=assessment.period_id)
+    if not assessment.graded:
+        raise ApplicationError(
+            _("This assessment evaluates competencies only: it takes no marks."), extra={"reason": "not_graded"}
+        )
     expected = set(access.teaching_student_ids(assessment.teaching).values_list("student_id", flat=True))
     result = CellsSaved()
     for cell in cells:
@@ -330,10 +334,10 @@ def _comment_save(
         .first()
     )
     if row is None:
-        if entry.version is not None:
-            raise StaleEdit(None)
         if not entry.text:
             return None
+        if entry.version is not None:
+            raise StaleEdit(None)
         try:
             with transaction.atomic():
                 return ReportComment.objects.create(

@@ -353,6 +353,25 @@ def test_the_grid_costs_the_same_for_one_and_35_students(w, client_for, django_a
     assert len(response.context["form"].cells) == 35
 
 
+def test_an_assessment_of_competencies_only_takes_no_marks(w, client_for):
+    assessment = assessment_for(w.a)
+    Assessment.objects.filter(pk=assessment.pk).update(graded=False)
+    client = client_for(w.a.teacher)
+    assert "evaluates competencies only" in page_text(client.get(reverse("assessment:grid", args=[assessment.pk])))
+    answer = client.post(reverse("assessment:cell-save", args=[assessment.pk]), cell_post(w.a.student, "12")).json()
+    assert not answer["ok"] and "competencies only" in answer["errors"]["mark"]
+    assert not Mark.objects.exists()
+
+
+def test_clearing_a_cell_someone_else_emptied_meanwhile_is_no_conflict(w, client_for):
+    assessment = assessment_for(w.a)
+    mark = mark_for(assessment, w.a.student.pk, "12")
+    url = reverse("assessment:cell-save", args=[assessment.pk])
+    mark.delete()
+    answer = client_for(w.a.teacher).post(url, cell_post(w.a.student, "", version=0)).json()
+    assert answer["ok"] and answer["version"] is None
+
+
 # -- Locked periods --------------------------------------------------------------------------------------
 
 

@@ -38,7 +38,7 @@ from ..forms_marks import (
     mark_text,
 )
 from ..habilitations import AssessmentHabilitation as H
-from ..models import Mark
+from ..models import Assessment, Mark
 
 SERVICE = "assessment"
 
@@ -192,10 +192,14 @@ def grid(request: ScopedRequest, pk: int) -> HttpResponse:
     sheet = selectors.assessment_grid(assessment)
     locked = _locked(scope, assessment.teaching, assessment.period_id)
     form = GridForm(request.POST or None, grid=sheet)
-    if request.method == "POST" and locked:
+    if request.method == "POST" and (locked or not assessment.graded):
         show_error(
             request,
-            ApplicationError(_("This period is locked: its report cards are published. Ask the head to change it.")),
+            ApplicationError(
+                _("This period is locked: its report cards are published. Ask the head to change it.")
+                if locked
+                else _("This assessment evaluates competencies only: it takes no marks.")
+            ),
             form,
         )
     elif request.method == "POST":
@@ -323,6 +327,12 @@ def gradebook(request: ScopedRequest, pk: int) -> HttpResponse:
     )
 
 
+def _export_heading(assessment: Assessment) -> str:
+    """An assessment's column in the export: title, date, scale and weight."""
+    day = formats.date_format(assessment.date, "SHORT_DATE_FORMAT")
+    return f"{assessment.title} ({day}, /{mark_text(assessment.out_of)}, ×{mark_text(assessment.weight)})"
+
+
 def _cell_text(mark: Mark | None) -> str:
     if mark is None:
         return ""
@@ -338,10 +348,7 @@ def gradebook_export(request: ScopedRequest, pk: int) -> HttpResponse:
     header = [
         _("Last name"),
         _("First name"),
-        *[
-            f"{a.title} ({a.date.isoformat()}, /{mark_text(a.out_of)}, ×{mark_text(a.weight)})"
-            for a, _f in book.assessments
-        ],
+        *[_export_heading(a) for a, _f in book.assessments],
         _("Average"),
     ]
     xlsx = request.GET.get("format") == "xlsx"
