@@ -210,42 +210,17 @@ def check_cell(assessment: Assessment, cell: CellInput) -> None:
         raise ApplicationError(_("Enter a mark or a status to keep a comment."), extra={"reason": "comment_alone"})
 
 
-def _cell_save(scope: Scope, assessment: Assessment, cell: CellInput) -> Mark | None:
-    """Save one cell (inside the caller's transaction); StaleEdit when it changed since it was shown."""
-    check_cell(assessment, cell)
-    empty = cell.value is None and not cell.status
-    mark = Mark.objects.select_for_update().filter(assessment_id=assessment.pk, student_id=cell.student_id).first()
-    if mark is None:
-        if empty:
-            return None  # nothing to delete: what the person wants is already so
-        if cell.version is not None:
-            raise StaleEdit(None)
-        try:
-            with transaction.atomic():
-                return Mark.objects.create(
-                    establishment_id=assessment.establishment_id,
-                    assessment=assessment,
-                    student_id=cell.student_id,
-                    value=cell.value,
-                    status=cell.status,
-                    comment=cell.comment,
-                    updated_by_id=scope.user_id,
-                )
-        except IntegrityError:
-            # Someone else created this cell since the grid was shown.
-            raise StaleEdit(
-                Mark.objects.filter(assessment_id=assessment.pk, student_id=cell.student_id).first()
-            ) from None
-    if cell.version is None or mark.version != cell.version:
-        raise StaleEdit(mark)
-    if empty:
-        mark.delete()
-        return None
-    mark.value, mark.status, mark.comment = cell.value, cell.status, cell.comment
-    mark.updated_by_id = scope.user_id  # type: ignore[assignment]
-    mark.version += 1
-    mark.save()
-    return mark
+def _create_one(scope: Scope, mark: Mark) -> Mark:
+    """Create one new cell; someone else creating it meanwhile is a ``StaleEdit`` with their cell."""
+    try:
+        with transaction.atomic():
+            mark.save(force_insert=True)
+            return mark
+    except IntegrityError:
+        # Someone else created this cell since the grid was shown (the unique constraint says so).
+        raise StaleEdit(
+            Mark.objects.filter(assessment_id=mark.assessment_id, student_id=mark.student_id).first()
+        ) from None
 
 
 @dataclass
@@ -258,8 +233,14 @@ class CellsSaved:
 
 @transaction.atomic
 def marks_save(*, scope: Scope, assessment: Assessment, cells: list[CellInput]) -> CellsSaved:
-    """Save cells of an assessment's grid, each on its own: a cell changed meanwhile by someone else
-    (or otherwise refused) is reported and the others are saved."""
+    """Save cells of an assessment's grid, each on its own terms: a cell changed meanwhile by someone
+    else (or otherwise refused) is reported and the others are saved.
+
+    The cells' rows are locked (``select_for_update``) and each one's version compared with the
+    version the grid showed; changes, deletions and creations then go in one query each, whatever
+    the number of cells. Should someone else create one of the new cells meanwhile, the creations
+    are retried one by one to tell which (the unique constraint refuses the late one).
+    """
     check_not_locked(scope, teaching=assessment.teaching, period_id=assessment.period_id)
     if not assessment.graded:
         raise ApplicationError(
@@ -267,17 +248,80 @@ def marks_save(*, scope: Scope, assessment: Assessment, cells: list[CellInput]) 
         )
     expected = set(access.teaching_student_ids(assessment.teaching).values_list("student_id", flat=True))
     result = CellsSaved()
+    wanted = [cell for cell in cells if cell.student_id in expected]
     for cell in cells:
         if cell.student_id not in expected:
             result.refused[cell.student_id] = ApplicationError(
                 _("This student does not follow this teaching."), extra={"reason": "student"}
             )
-            continue
+    existing = (
+        {
+            mark.student_id: mark
+            for mark in Mark.objects.select_for_update().filter(
+                assessment_id=assessment.pk, student_id__in=[cell.student_id for cell in wanted]
+            )
+        }
+        if wanted
+        else {}
+    )
+    now = timezone.now()
+    to_create: list[Mark] = []
+    to_update: list[Mark] = []
+    to_delete: list[int] = []
+    for cell in wanted:
         try:
-            with transaction.atomic():
-                result.saved[cell.student_id] = _cell_save(scope, assessment, cell)
+            check_cell(assessment, cell)
         except ApplicationError as error:
             result.refused[cell.student_id] = error
+            continue
+        empty = cell.value is None and not cell.status
+        mark = existing.get(cell.student_id)
+        if mark is None:
+            if empty:
+                result.saved[cell.student_id] = None  # nothing to delete: already so
+            elif cell.version is not None:
+                result.refused[cell.student_id] = StaleEdit(None)  # deleted meanwhile
+            else:
+                to_create.append(
+                    Mark(
+                        establishment_id=assessment.establishment_id,
+                        assessment=assessment,
+                        student_id=cell.student_id,
+                        value=cell.value,
+                        status=cell.status,
+                        comment=cell.comment,
+                        updated_by_id=scope.user_id,
+                    )
+                )
+        elif cell.version is None or mark.version != cell.version:
+            result.refused[cell.student_id] = StaleEdit(mark)
+        elif empty:
+            to_delete.append(mark.pk)
+            result.saved[cell.student_id] = None
+        else:
+            mark.value, mark.status, mark.comment = cell.value, cell.status, cell.comment
+            mark.updated_by_id = scope.user_id  # type: ignore[assignment]
+            mark.updated_at = now
+            mark.version += 1
+            to_update.append(mark)
+            result.saved[cell.student_id] = mark
+    if to_delete:
+        Mark.objects.filter(pk__in=to_delete).delete()
+    if to_update:
+        Mark.objects.bulk_update(to_update, ["value", "status", "comment", "updated_by", "updated_at", "version"])
+    if to_create:
+        try:
+            with transaction.atomic():
+                Mark.objects.bulk_create(to_create)
+            for mark in to_create:
+                result.saved[mark.student_id] = mark
+        except IntegrityError:
+            for mark in to_create:
+                mark.pk = None
+                try:
+                    result.saved[mark.student_id] = _create_one(scope, mark)
+                except StaleEdit as error:
+                    result.refused[mark.student_id] = error
     return result
 
 
@@ -302,65 +346,98 @@ class CommentInput:
 def report_comments_save(
     *, scope: Scope, teaching: Teaching, period: Period, comments: list[CommentInput]
 ) -> tuple[dict[int, ReportComment | None], dict[int, ApplicationError]]:
-    """Save a teaching's report-card comments for a period, each on its own (a row changed meanwhile is
-    refused, the others are saved); return the saved rows and the refusals by student."""
+    """Save a teaching's report-card comments for a period, each on its own terms (a row changed
+    meanwhile is refused, the others are saved); return the saved rows and the refusals by student.
+
+    Like the grid: the rows are locked and their versions compared, then changes, deletions and
+    creations go in one query each (creations one by one should someone else create one meanwhile).
+    """
     if not access.own_teachings(scope).filter(pk=teaching.pk).exists():
         raise ApplicationError(_("You may only comment on your own teachings."))
     check_not_locked(scope, teaching=teaching, period_id=period.pk)
     expected = set(access.teaching_student_ids(teaching).values_list("student_id", flat=True))
     saved: dict[int, ReportComment | None] = {}
     refused: dict[int, ApplicationError] = {}
+    wanted = [entry for entry in comments if entry.student_id in expected]
     for entry in comments:
-        try:
-            with transaction.atomic():
-                saved[entry.student_id] = _comment_save(scope, teaching, period, entry, expected)
-        except ApplicationError as error:
-            refused[entry.student_id] = error
-    return saved, refused
-
-
-def _comment_save(
-    scope: Scope, teaching: Teaching, period: Period, entry: CommentInput, expected: set[int]
-) -> ReportComment | None:
-    if entry.student_id not in expected:
-        raise ApplicationError(_("This student does not follow this teaching."), extra={"reason": "student"})
-    if len(entry.text) > MAX_COMMENT_LENGTH:
-        raise ApplicationError(
-            _("A comment has at most %(max)s characters.") % {"max": MAX_COMMENT_LENGTH}, extra={"reason": "comment"}
-        )
-    row = (
-        ReportComment.objects.select_for_update()
-        .filter(period_id=period.pk, teaching_id=teaching.pk, student_id=entry.student_id)
-        .first()
+        if entry.student_id not in expected:
+            refused[entry.student_id] = ApplicationError(
+                _("This student does not follow this teaching."), extra={"reason": "student"}
+            )
+    existing = (
+        {
+            row.student_id: row
+            for row in ReportComment.objects.select_for_update().filter(
+                period_id=period.pk, teaching_id=teaching.pk, student_id__in=[entry.student_id for entry in wanted]
+            )
+        }
+        if wanted
+        else {}
     )
-    if row is None:
-        if not entry.text:
-            return None
-        if entry.version is not None:
-            raise StaleEdit(None)
+    now = timezone.now()
+    to_create: list[ReportComment] = []
+    to_update: list[ReportComment] = []
+    to_delete: list[int] = []
+    for entry in wanted:
+        if len(entry.text) > MAX_COMMENT_LENGTH:
+            refused[entry.student_id] = ApplicationError(
+                _("A comment has at most %(max)s characters.") % {"max": MAX_COMMENT_LENGTH},
+                extra={"reason": "comment"},
+            )
+            continue
+        row = existing.get(entry.student_id)
+        if row is None:
+            if not entry.text:
+                saved[entry.student_id] = None
+            elif entry.version is not None:
+                refused[entry.student_id] = StaleEdit(None)
+            else:
+                to_create.append(
+                    ReportComment(
+                        establishment_id=teaching.establishment_id,
+                        period=period,
+                        teaching=teaching,
+                        student_id=entry.student_id,
+                        text=entry.text,
+                        author_id=scope.user_id,
+                    )
+                )
+        elif entry.version is None or row.version != entry.version:
+            refused[entry.student_id] = StaleEdit(row)
+        elif not entry.text:
+            to_delete.append(row.pk)
+            saved[entry.student_id] = None
+        else:
+            row.text = entry.text
+            row.author_id = scope.user_id  # type: ignore[assignment]
+            row.updated_at = now
+            row.version += 1
+            to_update.append(row)
+            saved[entry.student_id] = row
+    if to_delete:
+        ReportComment.objects.filter(pk__in=to_delete).delete()
+    if to_update:
+        ReportComment.objects.bulk_update(to_update, ["text", "author", "updated_at", "version"])
+    if to_create:
         try:
             with transaction.atomic():
-                return ReportComment.objects.create(
-                    establishment_id=teaching.establishment_id,
-                    period=period,
-                    teaching=teaching,
-                    student_id=entry.student_id,
-                    text=entry.text,
-                    author_id=scope.user_id,
-                )
+                ReportComment.objects.bulk_create(to_create)
+            for row in to_create:
+                saved[row.student_id] = row
         except IntegrityError:
-            raise StaleEdit(
-                ReportComment.objects.filter(
-                    period_id=period.pk, teaching_id=teaching.pk, student_id=entry.student_id
-                ).first()
-            ) from None
-    if entry.version is None or row.version != entry.version:
-        raise StaleEdit(row)
-    row.text = entry.text
-    row.author_id = scope.user_id  # type: ignore[assignment]
-    row.version += 1
-    row.save()
-    return row
+            for row in to_create:
+                row.pk = None
+                try:
+                    with transaction.atomic():
+                        row.save(force_insert=True)
+                    saved[row.student_id] = row
+                except IntegrityError:
+                    refused[row.student_id] = StaleEdit(
+                        ReportComment.objects.filter(
+                            period_id=period.pk, teaching_id=teaching.pk, student_id=row.student_id
+                        ).first()
+                    )
+    return saved, refused
 
 
 @transaction.atomic

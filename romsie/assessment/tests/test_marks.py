@@ -372,6 +372,23 @@ def test_clearing_a_cell_someone_else_emptied_meanwhile_is_no_conflict(w, client
     assert answer["ok"] and answer["version"] is None
 
 
+@pytest.mark.parametrize("count", [1, 35])
+def test_saving_the_grid_costs_the_same_for_1_and_35_cells(w, client_for, django_assert_num_queries, count):
+    students = [w.a.student, *add_students(w, count - 1)]
+    assessment = assessment_for(w.a)
+    client = client_for(w.a.teacher)
+    url = reverse("assessment:grid", args=[assessment.pk])
+    client.get(url)
+    new = grid_post(assessment, students, {s.pk: {"mark": "12"} for s in students})
+    with django_assert_num_queries(14):  # the page, the lock, then one insert (in a savepoint)
+        assert client.post(url, new).status_code == 302
+    changed = grid_post(assessment, students, {s.pk: {"mark": "13"} for s in students})
+    with django_assert_num_queries(12):  # the page, the lock, then one update
+        assert client.post(url, changed).status_code == 302
+    assert set(Mark.objects.values_list("value", flat=True)) == {Decimal(13)}
+    assert set(Mark.objects.values_list("version", flat=True)) == {1}
+
+
 # -- Locked periods --------------------------------------------------------------------------------------
 
 
