@@ -291,6 +291,17 @@ def teaching_level_id(teaching: Teaching) -> int | None:
     return teaching.school_class.level_id if teaching.school_class_id and teaching.school_class else None
 
 
+def teaching_results(teaching: Teaching, period: Period, students: list[User]) -> Results:
+    """The students' results in one teaching over a period (two queries: ``period_results``)."""
+    return period_results(
+        establishment_id=teaching.establishment_id,
+        period_id=period.pk,
+        teaching_ids=[teaching.pk],
+        level_id=teaching_level_id(teaching),
+        student_ids=[student.pk for student in students],
+    )
+
+
 def gradebook(teaching: Teaching, period: Period) -> Gradebook:
     """The gradebook of a teaching for a period: five queries whatever the numbers of students and
     assessments (students, assessments, marks, then the averages' marks and weights)."""
@@ -300,13 +311,7 @@ def gradebook(teaching: Teaching, period: Period) -> Gradebook:
         (mark.student_id, mark.assessment_id): mark
         for mark in Mark.objects.filter(assessment__teaching=teaching, assessment__period=period)
     }
-    results = period_results(
-        establishment_id=teaching.establishment_id,
-        period_id=period.pk,
-        teaching_ids=[teaching.pk],
-        level_id=teaching_level_id(teaching),
-        student_ids=[student.pk for student in students],
-    )
+    results = teaching_results(teaching, period, students)
     rows = [
         GradebookRow(
             student,
@@ -337,13 +342,7 @@ def report_comment_rows(teaching: Teaching, period: Period) -> list[CommentRow]:
     """Each student of the teaching with their comment and subject average: four queries."""
     students = list(access.teaching_students(teaching))
     comments = {row.student_id: row for row in ReportComment.objects.filter(teaching=teaching, period=period)}
-    results = period_results(
-        establishment_id=teaching.establishment_id,
-        period_id=period.pk,
-        teaching_ids=[teaching.pk],
-        level_id=teaching_level_id(teaching),
-        student_ids=[student.pk for student in students],
-    )
+    results = teaching_results(teaching, period, students)
     return [
         CommentRow(student, comments.get(student.pk), results.average(student.pk, teaching.subject_id))
         for student in students

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Max, OuterRef
@@ -210,17 +211,82 @@ def check_cell(assessment: Assessment, cell: CellInput) -> None:
         raise ApplicationError(_("Enter a mark or a status to keep a comment."), extra={"reason": "comment_alone"})
 
 
-def _create_one(scope: Scope, mark: Mark) -> Mark:
-    """Create one new cell; someone else creating it meanwhile is a ``StaleEdit`` with their cell."""
-    try:
-        with transaction.atomic():
-            mark.save(force_insert=True)
-            return mark
-    except IntegrityError:
-        # Someone else created this cell since the grid was shown (the unique constraint says so).
-        raise StaleEdit(
-            Mark.objects.filter(assessment_id=mark.assessment_id, student_id=mark.student_id).first()
-        ) from None
+RowT = TypeVar("RowT", Mark, ReportComment)
+
+
+@dataclass
+class RowWrites(Generic[RowT]):
+    """One row per student (a grid's marks, report-card comments) saved together, each on its own terms.
+
+    ``plan`` decides each student's write from the locked row and the version the person saw: a
+    row changed or deleted meanwhile is refused (``StaleEdit``) and the others go ahead; ``write``
+    then deletes, changes and creates in one query each. Should someone else create one of the
+    new rows meanwhile, the unique constraint refuses the batch: the creations are retried one by
+    one (each in a savepoint) to tell which, and that one is refused with the other person's row.
+    """
+
+    saved: dict[int, RowT | None] = field(default_factory=dict)
+    refused: dict[int, ApplicationError] = field(default_factory=dict)
+    create: list[RowT] = field(default_factory=list)
+    update: list[RowT] = field(default_factory=list)
+    delete: list[int] = field(default_factory=list)
+
+    def plan(
+        self, student_id: int, row: RowT | None, shown: int | None, *, empty: bool, make: Callable[[], RowT]
+    ) -> RowT | None:
+        """Decide a student's write; return the row to change in place (its version already grown)."""
+        if row is None:
+            if empty:
+                self.saved[student_id] = None  # nothing to delete: already so
+            elif shown is not None:
+                self.refused[student_id] = StaleEdit(None)  # deleted meanwhile
+            else:
+                self.create.append(make())
+            return None
+        if shown is None or row.version != shown:
+            self.refused[student_id] = StaleEdit(row)
+            return None
+        if empty:
+            self.delete.append(row.pk)
+            self.saved[student_id] = None
+            return None
+        row.version += 1
+        self.update.append(row)
+        self.saved[student_id] = row
+        return row
+
+    def write(self, model: type[RowT], fields: list[str], current: Callable[[RowT], RowT | None]) -> None:
+        """Apply the planned writes; ``current`` reads the row someone else created meanwhile."""
+        manager = model._default_manager
+        if self.delete:
+            manager.filter(pk__in=self.delete).delete()
+        if self.update:
+            manager.bulk_update(self.update, fields)
+        if not self.create:
+            return
+        try:
+            with transaction.atomic():
+                manager.bulk_create(self.create)
+            for row in self.create:
+                self.saved[row.student_id] = row
+        except IntegrityError:
+            for row in self.create:
+                row.pk = None
+                try:
+                    with transaction.atomic():
+                        row.save(force_insert=True)
+                    self.saved[row.student_id] = row
+                except IntegrityError:
+                    self.refused[row.student_id] = StaleEdit(current(row))
+
+
+def _outsiders(student_ids: Iterable[int], expected: set[int]) -> dict[int, ApplicationError]:
+    """The refusal of each student who does not follow the teaching."""
+    return {
+        pk: ApplicationError(_("This student does not follow this teaching."), extra={"reason": "student"})
+        for pk in student_ids
+        if pk not in expected
+    }
 
 
 @dataclass
@@ -237,9 +303,8 @@ def marks_save(*, scope: Scope, assessment: Assessment, cells: list[CellInput]) 
     else (or otherwise refused) is reported and the others are saved.
 
     The cells' rows are locked (``select_for_update``) and each one's version compared with the
-    version the grid showed; changes, deletions and creations then go in one query each, whatever
-    the number of cells. Should someone else create one of the new cells meanwhile, the creations
-    are retried one by one to tell which (the unique constraint refuses the late one).
+    version the grid showed; then one query per kind of write, whatever the number of cells
+    (``RowWrites``).
     """
     check_not_locked(scope, teaching=assessment.teaching, period_id=assessment.period_id)
     if not assessment.graded:
@@ -247,82 +312,45 @@ def marks_save(*, scope: Scope, assessment: Assessment, cells: list[CellInput]) 
             _("This assessment evaluates competencies only: it takes no marks."), extra={"reason": "not_graded"}
         )
     expected = set(access.teaching_student_ids(assessment.teaching).values_list("student_id", flat=True))
-    result = CellsSaved()
+    writes: RowWrites[Mark] = RowWrites(refused=_outsiders((cell.student_id for cell in cells), expected))
     wanted = [cell for cell in cells if cell.student_id in expected]
-    for cell in cells:
-        if cell.student_id not in expected:
-            result.refused[cell.student_id] = ApplicationError(
-                _("This student does not follow this teaching."), extra={"reason": "student"}
-            )
-    existing = (
-        {
-            mark.student_id: mark
-            for mark in Mark.objects.select_for_update().filter(
-                assessment_id=assessment.pk, student_id__in=[cell.student_id for cell in wanted]
-            )
-        }
-        if wanted
-        else {}
-    )
+    existing = {
+        mark.student_id: mark
+        for mark in Mark.objects.select_for_update().filter(
+            assessment_id=assessment.pk, student_id__in=[cell.student_id for cell in wanted]
+        )
+    }
     now = timezone.now()
-    to_create: list[Mark] = []
-    to_update: list[Mark] = []
-    to_delete: list[int] = []
     for cell in wanted:
         try:
             check_cell(assessment, cell)
         except ApplicationError as error:
-            result.refused[cell.student_id] = error
+            writes.refused[cell.student_id] = error
             continue
+
+        def make(cell: CellInput = cell) -> Mark:
+            return Mark(
+                establishment_id=assessment.establishment_id,
+                assessment=assessment,
+                student_id=cell.student_id,
+                value=cell.value,
+                status=cell.status,
+                comment=cell.comment,
+                updated_by_id=scope.user_id,
+            )
+
         empty = cell.value is None and not cell.status
-        mark = existing.get(cell.student_id)
-        if mark is None:
-            if empty:
-                result.saved[cell.student_id] = None  # nothing to delete: already so
-            elif cell.version is not None:
-                result.refused[cell.student_id] = StaleEdit(None)  # deleted meanwhile
-            else:
-                to_create.append(
-                    Mark(
-                        establishment_id=assessment.establishment_id,
-                        assessment=assessment,
-                        student_id=cell.student_id,
-                        value=cell.value,
-                        status=cell.status,
-                        comment=cell.comment,
-                        updated_by_id=scope.user_id,
-                    )
-                )
-        elif cell.version is None or mark.version != cell.version:
-            result.refused[cell.student_id] = StaleEdit(mark)
-        elif empty:
-            to_delete.append(mark.pk)
-            result.saved[cell.student_id] = None
-        else:
+        mark = writes.plan(cell.student_id, existing.get(cell.student_id), cell.version, empty=empty, make=make)
+        if mark is not None:
             mark.value, mark.status, mark.comment = cell.value, cell.status, cell.comment
             mark.updated_by_id = scope.user_id  # type: ignore[assignment]
             mark.updated_at = now
-            mark.version += 1
-            to_update.append(mark)
-            result.saved[cell.student_id] = mark
-    if to_delete:
-        Mark.objects.filter(pk__in=to_delete).delete()
-    if to_update:
-        Mark.objects.bulk_update(to_update, ["value", "status", "comment", "updated_by", "updated_at", "version"])
-    if to_create:
-        try:
-            with transaction.atomic():
-                Mark.objects.bulk_create(to_create)
-            for mark in to_create:
-                result.saved[mark.student_id] = mark
-        except IntegrityError:
-            for mark in to_create:
-                mark.pk = None
-                try:
-                    result.saved[mark.student_id] = _create_one(scope, mark)
-                except StaleEdit as error:
-                    result.refused[mark.student_id] = error
-    return result
+    writes.write(
+        Mark,
+        ["value", "status", "comment", "updated_by", "updated_at", "version"],
+        lambda mark: Mark.objects.filter(assessment_id=mark.assessment_id, student_id=mark.student_id).first(),
+    )
+    return CellsSaved(writes.saved, writes.refused)
 
 
 def mark_save(*, scope: Scope, assessment: Assessment, cell: CellInput) -> Mark | None:
@@ -356,88 +384,48 @@ def report_comments_save(
         raise ApplicationError(_("You may only comment on your own teachings."))
     check_not_locked(scope, teaching=teaching, period_id=period.pk)
     expected = set(access.teaching_student_ids(teaching).values_list("student_id", flat=True))
-    saved: dict[int, ReportComment | None] = {}
-    refused: dict[int, ApplicationError] = {}
+    writes: RowWrites[ReportComment] = RowWrites(refused=_outsiders((entry.student_id for entry in comments), expected))
     wanted = [entry for entry in comments if entry.student_id in expected]
-    for entry in comments:
-        if entry.student_id not in expected:
-            refused[entry.student_id] = ApplicationError(
-                _("This student does not follow this teaching."), extra={"reason": "student"}
-            )
-    existing = (
-        {
-            row.student_id: row
-            for row in ReportComment.objects.select_for_update().filter(
-                period_id=period.pk, teaching_id=teaching.pk, student_id__in=[entry.student_id for entry in wanted]
-            )
-        }
-        if wanted
-        else {}
-    )
+    existing = {
+        row.student_id: row
+        for row in ReportComment.objects.select_for_update().filter(
+            period_id=period.pk, teaching_id=teaching.pk, student_id__in=[entry.student_id for entry in wanted]
+        )
+    }
     now = timezone.now()
-    to_create: list[ReportComment] = []
-    to_update: list[ReportComment] = []
-    to_delete: list[int] = []
     for entry in wanted:
         if len(entry.text) > MAX_COMMENT_LENGTH:
-            refused[entry.student_id] = ApplicationError(
+            writes.refused[entry.student_id] = ApplicationError(
                 _("A comment has at most %(max)s characters.") % {"max": MAX_COMMENT_LENGTH},
                 extra={"reason": "comment"},
             )
             continue
-        row = existing.get(entry.student_id)
-        if row is None:
-            if not entry.text:
-                saved[entry.student_id] = None
-            elif entry.version is not None:
-                refused[entry.student_id] = StaleEdit(None)
-            else:
-                to_create.append(
-                    ReportComment(
-                        establishment_id=teaching.establishment_id,
-                        period=period,
-                        teaching=teaching,
-                        student_id=entry.student_id,
-                        text=entry.text,
-                        author_id=scope.user_id,
-                    )
-                )
-        elif entry.version is None or row.version != entry.version:
-            refused[entry.student_id] = StaleEdit(row)
-        elif not entry.text:
-            to_delete.append(row.pk)
-            saved[entry.student_id] = None
-        else:
+
+        def make(entry: CommentInput = entry) -> ReportComment:
+            return ReportComment(
+                establishment_id=teaching.establishment_id,
+                period=period,
+                teaching=teaching,
+                student_id=entry.student_id,
+                text=entry.text,
+                author_id=scope.user_id,
+            )
+
+        row = writes.plan(
+            entry.student_id, existing.get(entry.student_id), entry.version, empty=not entry.text, make=make
+        )
+        if row is not None:
             row.text = entry.text
             row.author_id = scope.user_id  # type: ignore[assignment]
             row.updated_at = now
-            row.version += 1
-            to_update.append(row)
-            saved[entry.student_id] = row
-    if to_delete:
-        ReportComment.objects.filter(pk__in=to_delete).delete()
-    if to_update:
-        ReportComment.objects.bulk_update(to_update, ["text", "author", "updated_at", "version"])
-    if to_create:
-        try:
-            with transaction.atomic():
-                ReportComment.objects.bulk_create(to_create)
-            for row in to_create:
-                saved[row.student_id] = row
-        except IntegrityError:
-            for row in to_create:
-                row.pk = None
-                try:
-                    with transaction.atomic():
-                        row.save(force_insert=True)
-                    saved[row.student_id] = row
-                except IntegrityError:
-                    refused[row.student_id] = StaleEdit(
-                        ReportComment.objects.filter(
-                            period_id=period.pk, teaching_id=teaching.pk, student_id=row.student_id
-                        ).first()
-                    )
-    return saved, refused
+    writes.write(
+        ReportComment,
+        ["text", "author", "updated_at", "version"],
+        lambda row: ReportComment.objects.filter(
+            period_id=row.period_id, teaching_id=row.teaching_id, student_id=row.student_id
+        ).first(),
+    )
+    return writes.saved, writes.refused
 
 
 @transaction.atomic

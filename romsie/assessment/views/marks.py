@@ -58,6 +58,14 @@ def _locked(scope: Scope, teaching: Teaching, period_id: int) -> bool:
     return access.period_locked(period_id=period_id, school_class_ids=services.teaching_class_ids(teaching))
 
 
+def _locked_error() -> ApplicationError:
+    return ApplicationError(_("This period is locked: its report cards are published. Ask the head to change it."))
+
+
+def _not_graded_error() -> ApplicationError:
+    return ApplicationError(_("This assessment evaluates competencies only: it takes no marks."))
+
+
 def _figures(stats: averages.Stats | None) -> dict[str, Any] | None:
     if stats is None:
         return None
@@ -193,15 +201,7 @@ def grid(request: ScopedRequest, pk: int) -> HttpResponse:
     locked = _locked(scope, assessment.teaching, assessment.period_id)
     form = GridForm(request.POST or None, grid=sheet)
     if request.method == "POST" and (locked or not assessment.graded):
-        show_error(
-            request,
-            ApplicationError(
-                _("This period is locked: its report cards are published. Ask the head to change it.")
-                if locked
-                else _("This assessment evaluates competencies only: it takes no marks.")
-            ),
-            form,
-        )
+        show_error(request, _locked_error() if locked else _not_graded_error(), form)
     elif request.method == "POST":
         form.is_valid()  # cells in error are left out and shown; the valid changed cells are saved
         try:
@@ -396,11 +396,7 @@ def report_comments(request: ScopedRequest, pk: int) -> HttpResponse:
     rows = selectors.report_comment_rows(teaching, period)
     form = ReportCommentsForm(request.POST or None, rows=rows)
     if request.method == "POST" and locked:
-        show_error(
-            request,
-            ApplicationError(_("This period is locked: its report cards are published. Ask the head to change it.")),
-            form,
-        )
+        show_error(request, _locked_error(), form)
     elif request.method == "POST":
         form.is_valid()  # rows in error are left out and shown; the valid changed rows are saved
         try:
