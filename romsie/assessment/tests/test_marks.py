@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from romsie.core.testing import factories as f
-from romsie.core.testing.editing import page_text
+from romsie.core.testing.editing import page_text, race_on_form
+from romsie.identity.models import Role, StaffFunction
 from romsie.notifications.kinds import render
 from romsie.notifications.models import Notification
 from romsie.schooling.models import SchoolYear
@@ -527,6 +528,20 @@ def test_the_head_sets_the_delay_the_colour_and_subject_weights(w, client_for):
     assert row.weight == Decimal("4.5")
     assert client.post(reverse("assessment:subject-weight-delete", args=[row.pk])).status_code == 302
     assert not SubjectWeight.objects.exists()
+
+
+def test_two_heads_changing_the_settings_at_once_do_not_overwrite_each_other(w, client_for):
+    AssessmentSettings.objects.create(establishment=w.a.establishment)
+    other_head = f.person(w.a.establishment, Role.STAFF, StaffFunction.HEAD, username="head2.a")
+    refused = race_on_form(
+        reverse("assessment:settings"),
+        first=client_for(w.a.head),
+        second=client_for(other_head),
+        first_data={"publication_delay_days": "3", "report_heading": "First", "report_colour": "#111111"},
+        second_data={"publication_delay_days": "5", "report_heading": "Second", "report_colour": "#222222"},
+    )
+    assert 'value="Second"' in page_text(refused)
+    assert AssessmentSettings.objects.get().report_heading == "First"
 
 
 def test_another_establishments_subject_is_not_offered(w, client_for):

@@ -466,29 +466,18 @@ def settings(request: ScopedRequest) -> HttpResponse:
 @requires(H.SETTINGS, service=SERVICE)
 def subject_weight_create(request: ScopedRequest) -> HttpResponse:
     """Set a subject's weight for a level or every level."""
-    scope = request.scope
-    form = SubjectWeightForm(request.POST or None, scope=scope)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.subject_weight_save(
-                scope=scope,
-                subject=form.cleaned_data["subject"],
-                level=form.cleaned_data.get("level"),
-                weight=form.cleaned_data["weight"],
-            )
-        except ApplicationError as error:
-            show_error(request, error, form)
-        else:
-            messages.success(request, _("The subject's weight is saved."))
-            return redirect("assessment:settings")
-    return render(request, "assessment/marks/subject_weight_form.html", {"form": form})
+    return _subject_weight_form(request, None)
 
 
 @requires(H.SETTINGS, service=SERVICE)
 def subject_weight_update(request: ScopedRequest, pk: int) -> HttpResponse:
     """Change a subject's weight (versioned)."""
+    return _subject_weight_form(request, pk)
+
+
+def _subject_weight_form(request: ScopedRequest, pk: int | None) -> HttpResponse:
     scope = request.scope
-    row = access.get_subject_weight(scope, pk)
+    row = access.get_subject_weight(scope, pk) if pk is not None else None
     form = SubjectWeightForm(request.POST or None, instance=row, scope=scope)
     if request.method == "POST" and form.is_valid():
         try:
@@ -497,7 +486,7 @@ def subject_weight_update(request: ScopedRequest, pk: int) -> HttpResponse:
                 subject=form.cleaned_data["subject"],
                 level=form.cleaned_data.get("level"),
                 weight=form.cleaned_data["weight"],
-                edited=access.get_subject_weight(scope, pk),
+                edited=access.get_subject_weight(scope, pk) if pk is not None else None,
                 version=form.shown_version,
             )
         except ApplicationError as error:
