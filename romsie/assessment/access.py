@@ -36,6 +36,7 @@ from .models import Assessment, Competency, Council, ReportCard, SubjectWeight
 
 
 def today() -> datetime.date:
+    """Today in the establishment's time zone (the day marks are published on)."""
     return timezone.localdate()
 
 

@@ -261,6 +261,11 @@ def assessment_figures(assessment: Assessment, marks: Iterable[Mark]) -> average
     return averages.assessment_stats(mark_cell(mark, assessment) for mark in marks)
 
 
+def mark_count(assessment: Assessment) -> int:
+    """How many cells of an assessment hold a mark or a status."""
+    return Mark.objects.filter(assessment=assessment).count()
+
+
 def current_assessment_figures(assessment: Assessment) -> averages.Stats | None:
     """The class figures as saved now (one query)."""
     return assessment_figures(assessment, Mark.objects.filter(assessment=assessment).only("value", "status"))

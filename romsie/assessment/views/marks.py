@@ -170,7 +170,7 @@ def assessment_delete(request: ScopedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessment/marks/assessment_delete.html",
-        {"assessment": assessment, "mark_count": Mark.objects.filter(assessment=assessment).count()},
+        {"assessment": assessment, "mark_count": selectors.mark_count(assessment)},
     )
 
 
