@@ -390,6 +390,28 @@ def test_saving_the_grid_costs_the_same_for_1_and_35_cells(w, client_for, django
     assert set(Mark.objects.values_list("version", flat=True)) == {1}
 
 
+def test_saving_one_cell_costs_the_same_whatever_the_class_size(w, client_for, django_assert_num_queries):
+    assessment = assessment_for(w.a)
+    client = client_for(w.a.teacher)
+    url = reverse("assessment:cell-save", args=[assessment.pk])
+    client.get(reverse("assessment:grid", args=[assessment.pk]))
+    with django_assert_num_queries(12) as one:
+        assert client.post(url, cell_post(w.a.student, "12")).json()["ok"]
+    for student in add_students(w, 34):
+        mark_for(assessment, student.pk, "10")
+    with django_assert_num_queries(len(one.captured_queries) - 2):  # a change: no savepoint around an insert
+        answer = client.post(url, cell_post(w.a.student, "14", version=0)).json()
+    assert answer["ok"] and answer["figures"]["count"] == 35
+
+
+def test_publish_now_keeps_an_earlier_day(w, client_for):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    assessment = assessment_for(w.a, publish_on=yesterday)
+    client_for(w.a.teacher).post(reverse("assessment:assessment-publish", args=[assessment.pk]))
+    assessment.refresh_from_db()
+    assert assessment.publish_on == yesterday
+
+
 # -- Locked periods --------------------------------------------------------------------------------------
 
 
