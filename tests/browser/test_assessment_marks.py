@@ -33,7 +33,9 @@ def _setup(world: World) -> list[int]:
 
 
 def _saved(page, pk: int) -> None:
-    expect(page.locator(f"tr[data-student='{pk}'] .grid-saving")).to_have_text("Saved")
+    """Wait for the row to say it is saved (in the page's language)."""
+    saved = page.get_attribute("#marks-grid", "data-saved")
+    expect(page.locator(f"tr[data-student='{pk}'] .grid-saving")).to_have_text(saved)
 
 
 @pytest.mark.parametrize("viewport", ["desktop"])
