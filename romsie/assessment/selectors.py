@@ -279,6 +279,11 @@ class GradebookRow:
     marks: list[Mark | None]
     average: Decimal | None
 
+    @property
+    def shown_average(self) -> Decimal | None:
+        """The average as shown (``averages.rounded``)."""
+        return averages.rounded(self.average)
+
 
 @dataclass
 class Gradebook:
@@ -341,6 +346,11 @@ class CommentRow:
     student: User
     comment: ReportComment | None
     average: Decimal | None
+
+    @property
+    def shown_average(self) -> Decimal | None:
+        """The average as shown (``averages.rounded``)."""
+        return averages.rounded(self.average)
 
 
 def report_comment_rows(teaching: Teaching, period: Period) -> list[CommentRow]:

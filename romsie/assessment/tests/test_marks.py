@@ -465,6 +465,16 @@ def test_the_gradebook_shows_marks_statuses_averages_and_figures(w, client_for):
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
+def test_the_gradebook_rounds_averages_half_up_once(w, client_for):
+    first = assessment_for(w.a, title="A1")
+    second = assessment_for(w.a, title="A2")
+    mark_for(first, w.a.student.pk, "12.34")
+    mark_for(second, w.a.student.pk, "12.35")
+    url = f"{reverse('assessment:gradebook', args=[w.a.teaching.pk])}?periode={first.period_id}"
+    page = page_text(client_for(w.a.teacher).get(url))
+    assert '<td class="gradebook-average">12.35</td>' in page  # (12.34 + 12.35) / 2 = 12.345
+
+
 @pytest.mark.parametrize("students", [1, 35])
 def test_the_gradebook_costs_the_same_for_1_and_3_assessments_and_1_and_35_students(
     w, client_for, django_assert_num_queries, students
