@@ -101,6 +101,16 @@ def test_another_teachers_teaching_or_a_bad_id_answers_404(w, client_for):
     assert client.get(base).status_code == 404
 
 
+def test_another_establishments_period_answers_404(w, client_for):
+    client = client_for(w.a.teacher)
+    other = period_of(w.c).pk
+    assert client.get(f"{reverse('assessment:assessment-list')}?periode={other}").status_code == 404
+    assert client.get(f"{reverse('assessment:gradebook', args=[w.a.teaching.pk])}?periode={other}").status_code == 404
+    url = f"{reverse('assessment:report-comments', args=[w.a.teaching.pk])}?periode={other}"
+    assert client.get(url).status_code == 404
+    assert client.get(f"{reverse('assessment:assessment-list')}?periode=abc").status_code == 200
+
+
 def test_the_scale_cannot_go_below_an_entered_mark(w, client_for):
     assessment = assessment_for(w.a)
     mark_for(assessment, w.a.student.pk, "15")
