@@ -44,7 +44,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     call_command("migrate", verbosity=0)
-    from romsie.assessment import report_card_tasks
+    from romsie.assessment import tasks
     from romsie.assessment.models import Council, CouncilDecision, Mark, ReportCard, ReportCardRun, ReportComment
     from romsie.assessment.tests.builders import assessment_for, enable, period_of
     from romsie.assessment.tests.builders_councils import add_students, add_teachings, homeroom
@@ -111,7 +111,7 @@ def main() -> None:
     for _round in range(ROUNDS):
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as captured:
-            run = report_card_tasks.report_cards_request(scope=scope, council=council)
+            run = tasks.report_cards_request(scope=scope, council=council)
         elapsed = time.perf_counter() - started
         run = ReportCardRun.objects.get(pk=run.pk)
         if run.status != ReportCardRun.Status.DONE:

@@ -29,10 +29,10 @@ from django.utils import timezone
 from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.identity.models import User
-from romsie.schooling.models import Enrollment, GroupMembership, Period, SchoolClass, Teaching
+from romsie.schooling.models import Enrollment, GroupMembership, Level, Period, SchoolClass, Subject, Teaching
 
 from .habilitations import AssessmentHabilitation as H
-from .models import Assessment, Competency, Council, ReportCard, ReportCardRun
+from .models import Assessment, Competency, Council, ReportCard, ReportCardRun, SubjectWeight
 
 
 def today() -> datetime.date:
@@ -334,3 +334,30 @@ def council_report_cards(council: Council) -> QuerySet[ReportCard]:
 def latest_run(council: Council) -> ReportCardRun | None:
     """The council's latest report-card generation, if any."""
     return ReportCardRun.objects.filter(council_id=council.pk).order_by("-requested_at", "-pk").first()
+
+
+# -- Settings: the subjects' weights -------------------------------------------------------------------
+
+
+def visible_subject_weights(scope: Scope) -> QuerySet[SubjectWeight]:
+    """The subjects' weights of the current establishment (``assessment.settings``)."""
+    if scope.establishment_id is None or not scope.has(H.SETTINGS):
+        return SubjectWeight.objects.none()
+    return SubjectWeight.objects.filter(establishment_id=scope.establishment_id)
+
+
+def get_subject_weight(scope: Scope, pk: int) -> SubjectWeight:
+    """A subject's weight of the establishment, or 404."""
+    return first_or_404(visible_subject_weights(scope).filter(pk=pk).select_related("subject", "level"))
+
+
+def weight_subjects(scope: Scope) -> QuerySet[Subject]:
+    """The subjects a weight may be set for: the establishment's."""
+    if scope.establishment_id is None:
+        return Subject.objects.none()
+    return Subject.objects.filter(establishment_id=scope.establishment_id).order_by("name", "pk")
+
+
+def weight_levels() -> QuerySet[Level]:
+    """The national levels a weight may be set for."""
+    return Level.objects.order_by("order")

@@ -25,9 +25,20 @@ class AssessmentConfig(AppConfig):
                 order=28,
             )
         )
-        # -- Class councils and report cards
         from romsie.notifications.kinds import NotificationKind, register_kind
 
+        # -- Assessments, marks and averages: families told of new marks
+        from . import services
+
+        register_kind(
+            NotificationKind(
+                key=services.MARKS_PUBLISHED,
+                label=_("New marks of a child (or of oneself)"),
+                text=_("New marks in %(subject)s: %(title)s (%(date)s)."),
+                format_params=services.marks_published_params,
+            )
+        )
+        # -- Class councils and report cards
         register_kind(
             NotificationKind(
                 key="assessment.report_card_published",

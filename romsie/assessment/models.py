@@ -188,6 +188,9 @@ class Assessment(models.Model):
         indexes = [
             models.Index(fields=["teaching", "period", "date"], name="assessment_teaching_period"),
             models.Index(fields=["establishment", "publish_on"], name="assessment_publish_on"),
+            # The assessments whose families are still to be told (``notify_published_marks``, every
+            # ten minutes, across establishments): only those rows are indexed.
+            models.Index(fields=["publish_on"], condition=Q(notified_at__isnull=True), name="assessment_to_notify"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(out_of__gt=0), name="assessment_out_of_positive"),

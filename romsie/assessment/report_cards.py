@@ -2,7 +2,7 @@
 
 :func:`generate_for_council` renders a council's report cards synchronously (the background
 task and the demo call it); :func:`render_run` does the work of a :class:`ReportCardRun` already
-created (the task started by ``report_card_tasks.report_cards_request`` calls it). Everything is read
+created (the task started by ``tasks.report_cards_request`` calls it). Everything is read
 first, in a fixed number of queries (``selectors.class_sheet``: results, absences, comments,
 decisions), then each student's card is laid out and rendered with WeasyPrint; the class's
 file is the students' pages put together, not a second rendering. The run's progress is

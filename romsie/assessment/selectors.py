@@ -13,16 +13,26 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from romsie.core.access.scope import Scope
 from romsie.identity.models import User
 from romsie.schooling.access import current_class_ids
-from romsie.schooling.models import SchoolClass, Teaching
+from romsie.schooling.models import Enrollment, GroupMembership, Period, SchoolClass, Teaching
 
 from . import access, averages
-from .models import Assessment, Competency, CompetencyEvaluation, Council, Mark, ReportCard, SubjectWeight
+from .models import (
+    Assessment,
+    AssessmentSettings,
+    Competency,
+    CompetencyEvaluation,
+    Council,
+    Mark,
+    ReportCard,
+    ReportComment,
+    SubjectWeight,
+)
 
 # -- Results: averages over a period (one query for the marks, one for the weights) -------------------
 
@@ -861,3 +871,206 @@ def classes_overview(*, classes: Iterable[Any], period_id: int) -> dict[int, dic
             "run": latest.get(council.pk) if council else None,
         }
     return overview
+
+
+# -- Assessments, marks and averages: a teacher's assessments, the grid, the gradebook -------------------
+
+
+@dataclass
+class TeachingAssessments:
+    """One of the person's teachings with its number of students and its assessments of a period
+    (each carries ``marks_count``)."""
+
+    teaching: Teaching
+    student_count: int
+    assessments: list[Assessment]
+
+
+def teacher_assessments(scope: Scope, period: Period | None) -> list[TeachingAssessments]:
+    """The person's teachings, each with its assessments of the period: four queries, whatever the numbers."""
+    teachings = list(
+        access.own_teachings(scope)
+        .select_related("subject", "school_class", "teaching_group")
+        .order_by("subject__name", "school_class__name", "teaching_group__name", "pk")
+    )
+    class_counts = dict(
+        Enrollment.objects.filter(
+            school_class_id__in=[t.school_class_id for t in teachings if t.school_class_id], student__is_active=True
+        )
+        .values("school_class_id")
+        .annotate(n=Count("student_id", distinct=True))
+        .values_list("school_class_id", "n")
+    )
+    group_counts = dict(
+        GroupMembership.objects.filter(
+            teaching_group_id__in=[t.teaching_group_id for t in teachings if t.teaching_group_id],
+            student__is_active=True,
+        )
+        .values("teaching_group_id")
+        .annotate(n=Count("student_id", distinct=True))
+        .values_list("teaching_group_id", "n")
+    )
+    by_teaching: dict[int, list[Assessment]] = defaultdict(list)
+    if period is not None:
+        for assessment in (
+            Assessment.objects.filter(teaching_id__in=[t.pk for t in teachings], period=period)
+            .annotate(marks_count=Count("marks"))
+            .order_by("date", "pk")
+        ):
+            by_teaching[assessment.teaching_id].append(assessment)
+    return [
+        TeachingAssessments(
+            teaching,
+            class_counts.get(teaching.school_class_id or 0, 0)
+            if teaching.school_class_id
+            else group_counts.get(teaching.teaching_group_id or 0, 0),
+            by_teaching[teaching.pk],
+        )
+        for teaching in teachings
+    ]
+
+
+def mark_cell(mark: Mark, assessment: Assessment) -> averages.Cell:
+    """A mark as the averages see it."""
+    return averages.Cell(mark.value, mark.status, assessment.out_of, assessment.weight)
+
+
+@dataclass
+class Grid:
+    """An assessment's grid: each student of the teaching with their mark (None: none yet), the class figures."""
+
+    assessment: Assessment
+    rows: list[tuple[User, Mark | None]]
+    figures: averages.Stats | None
+
+
+def assessment_grid(assessment: Assessment) -> Grid:
+    """The grid of an assessment: two queries, whatever the number of students."""
+    students = list(access.teaching_students(assessment.teaching))
+    marks = {mark.student_id: mark for mark in Mark.objects.filter(assessment=assessment)}
+    figures = assessment_figures(assessment, marks.values())
+    return Grid(assessment, [(student, marks.get(student.pk)) for student in students], figures)
+
+
+def assessment_figures(assessment: Assessment, marks: Iterable[Mark]) -> averages.Stats | None:
+    """The class figures of an assessment over its marks that count, on its own scale."""
+    return averages.assessment_stats(mark_cell(mark, assessment) for mark in marks)
+
+
+def mark_count(assessment: Assessment) -> int:
+    """How many cells of an assessment hold a mark or a status."""
+    return Mark.objects.filter(assessment=assessment).count()
+
+
+def current_assessment_figures(assessment: Assessment) -> averages.Stats | None:
+    """The class figures as saved now (one query)."""
+    return assessment_figures(assessment, Mark.objects.filter(assessment=assessment).only("value", "status"))
+
+
+@dataclass
+class GradebookRow:
+    """A student's line in a gradebook: a mark (or None) per assessment, the subject average."""
+
+    student: User
+    marks: list[Mark | None]
+    average: Decimal | None
+
+    @property
+    def shown_average(self) -> Decimal | None:
+        """The average as shown (``averages.rounded``)."""
+        return averages.rounded(self.average)
+
+
+@dataclass
+class Gradebook:
+    """A teaching's marks over a period: students × assessments, averages and class figures."""
+
+    teaching: Teaching
+    period: Period
+    assessments: list[tuple[Assessment, averages.Stats | None]]
+    rows: list[GradebookRow]
+    average_figures: averages.Stats | None
+
+
+def teaching_level_id(teaching: Teaching) -> int | None:
+    """The level whose subject weights apply to a teaching (its class's), None for a group."""
+    return teaching.school_class.level_id if teaching.school_class_id and teaching.school_class else None
+
+
+def teaching_results(teaching: Teaching, period: Period, students: list[User]) -> Results:
+    """The students' results in one teaching over a period (two queries: ``period_results``)."""
+    return period_results(
+        establishment_id=teaching.establishment_id,
+        period_id=period.pk,
+        teaching_ids=[teaching.pk],
+        level_id=teaching_level_id(teaching),
+        student_ids=[student.pk for student in students],
+    )
+
+
+def gradebook(teaching: Teaching, period: Period) -> Gradebook:
+    """The gradebook of a teaching for a period: five queries whatever the numbers of students and
+    assessments (students, assessments, marks, then the averages' marks and weights)."""
+    students = list(access.teaching_students(teaching))
+    assessments = list(Assessment.objects.filter(teaching=teaching, period=period).order_by("date", "pk"))
+    marks = {
+        (mark.student_id, mark.assessment_id): mark
+        for mark in Mark.objects.filter(assessment__teaching=teaching, assessment__period=period)
+    }
+    results = teaching_results(teaching, period, students)
+    rows = [
+        GradebookRow(
+            student,
+            [marks.get((student.pk, assessment.pk)) for assessment in assessments],
+            results.average(student.pk, teaching.subject_id),
+        )
+        for student in students
+    ]
+    return Gradebook(
+        teaching,
+        period,
+        [(assessment, results.assessment_figures.get(assessment.pk)) for assessment in assessments],
+        rows,
+        averages.stats(row.average for row in rows),
+    )
+
+
+@dataclass
+class CommentRow:
+    """A student's report-card comment for a teaching and period (None: none yet), beside their average."""
+
+    student: User
+    comment: ReportComment | None
+    average: Decimal | None
+
+    @property
+    def shown_average(self) -> Decimal | None:
+        """The average as shown (``averages.rounded``)."""
+        return averages.rounded(self.average)
+
+
+def report_comment_rows(teaching: Teaching, period: Period) -> list[CommentRow]:
+    """Each student of the teaching with their comment and subject average: four queries."""
+    students = list(access.teaching_students(teaching))
+    comments = {row.student_id: row for row in ReportComment.objects.filter(teaching=teaching, period=period)}
+    results = teaching_results(teaching, period, students)
+    return [
+        CommentRow(student, comments.get(student.pk), results.average(student.pk, teaching.subject_id))
+        for student in students
+    ]
+
+
+def assessment_settings(establishment_id: int) -> AssessmentSettings:
+    """The establishment's marks settings (the defaults, unsaved, until the head saves them)."""
+    return AssessmentSettings.objects.filter(establishment_id=establishment_id).first() or AssessmentSettings(
+        establishment_id=establishment_id
+    )
+
+
+def subject_weight_list(establishment_id: int) -> list[SubjectWeight]:
+    """The subjects' weights the establishment set, by subject then level (every level first)."""
+    return list(
+        SubjectWeight.objects.filter(establishment_id=establishment_id)
+        .select_related("subject", "level")
+        .order_by("subject__name", "level__order", "level_id", "pk")
+    )

@@ -26,7 +26,7 @@ from romsie.core.ids import parse_id
 from romsie.core.services import audit_record
 from romsie.schooling.models import Period, SchoolClass
 
-from .. import access, averages, lsu, report_card_tasks, selectors, services
+from .. import access, averages, lsu, selectors, services, tasks
 from ..forms_councils import CouncilForm, DecisionForm
 from ..habilitations import AssessmentHabilitation as H
 from ..models import Council, ReportCardRun
@@ -340,7 +340,7 @@ def report_cards_generate(request: ScopedRequest, pk: int) -> HttpResponse:
     """Start generating the class's report cards in the background, then follow the progress."""
     school_class, period, the_council = _class_council(request, pk)
     try:
-        run = report_card_tasks.report_cards_request(scope=request.scope, council=the_council)
+        run = tasks.report_cards_request(scope=request.scope, council=the_council)
     except ApplicationError as error:
         show_error(request, error)
         return redirect(_with_period("assessment:council", school_class.pk, period))

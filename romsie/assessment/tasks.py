@@ -1,9 +1,12 @@
-"""Background generation of report cards: the head's request, and the task rendering a run's PDFs.
+"""Background work of marks and report cards: tell families about published marks, render report cards.
 
-:func:`report_cards_request` (called by the council's "Generate" button) creates the run and
-enqueues :func:`report_cards_task` inside its transaction; the task starts once it commits
-(``core.tasks.enqueue_on_commit``) and calls ``report_cards.render_run``. What starts a task
-that runs lower code lives here with it, and nothing below imports this module (no cycle).
+Each task runs a service or lower code, so what starts it lives here too (no import cycle, and
+nothing below imports this module):
+
+* "publish now" publishes, then enqueues the notification once the transaction commits; the
+  ``notify_published_marks`` command runs the same service every ten minutes;
+* the council's "Generate" button (:func:`report_cards_request`) creates the run and enqueues
+  :func:`report_cards_task`, which calls ``report_cards.render_run`` once the transaction commits.
 """
 
 from __future__ import annotations
@@ -18,7 +21,20 @@ from romsie.core.tasks import enqueue_on_commit
 
 from . import report_cards, services
 from .habilitations import AssessmentHabilitation as H
-from .models import Council, ReportCardRun
+from .models import Assessment, Council, ReportCardRun
+
+
+@task()
+def marks_published_notify_task() -> int:
+    """Tell families about every assessment published with marks and not yet announced; return how many."""
+    return services.marks_published_notify()
+
+
+def assessment_publish_now(*, scope: Scope, assessment: Assessment) -> Assessment:
+    """Show an assessment's marks to families from today, and tell them once that is committed."""
+    assessment = services.assessment_publish(scope=scope, assessment=assessment)
+    enqueue_on_commit(marks_published_notify_task)
+    return assessment
 
 
 @task()
