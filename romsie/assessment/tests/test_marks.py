@@ -355,7 +355,7 @@ def test_the_grid_costs_the_same_for_one_and_35_students(w, client_for, django_a
     client = client_for(w.a.teacher)
     url = reverse("assessment:grid", args=[assessment.pk])
     client.get(url)
-    with django_assert_num_queries(6) as one:
+    with django_assert_num_queries(7) as one:  # with whether it lists competencies (a link)
         client.get(url)
     for student in add_students(w, 34):
         mark_for(assessment, student.pk, "11")
@@ -626,3 +626,15 @@ def test_the_announcement_costs_the_same_for_one_and_many_assessments(w, django_
             mark_for(assessment, student.pk, "9")
     with django_assert_num_queries(len(one.captured_queries)):
         assert services.marks_published_notify() == 4
+
+
+def test_the_grid_links_to_the_competencies_of_an_assessment_that_lists_some(w, client_for):
+    from ..models import Competency
+
+    assessment = assessment_for(w.a)
+    url = reverse("assessment:grid", args=[assessment.pk])
+    link = reverse("assessment:assessment-competencies", args=[assessment.pk])
+    client = client_for(w.a.teacher)
+    assert link not in client.get(url).content.decode()
+    assessment.competencies.set([Competency.objects.filter(establishment__isnull=True).first()])
+    assert link in client.get(url).content.decode()
