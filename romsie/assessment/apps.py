@@ -42,7 +42,7 @@ class AssessmentConfig(AppConfig):
         register_kind(
             NotificationKind(
                 key="assessment.report_card_published",
-                label=_("A report card published (one's own or a child's)"),
+                label=_("A report card published (of a child or of oneself)"),
                 # Params: the class's and the period's names (data, nothing to word).
                 text=_("The report card of %(class)s for %(period)s is published."),
             )

@@ -20,8 +20,8 @@ SPECS = [
     HabilitationSpec(
         AssessmentHabilitation.VIEW,
         _("Open marks and report cards: one's own published marks (a parent: their children's)"),
-        frozenset({Profile.STUDENT, Profile.PARENT, Profile.TEACHER, Profile.STAFF_SCHOOL_LIFE, Profile.STAFF_HEAD}),
-        adjustable=frozenset({Profile.STAFF_OFFICE}),
+        frozenset({Profile.STUDENT, Profile.PARENT, Profile.TEACHER, Profile.STAFF_HEAD}),
+        adjustable=frozenset({Profile.STAFF_SCHOOL_LIFE, Profile.STAFF_OFFICE}),
     ),
     HabilitationSpec(
         AssessmentHabilitation.GRADE,

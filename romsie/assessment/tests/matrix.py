@@ -21,8 +21,8 @@ PDF = b"%PDF-1.4\n%test report card\n%%EOF\n"
 # url name                          object | anon stud pare teac part head life libr offi afte digi terr
 MATRIX = """
 assessment:home                     -      | 302  302  302  302  403  302  403  403  403  403  403  403
-assessment:report-card-file         own    | 302  200  200  404  403  200  404  403  403  403  403  403
-assessment:report-card-file         other  | 302  404  404  404  403  404  404  403  403  403  403  403
+assessment:report-card-file         own    | 302  200  200  404  403  200  403  403  403  403  403  403
+assessment:report-card-file         other  | 302  404  404  404  403  404  403  403  403  403  403  403
 """
 POST_MATRIX = ""
 OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {}

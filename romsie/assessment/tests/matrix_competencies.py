@@ -19,10 +19,10 @@ from .builders_competencies import component, item_for
 MATRIX = """
 assessment:competency-list          -      | 302  403  403  200  403  200  403  403  403  403  403  403
 assessment:competency-create        -      | 302  403  403  200  403  200  403  403  403  403  403  403
-assessment:competency-update        own    | 302  404  404  200  403  200  404  403  403  403  403  403
-assessment:competency-update        other  | 302  404  404  404  403  404  404  403  403  403  403  403
-assessment:competency-delete        own    | 302  404  404  200  403  200  404  403  403  403  403  403
-assessment:competency-delete        other  | 302  404  404  404  403  404  404  403  403  403  403  403
+assessment:competency-update        own    | 302  404  404  200  403  200  403  403  403  403  403  403
+assessment:competency-update        other  | 302  404  404  404  403  404  403  403  403  403  403  403
+assessment:competency-delete        own    | 302  404  404  200  403  200  403  403  403  403  403  403
+assessment:competency-delete        other  | 302  404  404  404  403  404  403  403  403  403  403  403
 assessment:competency-grid          -      | 302  403  403  200  403  403  403  403  403  403  403  403
 assessment:assessment-competencies  own    | 302  403  403  200  403  403  403  403  403  403  403  403
 assessment:assessment-competencies  other  | 302  403  403  404  403  403  403  403  403  403  403  403
@@ -36,10 +36,10 @@ assessment:my-competencies          -      | 302  200  200  403  403  403  403  
 # url name                          object | anon stud pare teac part head life libr offi afte digi terr
 POST_MATRIX = """
 assessment:competency-create        -      | 302  403  403  302+ 403  302+ 403  403  403  403  403  403
-assessment:competency-update        own    | 302  404  404  302+ 403  302+ 404  403  403  403  403  403
-assessment:competency-update        other  | 302  404  404  404  403  404  404  403  403  403  403  403
-assessment:competency-delete        own    | 302  404  404  302+ 403  302+ 404  403  403  403  403  403
-assessment:competency-delete        other  | 302  404  404  404  403  404  404  403  403  403  403  403
+assessment:competency-update        own    | 302  404  404  302+ 403  302+ 403  403  403  403  403  403
+assessment:competency-update        other  | 302  404  404  404  403  404  403  403  403  403  403  403
+assessment:competency-delete        own    | 302  404  404  302+ 403  302+ 403  403  403  403  403  403
+assessment:competency-delete        other  | 302  404  404  404  403  404  403  403  403  403  403  403
 assessment:competency-grid          -      | 302  403  403  200  403  403  403  403  403  403  403  403
 assessment:assessment-competencies  own    | 302  403  403  302+ 403  403  403  403  403  403  403  403
 assessment:assessment-competencies  other  | 302  403  403  404  403  403  403  403  403  403  403  403

@@ -26,9 +26,9 @@ assessment:my-report-cards          -      | 302  200  200  403  403  403  403  
 
 # url name                          object | anon stud pare teac part head life libr offi afte digi terr
 POST_MATRIX = """
-assessment:my-marks                 -      | 302  405  405  405  403  405  405  403  403  403  403  403
+assessment:my-marks                 -      | 302  405  405  405  403  405  403  403  403  403  403  403
 assessment:what-if                  -      | 302  200  403  403  403  403  403  403  403  403  403  403
-assessment:my-report-cards          -      | 302  405  405  405  403  405  405  403  403  403  403  403
+assessment:my-report-cards          -      | 302  405  405  405  403  405  403  403  403  403  403  403
 """
 
 
