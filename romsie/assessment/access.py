@@ -187,13 +187,7 @@ def get_assessment(scope: Scope, pk: int) -> Assessment:
 
 def followed_student_id(scope: Scope) -> int | None:
     """The student whose own marks the person follows: themselves, or the parent's chosen child."""
-    if scope.user_id is None or scope.establishment_id is None or not scope.has(H.VIEW):
-        return None
-    if scope.is_student:
-        return scope.user_id
-    if scope.is_parent and scope.child is not None:
-        return scope.child.id
-    return None
+    return scope.followed_student_id(H.VIEW)
 
 
 def visible_students(scope: Scope) -> QuerySet[User]:

@@ -94,13 +94,7 @@ def taught_student_ids(scope: Scope) -> QuerySet[Any, Any]:
 
 def followed_student_id(scope: Scope) -> int | None:
     """The student whose own record the person follows: themselves, or the parent's chosen child."""
-    if scope.user_id is None or scope.establishment_id is None or not scope.has(AttendanceHabilitation.VIEW):
-        return None
-    if scope.is_student:
-        return scope.user_id
-    if scope.is_parent and scope.child is not None:
-        return scope.child.id
-    return None
+    return scope.followed_student_id(AttendanceHabilitation.VIEW)
 
 
 def visible_students(scope: Scope) -> QuerySet[User]:

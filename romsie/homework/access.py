@@ -32,13 +32,7 @@ from .models import Homework, LogAttachment, LogEntry, PlannerEntry, Submission
 
 def homework_student(scope: Scope) -> int | None:
     """The student whose homework the person follows: themselves, or the parent's chosen child."""
-    if scope.user_id is None or scope.establishment_id is None or not scope.has(HomeworkHabilitation.VIEW):
-        return None
-    if scope.is_student:
-        return scope.user_id
-    if scope.is_parent and scope.child is not None:
-        return scope.child.id
-    return None
+    return scope.followed_student_id(HomeworkHabilitation.VIEW)
 
 
 def is_student(scope: Scope) -> bool:

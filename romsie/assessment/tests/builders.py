@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from romsie.core.testing.world import EstablishmentWorld
 from romsie.schooling.models import Period, SchoolYear, Teaching
 
-from ..models import Assessment, Mark
+from ..models import Assessment, Council, Mark, ReportCard
 
+PDF = b"%PDF-1.4\n%test report card\n%%EOF\n"
 SERVICES = ["directory", "timetable", "homework", "attendance", "assessment"]
 
 
@@ -74,3 +76,18 @@ def mark_for(assessment: Assessment, student_id: int, value: str | None = None, 
         status=status,
         updated_by=assessment.created_by,
     )
+
+
+def report_card_for(ew: EstablishmentWorld, council: Council) -> ReportCard:
+    """A (tiny) PDF report card of the world's student in a council."""
+    card = ReportCard(
+        establishment=ew.establishment,
+        council=council,
+        student=ew.student,
+        name="bulletin.pdf",
+        content_type="application/pdf",
+        size_bytes=len(PDF),
+    )
+    card.file.save("bulletin.pdf", ContentFile(PDF), save=False)
+    card.save()
+    return card

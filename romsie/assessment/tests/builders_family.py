@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from romsie.core.testing import factories as f
@@ -12,9 +11,7 @@ from romsie.core.testing.world import EstablishmentWorld
 from romsie.schooling.models import Period, Teaching
 
 from ..models import Assessment, Council, ReportCard
-from .builders import assessment_for, mark_for, period_of
-
-PDF = b"%PDF-1.4\n%test report card\n%%EOF\n"
+from .builders import assessment_for, mark_for, period_of, report_card_for
 
 
 def second_teaching(ew: EstablishmentWorld, *, name: str = "Français", code: str = "FRA") -> Teaching:
@@ -57,14 +54,4 @@ def published_card(
     council = Council.objects.create(
         establishment=ew.establishment, period=period or period_of(ew), school_class=ew.school_class, status=status
     )
-    card = ReportCard(
-        establishment=ew.establishment,
-        council=council,
-        student=ew.student,
-        name="bulletin.pdf",
-        content_type="application/pdf",
-        size_bytes=len(PDF),
-    )
-    card.file.save("bulletin.pdf", ContentFile(PDF), save=False)
-    card.save()
-    return card
+    return report_card_for(ew, council)

@@ -9,14 +9,10 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from django.core.files.base import ContentFile
-
 from romsie.core.testing.world import World
 
-from ..models import Council, ReportCard
-from .builders import enable, period_of
-
-PDF = b"%PDF-1.4\n%test report card\n%%EOF\n"
+from ..models import Council
+from .builders import enable, period_of, report_card_for
 
 # url name                          object | anon stud pare teac part head life libr offi afte digi terr
 MATRIX = """
@@ -47,16 +43,7 @@ def _report_card(world: World, which: str) -> dict[str, Any]:
         school_class=ew.school_class,
         status=Council.Status.PUBLISHED,
     )
-    card = ReportCard(
-        establishment=ew.establishment,
-        council=council,
-        student=ew.student,
-        name="bulletin.pdf",
-        content_type="application/pdf",
-        size_bytes=len(PDF),
-    )
-    card.file.save("bulletin.pdf", ContentFile(PDF), save=False)
-    card.save()
+    card = report_card_for(ew, council)
     return {"pk": card.pk}
 
 

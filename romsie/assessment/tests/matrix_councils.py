@@ -10,15 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.files.base import ContentFile
-
 from romsie.core.testing.world import EstablishmentWorld, World
 
-from ..models import Council, ReportCard, ReportCardRun
-from .builders import enable, period_of
+from ..models import Council, ReportCardRun
+from .builders import enable, period_of, report_card_for
 from .builders_councils import council_of, homeroom
-
-PDF = b"%PDF-1.4\n%test report card\n%%EOF\n"
 
 # url name                            object | anon stud pare teac part head life libr offi afte digi terr
 MATRIX = """
@@ -75,16 +71,7 @@ def _council(status: str, *, cards: bool = False) -> Callable[[World, str], dict
         ew = _side(world, which)
         council = council_of(ew, status)
         if cards:
-            card = ReportCard(
-                establishment=ew.establishment,
-                council=council,
-                student=ew.student,
-                name="bulletin.pdf",
-                content_type="application/pdf",
-                size_bytes=len(PDF),
-            )
-            card.file.save("bulletin.pdf", ContentFile(PDF), save=False)
-            card.save()
+            report_card_for(ew, council)
         return {"pk": ew.school_class.pk}
 
     return build

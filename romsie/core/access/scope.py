@@ -75,6 +75,17 @@ class Scope:
         """A staff member here, whatever their function (``staff.<function>``)."""
         return any(is_staff_profile(p) for p in self.profiles)
 
+    def followed_student_id(self, habilitation: str) -> int | None:
+        """The student whose own pages of a service the person follows, if they hold its ``habilitation``:
+        themselves (a student), or the child chosen in the header (a parent); else None."""
+        if self.user_id is None or self.establishment_id is None or not self.has(habilitation):
+            return None
+        if self.is_student:
+            return self.user_id
+        if self.is_parent and self.child is not None:
+            return self.child.id
+        return None
+
 
 ANONYMOUS = Scope()
 
