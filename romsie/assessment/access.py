@@ -24,10 +24,12 @@ import datetime
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
+from romsie.core.ids import parse_id
 from romsie.identity.models import User
 from romsie.schooling.models import Enrollment, GroupMembership, Level, Period, SchoolClass, Subject, Teaching
 
@@ -116,6 +118,20 @@ def visible_periods(scope: Scope) -> QuerySet[Period]:
 def get_period(scope: Scope, pk: int) -> Period:
     """A period of the current year, or 404."""
     return first_or_404(visible_periods(scope).filter(pk=pk))
+
+
+def chosen_period(scope: Scope, raw: str | None, periods: list[Period] | None = None) -> Period | None:
+    """The period asked for in a query string (404 when it is not one of this year's), else the
+    current one. With ``periods`` (this year's, already read) the choice costs no query."""
+    pk = parse_id(raw)
+    if pk is None:
+        return current_period(scope)
+    if periods is None:
+        return get_period(scope, pk)
+    chosen = next((period for period in periods if period.pk == pk), None)
+    if chosen is None:
+        raise Http404
+    return chosen
 
 
 def current_period(scope: Scope, on: datetime.date | None = None) -> Period | None:

@@ -91,3 +91,23 @@ def report_card_for(ew: EstablishmentWorld, council: Council) -> ReportCard:
     card.file.save("bulletin.pdf", ContentFile(PDF), save=False)
     card.save()
     return card
+
+
+def latin_across_classes(ew: EstablishmentWorld) -> Teaching:
+    """A Latin group of the world's two classes, with one student of each, taught by the world's teacher."""
+    from romsie.core.testing import factories as f
+    from romsie.schooling.models import GroupMembership
+
+    assert ew.class2 is not None and ew.student2 is not None
+    group = f.TeachingGroupFactory(establishment=ew.establishment, name="Latin")
+    group.school_classes.set([ew.school_class, ew.class2])
+    for student in (ew.student, ew.student2):
+        GroupMembership.objects.create(establishment=ew.establishment, teaching_group=group, student=student)
+    teaching: Teaching = f.TeachingFactory(
+        school_class=None,
+        teaching_group=group,
+        establishment=ew.establishment,
+        teacher=ew.teacher,
+        subject=f.SubjectFactory(establishment=ew.establishment, code="LAT", name="Latin"),
+    )
+    return teaching

@@ -8,7 +8,7 @@ from django.urls import reverse
 from romsie.core.models import AuditEvent
 
 from ..models import Council, CouncilDecision, Mention
-from .builders import assessment_for, enable, mark_for, period_of
+from .builders import assessment_for, enable, latin_across_classes, mark_for, period_of
 from .builders_councils import add_students, add_teachings, council_of, homeroom, mark_everyone
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -283,20 +283,7 @@ def test_the_homeroom_teacher_downloads_the_report_cards_but_only_the_head_acts_
 
 
 def test_a_group_teachings_class_figures_are_over_the_class_only(w, client_for):
-    from romsie.core.testing import factories as f
-    from romsie.schooling.models import GroupMembership
-
-    group = f.TeachingGroupFactory(establishment=w.a.establishment, name="Latin")
-    group.school_classes.set([w.a.school_class, w.a.class2])
-    for student in (w.a.student, w.a.student2):
-        GroupMembership.objects.create(establishment=w.a.establishment, teaching_group=group, student=student)
-    latin = f.TeachingFactory(
-        school_class=None,
-        teaching_group=group,
-        establishment=w.a.establishment,
-        teacher=w.a.teacher,
-        subject=f.SubjectFactory(establishment=w.a.establishment, code="LAT", name="Latin"),
-    )
+    latin = latin_across_classes(w.a)
     test = assessment_for(w.a, teaching=latin)
     mark_for(test, w.a.student.pk, "18")
     mark_for(test, w.a.student2.pk, "4")

@@ -15,7 +15,7 @@ from romsie.schooling.models import Level
 
 from .. import lsu
 from ..models import Competency, CompetencyEvaluation, CouncilDecision, ReportComment
-from .builders import assessment_for, enable, mark_for, period_of
+from .builders import assessment_for, enable, latin_across_classes, mark_for, period_of
 from .builders_councils import add_students, add_teachings, council_of, mark_everyone
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -133,19 +133,7 @@ QUERIES_LSU = 18
 
 
 def test_a_group_teaching_reaches_the_students_of_each_of_its_classes(w, client_for):
-    from romsie.schooling.models import GroupMembership
-
-    group = f.TeachingGroupFactory(establishment=w.a.establishment, name="Latin")
-    group.school_classes.set([w.a.school_class, w.a.class2])
-    for student in (w.a.student, w.a.student2):
-        GroupMembership.objects.create(establishment=w.a.establishment, teaching_group=group, student=student)
-    latin = f.TeachingFactory(
-        school_class=None,
-        teaching_group=group,
-        establishment=w.a.establishment,
-        teacher=w.a.teacher,
-        subject=f.SubjectFactory(establishment=w.a.establishment, code="LAT", name="Latin"),
-    )
+    latin = latin_across_classes(w.a)
     test = assessment_for(w.a, teaching=latin)
     mark_for(test, w.a.student.pk, "18")
     mark_for(test, w.a.student2.pk, "10")

@@ -43,10 +43,7 @@ def _follows_classes(scope: Scope) -> None:
 
 def _period(request: ScopedRequest) -> Period | None:
     """The period chosen in the query string (404 if not one of the year's), else the current one."""
-    chosen = parse_id(request.GET.get(PERIOD))
-    if chosen is not None:
-        return access.get_period(request.scope, chosen)
-    return access.current_period(request.scope)
+    return access.chosen_period(request.scope, request.GET.get(PERIOD))
 
 
 def _period_or_404(request: ScopedRequest) -> Period:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -38,14 +38,7 @@ def _choose_child(request: ScopedRequest, title: str) -> HttpResponse:
 
 def _period(request: ScopedRequest, periods: list[Period]) -> Period | None:
     """The period asked for in ``?periode=`` (404 if it is not one of this year's), else the current one."""
-    raw = request.GET.get("periode", "")
-    if raw:
-        pk = parse_id(raw)
-        chosen = next((period for period in periods if period.pk == pk), None)
-        if chosen is None:
-            raise Http404
-        return chosen
-    return access.current_period(request.scope)
+    return access.chosen_period(request.scope, request.GET.get("periode"), periods)
 
 
 def _marks_stamp(request: ScopedRequest, student_id: int, *parts: Any) -> tuple[Any, ...]:

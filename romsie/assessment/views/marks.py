@@ -45,10 +45,7 @@ SERVICE = "assessment"
 
 def _period(scope: Scope, request: ScopedRequest) -> Period | None:
     """The period asked for (``?periode=``, checked), else the current one."""
-    pk = parse_id(request.GET.get("periode"))
-    if pk is not None:
-        return access.get_period(scope, pk)
-    return access.current_period(scope)
+    return access.chosen_period(scope, request.GET.get("periode"))
 
 
 def _locked(scope: Scope, teaching: Teaching, period_id: int) -> bool:
