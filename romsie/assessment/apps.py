@@ -58,10 +58,13 @@ def _connect_family_signals() -> None:
     """A saved or deleted mark, or assessment, refreshes its students' cached marks page and widget.
 
     A mark moves its student's ``assessment-marks`` stamp; an assessment (its publication date,
-    title, scale) moves that of every student with a mark in it (one query). Bulk writes send no
-    signal: their services call ``services.marks_changed``.
+    title, scale) moves that of every student with a mark in it (one query), and its teacher's
+    ``assessment-teacher`` stamp (their cached "My assessments" list). Bulk writes send no
+    signal: their services call ``services.marks_changed`` and ``teacher_assessments_changed``.
     """
     from django.db.models.signals import post_delete, post_save
+
+    from romsie.schooling.models import Teaching
 
     from . import models, services
 
@@ -69,6 +72,12 @@ def _connect_family_signals() -> None:
         services.marks_changed([instance.student_id])
 
     def assessment_changed(sender: type, instance: models.Assessment, **kwargs: object) -> None:
+        teaching: Teaching | None = models.Assessment.teaching.field.get_cached_value(instance, None)
+        services.teacher_assessments_changed(
+            [teaching.teacher_id]
+            if teaching is not None
+            else Teaching.objects.filter(pk=instance.teaching_id).values_list("teacher_id", flat=True)
+        )
         if kwargs.get("created"):
             return  # no mark yet
         services.assessment_marks_changed(instance.pk)

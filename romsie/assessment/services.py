@@ -294,6 +294,21 @@ def marks_changed(student_ids: Iterable[int]) -> None:
     transaction.on_commit(bump)
 
 
+def teacher_assessments_changed(teacher_ids: Iterable[int | None]) -> None:
+    """Teachers' assessments or marks changed: their cached "My assessments" list recomputes on commit."""
+    from django.db import transaction
+
+    from romsie.core import versions
+
+    ids = sorted({pk for pk in teacher_ids if pk is not None})
+
+    def bump() -> None:
+        for pk in ids:
+            versions.bump(versions.Kind.ASSESSMENT_TEACHER, pk)
+
+    transaction.on_commit(bump)
+
+
 def assessment_marks_changed(assessment_id: int) -> None:
     """An assessment changed (its publication date, title, scale): every student with a mark in it. One query."""
     from .models import Mark
@@ -653,6 +668,8 @@ def assessment_publish(*, scope: Scope, assessment: Assessment) -> Assessment:
         Assessment.objects.filter(pk=assessment.pk).update(publish_on=today, version=F("version") + 1)
         assessment.publish_on = today
         assessment.version += 1
+        teacher_assessments_changed([assessment.teaching.teacher_id])
+        assessment_marks_changed(assessment.pk)
     return assessment
 
 
@@ -831,6 +848,9 @@ def marks_save(*, scope: Scope, assessment: Assessment, cells: list[CellInput]) 
         ["value", "status", "comment", "updated_by", "updated_at", "version"],
         lambda mark: Mark.objects.filter(assessment_id=mark.assessment_id, student_id=mark.student_id).first(),
     )
+    # Bulk writes send no signal: the students' marks pages and the teacher's list are told here.
+    marks_changed(writes.saved)
+    teacher_assessments_changed([assessment.teaching.teacher_id])
     return CellsSaved(writes.saved, writes.refused)
 
 

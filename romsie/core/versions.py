@@ -40,6 +40,7 @@ class Kind(StrEnum):
     ATTENDANCE_RECORD = "attendance-record"  # attendance: one student's absences, lateness, justifications, sanctions
     ATTENDANCE_JUSTIFICATIONS = "attendance-justifications"  # attendance: the establishment's justifications
     ASSESSMENT_MARKS = "assessment-marks"  # assessment (signals): one student's marks and their assessments
+    ASSESSMENT_TEACHER = "assessment-teacher"  # assessment: one teacher's assessments and their marks counts
 
 
 def key(kind: Kind, pk: int | None) -> str:

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from romsie.core import versions
 from romsie.core.testing import factories as f
 from romsie.core.testing.editing import page_text, race_on_form
 from romsie.identity.models import Role, StaffFunction
@@ -172,17 +173,43 @@ def test_the_list_shows_own_teachings_assessments_and_counts(w, client_for):
     assert "Shown from" in page
 
 
-def test_the_list_costs_the_same_for_one_and_many_assessments(w, client_for, django_assert_num_queries):
+def test_the_list_costs_the_same_for_one_and_many_assessments(
+    w, client_for, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     client = client_for(w.a.teacher)
     assessment_for(w.a)
     url = reverse("assessment:assessment-list")
     client.get(url)
+    with django_assert_num_queries(4):  # from the cache: session, person, periods, the page's stamps
+        client.get(url)
+    versions.bump(versions.Kind.ASSESSMENT_TEACHER, w.a.teacher.pk)
     with django_assert_num_queries(7) as one:
         client.get(url)
-    for i in range(6):
-        mark_for(assessment_for(w.a, title=f"T{i}"), w.a.student.pk, "10")
+    with django_capture_on_commit_callbacks(execute=True):  # the marks move the teacher's stamp
+        for i in range(6):
+            mark_for(assessment_for(w.a, title=f"T{i}"), w.a.student.pk, "10")
     with django_assert_num_queries(len(one.captured_queries)):
-        client.get(url)
+        page = page_text(client.get(url))
+    assert page.count("1 / 1") == 6
+
+
+def test_the_list_shows_a_saved_mark_and_a_publication_at_once(w, client_for, django_capture_on_commit_callbacks):
+    client = client_for(w.a.teacher)
+    family = client_for(w.a.student)
+    assessment = assessment_for(w.a, publish_on=timezone.localdate() - datetime.timedelta(days=1))
+    url = reverse("assessment:assessment-list")
+    assert "0 / 1" in page_text(client.get(url))
+    assert "<strong>12.00</strong>" not in family.get(reverse("assessment:my-marks")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("assessment:cell-save", args=[assessment.pk]), cell_post(w.a.student, "12"))
+    assert "1 / 1" in page_text(client.get(url))
+    assert "<strong>12.00</strong>/20" in family.get(reverse("assessment:my-marks")).content.decode()  # theirs too
+    Assessment.objects.filter(pk=assessment.pk).update(publish_on=period_of(w.a).ends_on)
+    versions.bump(versions.Kind.ASSESSMENT_TEACHER, w.a.teacher.pk)
+    assert "Shown from" in page_text(client.get(url))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("assessment:assessment-publish", args=[assessment.pk]))
+    assert "Shown from" not in page_text(client.get(url))
 
 
 def test_the_list_costs_the_same_for_one_and_many_teachings(w, client_for, django_assert_num_queries):
@@ -201,12 +228,14 @@ def test_the_list_costs_the_same_for_one_and_many_teachings(w, client_for, djang
     )
     url = reverse("assessment:assessment-list")
     client.get(url)
+    versions.bump(versions.Kind.ASSESSMENT_TEACHER, w.a.teacher.pk)
     with django_assert_num_queries(8) as one:  # one more than without a group: its students' count
         client.get(url)
     for _ in range(3):
         teaching = f.TeachingFactory(school_class=w.a.class2, teacher=w.a.teacher)
         mark_for(assessment_for(w.a, teaching=teaching), w.a.student2.pk, "11")
     assessment_for(w.a, teaching=group_teaching)
+    versions.bump(versions.Kind.ASSESSMENT_TEACHER, w.a.teacher.pk)
     with django_assert_num_queries(len(one.captured_queries)):
         page = page_text(client.get(url))
     assert page.count('class="card marks-teaching"') == 5

@@ -9,13 +9,14 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from romsie.core import exports
+from romsie.core import exports, fragments, versions
 from romsie.core.access.declarations import requires
 from romsie.core.access.scope import Scope, ScopedRequest
 from romsie.core.concurrency import StaleEdit
@@ -79,17 +80,32 @@ def _figures(stats: averages.Stats | None) -> dict[str, Any] | None:
 
 @requires(H.GRADE, service=SERVICE)
 def assessment_list(request: ScopedRequest) -> HttpResponse:
-    """The person's teachings, each with its assessments of the chosen period."""
+    """The person's teachings, each with its assessments of the chosen period.
+
+    The list is a fragment cached under the teacher's ``assessment-teacher`` stamp (an assessment
+    or a mark of theirs saved), the establishment's structure (classes, enrolments, teachings) and
+    the day (what families see from when).
+    """
     scope = request.scope
     period = _period(scope, request)
+    today = access.today()
+
+    def render_list() -> str:
+        context = {"period": period, "teachings": selectors.teacher_assessments(scope, period), "today": today}
+        return render_to_string("assessment/marks/_assessment_list_body.html", context, request)
+
+    keys = [
+        versions.key(versions.Kind.ASSESSMENT_TEACHER, scope.user_id),
+        versions.key(versions.Kind.STRUCTURE, scope.establishment_id),
+    ]
+    stamp = (period.pk if period else None, today, sorted(scope.habilitations), *versions.stamp(*keys))
     return render(
         request,
         "assessment/marks/assessment_list.html",
         {
             "period": period,
             "periods": list(access.visible_periods(scope).order_by("starts_on")),
-            "teachings": selectors.teacher_assessments(scope, period),
-            "today": access.today(),
+            "body": fragments.cached(request, "assessment-list", stamp, render_list),
         },
     )
 
