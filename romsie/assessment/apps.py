@@ -72,10 +72,10 @@ def _connect_family_signals() -> None:
         services.marks_changed([instance.student_id])
 
     def assessment_changed(sender: type, instance: models.Assessment, **kwargs: object) -> None:
-        teaching: Teaching | None = models.Assessment.teaching.field.get_cached_value(instance, None)
+        teaching = models.Assessment.teaching.field.get_cached_value(instance, None)
         services.teacher_assessments_changed(
             [teaching.teacher_id]
-            if teaching is not None
+            if isinstance(teaching, Teaching)
             else Teaching.objects.filter(pk=instance.teaching_id).values_list("teacher_id", flat=True)
         )
         if kwargs.get("created"):
