@@ -27,9 +27,14 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 
 
-def on_starting(server: object) -> None:
+def on_starting(server: Any) -> None:
     # Room for every worker and for replacements started while old ones finish.
     capacity.share(slots=2 * workers + 4)
+    warning = capacity.database_connections_warning(
+        workers=workers, threads=threads, database_url=os.environ.get("DATABASE_URL", "")
+    )
+    if warning:
+        server.log.warning(warning)
 
 
 def pre_fork(server: Any, worker: Any) -> None:

@@ -218,3 +218,34 @@ def _env_int(name: str, default: int) -> int:
         return int(os.environ.get(name, ""))
     except ValueError:
         return default
+
+
+def database_connections_warning(*, workers: int, threads: int, database_url: str) -> str | None:
+    """Say why the server may run out of PostgreSQL connections, or None.
+
+    Each thread of each worker keeps its own connection (``CONN_MAX_AGE``): past PostgreSQL's
+    ``max_connections`` (minus the superuser's reserve) the last threads get no connection and
+    answer 500. Asked of the database itself when gunicorn starts; a database that can't be
+    reached, or isn't PostgreSQL, is not judged here.
+    """
+    if not database_url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        return None
+    import psycopg
+
+    try:
+        with psycopg.connect(database_url.replace("pgsql://", "postgresql://", 1), connect_timeout=3) as connection:
+            row = connection.execute(
+                "SELECT current_setting('max_connections')::int"
+                " - current_setting('superuser_reserved_connections')::int"
+            ).fetchone()
+    except psycopg.Error:
+        return None
+    available = int(row[0]) if row else 0
+    needed = workers * threads
+    if needed <= available:
+        return None
+    return (
+        f"{workers} workers x {threads} threads may hold {needed} database connections, but PostgreSQL "
+        f"allows {available}: lower GUNICORN_WORKERS or GUNICORN_THREADS, raise max_connections, or put a "
+        "connection pooler in front (the other servers and the task workers need theirs too)."
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 import time
 
@@ -169,3 +170,17 @@ def test_sign_ins_wait_their_turn_in_a_longer_queue():
     for thread in [*threads, *waiters]:
         thread.join()
     assert capacity.in_flight() == (0, 0)
+
+
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="asks PostgreSQL itself")
+def test_a_server_sized_past_postgresqls_connections_is_told_so_at_start():
+    url = os.environ["DATABASE_URL"]
+    assert capacity.database_connections_warning(workers=2, threads=4, database_url=url) is None
+    warning = capacity.database_connections_warning(workers=50, threads=100, database_url=url)
+    assert warning is not None and "5000 database connections" in warning
+
+
+def test_a_database_other_than_postgresql_or_out_of_reach_is_not_judged():
+    assert capacity.database_connections_warning(workers=50, threads=100, database_url="sqlite:///x.db") is None
+    unreachable = "postgres://nobody@127.0.0.1:1/none"
+    assert capacity.database_connections_warning(workers=50, threads=100, database_url=unreachable) is None
