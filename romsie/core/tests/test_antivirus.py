@@ -28,11 +28,13 @@ def _english(english: None) -> None:
 
 
 def test_the_eicar_test_file_is_refused_with_a_clear_message_and_a_log_line(clamd: Any, caplog: Any) -> None:
-    with caplog.at_level(logging.WARNING, logger="romsie.core.uploads"):
-        with pytest.raises(
+    with (
+        caplog.at_level(logging.WARNING, logger="romsie.core.uploads"),
+        pytest.raises(
             ValidationError, match=f"eicar.txt was refused: the antivirus found a threat in it \\({EICAR_SIGNATURE}\\)"
-        ):
-            check_upload(SimpleUploadedFile("eicar.txt", EICAR))
+        ),
+    ):
+        check_upload(SimpleUploadedFile("eicar.txt", EICAR))
     assert f"upload refused: 'eicar.txt' (68 bytes) is infected: {EICAR_SIGNATURE}" in caplog.text
 
 
