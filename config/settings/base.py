@@ -237,7 +237,7 @@ def file_storage() -> dict[str, object]:
 
     mib = 1024 * 1024
     return {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "romsie.core.storage.S3Storage",
         "OPTIONS": {
             "bucket_name": bucket,
             "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,

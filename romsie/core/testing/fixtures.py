@@ -289,13 +289,13 @@ class S3Files:
 
 @pytest.fixture
 def s3_storage(settings: Any, s3_server: Any) -> S3Files:
-    """Store uploads on the S3 server (``storages.backends.s3.S3Storage``), in a folder of this test's own."""
+    """Store uploads on the S3 server (``romsie.core.storage.S3Storage``), in a folder of this test's own."""
     import uuid
 
     location = f"test-{uuid.uuid4().hex[:12]}"
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_server.options(location)},
+        "default": {"BACKEND": "romsie.core.storage.S3Storage", "OPTIONS": s3_server.options(location)},
     }
     return S3Files(s3_server, location)
 

@@ -68,7 +68,7 @@ class S3Server:
     directory: Path
 
     def options(self, location: str = "") -> dict[str, Any]:
-        """The ``OPTIONS`` of ``storages.backends.s3.S3Storage`` for this server (as production's)."""
+        """The ``OPTIONS`` of ``romsie.core.storage.S3Storage`` for this server (as production's)."""
         from boto3.s3.transfer import TransferConfig
 
         return {

@@ -124,7 +124,7 @@ def test_the_settings_select_s3_from_the_environment(monkeypatch: Any, s3_server
     for variable, value in s3_server.environment(location="from-settings").items():
         monkeypatch.setenv(variable, value)
     config = file_storage()
-    assert config["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert config["BACKEND"] == "romsie.core.storage.S3Storage"
     options = config["OPTIONS"]
     assert options["default_acl"] is None and options["file_overwrite"] is False and options["querystring_auth"]
     storage = storages.create_storage(config)
