@@ -48,6 +48,7 @@ bench: migrate
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/messaging.py
 	$(BIN)/python benchmarks/report_cards.py
+	$(BIN)/python benchmarks/large_files.py
 
 # Pages over HTTP (gunicorn, PostgreSQL, Redis, wrk): SIZE=territory for 300 establishments.
 SIZE ?= default

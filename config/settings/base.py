@@ -210,10 +210,75 @@ STATIC_URL = "/static/"
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+
+# Uploaded files (docs/operations.md, "Files: storage, S3, antivirus"). An upload larger than
+# FILE_UPLOAD_MAX_MEMORY_SIZE is streamed to a temporary file in FILE_UPLOAD_TEMP_DIR (on a disk,
+# not a tmpfs: a 500 MB document would take 500 MB of memory there), never held in memory; the
+# limit on the other fields of a form (DATA_UPLOAD_MAX_MEMORY_SIZE) stays Django's 2.5 MB.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default="") or None
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+
+def file_storage() -> dict[str, object]:
+    """The storage of uploaded files: local disk (MEDIA_ROOT), or S3 when AWS_STORAGE_BUCKET_NAME is set.
+
+    S3 objects are private (no ACL: the bucket's own policy, which must not be public) and are
+    read through the application's views only, as downloads; an existing name is never
+    overwritten; uploads go in parts (multipart) of 8 MB, two at a time.
+    """
+    bucket = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    from boto3.s3.transfer import TransferConfig
+
+    mib = 1024 * 1024
+    return {
+        "BACKEND": "romsie.core.storage.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            # Empty: boto3's own chain (environment, instance role).
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            # "path" for most S3-compatible servers (MinIO, SeaweedFS, Garage); "virtual" for AWS.
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            # Even if the bucket were made public by mistake, nothing would render in a browser.
+            "object_parameters": {"ContentType": "application/octet-stream", "ContentDisposition": "attachment"},
+            # Reading a file other than through core.uploads.open_stored spools to disk past this.
+            "max_memory_size": FILE_UPLOAD_MAX_MEMORY_SIZE,
+            "transfer_config": TransferConfig(
+                multipart_threshold=8 * mib, multipart_chunksize=8 * mib, max_concurrency=2, max_io_queue=16
+            ),
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Files no row references (a worker killed between writing a file and committing its row) are
+# deleted by `manage.py sweep_orphan_files` once older than this.
+ORPHAN_FILE_GRACE_MINUTES = env.int("ORPHAN_FILE_GRACE_MINUTES", default=60)
+
+# Antivirus (romsie/core/antivirus.py): clamd's socket, unix:///run/clamav/clamd.ctl or
+# tcp://host:3310; empty: files are accepted as "not scanned". CLAMD_REQUIRED refuses a file
+# that could not be scanned (clamd unreachable, or larger than CLAMD_MAX_BYTES, which must not
+# exceed clamd's StreamMaxLength).
+CLAMD_URL = env.str("CLAMD_URL", default="")
+CLAMD_REQUIRED = env.bool("CLAMD_REQUIRED", default=False)
+CLAMD_MAX_BYTES = env.int("CLAMD_MAX_BYTES", default=25 * 1024 * 1024)
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30.0)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -1,7 +1,7 @@
 """Production settings: HTTPS only, secrets required from the environment."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, env, file_storage
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -23,7 +23,7 @@ CSRF_COOKIE_SECURE = True
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 WHITENOISE_USE_FINDERS = False
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(),  # local disk, or S3 (AWS_STORAGE_BUCKET_NAME): see base.py
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 LOGGING = {

