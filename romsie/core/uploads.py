@@ -60,8 +60,11 @@ ALLOWED: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
 }
 
 
-def check_upload(upload: UploadedFile) -> str:
-    """Return the content type to serve the file with, or raise ``ValidationError``."""
+def check_upload(upload: UploadedFile, *, max_bytes: int = MAX_BYTES) -> str:
+    """Return the content type to serve the file with, or raise ``ValidationError``.
+
+    ``max_bytes``: the largest size accepted (documents take the territory's limit).
+    """
     name = upload.name or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED:
@@ -69,10 +72,10 @@ def check_upload(upload: UploadedFile) -> str:
             _("%(name)s: this kind of file is not accepted (allowed: %(kinds)s).")
             % {"name": name, "kinds": ", ".join(sorted(ALLOWED))}
         )
-    if (upload.size or 0) > MAX_BYTES:
+    if (upload.size or 0) > max_bytes:
         raise ValidationError(
             _("%(name)s is too large (%(size)s; at most %(max)s).")
-            % {"name": name, "size": filesizeformat(upload.size or 0), "max": filesizeformat(MAX_BYTES)}
+            % {"name": name, "size": filesizeformat(upload.size or 0), "max": filesizeformat(max_bytes)}
         )
     content_type, signatures = ALLOWED[extension]
     upload.seek(0)
