@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Value
+from django.db.models.functions import Cast, Concat, Lower
+from django.db.models.lookups import StartsWith
 
 from romsie.core.access.scope import Scope
+from romsie.core.pagination import KeysetPage, keyset_page
+from romsie.core.text import fold
 
 from . import access, spaces
 from .models import FileVersion, Node, Right, Space
@@ -80,6 +83,11 @@ class QuotaUse:
         return min(100, round(100 * self.used_bytes / self.quota_bytes))
 
     @property
+    def high(self) -> int:
+        """Where the meter turns to a warning: 90 % of the quota."""
+        return self.quota_bytes * 9 // 10
+
+    @property
     def free_bytes(self) -> int:
         return max(0, self.quota_bytes - self.used_bytes)
 
@@ -115,7 +123,49 @@ def folders_for_move(scope: Scope, space: Space) -> QuerySet[Node]:
     if access.space_right(scope, space) is None:
         return Node.objects.none()
     return (
-        Node.objects.filter(space=space, is_folder=True)
-        .exclude(pk__in=Node.objects.filter(space=space, trashed_at__isnull=False).values("pk"))
+        Node.objects.filter(space=space, is_folder=True, trashed_at__isnull=True)
+        .exclude(_under_trash())
         .order_by(F("path"), Lower("name"))
     )
+
+
+SEARCH_PAGE_SIZE = 30
+
+
+def _under_trash() -> Exists:
+    """Whether a folder above the node (in its space) is in the trash (a correlated subquery)."""
+    return Exists(
+        Node.objects.filter(space_id=OuterRef("space_id"), is_folder=True, trashed_at__isnull=False)
+        .annotate(prefix=Concat("path", Cast("pk", CharField()), Value("/")))
+        .filter(StartsWith(OuterRef("path"), F("prefix")))
+    )
+
+
+def search(scope: Scope, query: str, *, cursor: str = "") -> KeysetPage[Node]:
+    """Nodes whose name holds ``query`` (case and accents ignored), among everything the person may
+    see: the spaces they open and what is shared with them. Most recently changed first.
+
+    Index-backed: the spaces' nodes through ``(space, search_key)``, the shared folders' through
+    the ``path`` prefix index; one ``UNION`` of them (see "one idiom per job").
+    """
+    words = fold(query).split()
+    if not words or not access.may_use(scope):
+        return KeysetPage(entries=[])
+
+    def named(rows: QuerySet[Node]) -> QuerySet[Node]:
+        for word in words:
+            rows = rows.filter(search_key__contains=word)
+        return rows
+
+    found = named(Node.objects.filter(space_id__in=access.visible_spaces(scope).values("pk"))).values("pk").order_by()
+    shared = list(access.matching_shares(scope).values_list("node_id", "node__path"))
+    if shared:
+        found = found.union(named(Node.objects.filter(pk__in=[pk for pk, _ in shared])).values("pk").order_by())
+        for pk, path in shared:
+            found = found.union(named(Node.objects.filter(path__startswith=f"{path}{pk}/")).values("pk").order_by())
+    rows = (
+        Node.objects.filter(pk__in=found, trashed_at__isnull=True, parent__isnull=False)
+        .exclude(_under_trash())
+        .select_related("space", "parent")
+    )
+    return keyset_page(rows, time_field="modified_at", cursor=cursor, size=SEARCH_PAGE_SIZE)

@@ -20,6 +20,7 @@ import datetime
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -34,9 +35,11 @@ from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
 from romsie.core.errors import ApplicationError
 from romsie.core.uploads import atomic_with_files, check_upload, store_upload
+from romsie.establishments.models import Establishment
+from romsie.identity.models import RoleAssignment
 
 from . import access, names, spaces
-from .models import Blob, FileVersion, Node, Right, Space
+from .models import QUOTA_KINDS, Blob, DocumentSettings, EstablishmentDocumentSettings, FileVersion, Node, Right, Space
 
 #: deepest folder nesting accepted (``Node.path`` holds the ancestors' ids)
 MAX_DEPTH = 40
@@ -577,3 +580,72 @@ def purge_expired(*, now: datetime.datetime | None = None) -> PurgeReport:
                 versions += count
                 freed += bytes_
     return PurgeReport(nodes=nodes, versions=versions, bytes_freed=freed)
+
+
+# -- Settings ------------------------------------------------------------------------------
+
+_QUOTA_FIELDS = tuple(f"{kind}_quota_bytes" for kind in QUOTA_KINDS)
+
+
+def _people_of(establishment_ids: Iterable[int]) -> list[int]:
+    return list(
+        RoleAssignment.objects.filter(establishment_id__in=list(establishment_ids), is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+@transaction.atomic
+def territory_settings_update(
+    *, scope: Scope, settings: DocumentSettings, values: dict[str, int], version: int | None
+) -> DocumentSettings:
+    """Save a territory's defaults (territory admins) and refresh the quotas they change."""
+    if settings.territory_id not in scope.territory_ids:
+        raise ApplicationError(_("You do not administer this territory."), extra={"code": "forbidden"})
+    if settings.pk is not None:
+        claim_version(settings, version)
+    for field, value in values.items():
+        setattr(settings, field, value)
+    if any(getattr(settings, f) > settings.ceiling_bytes for f in _QUOTA_FIELDS):
+        raise ApplicationError(
+            _("A default quota is above the highest quota: raise the highest quota or lower the default."),
+            extra={"code": "above_ceiling"},
+        )
+    settings.save()
+    establishment_ids = Establishment.objects.filter(territory_id=settings.territory_id).values_list("pk", flat=True)
+    Space.objects.filter(territory_id=settings.territory_id, kind=Space.Kind.CLASS).update(
+        quota_bytes=settings.class_space_quota_bytes
+    )
+    Space.objects.filter(territory_id=settings.territory_id, kind=Space.Kind.TEAM).update(
+        quota_bytes=settings.team_space_quota_bytes
+    )
+    spaces.refresh_quotas(_people_of(establishment_ids))
+    return settings
+
+
+@transaction.atomic
+def establishment_settings_update(
+    *,
+    scope: Scope,
+    settings: EstablishmentDocumentSettings,
+    values: dict[str, Any],
+    version: int | None,
+) -> EstablishmentDocumentSettings:
+    """Save the establishment's quotas (within the territory's ceiling) and the class spaces' switch."""
+    if scope.establishment is None or settings.establishment_id != scope.establishment_id:
+        raise ApplicationError(_("You may not change these settings."), extra={"code": "forbidden"})
+    territory = spaces.territory_settings(scope.establishment.territory_id)
+    above = [f for f in _QUOTA_FIELDS if values.get(f) is not None and values[f] > territory.ceiling_bytes]
+    if above:
+        raise ApplicationError(
+            _("A quota is above the territory's highest quota (%(ceiling)s).")
+            % {"ceiling": filesizeformat(territory.ceiling_bytes)},
+            extra={"code": "above_ceiling", "fields": above},
+        )
+    if settings.pk is not None:
+        claim_version(settings, version)
+    for field, value in values.items():
+        setattr(settings, field, value)
+    settings.save()
+    spaces.refresh_quotas(_people_of([settings.establishment_id]))
+    return settings
