@@ -64,11 +64,7 @@ def breadcrumbs(scope: Scope, found: access.NodeAccess) -> list[Crumb]:
 def children(folder: Node, *, sort: str = DEFAULT_SORT) -> QuerySet[Node]:
     """The folder's entries out of the trash, folders first, in the chosen order (one query)."""
     fields = SORTS.get(sort, SORTS[DEFAULT_SORT])
-    return (
-        Node.objects.filter(parent=folder, trashed_at__isnull=True)
-        .select_related("created_by")
-        .order_by("-is_folder", *fields, "pk")
-    )
+    return Node.objects.filter(parent=folder, trashed_at__isnull=True).order_by("-is_folder", *fields, "pk")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ when it is created and refreshed by :func:`refresh_quotas` when settings change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -89,14 +89,16 @@ def _with_root(space: Space, root_name: str) -> Space:
     return space
 
 
-def _get_or_create(lookup: Q, make: Space, root_name: str) -> Space:
+def _get_or_create(lookup: Q, make: Callable[[], Space], root_name: str) -> Space:
+    """The space matching ``lookup``, or a new one built by ``make`` (only called when missing)."""
     found = Space.objects.select_related("root").filter(lookup).first()
     if found is not None:
         return found
     try:
         with transaction.atomic():
-            make.save()
-            return _with_root(make, root_name)
+            space = make()
+            space.save()
+            return _with_root(space, root_name)
     except IntegrityError:
         # Created meanwhile by another request (the unique constraints hold one space).
         return Space.objects.select_related("root").get(lookup)
@@ -104,16 +106,17 @@ def _get_or_create(lookup: Q, make: Space, root_name: str) -> Space:
 
 def personal_space_for(scope: Scope) -> Space:
     """The person's personal space, created on first use (one query when it exists)."""
-    assert scope.user_id is not None
+    user_id = scope.user_id
+    assert user_id is not None
     territory_id = scope.establishment.territory_id if scope.establishment else None
     return _get_or_create(
-        Q(kind=Space.Kind.PERSONAL, owner_id=scope.user_id),
-        Space(
+        Q(kind=Space.Kind.PERSONAL, owner_id=user_id),
+        lambda: Space(
             kind=Space.Kind.PERSONAL,
-            owner_id=scope.user_id,
+            owner_id=user_id,
             territory_id=territory_id,
             name=_("My documents"),
-            quota_bytes=personal_quota(scope.user_id),
+            quota_bytes=personal_quota(user_id),
         ),
         _("My documents"),
     )
@@ -126,7 +129,7 @@ def class_space_for(school_class: SchoolClass) -> Space:
     name = _("Class %(name)s") % {"name": school_class.name}
     return _get_or_create(
         Q(kind=Space.Kind.CLASS, school_class_id=school_class.pk),
-        Space(
+        lambda: Space(
             kind=Space.Kind.CLASS,
             establishment_id=establishment.pk,
             school_class_id=school_class.pk,
@@ -144,7 +147,7 @@ def team_space_for(establishment_id: int, territory_id: int) -> Space:
     name = _("Staff team")
     return _get_or_create(
         Q(kind=Space.Kind.TEAM, establishment_id=establishment_id),
-        Space(
+        lambda: Space(
             kind=Space.Kind.TEAM,
             establishment_id=establishment_id,
             territory_id=territory_id,
