@@ -16,5 +16,6 @@ urlpatterns = [
     path("cahier-de-textes/", include("romsie.homework.urls")),
     path("vie-scolaire/", include("romsie.attendance.urls")),
     path("evaluations/", include("romsie.assessment.urls")),
+    path("documents/", include("romsie.documents.urls")),
     path("operateur/", admin.site.urls),
 ]

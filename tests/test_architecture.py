@@ -78,7 +78,8 @@ def _returned_call(node: ast.Return) -> str:
 def test_every_gate_ends_in_first_or_404(app: Path) -> None:
     """Every ``get_<thing>(scope, ...)`` of an access module answers 404 for absent and forbidden alike.
 
-    Its returns are ``first_or_404(<access-filtered queryset>)`` (or another gate), so no
+    Its returns are ``first_or_404(<access-filtered queryset>)``, ``found_or_404(<what the gate
+    computed, None when absent or forbidden>)`` or another gate, so no
     ``DoesNotExist`` escapes to a view and no view needs a ``try``.
     """
     access = app / "access.py"
@@ -90,7 +91,7 @@ def test_every_gate_ends_in_first_or_404(app: Path) -> None:
             assert returns, f"{access.name}:{node.name} returns nothing"
             for ret in returns:
                 called = _returned_call(ret)
-                assert called == "first_or_404" or called.startswith("get_"), (
+                assert called in {"first_or_404", "found_or_404"} or called.startswith("get_"), (
                     f"{access.relative_to(ROOT)}:{ret.lineno} {node.name} must return first_or_404(...)"
                 )
 

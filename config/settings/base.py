@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "romsie.messaging",
     "romsie.news",
     "romsie.timetable",
+    "romsie.documents",
     "romsie.homework",
     "romsie.attendance",
     "romsie.assessment",

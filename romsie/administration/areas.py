@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
+from romsie.documents.habilitations import DocumentsHabilitation
 from romsie.establishments.habilitations import EstablishmentHabilitation
 from romsie.identity.habilitations import IdentityHabilitation
 from romsie.schooling.habilitations import SchoolingHabilitation
@@ -53,6 +54,12 @@ AREAS = (
         _("The services switched on in the establishment"),
         "administration:services-update",
         EstablishmentHabilitation.ADMINISTER,
+    ),
+    Area(
+        _("Documents"),
+        _("Quotas of the documents spaces, and whether guardians see class spaces"),
+        "documents:establishment-settings",
+        DocumentsHabilitation.SETTINGS,
     ),
     Area(
         _("Rights of each role"),

@@ -415,17 +415,18 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one field, at most ``MAX_FILES``; cleans to a list."""
+    """Several files in one field, at most ``max_files`` (``MAX_FILES`` by default); cleans to a list."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, max_files: int = MAX_FILES, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
+        self.max_files = max_files
 
     def clean(self, data: Any, initial: Any = None) -> Any:
         single = super().clean
         if isinstance(data, list | tuple):
-            if len(data) > MAX_FILES:
-                raise forms.ValidationError(_("Attach at most %(max)d files.") % {"max": MAX_FILES})
+            if len(data) > self.max_files:
+                raise forms.ValidationError(_("Attach at most %(max)d files.") % {"max": self.max_files})
             return [single(d, initial) for d in data]
         return [single(data, initial)] if data else []
 

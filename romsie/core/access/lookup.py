@@ -8,6 +8,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 
 def first_or_404(queryset: QuerySet[M]) -> M:
@@ -17,6 +18,17 @@ def first_or_404(queryset: QuerySet[M]) -> M:
     exist" give the same answer: another establishment's object is a 404.
     """
     found = queryset.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def found_or_404(found: T | None) -> T:
+    """Return what a gate found, or raise 404 when it found nothing.
+
+    For gates that compute more than a queryset can say (the documents' ``get_node`` returns a
+    node with the person's right, or None for absent and forbidden alike).
+    """
     if found is None:
         raise Http404
     return found
