@@ -60,11 +60,14 @@ ALLOWED: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
 }
 
 
-def check_upload(upload: UploadedFile, *, max_bytes: int = MAX_BYTES) -> str:
+def check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> str:
     """Return the content type to serve the file with, or raise ``ValidationError``.
 
-    ``max_bytes``: the largest size accepted (documents take the territory's limit).
+    ``max_bytes``: the largest size accepted (``MAX_BYTES`` by default; documents take the
+    territory's limit).
     """
+    if max_bytes is None:
+        max_bytes = MAX_BYTES
     name = upload.name or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED:
