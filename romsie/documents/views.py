@@ -345,7 +345,7 @@ def file_detail(request: ScopedRequest, pk: int) -> HttpResponse:
         "kind": _kind(found.node),
         "can_contribute": found.allows(Right.CONTRIBUTE),
         "can_manage": found.allows(Right.MANAGE),
-        "version_count": found.node.current.number if found.node.current else 0,
+        "version_count": found.node.versions.count(),
     }
     return render(request, "documents/file_detail.html", context)
 
