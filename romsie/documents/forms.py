@@ -9,14 +9,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.forms import VersionedForm
-from romsie.core.uploads import ALLOWED, MultipleFileField, MultipleFileInput
+from romsie.core.uploads import ALLOWED_WIDE, MultipleFileField, MultipleFileInput
 
 from .models import MB, DocumentSettings, EstablishmentDocumentSettings, Node
 
 #: files one plain (script-less) upload form takes at once; the script sends one file per request
 MAX_FILES_AT_ONCE = 20
 #: what the file picker offers (a phone opens its camera or its files)
-ACCEPT = ",".join(f".{extension}" for extension in sorted(ALLOWED)) + ",image/*"
+ACCEPT = ",".join(f".{extension}" for extension in sorted(ALLOWED_WIDE)) + ",image/*"
 
 
 class UploadForm(forms.Form):

@@ -11,36 +11,39 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from romsie.core.errors import ApplicationError
 from romsie.core.text import fold
+from romsie.core.uploads import MAX_NAME_LENGTH, clean_file_name
 
-MAX_NAME = 255
-_FORBIDDEN = set("/\\") | {chr(c) for c in range(32)} | {"\x7f"}
+MAX_NAME = MAX_NAME_LENGTH
 
 
 def clean_name(raw: str) -> str:
-    """Return the name as stored (NFC, outer spaces removed), or raise ``ApplicationError``."""
+    """Return the name as stored, or raise ``ApplicationError``.
+
+    The rules of every uploaded file's name (``core.uploads.clean_file_name``: NFC, no control or
+    text-direction characters, not ``.``/``..``, at most 255 characters, no name Windows reserves),
+    and, since a name here is typed or sent by a WebDAV client rather than taken from a path, a
+    slash, a backslash or a trailing dot or space is refused instead of silently dropped.
+    """
     name = unicodedata.normalize("NFC", raw or "").strip()
-    if not name:
-        raise ApplicationError(_("Give a name."), extra={"code": "name_empty"})
-    if len(name) > MAX_NAME:
+    if "/" in name or "\\" in name:
         raise ApplicationError(
-            _("A name has at most %(max)d characters.") % {"max": MAX_NAME}, extra={"code": "name_too_long"}
-        )
-    if any(c in _FORBIDDEN or unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in name):
-        raise ApplicationError(
-            _("“%(name)s”: a name cannot hold a slash, a backslash or control characters.")
+            _("“%(name)s”: a name cannot hold a slash or a backslash.")
             % {"name": "".join(c for c in name if c.isprintable())},
             extra={"code": "name_invalid"},
         )
-    if name in (".", "..") or name.endswith((".", " ")):
+    if name not in (".", "..") and name.endswith((".", " ")) and name.strip(". "):
         raise ApplicationError(
-            _("“%(name)s”: a name cannot be “.” or “..”, nor end with a dot or a space.") % {"name": name},
-            extra={"code": "name_invalid"},
+            _("“%(name)s”: a name cannot end with a dot or a space.") % {"name": name}, extra={"code": "name_invalid"}
         )
-    return name
+    try:
+        return clean_file_name(name)
+    except ValidationError as error:
+        raise ApplicationError(" ".join(error.messages), extra={"code": "name_invalid"}) from error
 
 
 def name_key(name: str) -> str:

@@ -32,9 +32,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from romsie.core.access.scope import Scope
+from romsie.core.antivirus import ScanStatus
 from romsie.core.concurrency import claim_version
 from romsie.core.errors import ApplicationError
-from romsie.core.uploads import atomic_with_files, check_upload, store_upload
+from romsie.core.uploads import ALLOWED_WIDE, CheckedUpload, atomic_with_files, inspect_upload, store_upload
 from romsie.establishments.models import Establishment
 from romsie.identity.models import RoleAssignment
 
@@ -177,9 +178,10 @@ def _kept_bytes(node: Node) -> int:
     return int(total or 0)
 
 
-def _check_file(upload: UploadedFile, max_bytes: int) -> str:
+def _check_file(upload: UploadedFile, max_bytes: int) -> CheckedUpload:
+    """Check the file as every upload is (kind by content, size, archive, antivirus), with the wide kinds of a space."""
     try:
-        return check_upload(upload, max_bytes=max_bytes)
+        return inspect_upload(upload, max_bytes=max_bytes, allowed=ALLOWED_WIDE)
     except ValidationError as error:
         raise ApplicationError(" ".join(error.messages), extra={"code": "refused_file"}) from error
 
@@ -243,7 +245,9 @@ def file_upload(
     settings = spaces.territory_settings(
         space.territory_id or (scope.establishment.territory_id if scope.establishment else None)
     )
-    content_type = _check_file(upload, settings.max_file_bytes)
+    checked = _check_file(upload, settings.max_file_bytes)
+    content_type = checked.content_type
+    upload.name = clean  # the checks clean names their own way; the space keeps the one it checked
     size = int(upload.size or 0)
     existing = _child(parent, clean)
     if existing is not None and (existing.is_folder or not replace):
@@ -254,7 +258,14 @@ def file_upload(
             extra={"code": "forbidden"},
         )
     _check_room(space, size)
-    blob = Blob(name=clean[:150], content_type=content_type, size_bytes=size, sha256=_sha256(upload))
+    blob = Blob(
+        name=clean[:150],
+        content_type=content_type,
+        size_bytes=size,
+        sha256=_sha256(upload),
+        scan_status=checked.scan.status,
+        scanned_at=timezone.now() if checked.scan.status != ScanStatus.NOT_SCANNED else None,
+    )
     store_upload(blob, upload)
     blob.save()
     now = timezone.now()
