@@ -174,7 +174,39 @@ def _kept_bytes(node: Node) -> int:
     return int(total or 0)
 
 
+#: a file without an extension (``README``), or with a number for one (``notes.1``, a copy kept by
+#: a program), is kept when it is text, as an opaque download: no system opens it with a program,
+#: and a browser neither renders nor runs it (what WebDAV clients and litmus write)
+_NO_EXTENSION_TYPE = "application/octet-stream"
+
+
+def _has_no_kind(name: str) -> bool:
+    stem = name.lstrip(".")
+    return "." not in stem or stem.rsplit(".", 1)[1].isdigit()
+
+
+def _check_extensionless(upload: UploadedFile, max_bytes: int) -> str:
+    name = upload.name or ""
+    if (upload.size or 0) > max_bytes:
+        raise ApplicationError(
+            _("%(name)s is too large (%(size)s; at most %(max)s).")
+            % {"name": name, "size": filesizeformat(upload.size or 0), "max": filesizeformat(max_bytes)},
+            extra={"code": "refused_file"},
+        )
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    if b"\x00" in head:
+        raise ApplicationError(
+            _("%(name)s: a file without a known extension is accepted only when it is text.") % {"name": name},
+            extra={"code": "refused_file"},
+        )
+    return _NO_EXTENSION_TYPE
+
+
 def _check_file(upload: UploadedFile, max_bytes: int) -> str:
+    if _has_no_kind(upload.name or ""):
+        return _check_extensionless(upload, max_bytes)
     try:
         return check_upload(upload, max_bytes=max_bytes)
     except ValidationError as error:
