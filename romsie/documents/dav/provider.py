@@ -226,7 +226,7 @@ class _Resource(_DAVResource):
         return quote(f"/{self.ctx.scope.user_id}{keyed}")
 
     def get_display_name(self) -> str:
-        return self.name
+        return str(self.name)
 
     def support_recursive_move(self, dest_path: str) -> bool:
         return True
@@ -274,7 +274,9 @@ class Root(_Virtual):
         members: list[_DAVResource] = []
         for top in self.ctx.tops().values():
             path = util.join_uri("/", top.name)
-            members.append(SharedWithMe(path, self.environ) if top.node is None else Folder(path, self.environ, top.node))
+            members.append(
+                SharedWithMe(path, self.environ) if top.node is None else Folder(path, self.environ, top.node)
+            )
         return members
 
     def get_used_bytes(self) -> int | None:

@@ -54,9 +54,7 @@ def app_password_create(*, scope: Scope, label: str) -> tuple[AppPassword, str]:
             _("You have %(max)d app passwords: revoke one you no longer use first.") % {"max": MAX_APP_PASSWORDS},
             extra={"code": "too_many"},
         )
-    secret = "-".join(
-        "".join(secrets.choice(_ALPHABET) for _ in range(GROUP_LENGTH)) for _ in range(GROUPS)
-    )
+    secret = "-".join("".join(secrets.choice(_ALPHABET) for _ in range(GROUP_LENGTH)) for _ in range(GROUPS))
     created = AppPassword.objects.create(user_id=scope.user_id, label=label, secret_hash=secret_digest(secret))
     audit_record(scope=scope, action="documents.app_password_create", target=label, app_password=created.pk)
     return created, secret

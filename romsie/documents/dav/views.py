@@ -15,7 +15,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.core.handlers.wsgi import LimitedStream
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,6 +45,13 @@ def _plain(status: int, text: str, **headers: str) -> HttpResponse:
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
     return response
+
+
+def _content_length(environ: dict[str, Any]) -> int:
+    try:
+        return max(0, int(environ.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
 
 
 def _challenge() -> HttpResponse:
@@ -99,7 +107,7 @@ def _serve(request: HttpRequest, environ: dict[str, Any]) -> StreamingHttpRespon
 
 @public
 @csrf_exempt
-def endpoint(request: HttpRequest, path: str = "") -> HttpResponse:
+def endpoint(request: HttpRequest, path: str = "") -> HttpResponseBase:
     """Every WebDAV request under ``/dav/``: authenticate, compute the scope, hand over to WsgiDAV."""
     credentials = auth.basic_credentials(request)
     if credentials is None:
@@ -113,10 +121,15 @@ def endpoint(request: HttpRequest, path: str = "") -> HttpResponse:
     scope = build_scope(request)
     if SERVICE not in scope.services or not access.may_use(scope):
         return _plain(403, _("The documents service is not open to you."))
-    environ = dict(request.environ)
+    environ = dict(request.META)  # the WSGI environ, with the request's body stream
     # Django already decoded the path (UTF-8): WsgiDAV is told not to decode it again.
     environ["SCRIPT_NAME"] = request.META.get("SCRIPT_NAME", "").rstrip("/") + app.MOUNT_PATH
     environ["PATH_INFO"] = request.path_info[len(app.MOUNT_PATH) :] or "/"
+    if "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+        # WsgiDAV reads the body until the stream ends: end it at Content-Length, as Django does
+        # (gunicorn ends a chunked body itself).
+        environ["wsgi.input"] = LimitedStream(environ["wsgi.input"], _content_length(environ))
+    environ.setdefault("HTTP_HOST", request.get_host())  # COPY and MOVE compare it with Destination
     environ["wsgidav.auth.user_name"] = outcome.user.get_username()
     environ["wsgidav.auth.realm"] = REALM
     environ[SCOPE_KEY] = scope

@@ -33,7 +33,7 @@ def run_litmus(url: str, username: str, password: str, workdir: Path) -> subproc
     litmus = shutil.which("litmus")
     if litmus is None:
         pytest.skip("litmus is not installed (Debian package litmus)")
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 (litmus, found on the PATH, with our own arguments)
         [litmus, "-k", url, username, password],
         env={**os.environ, "TESTS": SUITES},
         cwd=workdir,  # litmus writes its debug.log and child.log there
