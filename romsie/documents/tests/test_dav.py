@@ -17,6 +17,7 @@ from django.test import Client
 from romsie.core.models import AuditEvent
 from romsie.core.testing.factories import TEST_PASSWORD, scope_of
 from romsie.documents import services, spaces
+from romsie.documents.dav import app as dav_app
 from romsie.documents.dav import services as dav_services
 from romsie.documents.dav.provider import _folder_name
 from romsie.documents.models import AppPassword, Blob, DeadProperty, FileVersion, Node, Right, Share, Space
@@ -325,3 +326,65 @@ def test_a_binary_file_without_extension_is_refused_like_on_the_pages(world):
     before = state()
     assert dav("PUT", f"/{MINE}/programme", world.a.teacher, body=b"\x7fELF\x00\x00binary")[0] == 415
     assert state() == before
+
+
+# -- Cost and shared locks -------------------------------------------------------------------
+
+
+#: a folder listed (PROPFIND Depth: 1) by a person whose sign-in is remembered: the person, the
+#: scope's stamps, their spaces and the entries of /dav/, the walk down, the folder's entries and
+#: their WebDAV properties — whatever the number of entries
+LISTING_QUERIES = 10
+
+
+@pytest.mark.parametrize("files", [1, 30])
+def test_listing_a_folder_costs_the_same_queries_for_1_or_30_files(world, files, django_assert_num_queries):
+    teacher = world.a.teacher
+    folder = services.folder_create(
+        scope=scope_of(teacher), parent=spaces.personal_space_for(scope_of(teacher)).root, name="Cours"
+    )
+    for n in range(files):
+        upload(teacher, f"cours-{n}.txt", folder=folder)
+    dav("PROPFIND", "/", teacher, HTTP_DEPTH="0")  # the sign-in is remembered from here on
+    with django_assert_num_queries(LISTING_QUERIES):
+        status, body, _response = dav("PROPFIND", f"/{MINE}/Cours", teacher, HTTP_DEPTH="1")
+    assert status == 207 and body.count(b"<D:response>") + body.count(b"<ns0:response>") >= files
+
+
+
+LOCK_BODY = b"""<?xml version="1.0" encoding="utf-8" ?>
+<D:lockinfo xmlns:D="DAV:"><D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype>
+<D:owner>test</D:owner></D:lockinfo>"""
+REDIS_FOR_TESTS = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_locks(settings):
+    """WebDAV's locks in a real Redis (skipped without one), as in production."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_FOR_TESTS, socket_connect_timeout=0.5)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.ROMSIE_DAV_REDIS_URL = REDIS_FOR_TESTS
+    dav_app.reset()
+    yield client
+    dav_app.reset()
+
+
+def test_a_lock_taken_through_one_worker_holds_in_another_with_redis(world, redis_locks):
+    teacher = world.a.teacher
+    upload(teacher, "verrou.txt")
+    path = f"/{MINE}/verrou.txt"
+    status, _body, locked = dav("LOCK", path, teacher, body=LOCK_BODY, HTTP_TIMEOUT="Second-60")
+    assert status == 200
+    token = locked["Lock-Token"]
+    try:
+        dav_app.reset()  # another worker: its own WsgiDAV application, the same Redis
+        assert dav("PUT", path, teacher, body=b"x\n")[0] == 423
+        assert dav("PUT", path, teacher, body=b"x\n", HTTP_IF=f"({token})")[0] == 204
+    finally:
+        assert dav("UNLOCK", path, teacher, HTTP_LOCK_TOKEN=token)[0] == 204
+    assert dav("PUT", path, teacher, body=b"y\n")[0] == 204
