@@ -99,6 +99,9 @@ def _serve(request: HttpRequest, environ: dict[str, Any]) -> StreamingHttpRespon
     for name, value in started.get("headers", []):
         if name.lower() not in _HOP_BY_HOP:
             response[name] = value
+    if request.method == "GET" and response.status_code in (200, 206):
+        # A browser opening a file's address downloads it, never renders it (as the pages serve files).
+        response["Content-Disposition"] = "attachment"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-cache"

@@ -181,7 +181,7 @@ def test_put_creates_a_file_a_second_put_a_new_version_and_get_returns_it_with_e
     status, body, response = dav("GET", f"/{MINE}/devoir.txt", teacher)
     assert status == 200 and body == b"Version 2\n"
     assert response["ETag"] and response["Last-Modified"]
-    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Content-Type-Options"] == "nosniff" and response["Content-Disposition"] == "attachment"
     assert created["ETag"] != response["ETag"]
 
 
@@ -349,7 +349,6 @@ def test_listing_a_folder_costs_the_same_queries_for_1_or_30_files(world, files,
     with django_assert_num_queries(LISTING_QUERIES):
         status, body, _response = dav("PROPFIND", f"/{MINE}/Cours", teacher, HTTP_DEPTH="1")
     assert status == 207 and body.count(b"<D:response>") + body.count(b"<ns0:response>") >= files
-
 
 
 LOCK_BODY = b"""<?xml version="1.0" encoding="utf-8" ?>
