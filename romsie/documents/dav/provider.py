@@ -125,6 +125,17 @@ class Context:
         self._shared = None
         self.properties.clear()
 
+    def top(self, name: str) -> Top | None:
+        """The entry of ``/dav/`` named ``name``; "Mes documents" alone costs one query."""
+        if self._tops is None and names.name_key(name) == names.name_key(_folder_name("My documents")):
+            personal = spaces.personal_space_for(self.scope)  # with its root folder
+            root = personal.root
+            if root is None:
+                return None
+            root.space = personal
+            return Top(_folder_name("My documents"), root)
+        return self.tops().get(names.name_key(name))
+
     def tops(self) -> dict[str, Top]:
         if self._tops is None:
             scope = self.scope
@@ -581,7 +592,7 @@ class DocumentsProvider(DAVProvider):
         parts = [part for part in path.split("/") if part]
         if not parts:
             return Root("/", environ)
-        top = ctx.tops().get(names.name_key(parts[0]))
+        top = ctx.top(parts[0])
         if top is None:
             return None
         node: Node | None = top.node

@@ -61,4 +61,5 @@ def test_litmus_passes_every_test_of_basic_copymove_props_and_locks(
     failing = [line for line in output.splitlines() if re.search(r"\b(FAIL|WARNING)\b", line)]
     assert set(summaries) == set(SUITES.split()), output
     assert all(failed == 0 and passed == run for run, passed, failed in summaries.values()), "\n".join(failing)
-    assert elapsed < 30, f"litmus took {elapsed:.1f} s"
+    # Timing is for benchmarks, not tests (docs/testing.md): printed, for the record (-s).
+    print(f"litmus: {sum(run for run, _p, _f in summaries.values())} tests in {elapsed:.1f} s")
