@@ -173,11 +173,13 @@ class Context:
                 node = share.node
                 if node.space_id not in self._space_ids and node.trashed_at is None:
                     candidates.setdefault(node.pk, node)
+            above = {pk for node in candidates.values() for pk in node.ancestor_ids}
+            trashed = set(Node.objects.filter(pk__in=above, trashed_at__isnull=False).values_list("pk", flat=True))
             found: dict[str, Node] = {}
             for node in candidates.values():
                 if any(pk in candidates for pk in node.ancestor_ids):
                     continue  # reached through a folder shared above it
-                if access.node_access(self.scope, node) is None:
+                if any(pk in trashed for pk in node.ancestor_ids):
                     continue  # in the trash through a folder above it
                 unique, n = node.name, 1
                 while names.name_key(unique) in found:
@@ -356,7 +358,7 @@ class _Stored(_Resource):
         if name.startswith("{DAV:}"):
             return super().set_property_value(name, value, dry_run=dry_run)
         namespace, local = _split(name)
-        text = None if value is None else etree.tostring(value, encoding="unicode")
+        text = None if value is None else etree.tostring(value, encoding="unicode", with_tail=False)
         with refusals():
             if dry_run:
                 dav_services.dead_property_check(
@@ -534,9 +536,14 @@ class File(_Stored, DAVNonCollection):
     def begin_write(self, *, content_type: str | None = None) -> _Upload:
         folder = self._folder()
         # Refused before the body is read: no right, or a declared length beyond the room left.
-        if self.node is not None:
-            with refusals():
+        with refusals():
+            if self.node is not None:
                 access.require(self._access(), Right.CONTRIBUTE)
+            else:
+                found = access.find_node(self.scope, folder.pk)
+                if found is None:
+                    raise DAVError(HTTP_CONFLICT)
+                access.require(found, Right.CONTRIBUTE)
         space = Space.objects.filter(pk=folder.space_id).first()
         room = max(0, space.quota_bytes - space.used_bytes) if space is not None else 0
         declared = util.get_content_length(self.environ)

@@ -387,3 +387,16 @@ def test_a_lock_taken_through_one_worker_holds_in_another_with_redis(world, redi
     finally:
         assert dav("UNLOCK", path, teacher, HTTP_LOCK_TOKEN=token)[0] == 204
     assert dav("PUT", path, teacher, body=b"y\n")[0] == 204
+
+
+def test_the_class_space_is_an_entry_read_by_its_students_and_written_by_its_teacher(world):
+    space = spaces.class_space_for(world.a.school_class)
+    upload(world.a.head, "cours.txt", folder=space.root)
+    student, teacher = world.a.student, world.a.teacher
+    status, body, _response = dav("PROPFIND", "/", student, HTTP_DEPTH="1")
+    assert status == 207 and quote(space.name).encode() in body
+    assert dav("GET", f"/{space.name}/cours.txt", student)[1] == TEXT
+    before = state()
+    assert dav("PUT", f"/{space.name}/mine.txt", student, body=TEXT)[0] == 403
+    assert state() == before
+    assert dav("PUT", f"/{space.name}/exercices.txt", teacher, body=TEXT)[0] == 201
