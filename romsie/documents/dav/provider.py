@@ -406,8 +406,8 @@ class _Stored(_Resource):
     def copy_move_single(self, dest_path: str, *, is_move: bool) -> None:
         # Only copies come here (moves are recursive, above): a folder is created without its
         # content (WsgiDAV copies the members one by one after it), a file is copied whole.
-        source_path = self.environ.get("PATH_INFO", "").rstrip("/")
-        if self.environ.get("HTTP_DEPTH") == "0" and self.path.rstrip("/") != source_path:
+        source_path = names.name_key(self.environ.get("PATH_INFO", "").rstrip("/"))
+        if self.environ.get("HTTP_DEPTH") == "0" and names.name_key(self.path.rstrip("/")) != source_path:
             return  # Depth: 0 copies the folder itself, not what it holds
         target, name = self._destination(dest_path)
         existing = _child(target, name)

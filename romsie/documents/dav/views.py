@@ -34,6 +34,7 @@ from . import app, auth, selectors, services
 from .provider import SCOPE_KEY
 
 SERVICE = "documents"
+FINITE_DEPTH = '<?xml version="1.0" encoding="utf-8"?>\n<D:error xmlns:D="DAV:"><D:propfind-finite-depth/></D:error>\n'
 REALM = "ROMSIE"
 # Hop-by-hop headers belong to the server, not to an application's response.
 _HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
@@ -124,6 +125,9 @@ def endpoint(request: HttpRequest, path: str = "") -> HttpResponseBase:
     scope = build_scope(request)
     if SERVICE not in scope.services or not access.may_use(scope):
         return _plain(403, _("The documents service is not open to you."))
+    if request.method == "PROPFIND" and request.META.get("HTTP_DEPTH", "infinity").strip().lower() == "infinity":
+        # A whole tree in one answer is refused (RFC 4918 §9.1): clients list a folder at a time.
+        return HttpResponse(FINITE_DEPTH, status=403, content_type="application/xml; charset=utf-8")
     environ = dict(request.META)  # the WSGI environ, with the request's body stream
     # Django already decoded the path (UTF-8): WsgiDAV is told not to decode it again.
     environ["SCRIPT_NAME"] = request.META.get("SCRIPT_NAME", "").rstrip("/") + app.MOUNT_PATH

@@ -400,3 +400,8 @@ def test_the_class_space_is_an_entry_read_by_its_students_and_written_by_its_tea
     assert dav("PUT", f"/{space.name}/mine.txt", student, body=TEXT)[0] == 403
     assert state() == before
     assert dav("PUT", f"/{space.name}/exercices.txt", teacher, body=TEXT)[0] == 201
+
+
+def test_a_propfind_of_a_whole_tree_is_refused(world):
+    status, body, _response = dav("PROPFIND", "/", world.a.teacher)
+    assert status == 403 and b"propfind-finite-depth" in body
