@@ -314,6 +314,11 @@ PROVISIONING_RUN_RETENTION_DAYS = env.int("PROVISIONING_RUN_RETENTION_DAYS", def
 # is_staff itself); every other view must declare a habilitation or be marked public.
 ROMSIE_ACCESS_EXEMPT_NAMESPACES = ["admin"]
 
+# WebDAV (/dav/, docs/documents.md): locks in Redis when it is configured (every worker sees
+# them), and how long a successful password check is remembered (an HMAC of the credentials).
+ROMSIE_DAV_REDIS_URL = env.str("ROMSIE_DAV_REDIS_URL", default=env.str("REDIS_URL", default=""))
+ROMSIE_DAV_AUTH_CACHE_SECONDS = env.int("ROMSIE_DAV_AUTH_CACHE_SECONDS", default=60)
+
 # Pages the service worker keeps for offline reading (URL names), as each is visited: the
 # person's own week timetable. No other page is ever stored (core/templates/core/service-worker.js).
 ROMSIE_OFFLINE_PAGES = ["timetable:week"]

@@ -100,6 +100,9 @@ ALLOWED_WIDE: dict[str, tuple[str, tuple[Magic, ...] | None]] = {
     "m4a": ("audio/mp4", _ISO_MEDIA),
     "ogg": ("audio/ogg", (b"OggS",)),
     "webm": ("video/webm", (b"\x1a\x45\xdf\xa3",)),
+    # No extension (``README``) or a number for one (``notes.1``, a copy a program keeps), as
+    # WebDAV clients write them: kept when it is text, as an opaque download.
+    "": (OPAQUE, None),
 }
 
 # Archives (zip-based files): what an archive may hold once unpacked.
@@ -299,11 +302,13 @@ def inspect_upload(
     allowed = ALLOWED if allowed is None else allowed
     name = clean_file_name(upload.name or "")
     upload.name = name
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    extension = name.lstrip(".").rsplit(".", 1)[-1].lower() if "." in name.lstrip(".") else ""
+    if extension.isdigit():
+        extension = ""
     if extension not in allowed:
         raise ValidationError(
             _("%(name)s: this kind of file is not accepted (allowed: %(kinds)s).")
-            % {"name": name, "kinds": ", ".join(sorted(allowed))},
+            % {"name": name, "kinds": ", ".join(sorted(k for k in allowed if k))},
             code="kind",
         )
     size = upload.size or 0

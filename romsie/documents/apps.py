@@ -15,6 +15,11 @@ class DocumentsConfig(AppConfig):
         from . import habilitations
 
         catalogue.register(habilitations.SPECS)
+        registry.register_account_link(
+            registry.AccountLink(
+                key="app-passwords", label=_("App passwords"), url_name="documents:app-passwords", order=110
+            )
+        )
         registry.register_service(
             registry.Service(
                 key="documents",

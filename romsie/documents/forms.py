@@ -16,7 +16,7 @@ from .models import MB, DocumentSettings, EstablishmentDocumentSettings, Node
 #: files one plain (script-less) upload form takes at once; the script sends one file per request
 MAX_FILES_AT_ONCE = 20
 #: what the file picker offers (a phone opens its camera or its files)
-ACCEPT = ",".join(f".{extension}" for extension in sorted(ALLOWED_WIDE)) + ",image/*"
+ACCEPT = ",".join(f".{extension}" for extension in sorted(ALLOWED_WIDE) if extension) + ",image/*"
 
 
 class UploadForm(forms.Form):

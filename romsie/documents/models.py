@@ -336,3 +336,49 @@ class Share(models.Model):
 
     def __str__(self) -> str:
         return f"{self.node_id} → {self.kind}"
+
+
+class DeadProperty(models.Model):
+    """A WebDAV "dead" property of a node (PROPPATCH): any namespace and name, an XML value.
+
+    Kept in the database, so every worker sees it; it follows its node through a move and goes
+    with it when the node is purged.
+    """
+
+    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="dead_properties")
+    namespace = models.CharField(max_length=255, blank=True)
+    name = models.CharField(max_length=255)
+    value = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("WebDAV property")
+        verbose_name_plural = _("WebDAV properties")
+        constraints = [
+            models.UniqueConstraint(fields=["node", "namespace", "name"], name="unique_dead_property"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} {{{self.namespace}}}{self.name}"
+
+
+class AppPassword(models.Model):
+    """A password for one device or program (a WebDAV client), instead of one's ENT password.
+
+    Only a digest of the secret is kept (SHA-256: the secret is random and long, so a fast digest
+    is safe, and a WebDAV client's many requests do not each pay an Argon2 hash), unique, so the
+    digest of what a client sends finds the row. The secret is shown once, when it is created.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="app_passwords")
+    label = models.CharField(_("name"), max_length=100)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("app password")
+        verbose_name_plural = _("app passwords")
+        indexes = [models.Index(fields=["user", "created_at"], name="documents_app_password_user")]
+
+    def __str__(self) -> str:
+        return self.label

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .dav import views as dav_views
 
 app_name = "documents"
 
@@ -27,4 +28,6 @@ urlpatterns = [
     path("recherche/", views.search, name="search"),
     path("reglages/", views.establishment_settings, name="establishment-settings"),
     path("territoires/<id:pk>/reglages/", views.territory_settings, name="territory-settings"),
+    path("mots-de-passe-d-application/", dav_views.app_passwords, name="app-passwords"),
+    path("mots-de-passe-d-application/<id:pk>/revoquer/", dav_views.app_password_revoke, name="app-password-revoke"),
 ]

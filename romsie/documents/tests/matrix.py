@@ -58,8 +58,15 @@ documents:trash-restore             own    | 302  405  405  405  405  405  405  
 documents:trash-restore             other  | 302  405  405  405  405  405  405  405  405  405  405  403
 documents:trash-purge               own    | 302  405  405  405  405  405  405  405  405  405  405  403
 documents:trash-purge               other  | 302  405  405  405  405  405  405  405  405  405  405  403
+documents:app-passwords             -      | 302  200  200  200  200  200  200  200  200  200  200  200
+documents:app-password-revoke       own    | 302  405  405  405  405  405  405  405  405  405  405  405
+documents:app-password-revoke       other  | 302  405  405  405  405  405  405  405  405  405  405  405
+dav:endpoint                        -      | 401  401  401  401  401  401  401  401  401  401  401  401
 """
 
+# WebDAV authenticates each request with HTTP Basic (a session is not enough): 401 for everybody.
+# The app password of "own" is the teacher's: only the teacher's POST revokes it; the others are
+# told it no longer exists (a message, nothing changed).
 POST_MATRIX = """
 documents:establishment-settings    -      | 302  403  403  403  403  302+ 403  403  403  403  302+ 403
 documents:territory-settings        own    | 302  403  403  403  403  403  403  403  403  403  403  200
@@ -83,6 +90,10 @@ documents:trash-restore             own    | 302  404  404  302  404  404  404  
 documents:trash-restore             other  | 302  404  404  404  404  404  404  404  404  404  404  403
 documents:trash-purge               own    | 302  404  404  302+ 404  404  404  404  404  404  404  403
 documents:trash-purge               other  | 302  404  404  404  404  404  404  404  404  404  404  403
+documents:app-passwords             -      | 302  200  200  200  200  200  200  200  200  200  200  200
+documents:app-password-revoke       own    | 302  302  302  302+ 302  302  302  302  302  302  302  302
+documents:app-password-revoke       other  | 302  302  302  302  302  302  302  302  302  302  302  302
+dav:endpoint                        -      | 401  401  401  401  401  401  401  401  401  401  401  401
 """
 
 
@@ -141,6 +152,15 @@ def _territory(w: World, which: str) -> dict[str, Any]:
     return {"pk": (w.north if which == "own" else w.south).pk}
 
 
+def _app_password(w: World, which: str) -> dict[str, Any]:
+    from romsie.core.testing.factories import scope_of
+    from romsie.documents.dav import services
+
+    owner = w.a.teacher if which == "own" else w.c.teacher
+    created, _secret = services.app_password_create(scope=scope_of(owner), label="Portable")
+    return {"pk": created.pk}
+
+
 OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "documents:home": _none,
     "documents:trash": _none,
@@ -182,4 +202,7 @@ POST_DATA: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "documents:node-move": _target,
     "documents:node-copy": lambda w, which: {"target": objects(_world(w, which))["folder"].pk},
     "documents:version-restore": lambda w, which: {"version": objects(_world(w, which))["file"].version},
+    "documents:app-passwords": _none,
+    "documents:app-password-revoke": _app_password,
+    "dav:endpoint": _none,
 }
