@@ -31,8 +31,10 @@ MINE = SHARED = ""
 @pytest.fixture(autouse=True)
 def top_names() -> None:
     """The names of /dav/'s entries, in the site's language as the test runs."""
-    global MINE, SHARED  # noqa: PLW0603 (read by every test of this module)
+    global MINE, SHARED
     MINE, SHARED = _folder_name("My documents"), _folder_name("Shared with me")
+
+
 TEXT = b"Le devoir de mercredi.\n"
 
 
