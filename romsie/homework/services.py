@@ -30,6 +30,7 @@ from romsie.core.errors import ApplicationError
 from romsie.core.richtext import clean_rich_text
 from romsie.core.services import audit_record
 from romsie.core.uploads import MAX_FILES, atomic_with_files, check_upload, store_upload
+from romsie.documents import handouts as document_handouts
 from romsie.identity.selectors import guardian_ids_receiving_mail
 from romsie.notifications.kinds import local_date
 from romsie.notifications.services import notify
@@ -552,6 +553,19 @@ def submission_save(
     submission.is_late = late
     submission.save()
     _student_work_changed(student_id)
+    # The work also lands in the teacher's hand-in folder of the documents (when the service is on).
+    teaching = homework.teaching
+    document_handouts.homework_hand_in(
+        scope=scope,
+        source=f"homework:{homework.pk}",
+        title=f"{teaching.subject.name} {homework.due_on.isoformat()}",
+        teacher_id=teaching.teacher_id,
+        school_class_id=teaching.school_class_id,
+        teaching_group_id=teaching.teaching_group_id,
+        due_at=homework.deadline_at,
+        upload=upload,
+        now=now,
+    )
     if old_file:
         storage = submission.file.storage
         transaction.on_commit(lambda: storage.delete(old_file))
