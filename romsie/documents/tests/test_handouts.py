@@ -91,7 +91,12 @@ def test_a_hand_out_gives_each_student_a_read_only_copy_of_the_same_bytes_uncoun
 
         services.node_rename(scope=student, node=copy, name="mine.pdf")
     assert Notification.objects.filter(kind=handouts.HANDOUT_KIND).count() == 3
-    assert handouts.handout_distribute(scope=scope_of(teacher), node=file, tokens=[f"class-students:{world.a.school_class.pk}"]) == 0
+    assert (
+        handouts.handout_distribute(
+            scope=scope_of(teacher), node=file, tokens=[f"class-students:{world.a.school_class.pk}"]
+        )
+        == 0
+    )
 
 
 @pytest.mark.parametrize("size", [1, 30])
@@ -101,7 +106,10 @@ def test_a_hand_out_costs_the_same_queries_whatever_the_class_size(world, django
     _class_of(world, size)
     scope = scope_of(teacher)
     with django_assert_num_queries(26):
-        assert handouts.handout_distribute(scope=scope, node=file, tokens=[f"class-students:{world.a.school_class.pk}"]) == size
+        assert (
+            handouts.handout_distribute(scope=scope, node=file, tokens=[f"class-students:{world.a.school_class.pk}"])
+            == size
+        )
 
 
 def test_a_hand_out_to_a_class_one_does_not_teach_is_refused_and_changes_nothing(world):
@@ -144,7 +152,9 @@ def test_students_hand_in_to_their_own_folder_and_see_only_their_own_work(world)
     other = _class_of(world, 2)[1]
     handouts.collection_drop(scope=scope_of(world.a.student), collection=collection, upload=pdf("mine.pdf", 200))
     handouts.collection_drop(scope=scope_of(other), collection=collection, upload=pdf("theirs.pdf", 300))
-    again = handouts.collection_drop(scope=scope_of(world.a.student), collection=collection, upload=pdf("mine.pdf", 250))
+    again = handouts.collection_drop(
+        scope=scope_of(world.a.student), collection=collection, upload=pdf("mine.pdf", 250)
+    )
     assert again.current.number == 2
     mine = Dropbox.objects.get(collection=collection, student=world.a.student)
     theirs = Dropbox.objects.get(collection=collection, student=other)
@@ -196,5 +206,7 @@ def test_a_teacher_opens_a_collection_from_the_page(world, client_for):
     assert page.status_code == 302
     collection = Collection.objects.get(title="Rapport")
     assert collection.folder.space.owner_id == world.a.teacher.pk
-    refused = client.post(url, {"title": "X", "audience": f"class-students:{world.a.class2.pk}", "due_on": "2030-01-10"})
+    refused = client.post(
+        url, {"title": "X", "audience": f"class-students:{world.a.class2.pk}", "due_on": "2030-01-10"}
+    )
     assert refused.status_code == 200 and not Collection.objects.filter(title="X").exists()

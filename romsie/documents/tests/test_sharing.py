@@ -126,7 +126,9 @@ def test_the_share_page_lists_shares_and_shares_through_the_picker(world, client
     page = client.get(url)
     assert page.status_code == 200 and "Shared with nobody yet." in page.content.decode()
     assert f"class-all:{world.a.school_class.pk}" in page.content.decode()
-    answer = client.post(url, {"audience": [f"user:{world.a.head.pk}", f"class-guardians:{world.a.school_class.pk}"], "right": "2"})
+    answer = client.post(
+        url, {"audience": [f"user:{world.a.head.pk}", f"class-guardians:{world.a.school_class.pk}"], "right": "2"}
+    )
     assert answer.status_code == 302
     assert set(Share.objects.filter(node=file).values_list("kind", "right")) == {
         ("user", Right.CONTRIBUTE),
@@ -140,7 +142,9 @@ def test_the_share_page_of_someone_elses_document_is_not_found_and_a_forged_pers
     file = upload(world.a.teacher, "secret.pdf")
     assert client_for(world.a.head).get(reverse("documents:share-list", args=[file.pk])).status_code == 404
     client = client_for(world.a.teacher)
-    page = client.post(reverse("documents:share-list", args=[file.pk]), {"audience": [f"user:{world.c.teacher.pk}"], "right": "1"})
+    page = client.post(
+        reverse("documents:share-list", args=[file.pk]), {"audience": [f"user:{world.c.teacher.pk}"], "right": "1"}
+    )
     assert page.status_code == 200 and world.c.teacher.last_name not in page.content.decode()
     assert not Share.objects.filter(node=file).exists()
 

@@ -11,12 +11,11 @@ from django.utils import timezone
 from romsie.core.testing.factories import scope_of, session_on
 from romsie.documents import access
 from romsie.documents.models import Collection, Dropbox, Node
+from romsie.documents.tests.matrix import enable
 from romsie.homework import services as homework_services
 from romsie.homework.models import Homework
 from romsie.homework.tests.builders import PDF, entry_for, homework_for
 from romsie.homework.tests.builders import enable as enable_homework
-
-from .matrix import enable
 
 
 @pytest.fixture
@@ -24,7 +23,9 @@ def assignment(world) -> Homework:
     enable_homework(world.a)
     today = timezone.localdate()
     past = session_on(world.a.teaching, today - datetime.timedelta(days=1))
-    return homework_for(entry_for(past), due_on=today + datetime.timedelta(days=6), kind=Homework.Kind.HAND_IN, text="Essay")
+    return homework_for(
+        entry_for(past), due_on=today + datetime.timedelta(days=6), kind=Homework.Kind.HAND_IN, text="Essay"
+    )
 
 
 def _pdf(name: str = "essay.pdf", body: bytes = PDF) -> SimpleUploadedFile:
