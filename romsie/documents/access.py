@@ -345,18 +345,22 @@ class AudienceChoice:
 
 
 def may_share(scope: Scope) -> bool:
+    """Whether the person may share documents here (``documents.share``)."""
     return may_use(scope) and scope.has(DocumentsHabilitation.SHARE)
 
 
 def may_distribute(scope: Scope) -> bool:
+    """Whether the person may hand out and collect work here (``documents.distribute``)."""
     return may_use(scope) and scope.has(DocumentsHabilitation.DISTRIBUTE)
 
 
 def _current_classes(scope: Scope) -> QuerySet[SchoolClass]:
+    """The current establishment's classes of this school year."""
     return SchoolClass.objects.filter(establishment_id=scope.establishment_id, school_year__is_current=True)
 
 
 def _current_groups(scope: Scope) -> QuerySet[TeachingGroup]:
+    """The current establishment's teaching groups of this school year."""
     return TeachingGroup.objects.filter(establishment_id=scope.establishment_id, school_year__is_current=True)
 
 
