@@ -32,7 +32,6 @@ class DocumentsConfig(AppConfig):
                 key=sharing.SHARED_KIND,
                 label=_("A document was shared with you"),
                 text=_("%(sharer)s shared “%(name)s” with you."),
-                format_params=sharing.shared_params,
                 default_delivery="app",
             )
         )
@@ -41,7 +40,6 @@ class DocumentsConfig(AppConfig):
                 key=handouts.HANDOUT_KIND,
                 label=_("A teacher handed a document out to you"),
                 text=_("%(teacher)s handed out “%(name)s”: it is in your “Received” folder."),
-                format_params=handouts.handout_params,
                 default_delivery="app",
             )
         )

@@ -208,10 +208,6 @@ def _check_audience(scope: Scope, tokens: Sequence[str]) -> list[str]:
     return chosen
 
 
-def handout_params(params: dict[str, str]) -> dict[str, str]:
-    return params
-
-
 @transaction.atomic
 def handout_distribute(*, scope: Scope, node: Node, tokens: Sequence[str]) -> int:
     """Hand a file out to classes or groups: a read-only copy for each student; return how many got it.

@@ -32,11 +32,6 @@ from .models import Node, Right, Share
 SHARED_KIND = "documents.shared"
 
 
-def shared_params(params: dict[str, Any]) -> dict[str, Any]:
-    """A share notification's params as its text reads them."""
-    return params
-
-
 def full_name(user_id: int | None) -> str:
     """The person's name for a notification's text (one query)."""
     user = User.objects.filter(pk=user_id).first() if user_id is not None else None

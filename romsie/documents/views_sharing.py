@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,7 +20,7 @@ from romsie.core.uploads import download_response
 from . import access, selectors, selectors_sharing, sharing
 from .forms_sharing import ShareForm, people_matching
 from .habilitations import DocumentsHabilitation as H
-from .models import Right
+from .models import Blob, Right
 
 SERVICE = "documents"
 
@@ -95,8 +95,8 @@ def node_open(request: ScopedRequest, pk: int) -> HttpResponseBase:
     node = found.node
     if not node.is_folder:
         blob = node.current.blob if node.current is not None else None
-        if blob is None:
-            raise PermissionDenied
+        if blob is None or blob.scan_status == Blob.ScanStatus.INFECTED:
+            raise Http404
         return download_response(blob.file, node.name, node.content_type or blob.content_type)
     context = {
         "found": found,
