@@ -30,15 +30,16 @@ from typing import Any
 from django.db.models import Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from romsie.core.access.lookup import found_or_404
+from romsie.core.access.lookup import first_or_404, found_or_404
 from romsie.core.access.profiles import Profile
 from romsie.core.access.scope import Scope
 from romsie.core.errors import ApplicationError
+from romsie.identity.models import Guardianship, Role, RoleAssignment, User
 from romsie.schooling.access import current_class_ids, current_group_ids
-from romsie.schooling.models import SchoolClass, Teaching
+from romsie.schooling.models import Enrollment, GroupMembership, SchoolClass, Teaching, TeachingGroup
 
 from .habilitations import DocumentsHabilitation
-from .models import EstablishmentDocumentSettings, Node, Right, Share, Space
+from .models import Collection, EstablishmentDocumentSettings, Node, Right, Share, Space
 
 
 @dataclass(frozen=True)
@@ -311,3 +312,202 @@ def require(access: NodeAccess, right: Right) -> None:
     else:
         message = _("You may not change “%(name)s”.")
     raise ApplicationError(message % {"name": access.node.name}, extra={"code": "forbidden", "needs": int(right)})
+
+
+# -- Sharing, spaces and hand-outs ---------------------------------------------------------
+#
+# * Sharing needs ``documents.share`` and the manage right on the node. Staff and teachers may
+#   share with anyone of their current establishment, with a class's students, its guardians or
+#   both, a teaching group, or all staff and teachers; students, parents and partners (when the
+#   establishment allows them to share) with the establishment's staff and teachers, and students
+#   also with their classmates.
+# * Hand-outs and collections (``documents.distribute``): a teacher hands out to, and collects
+#   from, the current classes and teaching groups they teach. A collection is seen by the teacher
+#   who opened it and by the students of its class or group (each sees only their own work).
+
+#: share tokens of the picker → the kind of share they make
+SHARE_TOKEN_KINDS = {
+    "class-students": Share.Kind.CLASS_STUDENTS,
+    "class-guardians": Share.Kind.CLASS_GUARDIANS,
+    "class-all": Share.Kind.CLASS_ALL,
+    "group": Share.Kind.GROUP,
+    "staff": Share.Kind.STAFF,
+}
+
+
+@dataclass(frozen=True)
+class AudienceChoice:
+    """A group one may share with or hand out to: its token (``class-all:3``), label and section."""
+
+    token: str
+    label: str
+    section: str
+
+
+def may_share(scope: Scope) -> bool:
+    """Whether the person may share documents here (``documents.share``)."""
+    return may_use(scope) and scope.has(DocumentsHabilitation.SHARE)
+
+
+def may_distribute(scope: Scope) -> bool:
+    """Whether the person may hand out and collect work here (``documents.distribute``)."""
+    return may_use(scope) and scope.has(DocumentsHabilitation.DISTRIBUTE)
+
+
+def _current_classes(scope: Scope) -> QuerySet[SchoolClass]:
+    """The current establishment's classes of this school year."""
+    return SchoolClass.objects.filter(establishment_id=scope.establishment_id, school_year__is_current=True)
+
+
+def _current_groups(scope: Scope) -> QuerySet[TeachingGroup]:
+    """The current establishment's teaching groups of this school year."""
+    return TeachingGroup.objects.filter(establishment_id=scope.establishment_id, school_year__is_current=True)
+
+
+def share_groups(scope: Scope) -> list[AudienceChoice]:
+    """The groups the person may share with (two queries for staff and teachers, none otherwise)."""
+    if not may_share(scope) or not _is_staff_or_teacher(scope):
+        return []
+    classes = list(_current_classes(scope).order_by("level__order", "name").values_list("pk", "name"))
+    choices: list[AudienceChoice] = []
+    sections = (
+        ("class-students", _("Students of a class"), _("Students of %(name)s")),
+        ("class-guardians", _("Guardians of a class"), _("Guardians of %(name)s")),
+        ("class-all", _("Students and guardians of a class"), _("Students and guardians of %(name)s")),
+    )
+    for prefix, section, label in sections:
+        choices += [AudienceChoice(f"{prefix}:{pk}", label % {"name": name}, section) for pk, name in classes]
+    groups = _current_groups(scope).order_by("name").values_list("pk", "name")
+    choices += [
+        AudienceChoice(f"group:{pk}", _("Group %(name)s") % {"name": name}, _("Teaching groups")) for pk, name in groups
+    ]
+    choices.append(AudienceChoice("staff:all", _("All staff and teachers"), _("Staff")))
+    return choices
+
+
+def shareable_people(scope: Scope) -> QuerySet[User]:
+    """The people the person may share with, themselves excluded (a queryset, nothing loaded)."""
+    if not may_share(scope):
+        return User.objects.none()
+    here = RoleAssignment.objects.filter(establishment_id=scope.establishment_id, is_active=True)
+    if _is_staff_or_teacher(scope):
+        ids = here.values("user_id").order_by()
+    else:
+        ids = here.filter(role__in=[Role.TEACHER, Role.STAFF]).values("user_id").order_by()
+        if scope.is_student:
+            classmates = Enrollment.objects.filter(
+                school_class_id__in=current_class_ids(scope.establishment_id, scope.user_id or 0)
+            ).values("student_id")
+            ids = ids.union(classmates.order_by())
+    return User.objects.filter(pk__in=ids, is_active=True).exclude(pk=scope.user_id)
+
+
+def distributable_groups(scope: Scope) -> list[AudienceChoice]:
+    """The classes and teaching groups the teacher may hand out to and collect from (two queries)."""
+    if not may_distribute(scope):
+        return []
+    classes = _current_classes(scope).filter(pk__in=taught_class_ids(scope)).order_by("level__order", "name")
+    groups = _current_groups(scope).filter(teachings__teacher_id=scope.user_id).distinct().order_by("name")
+    return [
+        *(AudienceChoice(f"class-students:{pk}", name, _("Classes")) for pk, name in classes.values_list("pk", "name")),
+        *(AudienceChoice(f"group:{pk}", name, _("Teaching groups")) for pk, name in groups.values_list("pk", "name")),
+    ]
+
+
+def parse_token(token: str) -> tuple[str, int | None]:
+    """``class-all:3`` → (``class-all``, 3); ``staff:all`` → (``staff``, None)."""
+    kind, _sep, raw = token.partition(":")
+    return kind, (int(raw) if raw.isdigit() and len(raw) < 19 else None)
+
+
+def audience_ids(establishment_id: int | None, tokens: list[str]) -> QuerySet[Any, Any]:
+    """The ids of the people the tokens stand for now, as one ``UNION`` subquery (``values_list(flat=True)``)."""
+    parts: list[QuerySet[Any, Any]] = []
+    classes: dict[str, list[int]] = {"class-students": [], "class-guardians": [], "class-all": []}
+    groups: list[int] = []
+    users: list[int] = []
+    staff = False
+    for token in tokens:
+        kind, pk = parse_token(token)
+        if kind in classes and pk is not None:
+            classes[kind].append(pk)
+        elif kind == "group" and pk is not None:
+            groups.append(pk)
+        elif kind == "user" and pk is not None:
+            users.append(pk)
+        elif kind == "staff":
+            staff = True
+    current = Enrollment.objects.filter(establishment_id=establishment_id, school_class__school_year__is_current=True)
+    student_classes = classes["class-students"] + classes["class-all"]
+    guardian_classes = classes["class-guardians"] + classes["class-all"]
+    if student_classes:
+        parts.append(
+            current.filter(school_class_id__in=student_classes).values_list("student_id", flat=True).order_by()
+        )
+    if guardian_classes:
+        students = current.filter(school_class_id__in=guardian_classes).values("student_id")
+        parts.append(
+            Guardianship.objects.filter(establishment_id=establishment_id, student_id__in=students)
+            .values_list("guardian_id", flat=True)
+            .order_by()
+        )
+    if groups:
+        parts.append(
+            GroupMembership.objects.filter(
+                establishment_id=establishment_id,
+                teaching_group_id__in=groups,
+                teaching_group__school_year__is_current=True,
+            )
+            .values_list("student_id", flat=True)
+            .order_by()
+        )
+    if staff:
+        parts.append(
+            RoleAssignment.objects.filter(
+                establishment_id=establishment_id, is_active=True, role__in=[Role.TEACHER, Role.STAFF]
+            )
+            .values_list("user_id", flat=True)
+            .order_by()
+        )
+    if users:
+        parts.append(User.objects.filter(pk__in=users).values_list("pk", flat=True).order_by())
+    if not parts:
+        return User.objects.none().values_list("pk", flat=True)
+    first, *others = parts
+    return first.union(*others) if others else first
+
+
+def visible_collections(scope: Scope) -> QuerySet[Collection]:
+    """The collections the person sees: those they opened (teachers), those of their classes and groups (students)."""
+    if not may_use(scope) or scope.establishment_id is None:
+        return Collection.objects.none()
+    here = Collection.objects.filter(establishment_id=scope.establishment_id)
+    ids = here.filter(created_by_id=scope.user_id).values("pk").order_by()
+    if scope.is_student:
+        student = scope.user_id or 0
+        ids = ids.union(
+            here.filter(school_class_id__in=current_class_ids(scope.establishment_id, student)).values("pk").order_by(),
+            here.filter(teaching_group_id__in=current_group_ids(scope.establishment_id, student))
+            .values("pk")
+            .order_by(),
+        )
+    return Collection.objects.filter(pk__in=ids)
+
+
+def get_collection(scope: Scope, pk: int) -> Collection:
+    """Return a collection the person sees, or raise 404."""
+    return first_or_404(
+        visible_collections(scope).select_related("folder", "school_class", "teaching_group").filter(pk=pk)
+    )
+
+
+def collects(scope: Scope, collection: Collection) -> bool:
+    """Whether the person is the teacher who collects this work (else: a student handing in)."""
+    return collection.created_by_id == scope.user_id
+
+
+def get_share(scope: Scope, pk: int) -> Share:
+    """Return a share of the current establishment whose node the person manages, or raise 404."""
+    share = Share.objects.filter(pk=pk, establishment_id=scope.establishment_id).select_related("node").first()
+    found = find_node(scope, share.node_id) if share is not None else None
+    return found_or_404(share if found is not None and found.allows(Right.MANAGE) else None)

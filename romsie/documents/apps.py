@@ -11,8 +11,9 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         from romsie.core import registry
         from romsie.core.access import catalogue
+        from romsie.notifications.kinds import NotificationKind, register_kind
 
-        from . import habilitations
+        from . import habilitations, handouts, sharing
 
         catalogue.register(habilitations.SPECS)
         registry.register_account_link(
@@ -28,5 +29,22 @@ class DocumentsConfig(AppConfig):
                 habilitation=habilitations.DocumentsHabilitation.USE,
                 description=_("Your documents, those shared with you, your classes' and team's spaces"),
                 order=35,
+            )
+        )
+        # -- Sharing, spaces and hand-outs
+        register_kind(
+            NotificationKind(
+                key=sharing.SHARED_KIND,
+                label=_("A document was shared with you"),
+                text=_("%(sharer)s shared “%(name)s” with you."),
+                default_delivery="app",
+            )
+        )
+        register_kind(
+            NotificationKind(
+                key=handouts.HANDOUT_KIND,
+                label=_("A teacher handed a document out to you"),
+                text=_("%(teacher)s handed out “%(name)s”: it is in your “Received” folder."),
+                default_delivery="app",
             )
         )

@@ -382,3 +382,74 @@ class AppPassword(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+# -- Hand-outs and collections (sharing, spaces and hand-outs) ----------------------------
+
+
+class Collection(models.Model):
+    """Work collected from a class or a teaching group: each student drops files in their own folder.
+
+    The collection's ``folder`` lives in the teacher's personal space (under "Collected work");
+    each student's files go to a folder of their own inside it (:class:`Dropbox`), which is
+    shared with them read only: they see their own work, never their classmates'. ``source``
+    names what the collection was opened for (``homework:<id>`` for a homework to hand in),
+    so the same homework always lands in the same collection.
+    """
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="document_collections")
+    title = models.CharField(_("title"), max_length=150)
+    school_class = models.ForeignKey(
+        SchoolClass, null=True, blank=True, on_delete=models.CASCADE, related_name="document_collections"
+    )
+    teaching_group = models.ForeignKey(
+        TeachingGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="document_collections"
+    )
+    due_at = models.DateTimeField(_("due by"))
+    folder = models.OneToOneField(Node, on_delete=models.CASCADE, related_name="collection")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=60, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("collection of work")
+        verbose_name_plural = _("collections of work")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(school_class__isnull=False, teaching_group__isnull=True)
+                | Q(school_class__isnull=True, teaching_group__isnull=False),
+                name="collection_from_a_class_or_a_group",
+            ),
+            models.UniqueConstraint(
+                fields=["establishment", "source"], condition=~Q(source=""), name="one_collection_per_source"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["created_by", "created_at"], name="documents_collection_teacher"),
+            models.Index(fields=["school_class", "due_at"], name="documents_collection_class"),
+            models.Index(fields=["teaching_group", "due_at"], name="documents_collection_group"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Dropbox(models.Model):
+    """A student's folder in a collection: what they handed in, shared with them read only."""
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="dropboxes")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    folder = models.OneToOneField(Node, on_delete=models.CASCADE, related_name="dropbox")
+    first_at = models.DateTimeField(_("first handed in at"))
+    last_at = models.DateTimeField(_("last handed in at"))
+    is_late = models.BooleanField(_("late"), default=False)
+
+    class Meta:
+        verbose_name = _("work handed in")
+        verbose_name_plural = _("work handed in")
+        constraints = [models.UniqueConstraint(fields=["collection", "student"], name="one_dropbox_per_student")]
+
+    def __str__(self) -> str:
+        return f"{self.collection_id} ← {self.student_id}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import urls_sharing, views
 from .dav import views as dav_views
 
 app_name = "documents"
@@ -31,3 +31,6 @@ urlpatterns = [
     path("mots-de-passe-d-application/", dav_views.app_passwords, name="app-passwords"),
     path("mots-de-passe-d-application/<id:pk>/revoquer/", dav_views.app_password_revoke, name="app-password-revoke"),
 ]
+
+# -- Sharing, spaces and hand-outs (urls_sharing.py) ---------------------------------------
+urlpatterns += urls_sharing.urlpatterns

@@ -21,6 +21,7 @@ from romsie.core.forms import (
     display_value,
 )
 from romsie.core.uploads import MultipleFileField
+from romsie.documents.forms_sharing import linked_documents_field
 from romsie.schooling.models import Subject, Teaching
 
 from . import services, text
@@ -73,12 +74,17 @@ class EntryForm(VersionedForm):
         help_text=_("Empty: at once. Students and parents see the entry only from then on."),
     )
 
-    def __init__(self, *args: Any, entry: LogEntry | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, entry: LogEntry | None = None, scope: Scope | None = None, **kwargs: Any) -> None:
         super().__init__(*args, edited=entry, **kwargs)
         if entry is not None and entry.pk:
             self.fields["remove_attachments"].queryset = entry.attachments.all()  # type: ignore[attr-defined]
         else:
             del self.fields["remove_attachments"]
+        documents = linked_documents_field(scope) if scope is not None else None
+        if documents is not None:
+            self.fields["documents"] = documents
+            if entry is not None and entry.pk and not self.is_bound:
+                self.initial["documents"] = list(entry.linked_documents.values_list("pk", flat=True))
 
     def current_values(self, current: Any) -> list[tuple[Any, str]]:
         """The entry as it is now, its homework and files included."""

@@ -54,6 +54,10 @@ class LogEntry(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(_("published from"), null=True, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
+    # Documents linked rather than attached: the class gets a read share when the entry is published.
+    linked_documents = models.ManyToManyField(
+        "documents.Node", blank=True, related_name="+", verbose_name=_("linked documents")
+    )
     version = VersionField()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -162,6 +162,7 @@ class EntryPage:
     locked_on: datetime.date | None
     is_student: bool
     copy_targets: bool
+    documents: list[Any] = field(default_factory=list)
 
 
 def entry_detail(scope: Scope, pk: int) -> EntryPage:
@@ -183,6 +184,8 @@ def entry_detail(scope: Scope, pk: int) -> EntryPage:
         locked_on,
         access.is_student(scope),
         copy_targets,
+        # Linked documents: one query more, only where the documents service is on.
+        list(entry.linked_documents.order_by("name_key")) if "documents" in scope.services else [],
     )
 
 

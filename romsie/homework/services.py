@@ -30,6 +30,8 @@ from romsie.core.errors import ApplicationError
 from romsie.core.richtext import clean_rich_text
 from romsie.core.services import audit_record
 from romsie.core.uploads import MAX_FILES, atomic_with_files, check_upload, store_upload
+from romsie.documents import handouts as document_handouts
+from romsie.documents import sharing as document_sharing
 from romsie.identity.selectors import guardian_ids_receiving_mail
 from romsie.notifications.kinds import local_date
 from romsie.notifications.services import notify
@@ -171,6 +173,7 @@ class EntryData:
     homework: tuple[HomeworkData, ...] = ()
     files: tuple[UploadedFile, ...] = ()
     remove_attachment_ids: tuple[int, ...] = ()
+    documents: tuple[int, ...] | None = None  # files linked from the author's documents; None: unchanged
 
 
 def _apply_homework(entry: LogEntry, items: Iterable[HomeworkData]) -> None:
@@ -251,6 +254,7 @@ def entry_save(
         raise ApplicationError(" ".join(error.messages)) from error
     already = entry.attachments.exclude(pk__in=data.remove_attachment_ids).count() if entry.pk else 0
     content_types = _check_files(data.files, already)
+    linked = document_sharing.links_check(scope=scope, node_ids=data.documents) if data.documents is not None else None
     entry.title = data.title.strip()
     entry.content_html = clean_rich_text(data.content)
     entry.links = links
@@ -280,10 +284,29 @@ def entry_save(
         )
         _store(attachment, upload)
         attachment.save()
+    if linked is not None:
+        entry.linked_documents.set(linked)
+    if entry.is_published and linked:
+        _grant_linked(scope, entry, linked)
     if entry.is_public and not was_public and entry.notified_at is None:
         _notify_published(scope, entry)
     bump_homework(entry.establishment_id)
     return entry
+
+
+def _grant_linked(scope: Scope, entry: LogEntry, nodes: list[Any]) -> None:
+    """Give the class (students and guardians) or the group (students, and their guardians) a read
+    share of the documents linked to a published entry."""
+    teaching = entry.teaching
+    if teaching.school_class_id:
+        document_sharing.links_grant(scope=scope, nodes=nodes, tokens=[f"class-all:{teaching.school_class_id}"])
+    else:
+        guardians = guardian_ids_receiving_mail(
+            establishment_id=teaching.establishment_id, students=students_of(teaching)
+        )
+        document_sharing.links_grant(
+            scope=scope, nodes=nodes, tokens=[f"group:{teaching.teaching_group_id}"], user_ids=guardians
+        )
 
 
 def entry_published_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -552,6 +575,19 @@ def submission_save(
     submission.is_late = late
     submission.save()
     _student_work_changed(student_id)
+    # The work also lands in the teacher's hand-in folder of the documents (when the service is on).
+    teaching = homework.teaching
+    document_handouts.homework_hand_in(
+        scope=scope,
+        source=f"homework:{homework.pk}",
+        title=f"{teaching.subject.name} {homework.due_on.isoformat()}",
+        teacher_id=teaching.teacher_id,
+        school_class_id=teaching.school_class_id,
+        teaching_group_id=teaching.teaching_group_id,
+        due_at=homework.deadline_at,
+        upload=upload,
+        now=now,
+    )
     if old_file:
         storage = submission.file.storage
         transaction.on_commit(lambda: storage.delete(old_file))

@@ -178,7 +178,7 @@ def _entry_form(request: ScopedRequest, *, entry: LogEntry | None, session: Any)
     teaching = entry.teaching if entry else session.teaching
     date = entry.date if entry else session.date
     if request.method == "POST":
-        form = forms.EntryForm(request.POST, request.FILES, entry=entry)
+        form = forms.EntryForm(request.POST, request.FILES, entry=entry, scope=scope)
         formset = forms.HomeworkFormSet(request.POST, prefix="homework")
         if form.is_valid() and formset.is_valid():
             data = services.EntryData(
@@ -190,6 +190,7 @@ def _entry_form(request: ScopedRequest, *, entry: LogEntry | None, session: Any)
                 homework=forms.homework_data(formset),
                 files=tuple(form.cleaned_data["uploads"]),
                 remove_attachment_ids=tuple(a.pk for a in form.cleaned_data.get("remove_attachments") or ()),
+                documents=tuple(form.cleaned_data["documents"]) if "documents" in form.fields else None,
             )
             try:
                 saved = services.entry_save(
@@ -226,7 +227,7 @@ def _entry_form(request: ScopedRequest, *, entry: LogEntry | None, session: Any)
                 for h in entry.homework.order_by("due_on", "pk")
             ]
         due = services.next_session_date(teaching.pk, date)
-        form = forms.EntryForm(initial=initial, entry=entry)
+        form = forms.EntryForm(initial=initial, entry=entry, scope=scope)
         formset = forms.HomeworkFormSet(prefix="homework", initial=homework_initial)
         for extra in formset.forms[len(homework_initial) :]:
             extra.initial = {"due_on": due}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from romsie.core.access.scope import Scope
 from romsie.core.forms import PickerChoice, PickerField, RichTextField, VersionedForm
 from romsie.core.uploads import MultipleFileField
+from romsie.documents.forms_sharing import linked_documents_field
 
 from . import access, selectors
 from .models import MailingList, Policy, Report
@@ -79,6 +80,9 @@ class ComposeForm(forms.Form):
             help_text=_("Only the people and groups you may write to are offered."),
         )
         self.fields = {"recipients": picker, **self.fields}
+        documents = linked_documents_field(scope)
+        if documents is not None:
+            self.fields["documents"] = documents
 
 
 class FolderForm(forms.Form):

@@ -39,6 +39,10 @@ class Message(models.Model):
     recipient_labels = models.JSONField(default=list, blank=True)
     recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
     attachment_count = models.PositiveSmallIntegerField(default=0)
+    # Documents linked rather than attached: the recipients get a read share when it is sent.
+    linked_documents = models.ManyToManyField(
+        "documents.Node", blank=True, related_name="+", verbose_name=_("linked documents")
+    )
     recalled_at = models.DateTimeField(_("recalled at"), null=True, blank=True)
 
     class Meta:

@@ -234,7 +234,7 @@ def thread(scope: Scope, delivery: Delivery) -> Thread:
     """Return the thread of a message of the person's mailbox (``delivery``: from ``access.get_delivery``)."""
     message = delivery.message
     root = message.thread_root_id or message.pk
-    entries = list(
+    rows = (
         access.visible_deliveries(scope)
         .filter(Q(message_id=root) | Q(message__thread_root_id=root))
         .exclude(folder=Delivery.Box.DRAFTS)
@@ -242,6 +242,9 @@ def thread(scope: Scope, delivery: Delivery) -> Thread:
         .prefetch_related(Prefetch("message__attachments", queryset=Attachment.objects.order_by("pk")))
         .order_by("sent_at", "id")
     )
+    if "documents" in scope.services:  # linked documents: one query more, only where documents are on
+        rows = rows.prefetch_related("message__linked_documents")
+    entries = list(rows)
     if delivery.folder == Delivery.Box.DRAFTS:
         entries.append(delivery)
     return Thread(delivery, entries)

@@ -25,6 +25,7 @@ from romsie.core.richtext import clean_rich_text
 from romsie.core.services import audit_record
 from romsie.core.tasks import enqueue_on_commit
 from romsie.core.uploads import atomic_with_files, check_upload, store_upload
+from romsie.documents import sharing as document_sharing
 from romsie.establishments.habilitations import EVERYONE
 from romsie.establishments.models import Establishment, Territory
 from romsie.identity.models import RoleAssignment, User
@@ -154,6 +155,7 @@ def message_save(
     parent_id: int | None = None,
     forward_id: int | None = None,
     notify_later: bool = True,
+    documents: Sequence[int] = (),
 ) -> Message:
     """Send a message (or save it as a draft): check, write the message, deliver, notify later.
 
@@ -174,6 +176,7 @@ def message_save(
         content_types = [check_upload(f) for f in files]
     except ValidationError as error:
         raise ApplicationError(" ".join(error.messages)) from error
+    linked = document_sharing.links_check(scope=scope, node_ids=documents)
     if send and not recipients.tokens:
         raise ApplicationError(_("Choose at least one recipient."))
     now = timezone.now()
@@ -245,8 +248,12 @@ def message_save(
         Delivery.objects.create(
             establishment_id=est, message=message, recipient_id=scope.user_id, folder=box, sent_at=now, read_at=now
         )
+    if linked or draft is not None:
+        message.linked_documents.set(linked)
     if send:
         _deliver(message, people, now)
+        # Linked documents: the recipients get a read share, checked when they open one.
+        document_sharing.links_grant(scope=scope, nodes=linked, user_ids=people.values_list("pk", flat=True))
         if notify_later:
             enqueue_on_commit(tasks.message_notify, message.pk)
     own = scope.user_id

@@ -197,6 +197,7 @@ def compose(request: ScopedRequest) -> HttpResponse:
                 tokens=form.cleaned_data["recipients"],
                 send=send,
                 files=form.cleaned_data["attachments"],
+                documents=form.cleaned_data.get("documents") or [],
                 draft=initial["draft"],
                 parent_id=initial["parent_id"],
                 forward_id=initial["forward_id"],
@@ -266,6 +267,7 @@ def message_detail(request: ScopedRequest, pk: int) -> HttpResponse:
             "message": entry.message,
             "folders": list(selectors.folders_of(scope)) if shows_folders else [],
             "refusal": selectors.sending_refusal(scope),
+            "documents_on": "documents" in scope.services,
         }
         body = render_to_string("messaging/_message_body.html", context, request)
         title = entry.message.subject or _("(no subject)")
@@ -273,7 +275,8 @@ def message_detail(request: ScopedRequest, pk: int) -> HttpResponse:
 
     keys = [versions.key(selectors.MAILBOX_VERSION, scope.user_id)]
     keys += selectors.policy_stamp_keys(est.id, est.territory_id) if est else []
-    stamp = (pk, sorted(scope.habilitations), sorted(scope.profiles), *versions.stamp(*keys))
+    documents_on = "documents" in scope.services
+    stamp = (pk, sorted(scope.habilitations), sorted(scope.profiles), documents_on, *versions.stamp(*keys))
     page = json.loads(fragments.cached(request, "messaging-message", stamp, render_page))
     context = {
         "body": mark_safe(page["body"]),  # noqa: S308 (our own template, rendered with autoescape)

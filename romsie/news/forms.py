@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
 from romsie.core.forms import BoundedDateTimeField, RichTextField, VersionedForm, display_value
+from romsie.documents.forms_sharing import linked_documents_field
 from romsie.identity.models import Role, RoleAssignment, User
 from romsie.schooling.models import Enrollment
 
@@ -113,6 +114,11 @@ class NewsItemForm(VersionedForm):
             classes.required = True
             classes.error_messages["required"] = _("Choose at least one of your classes.")
         self.fields["roles"].initial = ["student", "parent"]
+        documents = linked_documents_field(scope)
+        if documents is not None:
+            self.fields["documents"] = documents
+            if item is not None and not self.is_bound:
+                self.initial["documents"] = list(item.linked_documents.values_list("pk", flat=True))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -149,6 +155,7 @@ class NewsItemForm(VersionedForm):
             for_teachers="teacher" in roles,
             for_staff="staff" in roles,
             school_classes=list(data["school_classes"]),
+            documents=list(data["documents"]) if "documents" in self.fields else None,
         )
 
     def current_values(self, current: Any) -> list[tuple[Any, str]]:

@@ -47,6 +47,10 @@ class NewsItem(models.Model):
     # Set once the recipients were notified (at publication, or by ``news_notify_due`` for a
     # scheduled item), so nobody is notified twice.
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Documents linked rather than copied: the readers get a read share when it is published.
+    linked_documents: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        "documents.Node", blank=True, related_name="+", verbose_name=_("linked documents")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = VersionField()

@@ -16,6 +16,7 @@ from romsie.core.concurrency import claim_version
 from romsie.core.errors import ApplicationError
 from romsie.core.richtext import clean_rich_text
 from romsie.core.services import audit_record
+from romsie.documents import sharing as document_sharing
 from romsie.identity.models import User
 from romsie.notifications.services import notify
 from romsie.schooling.models import SchoolClass
@@ -43,6 +44,7 @@ class NewsData:
     for_teachers: bool = False
     for_staff: bool = False
     school_classes: list[SchoolClass] = field(default_factory=list)
+    documents: list[int] | None = None  # files linked from the author's documents; None: unchanged
 
 
 def check_news_data(*, scope: Scope, data: NewsData) -> None:
@@ -73,6 +75,7 @@ def news_item_save(
     An update is refused (``StaleEdit``) unless ``version`` is still the item's version.
     """
     check_news_data(scope=scope, data=data)
+    linked = document_sharing.links_check(scope=scope, node_ids=data.documents) if data.documents is not None else None
     creating = item is None
     if item is None:
         item = NewsItem(establishment_id=scope.establishment_id, author_id=scope.user_id)
@@ -96,6 +99,12 @@ def news_item_save(
     NewsClass.objects.bulk_create(
         [NewsClass(establishment_id=item.establishment_id, item=item, school_class_id=pk) for pk in sorted(kept)]
     )
+    if linked is not None:
+        item.linked_documents.set(linked)
+        if linked and not item.is_draft:
+            # The readers get a read share of the linked files (checked again when they open one).
+            readers = access.recipients(item).values_list("pk", flat=True)
+            document_sharing.links_grant(scope=scope, nodes=linked, user_ids=readers)
     audit_record(scope=scope, action="news.create" if creating else "news.update", target=item, item=item.pk)
     notify_if_due(item)
     versions.bump(versions.Kind.NEWS, item.establishment_id)

@@ -67,10 +67,15 @@ def item_detail(request: ScopedRequest, pk: int) -> HttpResponse:
         return found[0]
 
     kinds = (versions.Kind.NEWS, versions.Kind.NEWS_READER, versions.Kind.STRUCTURE)
-    stamp = (pk, *selectors.reader_stamp(scope, *kinds))
-    body = fragments.cached(
-        request, "news-item", stamp, lambda: render_to_string("news/_item_body.html", {"item": item()}, request)
-    )
+    documents_on = "documents" in scope.services
+    stamp = (pk, documents_on, *selectors.reader_stamp(scope, *kinds))
+
+    def render_body() -> str:
+        # Linked documents: one query more, only where the documents service is on.
+        documents = list(item().linked_documents.order_by("name_key")) if documents_on else []
+        return render_to_string("news/_item_body.html", {"item": item(), "documents": documents}, request)
+
+    body = fragments.cached(request, "news-item", stamp, render_body)
     title = fragments.cached(request, "news-item-title", stamp, lambda: escape(item().title))
     can_manage = access.manageable_items(scope).filter(pk=pk).exists() if access.can_write_news(scope) else False
     context = {"body": body, "title": title, "pk": pk, "can_manage": can_manage}

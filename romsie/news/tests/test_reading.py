@@ -127,8 +127,8 @@ def test_news_detail_query_count(news, client_for, django_assert_num_queries):
     item = make_item(news.a, classes=[news.a.school_class], requires_confirmation=True)
     client = client_for(news.a.parent)
     client.get(reverse("news:item-list"))
-    # session, user, the item (addressed? confirmed?), its classes
-    with django_assert_num_queries(4):
+    # session, user, the item (addressed? confirmed?), its classes, its linked documents
+    with django_assert_num_queries(5):
         response = client.get(reverse("news:item-detail", args=[item.pk]))
     assert b"I have read it" in response.content
     # Read again, the item comes from the cache: session and user only.
