@@ -1,38 +1,10 @@
-"""A folder as a ZIP, streamed: written to a non-seekable stream chunk by chunk, never held whole.
-
-``zipfile`` writes to a stream it cannot seek by putting each entry's sizes and checksum after
-its data (a data descriptor); every reader of ZIP files understands it. Memory stays at one
-read buffer plus what the compressor holds, whatever the size of the folder.
-"""
+"""A folder as the entries of a ZIP, streamed by ``core.archives`` (never held whole)."""
 
 from __future__ import annotations
 
-import zipfile
-from collections.abc import Iterator
+from romsie.core.archives import ZipEntry
 
 from .models import Node
-
-CHUNK = 256 * 1024
-#: already compressed content: stored as it is rather than compressed again
-_STORED = ("image/", "audio/", "video/", "application/zip", "application/vnd.openxmlformats", "application/vnd.oasis")
-
-
-class _Pipe:
-    """A write-only stream whose written bytes are taken out by the generator (no ``tell``, no ``seek``)."""
-
-    def __init__(self) -> None:
-        self.parts: list[bytes] = []
-
-    def write(self, data: bytes) -> int:
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-    def take(self) -> bytes:
-        data, self.parts = b"".join(self.parts), []
-        return data
 
 
 def entries(folder: Node) -> list[tuple[Node, str]]:
@@ -57,25 +29,14 @@ def entries(folder: Node) -> list[tuple[Node, str]]:
     return found
 
 
-def stream_zip(folder: Node) -> Iterator[bytes]:
-    """Yield the ZIP of the folder's content, a chunk at a time."""
-    pipe = _Pipe()
-    with zipfile.ZipFile(pipe, "w", allowZip64=True) as archive:  # type: ignore[call-overload]
-        for node, arcname in entries(folder):
-            stamp = node.modified_at.timetuple()[:6]
-            if node.is_folder:
-                archive.writestr(zipfile.ZipInfo(arcname, date_time=stamp), b"")
-                yield pipe.take()
-                continue
-            if node.current is None:
-                continue
-            info = zipfile.ZipInfo(arcname, date_time=stamp)
-            info.compress_type = zipfile.ZIP_STORED if node.content_type.startswith(_STORED) else zipfile.ZIP_DEFLATED
-            info.file_size = node.current.size_bytes
-            with node.current.blob.file.open("rb") as source, archive.open(info, "w", force_zip64=True) as target:
-                while chunk := source.read(CHUNK):
-                    target.write(chunk)
-                    if data := pipe.take():
-                        yield data
-            yield pipe.take()
-    yield pipe.take()
+def zip_entries(folder: Node) -> list[ZipEntry]:
+    """The folder's content as entries of a ZIP (``core.archives``), one query."""
+    found: list[ZipEntry] = []
+    for node, arcname in entries(folder):
+        if node.is_folder:
+            found.append(ZipEntry(arcname, None, node.modified_at))
+        elif (current := node.current) is not None:
+            found.append(
+                ZipEntry(arcname, current.blob.file.open, node.modified_at, node.content_type, current.size_bytes)
+            )
+    return found

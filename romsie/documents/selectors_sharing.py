@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from romsie.core.access.profiles import Profile
@@ -17,7 +17,7 @@ from romsie.core.pagination import KeysetPage, keyset_page
 from romsie.identity.models import User
 from romsie.identity.selectors import BY_NAME
 
-from . import access, selectors
+from . import access
 from .models import Collection, Dropbox, Node, Right, Share, Space
 
 SHARED_PAGE_SIZE = 30
@@ -105,11 +105,6 @@ def my_spaces(scope: Scope) -> list[SpaceRow]:
     order = {Space.Kind.PERSONAL: 0, Space.Kind.CLASS: 1, Space.Kind.TEAM: 2}
     rows.sort(key=lambda r: (order.get(r.space.kind, 3), r.space.name))  # type: ignore[call-overload]
     return rows
-
-
-def folder_entries(folder: Node) -> QuerySet[Node]:
-    """A folder's entries for the read view of a shared or class folder (one query)."""
-    return selectors.children(folder)
 
 
 # -- Collections ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404, HttpResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from romsie.core.access.declarations import requires, territory_admin
 from romsie.core.access.scope import ScopedRequest
+from romsie.core.archives import zip_response
 from romsie.core.errors import ApplicationError
 from romsie.core.forms import show_error
 from romsie.core.uploads import download_response
@@ -106,6 +107,8 @@ def _folder_page(
         "quota": selectors.quota_use(space) if own_space else None,
         "can_contribute": found.allows(Right.CONTRIBUTE),
         "can_manage": found.allows(Right.MANAGE),
+        "may_share": found.allows(Right.MANAGE) and access.may_share(scope),
+        "may_distribute": access.may_distribute(scope),
         "manages_space": own_space and access.space_right(scope, space) == Right.MANAGE,
         "upload_form": upload_form or UploadForm(),
         "folder_form": folder_form or FolderForm(),
@@ -345,6 +348,8 @@ def file_detail(request: ScopedRequest, pk: int) -> HttpResponse:
         "kind": _kind(found.node),
         "can_contribute": found.allows(Right.CONTRIBUTE),
         "can_manage": found.allows(Right.MANAGE),
+        "may_share": found.allows(Right.MANAGE) and access.may_share(scope),
+        "may_distribute": access.may_distribute(scope),
         "version_count": found.node.versions.count(),
     }
     return render(request, "documents/file_detail.html", context)
@@ -388,12 +393,7 @@ def file_inline(request: ScopedRequest, pk: int) -> HttpResponseBase:
 def folder_zip(request: ScopedRequest, pk: int) -> HttpResponseBase:
     """The folder and everything in it as a ZIP, streamed as it is written."""
     found = access.get_folder(request.scope, pk)
-    response = StreamingHttpResponse(archives.stream_zip(found.node), content_type="application/zip")
-    response["Content-Disposition"] = content_disposition_header(True, f"{found.node.name}.zip") or "attachment"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return zip_response(archives.zip_entries(found.node), filename=f"{found.node.name}.zip")
 
 
 @requires(USE, service=SERVICE)

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import datetime
-import shutil
-import tempfile
-import zipfile
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,6 +16,7 @@ from django.utils.translation import ngettext
 
 from romsie.core.access.declarations import requires
 from romsie.core.access.scope import ScopedRequest
+from romsie.core.archives import ZipEntry, zip_response
 from romsie.core.errors import ApplicationError
 from romsie.core.forms import show_error
 
@@ -27,7 +25,6 @@ from .forms_sharing import CollectionForm, DropForm, HandoutForm
 from .habilitations import DocumentsHabilitation as H
 
 SERVICE = "documents"
-ZIP_IN_MEMORY_BYTES = 8 * 1024 * 1024
 
 
 @requires(H.DISTRIBUTE, service=SERVICE)
@@ -118,24 +115,9 @@ def collection_zip(request: ScopedRequest, pk: int) -> HttpResponseBase:
     collection = access.get_collection(scope, pk)
     if not access.collects(scope, collection):
         raise Http404
-    # Spooled: small archives stay in memory, a class's worth of large files goes to disk.
-    buffer = tempfile.SpooledTemporaryFile(max_size=ZIP_IN_MEMORY_BYTES)  # noqa: SIM115 - closed by the response
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, node in selectors_sharing.collected_files(collection):
-            if node.current is None:
-                continue
-            try:
-                with node.current.blob.file.open("rb") as handle, archive.open(name, "w") as target:
-                    shutil.copyfileobj(handle, target)
-            except FileNotFoundError:
-                continue
-    buffer.seek(0)
-    response = FileResponse(
-        buffer,
-        as_attachment=True,
-        filename=f"{slugify(collection.title) or 'collection'}.zip",
-        content_type="application/zip",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    entries = [
+        ZipEntry(name, node.current.blob.file.open, node.modified_at, node.content_type, node.current.size_bytes)
+        for name, node in selectors_sharing.collected_files(collection)
+        if node.current is not None
+    ]
+    return zip_response(entries, filename=f"{slugify(collection.title) or 'collection'}.zip")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,12 +15,11 @@ from romsie.core.access.declarations import requires
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
 from romsie.core.forms import show_error
-from romsie.core.uploads import download_response
 
-from . import access, selectors, selectors_sharing, sharing
+from . import access, selectors_sharing, sharing
 from .forms_sharing import ShareForm, people_matching
 from .habilitations import DocumentsHabilitation as H
-from .models import Blob, Right
+from .models import Right
 
 SERVICE = "documents"
 
@@ -89,21 +88,10 @@ def shared_with_me(request: ScopedRequest) -> HttpResponse:
 
 @requires(H.USE, service=SERVICE)
 def node_open(request: ScopedRequest, pk: int) -> HttpResponseBase:
-    """Open a node one reaches (own, shared, class or team space): a folder's list, a file's download."""
-    scope = request.scope
-    found = access.get_node(scope, pk)
-    node = found.node
-    if not node.is_folder:
-        blob = node.current.blob if node.current is not None else None
-        if blob is None or blob.scan_status == Blob.ScanStatus.INFECTED:
-            raise Http404
-        return download_response(blob.file, node.name, node.content_type or blob.content_type)
-    context = {
-        "found": found,
-        "node": node,
-        "entries": list(selectors_sharing.folder_entries(node)),
-        "crumbs": selectors.breadcrumbs(scope, found),
-        "may_share": found.allows(Right.MANAGE) and access.may_share(scope),
-        "may_distribute": access.may_distribute(scope),
-    }
-    return render(request, "documents/share_folder.html", context)
+    """Open a node one reaches (own, shared, class or team space): its folder or file page.
+
+    The address links in messages, the homework log and news point to: the gate decides, then
+    the one folder page and the one file page of the documents show it.
+    """
+    found = access.get_node(request.scope, pk)
+    return redirect("documents:folder" if found.node.is_folder else "documents:file-detail", found.node.pk)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-import zipfile
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +18,7 @@ from django.views.decorators.http import require_POST
 from romsie.core import fragments
 from romsie.core.access.declarations import requires
 from romsie.core.access.scope import ScopedRequest
+from romsie.core.archives import ZipEntry, zip_response
 from romsie.core.errors import ApplicationError
 from romsie.core.forms import show_error
 from romsie.core.ids import parse_id
@@ -31,7 +29,6 @@ from .habilitations import HomeworkHabilitation as H
 from .models import LogEntry
 
 SERVICE = "homework"
-ZIP_IN_MEMORY_BYTES = 20 * 1024 * 1024
 
 
 def _int(value: str | None) -> int | None:
@@ -400,26 +397,16 @@ def submission_zip(request: ScopedRequest, pk: int) -> HttpResponseBase:
     """All the work handed in for a homework, in one zip (named by student)."""
     scope = request.scope
     homework = access.get_teacher_homework(scope, pk)
-    # Spooled: small archives stay in memory, a class's worth of large files goes to disk.
-    buffer = tempfile.SpooledTemporaryFile(max_size=ZIP_IN_MEMORY_BYTES)  # noqa: SIM115 - closed by the response
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for row in selectors.hand_in_list(scope, homework):
-            submission = row.submission
-            if submission is None:
-                continue
-            late = "-late" if submission.is_late else ""
-            name = f"{slugify(row.student.last_name)}-{slugify(row.student.first_name)}{late}-{submission.name}"
-            try:
-                with submission.file.open("rb") as handle, archive.open(name, "w") as target:
-                    shutil.copyfileobj(handle, target)
-            except FileNotFoundError:
-                continue
-    buffer.seek(0)
+    entries = []
+    for row in selectors.hand_in_list(scope, homework):
+        submission = row.submission
+        if submission is None:
+            continue
+        late = "-late" if submission.is_late else ""
+        name = f"{slugify(row.student.last_name)}-{slugify(row.student.first_name)}{late}-{submission.name}"
+        entries.append(ZipEntry(name, submission.file.open, submission.submitted_at, submission.content_type))
     label = slugify(f"{homework.teaching.subject.name}-{homework.due_on:%Y-%m-%d}")
-    response = FileResponse(buffer, as_attachment=True, filename=f"{label}.zip", content_type="application/zip")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return zip_response(entries, filename=f"{label}.zip")
 
 
 @requires(H.VIEW, service=SERVICE)

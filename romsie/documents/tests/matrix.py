@@ -64,6 +64,23 @@ documents:app-passwords             -      | 302  200  200  200  200  200  200  
 documents:app-password-revoke       own    | 302  405  405  405  405  405  405  405  405  405  405  405
 documents:app-password-revoke       other  | 302  405  405  405  405  405  405  405  405  405  405  405
 dav:endpoint                        -      | 401  401  401  401  401  401  401  401  401  401  401  401
+documents:node-open                 own    | 302  302  302  302  404  302  302  302  302  302  302  403
+documents:node-open                 other  | 302  404  404  404  404  404  404  404  404  404  404  403
+documents:share-list                own    | 302  403  403  200  403  403  403  403  403  403  403  403
+documents:share-list                other  | 302  403  403  404  403  404  404  404  404  404  404  403
+documents:share-delete              own    | 302  403  403  405  403  405  405  405  405  405  405  403
+documents:share-delete              other  | 302  403  403  405  403  405  405  405  405  405  405  403
+documents:share-people-search       -      | 302  403  403  200  403  200  200  200  200  200  200  403
+documents:shared-with-me            -      | 302  200  200  200  200  200  200  200  200  200  200  403
+documents:space-list                -      | 302  200  200  200  200  200  200  200  200  200  200  403
+documents:handout-create            own    | 302  403  403  200  403  403  403  403  403  403  403  403
+documents:handout-create            other  | 302  403  403  404  403  403  403  403  403  403  403  403
+documents:collection-list           -      | 302  200  200  200  200  200  200  200  200  200  200  403
+documents:collection-create         -      | 302  403  403  200  403  403  403  403  403  403  403  403
+documents:collection-detail         own    | 302  200  404  200  404  404  404  404  404  404  404  403
+documents:collection-detail         other  | 302  404  404  404  404  404  404  404  404  404  404  403
+documents:collection-zip            own    | 302  403  403  200  403  403  403  403  403  403  403  403
+documents:collection-zip            other  | 302  403  403  404  403  403  403  403  403  403  403  403
 """
 
 # WebDAV authenticates each request with HTTP Basic (a session is not enough): 401 for everybody.
@@ -96,27 +113,6 @@ documents:app-passwords             -      | 302  200  200  200  200  200  200  
 documents:app-password-revoke       own    | 302  302  302  302+ 302  302  302  302  302  302  302  302
 documents:app-password-revoke       other  | 302  302  302  302  302  302  302  302  302  302  302  302
 dav:endpoint                        -      | 401  401  401  401  401  401  401  401  401  401  401  401
-documents:node-open                 own    | 302  200  200  200  404  200  200  200  200  200  200  403
-documents:node-open                 other  | 302  404  404  404  404  404  404  404  404  404  404  403
-documents:share-list                own    | 302  403  403  200  403  403  403  403  403  403  403  403
-documents:share-list                other  | 302  403  403  404  403  404  404  404  404  404  404  403
-documents:share-delete              own    | 302  403  403  405  403  405  405  405  405  405  405  403
-documents:share-delete              other  | 302  403  403  405  403  405  405  405  405  405  405  403
-documents:share-people-search       -      | 302  403  403  200  403  200  200  200  200  200  200  403
-documents:shared-with-me            -      | 302  200  200  200  200  200  200  200  200  200  200  403
-documents:space-list                -      | 302  200  200  200  200  200  200  200  200  200  200  403
-documents:handout-create            own    | 302  403  403  200  403  403  403  403  403  403  403  403
-documents:handout-create            other  | 302  403  403  404  403  403  403  403  403  403  403  403
-documents:collection-list           -      | 302  200  200  200  200  200  200  200  200  200  200  403
-documents:collection-create         -      | 302  403  403  200  403  403  403  403  403  403  403  403
-documents:collection-detail         own    | 302  200  404  200  404  404  404  404  404  404  404  403
-documents:collection-detail         other  | 302  404  404  404  404  404  404  404  404  404  404  403
-documents:collection-zip            own    | 302  403  403  200  403  403  403  403  403  403  403  403
-documents:collection-zip            other  | 302  403  403  404  403  403  403  403  403  403  403  403
-"""
-
-# url name                          object | anon stud pare teac part head life libr offi afte digi terr
-POST_MATRIX = """
 documents:share-list                own    | 302  403  403  302+ 403  403  403  403  403  403  403  403
 documents:share-list                other  | 302  403  403  404  403  404  404  404  404  404  404  403
 documents:share-delete              own    | 302  403  403  302+ 403  404  404  404  404  404  404  403
@@ -212,11 +208,6 @@ def _file(ew: EstablishmentWorld) -> Any:
     return node
 
 
-def _world(w: World, which: str) -> EstablishmentWorld:
-    enable(w.a, w.c)
-    return w.a if which == "own" else w.c
-
-
 def _node(w: World, which: str) -> dict[str, Any]:
     return {"pk": _file(_world(w, which)).pk}
 
@@ -265,6 +256,20 @@ OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "documents:version-restore": _version,
     "documents:trash-restore": _pk("trashed"),
     "documents:trash-purge": _pk("trashed"),
+    "documents:app-passwords": _none,
+    "documents:app-password-revoke": _app_password,
+    "dav:endpoint": _none,
+    "documents:node-open": _node,
+    "documents:share-list": _node,
+    "documents:share-delete": _share,
+    "documents:share-people-search": _none,
+    "documents:shared-with-me": _none,
+    "documents:space-list": _none,
+    "documents:handout-create": _node,
+    "documents:collection-list": _none,
+    "documents:collection-create": _none,
+    "documents:collection-detail": _collection,
+    "documents:collection-zip": _collection,
 }
 
 
@@ -283,23 +288,6 @@ POST_DATA: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "documents:node-move": _target,
     "documents:node-copy": lambda w, which: {"target": objects(_world(w, which))["folder"].pk},
     "documents:version-restore": lambda w, which: {"version": objects(_world(w, which))["file"].version},
-    "documents:app-passwords": _none,
-    "documents:app-password-revoke": _app_password,
-    "dav:endpoint": _none,
-    "documents:node-open": _node,
-    "documents:share-list": _node,
-    "documents:share-delete": _share,
-    "documents:share-people-search": _none,
-    "documents:shared-with-me": _none,
-    "documents:space-list": _none,
-    "documents:handout-create": _node,
-    "documents:collection-list": _none,
-    "documents:collection-create": _none,
-    "documents:collection-detail": _collection,
-    "documents:collection-zip": _collection,
-}
-
-POST_DATA: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "documents:share-list": lambda w, which: {"audience": [f"user:{w.a.librarian.pk}"], "right": "1"},
     "documents:handout-create": lambda w, which: {"audience": [f"class-students:{w.a.school_class.pk}"]},
     "documents:collection-create": lambda w, which: {

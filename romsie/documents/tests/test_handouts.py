@@ -64,7 +64,7 @@ def test_guardians_see_the_class_space_only_when_the_school_allows_it(world, cli
     assert client.get(reverse("documents:node-open", args=[space.root_id])).status_code == 404
     EstablishmentDocumentSettings.objects.create(establishment=world.a.establishment, guardians_see_class_spaces=True)
     assert f"Class {world.a.school_class.name}" in client.get(reverse("documents:space-list")).content.decode()
-    assert client.get(reverse("documents:node-open", args=[space.root_id])).status_code == 200
+    assert client.get(reverse("documents:node-open", args=[space.root_id]), follow=True).status_code == 200
     assert access.find_node(scope_of(world.a.parent2), space.root_id) is None
 
 

@@ -196,10 +196,14 @@ def test_shared_with_me_pages_newest_first_and_shows_no_other_establishment(worl
     assert "south.pdf" not in client_for(world.a.teacher).get(reverse("documents:shared-with-me")).content.decode()
 
 
-def test_opening_a_shared_file_downloads_it_and_a_stranger_gets_404(world, client_for):
+def test_opening_a_shared_file_shows_its_page_and_downloads_it_and_a_stranger_gets_404(world, client_for):
     file = upload(world.a.teacher, "cours.pdf", size=300)
     sharing.share_create(scope=scope_of(world.a.teacher), node=file, tokens=[f"user:{world.a.head.pk}"])
-    answer = client_for(world.a.head).get(reverse("documents:node-open", args=[file.pk]))
+    head = client_for(world.a.head)
+    opened = head.get(reverse("documents:node-open", args=[file.pk]))
+    assert opened.status_code == 302 and opened["Location"] == reverse("documents:file-detail", args=[file.pk])
+    assert "cours.pdf" in head.get(opened["Location"]).content.decode()
+    answer = head.get(reverse("documents:file-download", args=[file.pk]))
     assert answer.status_code == 200 and answer["Content-Disposition"].startswith("attachment")
     assert answer["X-Content-Type-Options"] == "nosniff" and len(b"".join(answer.streaming_content)) == 300
     assert client_for(world.a.librarian).get(reverse("documents:node-open", args=[file.pk])).status_code == 404
