@@ -10,8 +10,9 @@ from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
 
-# Schemes that never leave the machine (inline images, blobs, the blank first page).
-LOCAL_SCHEMES = {"data", "blob", "about"}
+# Schemes that never leave the machine (inline images, blobs, the blank first page, and the
+# browser's own resources, such as the PDF viewer a PDF preview opens in).
+LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension"}
 
 AXE = Axe()
 
@@ -75,7 +76,11 @@ class Guard:
             self.foreign_requests.append(request.url)
 
     def _on_response(self, response: Any) -> None:
-        own_page = response.request.resource_type == "document" and urlsplit(response.url).netloc == self.host
+        own_page = (
+            response.request.resource_type == "document"
+            and urlsplit(response.url).netloc == self.host
+            and response.headers.get("content-type", "").startswith("text/html")
+        )
         if own_page and "content-security-policy" not in response.headers:
             self.pages_without_csp.append(response.url)
 

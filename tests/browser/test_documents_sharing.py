@@ -24,14 +24,21 @@ def test_a_teacher_shares_with_a_class_and_a_student_opens_it_on_a_phone(
     enable(world.a)
     a = world.a
     page = journey.page
-    # The upload step is the "My documents" page's; the file is put in place by the service.
-    scope = scope_of(a.teacher)
-    root = spaces.personal_space_for(scope).root
-    file = services.file_upload(scope=scope, folder=root, upload=pdf("Fiche de révision.pdf", 400))
+    root = spaces.personal_space_for(scope_of(a.teacher)).root
 
+    # The upload on a desktop: the file chosen, sent with its progress, then listed.
     journey.sign_in(a.teacher.username)
+    journey.open("documents:home")
+    page.locator("form[data-upload-form] input[type=file]").set_input_files(
+        files=[{"name": "Fiche de révision.pdf", "mimeType": "application/pdf", "buffer": pdf("x.pdf", 400).read()}]
+    )
+    page.locator("form[data-upload-form] button[type=submit]").click()
+    expect(page.locator("main table")).to_contain_text("Fiche de révision.pdf")  # sent, then the list reloaded
+    file = Node.objects.get(space__owner=a.teacher, name="Fiche de révision.pdf")
+    assert file.size_bytes == 400
     journey.open("documents:node-open", root.pk)
-    expect(page.locator("main")).to_contain_text("Fiche de révision.pdf")
+    expect(page.locator("main table")).to_contain_text("Fiche de révision.pdf")
+    journey.check()
     journey.open("documents:share-list", file.pk)
     picker = page.locator("#id_audience")
     search = page.locator("#id_audience-q")
@@ -61,8 +68,11 @@ def test_a_teacher_shares_with_a_class_and_a_student_opens_it_on_a_phone(
     student.open("documents:shared-with-me")
     link = student.page.locator(f"main a[href='{student.route('documents:node-open', file.pk)}']")
     expect(link).to_contain_text("Fiche de révision.pdf")
+    link.click()  # the file's page, with its preview
+    student.check()
+    expect(student.page.locator("main h1")).to_contain_text("Fiche de révision.pdf")
     with student.page.expect_download() as download:
-        link.click()
+        student.page.locator(f"main a[href='{student.route('documents:file-download', file.pk)}']").click()
     assert download.value.suggested_filename == "Fiche de révision.pdf"
     student.open("documents:space-list")
     student.open("documents:collection-list")
