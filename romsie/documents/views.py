@@ -351,6 +351,8 @@ def file_detail(request: ScopedRequest, pk: int) -> HttpResponse:
         "may_share": found.allows(Right.MANAGE) and access.may_share(scope),
         "may_distribute": access.may_distribute(scope),
         "version_count": found.node.versions.count(),
+        # What the antivirus said (an infected file is refused at upload): "not checked" where none is set up.
+        "scan": _current_blob(found).get_scan_status_display(),
     }
     return render(request, "documents/file_detail.html", context)
 

@@ -199,6 +199,7 @@ def test_images_and_pdfs_are_shown_inline_under_a_strict_policy(client, teacher,
     document = upload(teacher, root)
     page = client.get(reverse("documents:file-detail", args=[document.pk])).content.decode()
     assert "<iframe" in page
+    assert "Not checked by an antivirus" in page  # none is set up here: said, not hidden
     assert client.get(reverse("documents:file-inline", args=[document.pk]))["X-Frame-Options"] == "SAMEORIGIN"
 
 
