@@ -27,7 +27,7 @@ from romsie.identity.models import User
 from romsie.notifications.services import notify
 
 from . import access
-from .models import Node, Right, Share
+from .models import Node, Right, Share, Space
 
 SHARED_KIND = "documents.shared"
 
@@ -148,7 +148,7 @@ def linkable_files(scope: Scope, *, limit: int = 30) -> list[Node]:
         return []
     return list(
         Node.objects.filter(
-            space__kind="personal",
+            space__kind=Space.Kind.PERSONAL,
             space__owner_id=scope.user_id,
             is_folder=False,
             trashed_at__isnull=True,

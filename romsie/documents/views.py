@@ -8,6 +8,7 @@ images and PDFs are shown in the page, through :func:`file_inline`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -238,6 +239,33 @@ def _folders(request: ScopedRequest, found: access.NodeAccess) -> list[Node]:
     return list(selectors.folders_for_move(request.scope, found.space))
 
 
+def _into_folder(
+    request: ScopedRequest,
+    found: access.NodeAccess,
+    form: FolderChoiceForm | CopyForm,
+    act: Callable[[Node], Node],
+    *,
+    done: str,
+    title: str,
+    action: str,
+) -> HttpResponse:
+    """Move or copy: the target folder chosen goes through the gate again, then ``act`` does it."""
+    scope = request.scope
+    if request.method == "POST" and form.is_valid():
+        target = access.find_node(scope, form.cleaned_data["target"])
+        try:
+            if target is None:
+                raise ApplicationError(_("This folder is no longer there."))
+            result = act(target.node)
+        except ApplicationError as error:
+            show_error(request, error, form)
+        else:
+            messages.success(request, done % {"name": result.name})
+            return redirect(_folder_url(target.node))
+    context = {"form": form, "found": found, "crumbs": selectors.breadcrumbs(scope, found)}
+    return render(request, "documents/node_form.html", context | {"title": title, "action": action})
+
+
 @requires(USE, service=SERVICE)
 def node_move(request: ScopedRequest, pk: int) -> HttpResponse:
     """Move a file or a folder to another folder of its space."""
@@ -249,27 +277,14 @@ def node_move(request: ScopedRequest, pk: int) -> HttpResponse:
         if f.pk != found.node.pk and not f.path.startswith(found.node.descendants_prefix)
     ]
     form = FolderChoiceForm(_posted(request), node=found.node, folders=folders)
-    if request.method == "POST" and form.is_valid():
-        target = access.find_node(scope, form.cleaned_data["target"])
-        try:
-            if target is None:
-                raise ApplicationError(_("This folder is no longer there."))
-            moved = services.node_move(scope=scope, node=found.node, target=target.node, version=form.shown_version)
-        except ApplicationError as error:
-            show_error(request, error, form)
-        else:
-            messages.success(request, _("“%(name)s” moved.") % {"name": moved.name})
-            return redirect(_folder_url(target.node))
-    return render(
+    return _into_folder(
         request,
-        "documents/node_form.html",
-        {
-            "form": form,
-            "found": found,
-            "crumbs": selectors.breadcrumbs(scope, found),
-            "title": _("Move “%(name)s”") % {"name": found.node.name},
-            "action": _("Move"),
-        },
+        found,
+        form,
+        lambda target: services.node_move(scope=scope, node=found.node, target=target, version=form.shown_version),
+        done=_("“%(name)s” moved."),
+        title=_("Move “%(name)s”") % {"name": found.node.name},
+        action=_("Move"),
     )
 
 
@@ -279,29 +294,16 @@ def node_copy(request: ScopedRequest, pk: int) -> HttpResponse:
     scope = request.scope
     found = access.get_node(scope, pk)
     form = CopyForm(_posted(request), node=found.node, folders=_folders(request, found))
-    if request.method == "POST" and form.is_valid():
-        target = access.find_node(scope, form.cleaned_data["target"])
-        try:
-            if target is None:
-                raise ApplicationError(_("This folder is no longer there."))
-            copy = services.node_copy(
-                scope=scope, node=found.node, target=target.node, name=form.cleaned_data["name"] or None
-            )
-        except ApplicationError as error:
-            show_error(request, error, form)
-        else:
-            messages.success(request, _("Copied as “%(name)s”.") % {"name": copy.name})
-            return redirect(_folder_url(target.node))
-    return render(
+    return _into_folder(
         request,
-        "documents/node_form.html",
-        {
-            "form": form,
-            "found": found,
-            "crumbs": selectors.breadcrumbs(scope, found),
-            "title": _("Copy “%(name)s”") % {"name": found.node.name},
-            "action": _("Copy"),
-        },
+        found,
+        form,
+        lambda target: services.node_copy(
+            scope=scope, node=found.node, target=target, name=form.cleaned_data["name"] or None
+        ),
+        done=_("Copied as “%(name)s”."),
+        title=_("Copy “%(name)s”") % {"name": found.node.name},
+        action=_("Copy"),
     )
 
 
