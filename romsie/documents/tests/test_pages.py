@@ -343,3 +343,11 @@ def test_a_reader_of_a_shared_folder_cannot_upload_and_nothing_is_stored(client_
     response = student.post(reverse("documents:upload", args=[folder.pk]), {"uploads": [pdf("mine.pdf")]}, follow=True)
     assert "You may open “For 6A” but not add to it." in response.content.decode()
     assert not Node.objects.filter(parent=folder).exists() and not Blob.objects.exists()
+
+
+def test_every_documents_page_is_reached_from_the_one_documents_menu(client, teacher, root):
+    page = client.get(reverse("documents:home")).content.decode()
+    for name in ("documents:shared-with-me", "documents:space-list", "documents:collection-list", "documents:trash"):
+        assert f'href="{reverse(name)}"' in page
+    shared = client.get(reverse("documents:shared-with-me")).content.decode()
+    assert f'href="{reverse("documents:home")}"' in shared and 'aria-current="page"' in shared
