@@ -160,7 +160,12 @@ def roll_calls_of_day(scope: Scope, day: datetime.date) -> QuerySet[Session]:
         access.callable_sessions(scope)
         .filter(teacher_id=scope.user_id, date=day)
         .select_related(
-            "teaching__subject", "teaching__school_class", "teaching__teaching_group", "room", "roll_call__called_by"
+            "teaching__subject",
+            "teaching__school_class",
+            "teaching__teaching_group",
+            "room",
+            "roll_call__called_by",
+            "roll_call__updated_by",
         )
         .order_by("starts_at", "pk")
     )

@@ -259,6 +259,7 @@ def roll_call_save(*, scope: Scope, session: Session, marks: Mapping[int, Mark],
     new_absences, kept_absences = _follow_absences(scope, session, marks, known_absent)
     new_lateness, kept_lateness = _follow_lateness(scope, session, marks)
     result = RollCallResult(roll_call, created, kept_justified=kept_absences + kept_lateness)
+    roll_calls_changed(session.teacher_id)
     if not created:
         audit_record(
             scope=scope,
@@ -820,6 +821,12 @@ def record_changed(student_ids: Iterable[int]) -> None:
             versions.bump(versions.Kind.ATTENDANCE_RECORD, pk)
 
     transaction.on_commit(bump)
+
+
+def roll_calls_changed(teacher_id: int | None) -> None:
+    """A roll call of the teacher's session was made or corrected: their cached day list follows once committed."""
+    if teacher_id is not None:
+        transaction.on_commit(lambda: versions.bump(versions.Kind.ROLL_CALLS, teacher_id))
 
 
 def justifications_changed(establishment_id: int) -> None:

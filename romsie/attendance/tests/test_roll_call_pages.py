@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from romsie.attendance import selectors, services
+from romsie.core import versions
 from romsie.core.testing import factories as f
 from romsie.homework.tests.builders import scope_of, session_on
 from romsie.identity.models import Role
 from romsie.notifications.kinds import render
 from romsie.notifications.models import Notification
+from romsie.timetable import services as timetable_services
 
 from .builders import enable
 
@@ -92,9 +94,43 @@ def test_my_roll_calls_costs_the_same_for_1_and_30_sessions(
     client = client_for(world.a.teacher)
     url = reverse("attendance:roll-call-list")
     client.get(url, {"date": yesterday.isoformat()})
+    versions.bump(versions.Kind.ROLL_CALLS, world.a.teacher.pk)
     with django_assert_num_queries(4):  # session, person, the day's sessions, the homeroom classes
         response = client.get(url, {"date": yesterday.isoformat()})
     assert len(response.context["sessions"]) == rows
+    with django_assert_num_queries(2):  # session, person: the day comes from the cache
+        cached = client.get(url, {"date": yesterday.isoformat()})
+    assert cached.content.decode().count('class="card roll-session-item"') == rows
+
+
+def test_my_roll_calls_show_a_roll_call_or_a_substitution_at_once(
+    world, yesterday, client_for, django_capture_on_commit_callbacks
+):
+    session = session_on(world.a.teaching, yesterday, hour=8)
+    client = client_for(world.a.teacher)
+    url = reverse("attendance:roll-call-list")
+    assert "Call the roll" in client.get(url, {"date": yesterday.isoformat()}).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):  # the teacher's stamp moves once committed
+        services.roll_call_save(scope=scope_of(world.a.school_life), session=session, marks={}, version=None)
+    page = client.get(url, {"date": yesterday.isoformat()}).content.decode()
+    assert "Correct the roll call" in page and world.a.school_life.get_full_name() in page
+
+    substitute = f.person(world.a.establishment, Role.TEACHER, last_name="Remplacante")
+    session.refresh_from_db()
+    change = timetable_services.SessionChange(
+        cancelled=False,
+        date=session.date,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        room=session.room,
+        teacher_id=substitute.pk,
+    )
+    timetable_services.session_change(
+        scope=scope_of(world.a.head), session=session, version=session.version, change=change
+    )
+    page = client.get(url, {"date": yesterday.isoformat()}).content.decode()
+    assert reverse("attendance:roll-call", args=[session.pk]) not in page, "the substitute calls it now"
 
 
 def test_a_homeroom_teacher_reaches_the_class_report_from_the_roll_calls(world, client_for):

@@ -11,12 +11,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from romsie.core import fragments, versions
 from romsie.core.access.declarations import requires
 from romsie.core.access.scope import Scope, ScopedRequest
 from romsie.core.concurrency import StaleEdit
@@ -175,18 +177,34 @@ def roll_call(request: ScopedRequest, pk: int) -> HttpResponse:
 
 @requires(H.CALL_ROLL, service=SERVICE)
 def roll_call_list(request: ScopedRequest) -> HttpResponse:
-    """A teacher's sessions of a day, each with its roll call's state."""
+    """A teacher's sessions of a day, each with its roll call's state (a cached part, see below)."""
+    scope = request.scope
     day = _day(request.GET.get("date", ""))
-    context = {
-        "day": day,
-        "sessions": selectors.roll_calls_of_day(request.scope, day),
-        # A homeroom teacher's way to their class's monthly report (and from it, each student's history).
-        "homeroom_classes": list(selectors.reportable_classes(request.scope).order_by("name")),
-        "previous": day - datetime.timedelta(days=1),
-        "next": day + datetime.timedelta(days=1),
-        "today": timezone.localdate(),
-    }
-    return render(request, "attendance/roll_call_list.html", context)
+    today = timezone.localdate()
+
+    def render_day() -> str:
+        context = {
+            "day": day,
+            "today": today,
+            "sessions": selectors.roll_calls_of_day(scope, day),
+            # A homeroom teacher's way to their class's monthly report (and from it, each student's history).
+            "homeroom_classes": list(selectors.reportable_classes(scope).order_by("name")),
+            "previous": day - datetime.timedelta(days=1),
+            "next": day + datetime.timedelta(days=1),
+        }
+        return render_to_string("attendance/_roll_call_list_body.html", context, request)
+
+    # Cached until one of the teacher's roll calls is made or corrected (ROLL_CALLS), the
+    # timetable changes (a substitute, a cancellation), the classes do, or the names shown do.
+    keys = [
+        versions.key(versions.Kind.ROLL_CALLS, scope.user_id),
+        versions.key(versions.Kind.TIMETABLE, scope.establishment_id),
+        versions.key(versions.Kind.STRUCTURE, scope.establishment_id),
+        versions.key(versions.Kind.PEOPLE, scope.establishment_id),
+    ]
+    stamp = (day, today, sorted(scope.habilitations), *versions.stamp(*keys))
+    body = fragments.cached(request, "attendance-roll-calls", stamp, render_day)
+    return render(request, "attendance/roll_call_list.html", {"body": body, "day": day, "today": today})
 
 
 @requires(H.MANAGE, service=SERVICE)
