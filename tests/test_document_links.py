@@ -120,3 +120,41 @@ def test_a_published_news_item_shares_its_linked_documents_with_its_readers(worl
     page = client_for(world.a.parent).get(reverse("news:item-detail", args=[item.pk])).content.decode()
     assert "reglement.pdf" in page
     assert NewsItem.objects.get(pk=item.pk).linked_documents.count() == 1
+
+
+def test_a_scheduled_log_entry_shares_its_documents_only_when_it_comes_out(world):
+    enable_homework(world.a)
+    enable_documents(world.a)
+    teacher = world.a.teacher
+    file = upload(teacher, "corrige.pdf")
+    session = session_on(world.a.teaching, timezone.localdate() - datetime.timedelta(days=1))
+    entry = entry_for(session)
+    later = timezone.now() + datetime.timedelta(hours=2)
+    data = homework_services.EntryData(
+        title="Corrigé", content="<p>x</p>", publish=True, publish_at=later, documents=(file.pk,)
+    )
+    homework_services.entry_save(scope=scope_of(teacher), data=data, entry=entry, version=entry.version)
+    assert access.find_node(scope_of(world.a.student), file.pk) is None, "not before the entry comes out"
+
+    assert homework_services.scheduled_entries_notify(now=later + datetime.timedelta(minutes=1)) == 1
+    share = Share.objects.get(node=file)
+    assert (share.kind, share.granted_by_id) == ("class_all", teacher.pk)
+    assert access.find_node(scope_of(world.a.student), file.pk) is not None
+
+
+def test_a_scheduled_news_item_shares_its_documents_only_when_it_comes_out(world):
+    from romsie.news.tests.helpers import enable_news
+
+    enable_news(world)
+    head = world.a.head
+    file = upload(head, "calendrier.pdf")
+    later = timezone.now() + datetime.timedelta(days=1)
+    data = news_services.NewsData(
+        title="Calendrier", body="<p>Voir</p>", published_at=later, for_parents=True, documents=[file.pk]
+    )
+    item = news_services.news_item_save(scope=scope_of(head), data=data)
+    assert access.find_node(scope_of(world.a.parent), file.pk) is None, "not before the item comes out"
+
+    NewsItem.objects.filter(pk=item.pk).update(published_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert news_services.news_notify_due() >= 1
+    assert access.find_node(scope_of(world.a.parent), file.pk) is not None

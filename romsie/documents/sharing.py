@@ -176,31 +176,37 @@ def links_check(*, scope: Scope, node_ids: Iterable[int]) -> list[Node]:
 
 
 def links_grant(
-    *, scope: Scope, nodes: Sequence[Node], tokens: Sequence[str] = (), user_ids: Iterable[int] = ()
+    *,
+    establishment_id: int | None,
+    granted_by_id: int | None,
+    nodes: Sequence[Node],
+    tokens: Sequence[str] = (),
+    user_ids: Iterable[int] = (),
 ) -> int:
     """Give readers a read share of linked files: groups by token (``class-all:3``...) and people by id.
 
-    Called by the service that sends or publishes (inside its transaction): a share that exists
-    already is kept as it is. Returns how many shares were added (one read, one insert).
+    Called by the service that sends or publishes, when the readers may read it (inside its
+    transaction; a scheduled publication grants when its time comes, not before): a share that
+    exists already is kept as it is. Returns how many shares were added (one read, one insert).
     """
-    if not nodes or scope.establishment_id is None:
+    if not nodes or establishment_id is None:
         return 0
     targets = [_target(t) for t in dict.fromkeys(tokens)]
-    targets += [{"kind": Share.Kind.USER, "user_id": pk} for pk in sorted(set(user_ids) - {scope.user_id})]
+    targets += [{"kind": Share.Kind.USER, "user_id": pk} for pk in sorted(set(user_ids) - {granted_by_id})]
     if not targets:
         return 0
     rows: list[Share] = []
     keys = {
         (share.node_id, *_key(share))
-        for share in Share.objects.filter(node__in=[n.pk for n in nodes], establishment_id=scope.establishment_id)
+        for share in Share.objects.filter(node__in=[n.pk for n in nodes], establishment_id=establishment_id)
     }
     for node in nodes:
         for target in targets:
             share = Share(
                 node=node,
                 right=Right.READ,
-                establishment_id=scope.establishment_id,
-                granted_by_id=scope.user_id,
+                establishment_id=establishment_id,
+                granted_by_id=granted_by_id,
                 **target,
             )
             if (node.pk, *_key(share)) not in keys:

@@ -286,27 +286,33 @@ def entry_save(
         attachment.save()
     if linked is not None:
         entry.linked_documents.set(linked)
-    if entry.is_published and linked:
-        _grant_linked(scope, entry, linked)
+    if entry.is_public and linked:
+        _grant_linked(entry, linked)  # a scheduled entry's readers get them when it comes out
     if entry.is_public and not was_public and entry.notified_at is None:
         _notify_published(scope, entry)
     bump_homework(entry.establishment_id)
     return entry
 
 
-def _grant_linked(scope: Scope, entry: LogEntry, nodes: list[Any]) -> None:
+def _grant_linked(entry: LogEntry, nodes: list[Any]) -> None:
     """Give the class (students and guardians) or the group (students, and their guardians) a read
-    share of the documents linked to a published entry."""
+    share of the documents linked to a public entry (granted by its author)."""
     teaching = entry.teaching
     if teaching.school_class_id:
-        document_sharing.links_grant(scope=scope, nodes=nodes, tokens=[f"class-all:{teaching.school_class_id}"])
+        tokens: list[str] = [f"class-all:{teaching.school_class_id}"]
+        guardians: Iterable[int] = ()
     else:
+        tokens = [f"group:{teaching.teaching_group_id}"]
         guardians = guardian_ids_receiving_mail(
             establishment_id=teaching.establishment_id, students=students_of(teaching)
         )
-        document_sharing.links_grant(
-            scope=scope, nodes=nodes, tokens=[f"group:{teaching.teaching_group_id}"], user_ids=guardians
-        )
+    document_sharing.links_grant(
+        establishment_id=entry.establishment_id,
+        granted_by_id=entry.author_id,
+        nodes=nodes,
+        tokens=tokens,
+        user_ids=guardians,
+    )
 
 
 def entry_published_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -355,6 +361,9 @@ def scheduled_entries_notify(*, now: datetime.datetime | None = None) -> int:
     )
     for entry in due:
         _notify_published(None, entry)
+        linked = list(entry.linked_documents.all())
+        if linked:
+            _grant_linked(entry, linked)
     for establishment_id in {entry.establishment_id for entry in due}:
         bump_homework(establishment_id)
     return len(due)

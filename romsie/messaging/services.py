@@ -253,7 +253,12 @@ def message_save(
     if send:
         _deliver(message, people, now)
         # Linked documents: the recipients get a read share, checked when they open one.
-        document_sharing.links_grant(scope=scope, nodes=linked, user_ids=people.values_list("pk", flat=True))
+        document_sharing.links_grant(
+            establishment_id=scope.establishment_id,
+            granted_by_id=scope.user_id,
+            nodes=linked,
+            user_ids=people.values_list("pk", flat=True),
+        )
         if notify_later:
             enqueue_on_commit(tasks.message_notify, message.pk)
     own = scope.user_id

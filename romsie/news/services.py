@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -101,12 +102,10 @@ def news_item_save(
     )
     if linked is not None:
         item.linked_documents.set(linked)
-        if linked and not item.is_draft:
-            # The readers get a read share of the linked files (checked again when they open one).
-            readers = access.recipients(item).values_list("pk", flat=True)
-            document_sharing.links_grant(scope=scope, nodes=linked, user_ids=readers)
+        if linked and is_visible_now(item) and item.notified_at is not None:
+            _grant_linked(item, linked)  # else notify_if_due grants them as the item comes out
     audit_record(scope=scope, action="news.create" if creating else "news.update", target=item, item=item.pk)
-    notify_if_due(item)
+    notify_if_due(item, linked=[] if linked is None and creating else linked)
     versions.bump(versions.Kind.NEWS, item.establishment_id)
     return item
 
@@ -116,11 +115,24 @@ def is_visible_now(item: NewsItem, now: datetime.datetime | None = None) -> bool
     return not item.is_draft and item.published_at <= now and (item.expires_at is None or item.expires_at > now)
 
 
-def notify_if_due(item: NewsItem, now: datetime.datetime | None = None) -> int:
-    """Notify the recipients of an item that became visible and was never notified (bulk)."""
+def _grant_linked(item: NewsItem, nodes: list[Any]) -> None:
+    """The readers get a read share of the linked files (checked again when they open one)."""
+    readers = access.recipients(item).values_list("pk", flat=True)
+    document_sharing.links_grant(
+        establishment_id=item.establishment_id, granted_by_id=item.author_id, nodes=nodes, user_ids=readers
+    )
+
+
+def notify_if_due(item: NewsItem, now: datetime.datetime | None = None, *, linked: list[Any] | None = None) -> int:
+    """Notify the recipients of an item that became visible and was never notified (bulk); a
+    scheduled item's readers get its linked files then."""
     now = now or timezone.now()
     if item.notified_at is not None or not is_visible_now(item, now):
         return 0
+    if linked is None:  # not known by the caller: read them
+        linked = list(item.linked_documents.all())
+    if linked:
+        _grant_linked(item, linked)
     recipient_ids = list(access.recipients(item, notified=True).values_list("pk", flat=True))
     count = notify(
         KIND_MUST_READ if item.requires_confirmation else KIND_NEWS,
