@@ -41,6 +41,8 @@ class Kind(StrEnum):
     ATTENDANCE_JUSTIFICATIONS = "attendance-justifications"  # attendance: the establishment's justifications
     ASSESSMENT_MARKS = "assessment-marks"  # assessment (signals): one student's marks and their assessments
     ASSESSMENT_TEACHER = "assessment-teacher"  # assessment: one teacher's assessments and their marks counts
+    AGENDA = "agenda"  # agenda: the establishment's shared (class and establishment) events
+    AGENDA_PERSON = "agenda-person"  # agenda: one person's personal events and invitations
 
 
 def key(kind: Kind, pk: int | None) -> str:

@@ -139,12 +139,8 @@ def taught_class_ids(establishment_id: int | None, teacher_id: int | None) -> Qu
     ).values("school_class_id")
 
 
-def visible_ids(model: type[Audience], scope: Scope) -> QuerySet[Any, Any]:
-    """Return the ids of the rows of ``model`` whose audience includes the person, as a subquery.
-
-    One ``UNION`` of index lookups, one per way the person may match (see "one idiom per job" in
-    ``docs/architecture.md``): never an ``OR`` of subqueries, which PostgreSQL answers by scanning.
-    """
+def audience_parts(model: type[Audience], scope: Scope) -> list[QuerySet[Any, Any]]:
+    """Return the lookups of :func:`visible_ids` (``values("pk")``), to union with a gate's own parts."""
     establishment_id = scope.establishment_id
     base = model._default_manager.filter(establishment_id=establishment_id)
     parts: list[QuerySet[Any, Any]] = []
@@ -164,9 +160,20 @@ def visible_ids(model: type[Audience], scope: Scope) -> QuerySet[Any, Any]:
     if scope.is_parent:
         children = Guardianship.objects.filter(establishment_id=establishment_id, guardian_id=scope.user_id)
         narrowed_to("for_parents", current_class_ids(establishment_id, children.values("student_id")))
+    return [part.values("pk").order_by() for part in parts]
+
+
+def visible_ids(model: type[Audience], scope: Scope) -> QuerySet[Any, Any]:
+    """Return the ids of the rows of ``model`` whose audience includes the person, as a subquery.
+
+    One ``UNION`` of index lookups, one per way the person may match (see "one idiom per job" in
+    ``docs/architecture.md``): never an ``OR`` of subqueries, which PostgreSQL answers by scanning.
+    A gate with ways of its own (the author, invitees) unions them with :func:`audience_parts`.
+    """
+    parts = audience_parts(model, scope)
     if not parts:
-        return base.none().values("pk")
-    first, *others = (part.values("pk").order_by() for part in parts)
+        return model._default_manager.none().values("pk")
+    first, *others = parts
     return first.union(*others) if others else first
 
 
