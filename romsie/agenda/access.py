@@ -18,9 +18,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
-from romsie.core.access.lookup import first_or_404
+from romsie.core.access.lookup import first_or_404, found_or_404
 from romsie.core.access.scope import Scope
 from romsie.identity.models import RoleAssignment, User
 from romsie.identity.selectors import BY_NAME
@@ -101,9 +100,7 @@ def can_invite(scope: Scope, event: Event) -> bool:
 def get_editable_event(scope: Scope, pk: int) -> Event:
     """Return an event the person may edit, or raise 404 (another's event is not found)."""
     event = get_event(scope, pk)
-    if not can_edit_event(scope, event):
-        raise Http404
-    return event
+    return found_or_404(event if can_edit_event(scope, event) else None)
 
 
 def own_invitation(scope: Scope, event: Event) -> Invitation | None:
