@@ -60,6 +60,7 @@ def _bump_after(event: Event, extra_people: Iterable[int] = ()) -> None:
         for person in {owner_id, *people}:
             versions.bump(versions.Kind.AGENDA_PERSON, person)
 
+    bump()  # now, and again once committed: a reader between the two recomputes once more
     transaction.on_commit(bump)
 
 
