@@ -141,9 +141,9 @@ def _set_value(element: ET.Element, value: Any) -> None:
         element.text = str(value)
 
 
-def element(name: str, value: Any = None, **attributes: str) -> ET.Element:
-    """An element named in Clark notation, with a value as in property maps."""
-    made = ET.Element(name, attributes)
+def element(tag: str, value: Any = None, **attributes: str) -> ET.Element:
+    """An element named in Clark notation, with a value as in property maps, and attributes."""
+    made = ET.Element(tag, attributes)
     _set_value(made, value)
     return made
 
