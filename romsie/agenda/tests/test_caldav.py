@@ -152,7 +152,10 @@ def dav_client(world: World) -> tuple[Client, dict[str, str], World]:
 def test_malformed_or_hostile_xml_is_a_400(dav_client: Any) -> None:
     client, auth, world = dav_client
     url = f"/caldav/{world.a.teacher.username}/"
-    bomb = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]><D:propfind xmlns:D="DAV:">&b;</D:propfind>'
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]>'
+        '<D:propfind xmlns:D="DAV:">&b;</D:propfind>'
+    )
     for body in ("<D:propfind xmlns:D='DAV:'><D:prop>", bomb, "not xml at all", "<wrong/>"):
         response = client.generic("PROPFIND", url, body, content_type="application/xml", HTTP_DEPTH="0", **auth)
         assert response.status_code == 400, body
