@@ -144,20 +144,12 @@ def populate(establishment_ids: Iterable[int], *, seed: int = 2026, today: datet
 
 
 def _first(establishment_id: int, role: str) -> list[int]:
-    """The first person holding ``role`` who is a student with a class, or a guardian of one."""
+    """The first guardian (a parent) or the first role holder (a student) of the establishment."""
     if role == Role.PARENT:
-        found = (
-            Guardianship.objects.filter(establishment_id=establishment_id)
-            .order_by("pk")
-            .values_list("guardian_id", flat=True)[:1]
-        )
-    else:
-        found = (
-            RoleAssignment.objects.filter(establishment_id=establishment_id, role=role, is_active=True)
-            .order_by("pk")
-            .values_list("user_id", flat=True)[:1]
-        )
-    return list(found)
+        guardians = Guardianship.objects.filter(establishment_id=establishment_id).order_by("pk")
+        return list(guardians.values_list("guardian_id", flat=True)[:1])
+    holders = RoleAssignment.objects.filter(establishment_id=establishment_id, role=role, is_active=True)
+    return list(holders.order_by("pk").values_list("user_id", flat=True)[:1])
 
 
 def _event(
