@@ -40,8 +40,18 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def populate(establishment_ids: Iterable[int], *, seed: int = 2026, today: datetime.date | None = None) -> int:
-    """Write the demo agendas of the establishments; return the number of rows created."""
+def populate(
+    establishment_ids: Iterable[int],
+    *,
+    seed: int = 2026,
+    today: datetime.date | None = None,
+    featured_user_ids: Iterable[int] = (),
+) -> int:
+    """Write the demo agendas of the establishments; return the number of rows created.
+
+    ``featured_user_ids`` (the demo's key accounts) get personal events too, in the first of
+    these establishments where they hold a role.
+    """
     rng = random.Random(seed)
     today = today or timezone.localdate()
     ids = list(establishment_ids)
@@ -52,6 +62,11 @@ def populate(establishment_ids: Iterable[int], *, seed: int = 2026, today: datet
         .order_by("-pk")
         .values_list("establishment_id", "user_id")
     )
+    featured: dict[int, int] = {}
+    for user, place in RoleAssignment.objects.filter(
+        user_id__in=list(featured_user_ids), establishment_id__in=ids, is_active=True
+    ).values_list("user_id", "establishment_id"):
+        featured.setdefault(user, place)
     events: list[Event] = []
     class_links: list[tuple[int, int]] = []  # (index of the event, class id)
     level_links: list[tuple[int, int]] = []
@@ -111,6 +126,7 @@ def populate(establishment_ids: Iterable[int], *, seed: int = 2026, today: datet
             events.append(trip)
             class_links.append((len(events) - 1, school_class.pk))
         owners = [head, *teachers[:1], *_first(establishment_id, Role.PARENT), *_first(establishment_id, Role.STUDENT)]
+        owners += [user for user, place in featured.items() if place == establishment_id and user not in owners]
         for owner in owners:
             for title, offset, hour in PERSONAL[: 1 + rng.randint(0, 2)]:
                 starts = _at(today + datetime.timedelta(days=offset), hour)
