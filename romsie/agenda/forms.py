@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from romsie.core.access.scope import Scope
 from romsie.core.forms import (
     BoundedDateTimeField,
+    LocalDateTimeInput,
     PickerChoice,
     PickerField,
     RichTextField,
@@ -31,13 +32,6 @@ from .services import EventData
 MAX_INVITEES = 200
 
 
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
 class SchoolClassChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
@@ -48,8 +42,8 @@ class EventForm(VersionedForm):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=Event.Category.choices, initial=Event.Category.OTHER)
-    starts_at = BoundedDateTimeField(label=_("Starts"), widget=DateTimeInput())
-    ends_at = BoundedDateTimeField(label=_("Ends"), widget=DateTimeInput())
+    starts_at = BoundedDateTimeField(label=_("Starts"), widget=LocalDateTimeInput())
+    ends_at = BoundedDateTimeField(label=_("Ends"), widget=LocalDateTimeInput())
     is_all_day = forms.BooleanField(label=_("All day"), required=False)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     description = RichTextField(label=_("Description"), required=False)
