@@ -18,5 +18,7 @@ urlpatterns = [
     path("evaluations/", include("romsie.assessment.urls")),
     path("documents/", include("romsie.documents.urls")),
     path("dav", include("romsie.documents.dav.urls")),
+    path("agenda/", include("romsie.agenda.urls")),
+    path("", include("romsie.agenda.dav.urls")),
     path("operateur/", admin.site.urls),
 ]

@@ -129,6 +129,15 @@ class BoundedDateField(forms.DateField):
         return result
 
 
+class LocalDateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker (``datetime-local``), for a ``BoundedDateTimeField``."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
 class BoundedDateTimeField(forms.DateTimeField):
     """A date-and-time field that refuses years outside :data:`MIN_YEAR`..:data:`MAX_YEAR`."""
 

@@ -42,6 +42,8 @@ class Kind(StrEnum):
     ASSESSMENT_MARKS = "assessment-marks"  # assessment (signals): one student's marks and their assessments
     ASSESSMENT_TEACHER = "assessment-teacher"  # assessment: one teacher's assessments and their marks counts
     ROLL_CALLS = "roll-calls"  # attendance: the roll calls of one teacher's sessions
+    AGENDA = "agenda"  # agenda: the establishment's shared (class and establishment) events
+    AGENDA_PERSON = "agenda-person"  # agenda: one person's personal events and invitations
 
 
 def key(kind: Kind, pk: int | None) -> str:

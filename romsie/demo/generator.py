@@ -492,6 +492,7 @@ class _Builder:
 
     def services_content(self) -> None:
         """Fill the services of the showcase sector: timetables, news, homework log, messages, school life, marks."""
+        from romsie.agenda import demo as agenda_demo
         from romsie.assessment import demo as assessment_demo
         from romsie.attendance import demo as attendance_demo
         from romsie.documents import demo as documents_demo
@@ -508,6 +509,8 @@ class _Builder:
         featured = [p.user.pk for p in self.showcase if p.role == Role.STUDENT and p.is_activated]
         self.rows += assessment_demo.populate(ids, seed=self.rng.randint(0, 10**6), featured_student_ids=featured)
         self.rows += documents_demo.populate(ids)
+        key_accounts = [p.user.pk for p in self.showcase]
+        self.rows += agenda_demo.populate(ids, featured_user_ids=key_accounts)
         # The demo's notifications stay in the timeline: no e-mail to its made-up addresses.
         Notification.objects.exclude(email_state=Notification.EmailState.NONE).update(
             email_state=Notification.EmailState.NONE, email_due_at=None

@@ -1,0 +1,114 @@
+"""Who sees and who writes which event.
+
+* A personal event is its owner's alone: nobody else ever finds it (404), whatever their role.
+* A class or establishment event is found in its own establishment only (another
+  establishment's is a 404), by the people of its audience (``schooling.audiences``: its roles,
+  narrowed to its levels and classes; staff establishment-wide), by its invitees and by its
+  organiser; those holding ``agenda.publish`` see every shared event of the establishment.
+* Writing: the owner edits and deletes their personal events; a shared event is edited by its
+  organiser, and by anyone holding ``agenda.publish``. ``agenda.publish`` publishes in the
+  establishment's agenda and any class's; ``agenda.publish_class`` (teachers) in the agendas of
+  the classes one teaches.
+* Invitations: the organiser of a shared event invites people of the establishment; an invitee
+  answers their own invitation only. What an invitee sees is the event's page, never more.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from romsie.core.access.lookup import first_or_404, found_or_404
+from romsie.core.access.scope import Scope
+from romsie.identity.models import RoleAssignment, User
+from romsie.identity.selectors import BY_NAME
+from romsie.schooling import audiences
+from romsie.schooling.access import visible_school_classes
+from romsie.schooling.models import SchoolClass
+
+from .habilitations import AgendaHabilitation as H
+from .models import Event, Invitation
+
+
+def _visible_ids(scope: Scope) -> QuerySet[Any, Any]:
+    """The ids of the events the person may see: one UNION of index lookups."""
+    own = Event.objects.filter(owner_id=scope.user_id).values("pk").order_by()
+    invited = (
+        Invitation.objects.filter(invitee_id=scope.user_id, establishment_id=scope.establishment_id)
+        .values("event_id")
+        .order_by()
+    )
+    parts = [own, invited, *audiences.audience_parts(Event, scope)]
+    if scope.has(H.PUBLISH):
+        parts.append(
+            Event.objects.filter(establishment_id=scope.establishment_id)
+            .exclude(agenda=Event.Agenda.PERSONAL)
+            .values("pk")
+            .order_by()
+        )
+    first, *others = parts
+    return first.union(*others)
+
+
+def visible_events(scope: Scope) -> QuerySet[Event]:
+    """Return the events the person may see (see the rules at the top)."""
+    if scope.user_id is None or scope.establishment_id is None or not scope.has(H.VIEW):
+        return Event.objects.none()
+    return Event.objects.filter(pk__in=_visible_ids(scope))
+
+
+def get_event(scope: Scope, pk: int) -> Event:
+    """Return an event the person may see, or raise 404."""
+    return first_or_404(visible_events(scope).select_related("owner", "school_class").filter(pk=pk))
+
+
+def publishable_classes(scope: Scope) -> QuerySet[SchoolClass]:
+    """Return the classes in whose agenda the person may publish (none without a right)."""
+    classes = visible_school_classes(scope)
+    if scope.has(H.PUBLISH):
+        return classes
+    if scope.has(H.PUBLISH_CLASS):
+        return classes.filter(pk__in=audiences.taught_class_ids(scope.establishment_id, scope.user_id))
+    return classes.none()
+
+
+def agendas_for(scope: Scope) -> list[str]:
+    """Return the agendas the person may publish in, personal first."""
+    found = [Event.Agenda.PERSONAL.value]
+    if scope.has(H.PUBLISH_CLASS) or scope.has(H.PUBLISH):
+        found.append(Event.Agenda.CLASS.value)
+    if scope.has(H.PUBLISH):
+        found.append(Event.Agenda.ESTABLISHMENT.value)
+    return found
+
+
+def can_edit_event(scope: Scope, event: Event) -> bool:
+    """Whether the person may edit or delete the event (they can already see it)."""
+    if event.is_personal:
+        return event.owner_id == scope.user_id
+    if event.establishment_id != scope.establishment_id:
+        return False
+    return event.owner_id == scope.user_id or scope.has(H.PUBLISH)
+
+
+def can_invite(scope: Scope, event: Event) -> bool:
+    """Whether the person may invite people to the event: its editor, shared events only."""
+    return not event.is_personal and can_edit_event(scope, event)
+
+
+def get_editable_event(scope: Scope, pk: int) -> Event:
+    """Return an event the person may edit, or raise 404 (another's event is not found)."""
+    event = get_event(scope, pk)
+    return found_or_404(event if can_edit_event(scope, event) else None)
+
+
+def own_invitation(scope: Scope, event: Event) -> Invitation | None:
+    """The person's invitation to the event, if any."""
+    return Invitation.objects.filter(event=event, invitee_id=scope.user_id).first()
+
+
+def invitable_people(scope: Scope) -> QuerySet[User]:
+    """The people one may invite: active role holders of the current establishment."""
+    holders = RoleAssignment.objects.filter(establishment_id=scope.establishment_id, is_active=True)
+    return User.objects.filter(pk__in=holders.values("user_id"), is_active=True).order_by(*BY_NAME)
