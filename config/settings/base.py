@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "romsie.homework",
     "romsie.attendance",
     "romsie.assessment",
+    "romsie.contacts",
+    "romsie.bookmarks",
     "romsie.administration",
     "romsie.provisioning",
     "romsie.demo",

@@ -41,6 +41,9 @@ class Kind(StrEnum):
     ATTENDANCE_JUSTIFICATIONS = "attendance-justifications"  # attendance: the establishment's justifications
     ASSESSMENT_MARKS = "assessment-marks"  # assessment (signals): one student's marks and their assessments
     ASSESSMENT_TEACHER = "assessment-teacher"  # assessment: one teacher's assessments and their marks counts
+    BOOKMARKS = "bookmarks"  # bookmarks: one person's own bookmarks
+    BOOKMARKS_PUSHED = "bookmarks-pushed"  # bookmarks: the bookmarks pushed in the establishment
+    FAMILY_LINKS = "family-links"  # bookmarks: the territory's links to its family services
 
 
 def key(kind: Kind, pk: int | None) -> str:

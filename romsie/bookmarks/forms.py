@@ -1,0 +1,65 @@
+"""Forms of the bookmarks; choices come from the gates (the administered territories' establishments)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from romsie.core.access.scope import Scope
+from romsie.core.forms import VersionedForm
+from romsie.establishments.access import visible_establishments, visible_territories
+from romsie.schooling.models import Level
+
+from .models import Bookmark, FamilyLink, web_address
+
+
+class BookmarkForm(forms.ModelForm[Bookmark]):
+    class Meta:
+        model = Bookmark
+        fields = ["title", "url", "folder"]
+        help_texts = {"folder": _("Optional: bookmarks of the same folder are shown together.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["url"].validators = [web_address]
+        self.fields["url"].widget.attrs["placeholder"] = "https://"
+
+
+class FamilyLinkForm(VersionedForm, forms.ModelForm[FamilyLink]):
+    class Meta:
+        model = FamilyLink
+        fields = [
+            "territory",
+            "title",
+            "url",
+            "description",
+            "category",
+            "reach",
+            "establishments",
+            "levels",
+            "for_guardians",
+            "for_students",
+            "position",
+        ]
+        widgets = {"establishments": forms.CheckboxSelectMultiple, "levels": forms.CheckboxSelectMultiple}
+        help_texts = {"levels": _("None chosen: every level.")}
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["url"].validators = [web_address]
+        territory = self.fields["territory"]
+        establishments = self.fields["establishments"]
+        levels = self.fields["levels"]
+        assert isinstance(territory, forms.ModelChoiceField)
+        assert isinstance(establishments, forms.ModelMultipleChoiceField)
+        assert isinstance(levels, forms.ModelMultipleChoiceField)
+        territory.queryset = visible_territories(scope)
+        territory.empty_label = None
+        establishments.queryset = visible_establishments(scope).order_by("name")
+        levels.queryset = Level.objects.order_by("order")
+
+    def link_fields(self) -> dict[str, Any]:
+        names = ["title", "url", "description", "category", "reach", "for_guardians", "for_students", "position"]
+        return {name: self.cleaned_data[name] for name in names}
