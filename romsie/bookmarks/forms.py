@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
@@ -15,8 +16,16 @@ from romsie.schooling.models import Level
 from .models import Bookmark, FamilyLink, web_address
 
 
+def https_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """A web address typed without its scheme is taken as ``https://`` (Django 6's default)."""
+    if isinstance(db_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return db_field.formfield(**kwargs)
+
+
 class BookmarkForm(forms.ModelForm[Bookmark]):
     class Meta:
+        formfield_callback = https_formfield
         model = Bookmark
         fields = ["title", "url", "folder"]
         help_texts = {"folder": _("Optional: bookmarks of the same folder are shown together.")}
@@ -29,6 +38,7 @@ class BookmarkForm(forms.ModelForm[Bookmark]):
 
 class FamilyLinkForm(VersionedForm, forms.ModelForm[FamilyLink]):
     class Meta:
+        formfield_callback = https_formfield
         model = FamilyLink
         fields = [
             "territory",

@@ -1,0 +1,22 @@
+"""Builders of bookmarks and family-service links for the tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from romsie.bookmarks.models import Bookmark, FamilyLink
+from romsie.establishments.models import Territory
+from romsie.identity.models import User
+
+
+def make_bookmark(owner: User, **fields: Any) -> Bookmark:
+    fields.setdefault("title", "Dictionnaire")
+    fields.setdefault("url", "https://dictionnaire.example.org/")
+    return Bookmark.objects.create(owner=owner, **fields)
+
+
+def make_family_link(territory: Territory, **fields: Any) -> FamilyLink:
+    fields.setdefault("title", "Paiement de la cantine")
+    fields.setdefault("url", "https://cantine.example.org/")
+    fields.setdefault("category", FamilyLink.Category.CANTEEN)
+    return FamilyLink.objects.create(territory=territory, **fields)
