@@ -19,7 +19,9 @@ from romsie.directory import access as directory_access
 from romsie.homework import access as homework_access
 from romsie.identity.selectors import BY_NAME
 from romsie.messaging import access as messaging_access
+from romsie.schooling import audiences
 from romsie.schooling.models import Teaching
+from romsie.schooling.tests import notices
 from romsie.timetable import access as timetable_access
 
 
@@ -29,6 +31,9 @@ def no_seq_scans():
         pytest.skip("query plans are PostgreSQL's")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+
+
+notice_model = notices.notice_model  # the fixture
 
 
 def reads_everything(plan: str, table: str) -> bool:
@@ -71,3 +76,12 @@ def test_a_list_of_people_by_name_does_not_walk_the_territorys_name_index(world,
         cursor.execute("SET LOCAL enable_sort = off")  # so a plan that can walk the index does, even on little data
     plan = people.order_by(*BY_NAME)[:25].explain()
     assert "identity_user_search_name" not in plan
+
+
+def test_what_an_audience_includes_is_found_by_index(world, client_for, notice_model, no_seq_scans):
+    # The rows "for" a person: one UNION of index lookups per way they match (role, class, level).
+    for person in (world.a.student, world.a.parent, world.a.teacher, world.a.head):
+        rows = notice_model.objects.filter(audiences.visible_q(notice_model, scope_of(client_for, person)))
+        plan = rows.explain()
+        assert not reads_everything(plan, "schooling_notice"), person
+        assert not reads_everything(plan, "schooling_enrollment"), person
