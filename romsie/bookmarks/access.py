@@ -7,6 +7,9 @@
   territory that it reaches (every one, the chosen ones, or every one of a kind), to the guardians
   there if ``for_guardians`` and to the students if ``for_students``; when levels are chosen, only
   to a guardian with a child currently in one of those levels there, or a student in one of them.
+* A pushed bookmark is seen, in its establishment only, by the people of its audience (roles,
+  narrowed to levels and classes: ``schooling.audiences``). Holders of ``bookmarks.push`` list,
+  create, edit and delete every pushed bookmark of the establishment.
 * Nobody else sees a family-service link (staff, teachers, partners): it is for families.
 """
 
@@ -19,10 +22,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.schooling.access import current_class_ids
+from romsie.schooling.audiences import visible_q
 from romsie.schooling.models import SchoolClass
 
 from .habilitations import BookmarksHabilitation
-from .models import REACH_OF_KIND, Bookmark, FamilyLink
+from .models import REACH_OF_KIND, Bookmark, FamilyLink, PushedBookmark
 
 SERVICE = "bookmarks"
 
@@ -77,3 +81,22 @@ def managed_family_links(scope: Scope) -> QuerySet[FamilyLink]:
 def get_managed_family_link(scope: Scope, link_id: int) -> FamilyLink:
     """Return one link of an administered territory, or raise 404."""
     return first_or_404(managed_family_links(scope).filter(pk=link_id))
+
+
+def visible_pushed(scope: Scope) -> QuerySet[PushedBookmark]:
+    """Return the bookmarks pushed to the person in the current establishment."""
+    if scope.establishment_id is None or not may_use(scope):
+        return PushedBookmark.objects.none()
+    return PushedBookmark.objects.filter(visible_q(PushedBookmark, scope), establishment_id=scope.establishment_id)
+
+
+def managed_pushed(scope: Scope) -> QuerySet[PushedBookmark]:
+    """Return every bookmark pushed in the establishment, for holders of ``bookmarks.push``."""
+    if scope.establishment_id is None or not scope.has(BookmarksHabilitation.PUSH):
+        return PushedBookmark.objects.none()
+    return PushedBookmark.objects.filter(establishment_id=scope.establishment_id)
+
+
+def get_managed_pushed(scope: Scope, pushed_id: int) -> PushedBookmark:
+    """Return one pushed bookmark the person manages, or raise 404."""
+    return first_or_404(managed_pushed(scope).filter(pk=pushed_id))

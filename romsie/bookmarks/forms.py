@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from romsie.core.access.scope import Scope
 from romsie.core.forms import VersionedForm
 from romsie.establishments.access import visible_establishments, visible_territories
+from romsie.schooling.audiences import AudienceChoice, audience_choice, audience_fields, audience_initial
 from romsie.schooling.models import Level
 
-from .models import Bookmark, FamilyLink, web_address
+from .models import Bookmark, FamilyLink, PushedBookmark, web_address
 
 
 def https_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
@@ -73,3 +74,23 @@ class FamilyLinkForm(VersionedForm, forms.ModelForm[FamilyLink]):
     def link_fields(self) -> dict[str, Any]:
         names = ["title", "url", "description", "category", "reach", "for_guardians", "for_students", "position"]
         return {name: self.cleaned_data[name] for name in names}
+
+
+class PushedBookmarkForm(VersionedForm, forms.ModelForm[PushedBookmark]):
+    class Meta:
+        formfield_callback = https_formfield
+        model = PushedBookmark
+        fields = ["title", "url", "description", "position"]
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["url"].validators = [web_address]
+        self.fields.update(audience_fields(scope))
+        if self.instance.pk and not self.is_bound:
+            self.initial.update(audience_initial(self.instance))
+
+    def choice(self) -> AudienceChoice:
+        return audience_choice(self.cleaned_data)
+
+    def pushed_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in ("title", "url", "description", "position")}

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from romsie.core.concurrency import VersionField
 from romsie.establishments.models import Establishment, Territory
+from romsie.schooling.audiences import Audience
 from romsie.schooling.models import Level
 
 #: Only web addresses: a ``javascript:`` or ``file:`` link is refused.
@@ -32,6 +33,30 @@ class Bookmark(models.Model):
         verbose_name = _("bookmark")
         verbose_name_plural = _("bookmarks")
         indexes = [models.Index(fields=["owner", "folder", "position"], name="bookmarks_owner_order")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PushedBookmark(Audience):
+    """A link the establishment pushes to roles, levels or classes (the CDI's catalogue, a textbook site)."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=150)
+    url = models.URLField(_("web address"), max_length=500, validators=[web_address])
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    version = VersionField()
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "title", "pk"]
+        verbose_name = _("pushed bookmark")
+        verbose_name_plural = _("pushed bookmarks")
+        indexes = [models.Index(fields=["establishment", "position"], name="bookmarks_pushed_order")]
 
     def __str__(self) -> str:
         return self.title

@@ -12,7 +12,7 @@ from romsie.core.access.scope import Scope
 from romsie.establishments.models import Establishment
 
 from . import access
-from .models import Bookmark, FamilyLink
+from .models import Bookmark, FamilyLink, PushedBookmark
 
 WIDGET_LIMIT = 12
 
@@ -38,12 +38,23 @@ def family_link_list_for_admin(scope: Scope) -> QuerySet[FamilyLink]:
     )
 
 
+def pushed_list_for_reader(scope: Scope) -> list[PushedBookmark]:
+    """Return the bookmarks pushed to the person (one query)."""
+    return list(access.visible_pushed(scope).order_by("position", "title", "pk"))
+
+
+def pushed_list_for_manager(scope: Scope) -> list[PushedBookmark]:
+    """Return every pushed bookmark of the establishment with its levels and classes (three queries)."""
+    rows = access.managed_pushed(scope).prefetch_related("levels", "school_classes")
+    return list(rows.order_by("position", "title", "pk"))
+
+
 @dataclass
 class Links:
     """What the dashboard's "Links" widget shows, each part already read."""
 
     family: list[FamilyLink] = field(default_factory=list)
-    pushed: list[Any] = field(default_factory=list)
+    pushed: list[PushedBookmark] = field(default_factory=list)
     own: list[Bookmark] = field(default_factory=list)
 
     def __bool__(self) -> bool:
@@ -54,6 +65,7 @@ def links_for_dashboard(scope: Scope) -> Links:
     """Return the family-service links, the pushed bookmarks and the person's own (a few of each)."""
     return Links(
         family=family_link_list_for_family(scope)[:WIDGET_LIMIT],
+        pushed=pushed_list_for_reader(scope)[:WIDGET_LIMIT],
         own=list(bookmark_list_for_owner(scope)[:WIDGET_LIMIT]),
     )
 

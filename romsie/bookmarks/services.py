@@ -16,10 +16,12 @@ from romsie.core.concurrency import claim_version
 from romsie.core.errors import ApplicationError
 from romsie.core.services import audit_record
 from romsie.establishments.models import Establishment, Territory
+from romsie.schooling.audiences import AudienceChoice, audience_apply
 from romsie.schooling.models import Level
 
 from . import access
-from .models import Bookmark, FamilyLink, web_address
+from .habilitations import BookmarksHabilitation
+from .models import Bookmark, FamilyLink, PushedBookmark, web_address
 
 MAX_BOOKMARKS = 300
 
@@ -148,3 +150,41 @@ def family_link_delete(*, scope: Scope, link: FamilyLink) -> None:
     audit_record(scope=scope, action="bookmarks.family_link_delete", target=link)
     access.managed_family_links(scope).filter(pk=link.pk).delete()
     _bump_family(territory_id)
+
+
+def _bump_pushed(establishment_id: int) -> None:
+    transaction.on_commit(lambda: versions.bump(versions.Kind.BOOKMARKS_PUSHED, establishment_id))
+
+
+@transaction.atomic
+def pushed_save(
+    *,
+    scope: Scope,
+    pushed: PushedBookmark | None,
+    choice: AudienceChoice,
+    version: int | None = None,
+    title: str,
+    url: str,
+    description: str = "",
+    position: int = 0,
+) -> PushedBookmark:
+    """Push a link to roles, levels or classes of the establishment (or change a pushed one)."""
+    if not scope.has(BookmarksHabilitation.PUSH) or scope.establishment_id is None:
+        raise ApplicationError(_("You may not push bookmarks."))
+    url = check_url(url)
+    if pushed is None:
+        pushed = PushedBookmark(establishment_id=scope.establishment_id, author_id=scope.user_id)
+    else:
+        claim_version(pushed, version)
+    pushed.title, pushed.url, pushed.description, pushed.position = title.strip(), url, description.strip(), position
+    pushed.save()
+    audience_apply(pushed, choice)
+    _bump_pushed(scope.establishment_id)
+    return pushed
+
+
+@transaction.atomic
+def pushed_delete(*, scope: Scope, pushed: PushedBookmark) -> None:
+    """Withdraw a pushed bookmark."""
+    access.managed_pushed(scope).filter(pk=pushed.pk).delete()
+    _bump_pushed(pushed.establishment_id)

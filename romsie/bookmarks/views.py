@@ -14,7 +14,7 @@ from romsie.core.errors import ApplicationError
 from romsie.core.forms import show_error
 
 from . import access, selectors, services
-from .forms import BookmarkForm, FamilyLinkForm
+from .forms import BookmarkForm, FamilyLinkForm, PushedBookmarkForm
 from .habilitations import BookmarksHabilitation
 
 SERVICE = access.SERVICE
@@ -28,6 +28,8 @@ def bookmark_list(request: ScopedRequest) -> HttpResponse:
     context = {
         "bookmarks": list(selectors.bookmark_list_for_owner(scope)),
         "family_links": selectors.family_link_list_for_family(scope),
+        "pushed": selectors.pushed_list_for_reader(scope),
+        "can_push": scope.has(H.PUSH),
     }
     return render(request, "bookmarks/bookmark_list.html", context)
 
@@ -83,6 +85,51 @@ def bookmark_move(request: ScopedRequest, pk: int) -> HttpResponse:
     bookmark = access.get_bookmark(scope, pk)
     services.bookmark_move(scope=scope, bookmark=bookmark, up=request.POST.get("direction") == "up")
     return redirect("bookmarks:bookmark-list")
+
+
+@requires(H.PUSH, service=SERVICE)
+def pushed_list(request: ScopedRequest) -> HttpResponse:
+    """List every bookmark pushed in the establishment, with its audience."""
+    return render(request, "bookmarks/pushed_list.html", {"pushed": selectors.pushed_list_for_manager(request.scope)})
+
+
+@requires(H.PUSH, service=SERVICE)
+def pushed_create(request: ScopedRequest) -> HttpResponse:
+    """Push a link to roles, levels or classes."""
+    return _pushed_form(request, None)
+
+
+@requires(H.PUSH, service=SERVICE)
+def pushed_update(request: ScopedRequest, pk: int) -> HttpResponse:
+    """Change a pushed bookmark or its audience."""
+    return _pushed_form(request, pk)
+
+
+def _pushed_form(request: ScopedRequest, pk: int | None) -> HttpResponse:
+    scope = request.scope
+    pushed = access.get_managed_pushed(scope, pk) if pk is not None else None
+    form = PushedBookmarkForm(request.POST or None, instance=pushed, scope=scope)
+    if request.method == "POST" and "picker_search" not in request.POST and form.is_valid():
+        try:
+            services.pushed_save(
+                scope=scope, pushed=pushed, choice=form.choice(), version=form.shown_version, **form.pushed_fields()
+            )
+        except ApplicationError as error:
+            show_error(request, error, form)
+        else:
+            messages.success(request, _("The bookmark is pushed."))
+            return redirect("bookmarks:pushed-list")
+    return render(request, "bookmarks/pushed_form.html", {"form": form, "pushed": pushed})
+
+
+@requires(H.PUSH, service=SERVICE)
+@require_POST
+def pushed_delete(request: ScopedRequest, pk: int) -> HttpResponse:
+    """Withdraw a pushed bookmark."""
+    scope = request.scope
+    services.pushed_delete(scope=scope, pushed=access.get_managed_pushed(scope, pk))
+    messages.success(request, _("The bookmark is withdrawn."))
+    return redirect("bookmarks:pushed-list")
 
 
 @territory_admin

@@ -15,7 +15,7 @@ VCARD_30 = (
 VCARD_40 = (
     "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1\r\n"
     "FN:Amélie Nguyen\r\nN:Nguyen;Amélie;;;\r\nEMAIL;TYPE=home:amelie@example.org\r\n"
-    "TEL;VALUE=uri;TYPE=\"voice,cell\":tel:+33-6-98-76-54-32\r\nEND:VCARD\r\n"
+    'TEL;VALUE=uri;TYPE="voice,cell":tel:+33-6-98-76-54-32\r\nEND:VCARD\r\n'
 )
 
 
