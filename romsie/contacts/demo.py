@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from romsie.core.text import fold
 from romsie.establishments.models import Establishment
 from romsie.identity.models import Guardianship, Role, RoleAssignment, User
 from romsie.schooling.access import current_class_ids
@@ -33,8 +32,7 @@ def _contact(owner_id: int, person: User | None = None, **fields: object) -> Con
     contact = Contact(owner_id=owner_id, person=person, **fields)
     if person is not None:
         contact.first_name, contact.last_name = person.first_name, person.last_name
-    words = [contact.last_name, contact.first_name, contact.organisation, *contact.emails]
-    contact.search_name = fold(" ".join(w for w in words if w))
+    contact.refresh_search_name()
     return contact
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.concurrency import VersionField
+from romsie.core.text import fold
 
 
 def new_uid() -> str:
@@ -71,6 +72,11 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def refresh_search_name(self) -> None:
+        """Recompute what the search matches: name, organisation and e-mails, folded (not saved)."""
+        words = [self.last_name, self.first_name, self.organisation, *self.emails]
+        self.search_name = fold(" ".join(w for w in words if w))[:600]
 
     @property
     def display_name(self) -> str:

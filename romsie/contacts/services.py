@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
 from romsie.core.errors import ApplicationError
-from romsie.core.text import fold
 from romsie.core.uploads import check_upload
 from romsie.identity.models import User
 
@@ -26,11 +25,6 @@ VCF_KINDS = {"vcf": ("text/vcard", None), "vcard": ("text/vcard", None)}
 VCF_MAX_BYTES = 2 * 1024 * 1024
 MAX_CONTACTS = 5000
 MAX_GROUPS = 200
-
-
-def _search_name(contact: Contact) -> str:
-    words = [contact.last_name, contact.first_name, contact.organisation, *contact.emails]
-    return fold(" ".join(w for w in words if w))[:600]
 
 
 def _check(*, scope: Scope, fields: dict[str, Any], person: User | None, groups: Sequence[ContactGroup]) -> None:
@@ -52,7 +46,7 @@ def contact_create(
     if access.visible_contacts(scope).count() >= MAX_CONTACTS:
         raise ApplicationError(_("Your address book is full (%(max)d contacts).") % {"max": MAX_CONTACTS})
     contact = Contact(owner_id=scope.user_id, person=person, **fields)
-    contact.search_name = _search_name(contact)
+    contact.refresh_search_name()
     contact.save()
     contact.groups.set(groups)
     return contact
@@ -74,7 +68,7 @@ def contact_update(
     for name, value in fields.items():
         setattr(contact, name, value)
     contact.person = person
-    contact.search_name = _search_name(contact)
+    contact.refresh_search_name()
     contact.save()
     contact.groups.set(groups)
     return contact
@@ -175,7 +169,7 @@ def contacts_import(*, scope: Scope, upload: UploadedFile) -> tuple[int, int]:
             new_rows.append(contact)
         seen.add(contact.uid)
         pairs.append((contact.uid, card))
-        contact.search_name = _search_name(contact)
+        contact.refresh_search_name()
     Contact.objects.bulk_create(new_rows)
     fields = [*CardData().fields(), "search_name", "version"]
     Contact.objects.bulk_update(changed, fields)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from romsie.contacts.models import Contact, ContactGroup
-from romsie.core.text import fold
 from romsie.identity.models import User
 
 
@@ -14,7 +13,7 @@ def make_contact(owner: User, *, groups: list[ContactGroup] | None = None, **fie
     fields.setdefault("first_name", "Jeanne")
     fields.setdefault("last_name", "Martin")
     contact = Contact.objects.create(owner=owner, **fields)
-    contact.search_name = fold(f"{contact.last_name} {contact.first_name} {contact.organisation}")
+    contact.refresh_search_name()
     contact.save(update_fields=["search_name"])
     if groups:
         contact.groups.set(groups)
