@@ -139,6 +139,8 @@ def contacts_import(*, scope: Scope, upload: UploadedFile) -> tuple[int, int]:
     cards = _read_upload(upload)
     if not cards:
         raise ApplicationError(_("This file holds no contact."))
+    # Two imports of one person at once (two tabs) take turns: the second sees the first's UIDs.
+    list(User.objects.select_for_update().filter(pk=scope.user_id).values_list("pk", flat=True))
     existing = {c.uid: c for c in access.visible_contacts(scope).filter(uid__in=[c.uid for c in cards if c.uid])}
     added = [c for c in cards if not c.uid or c.uid not in existing]
     if access.visible_contacts(scope).count() + len(added) > MAX_CONTACTS:
