@@ -17,6 +17,8 @@ urlpatterns = [
     path("vie-scolaire/", include("romsie.attendance.urls")),
     path("evaluations/", include("romsie.assessment.urls")),
     path("documents/", include("romsie.documents.urls")),
+    path("contacts/", include("romsie.contacts.urls")),
+    path("favoris/", include("romsie.bookmarks.urls")),
     path("dav", include("romsie.documents.dav.urls")),
     path("agenda/", include("romsie.agenda.urls")),
     path("", include("romsie.agenda.dav.urls")),

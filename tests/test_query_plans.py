@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from romsie.bookmarks import access as bookmarks_access
 from romsie.directory import access as directory_access
 from romsie.homework import access as homework_access
 from romsie.identity.selectors import BY_NAME
@@ -85,3 +86,11 @@ def test_what_an_audience_includes_is_found_by_index(world, client_for, notice_m
         plan = rows.explain()
         assert not reads_everything(plan, "schooling_notice"), person
         assert not reads_everything(plan, "schooling_enrollment"), person
+
+
+def test_the_family_service_links_of_a_family_are_found_by_index(world, client_for, no_seq_scans):
+    # The dashboard's "Links" of every guardian and student: the territory's links, their levels.
+    for person in (world.a.student, world.a.parent):
+        plan = bookmarks_access.visible_family_links(scope_of(client_for, person)).explain()
+        for table in ("bookmarks_familylink", "bookmarks_familylink_levels", "schooling_enrollment"):
+            assert f"Seq Scan on {table}" not in plan, (person, table)

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "romsie.attendance",
     "romsie.assessment",
     "romsie.agenda",
+    "romsie.contacts",
+    "romsie.bookmarks",
     "romsie.administration",
     "romsie.provisioning",
     "romsie.demo",

@@ -44,6 +44,9 @@ class Kind(StrEnum):
     ROLL_CALLS = "roll-calls"  # attendance: the roll calls of one teacher's sessions
     AGENDA = "agenda"  # agenda: the establishment's shared (class and establishment) events
     AGENDA_PERSON = "agenda-person"  # agenda: one person's personal events and invitations
+    BOOKMARKS = "bookmarks"  # bookmarks: one person's own bookmarks
+    BOOKMARKS_PUSHED = "bookmarks-pushed"  # bookmarks: the bookmarks pushed in the establishment
+    FAMILY_LINKS = "family-links"  # bookmarks: the territory's links to its family services
 
 
 def key(kind: Kind, pk: int | None) -> str:

@@ -495,6 +495,8 @@ class _Builder:
         from romsie.agenda import demo as agenda_demo
         from romsie.assessment import demo as assessment_demo
         from romsie.attendance import demo as attendance_demo
+        from romsie.bookmarks import demo as bookmarks_demo
+        from romsie.contacts import demo as contacts_demo
         from romsie.documents import demo as documents_demo
         from romsie.homework import demo as homework_demo
         from romsie.messaging import demo as messaging_demo
@@ -511,6 +513,8 @@ class _Builder:
         self.rows += documents_demo.populate(ids)
         key_accounts = [p.user.pk for p in self.showcase]
         self.rows += agenda_demo.populate(ids, featured_user_ids=key_accounts)
+        self.rows += bookmarks_demo.populate(ids)
+        self.rows += contacts_demo.populate(ids)
         # The demo's notifications stay in the timeline: no e-mail to its made-up addresses.
         Notification.objects.exclude(email_state=Notification.EmailState.NONE).update(
             email_state=Notification.EmailState.NONE, email_due_at=None

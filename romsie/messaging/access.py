@@ -18,6 +18,9 @@ Rules, in plain words:
   ``manage_lists``, or membership of a list whose members may write to it. The guardians of a
   class are those who receive school mail (``Guardianship.receives_mail``); the others are
   still reached in person.
+* A person's own groups of contacts (address book) are offered as "my groups"; choosing one
+  reaches only its members whom the rules above let the person write to individually; the
+  others are left out, and the person is told how many.
 * A person sees a message only through their own mailbox entry (``Delivery``) in the current
   establishment: someone else's message, or one of another establishment, is a 404.
 * Attachments are served to whoever has the message in their mailbox.
@@ -31,8 +34,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from romsie.contacts import access as contacts_access
+from romsie.contacts import selectors as contacts_selectors
 from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
+from romsie.core.ids import parse_id
 from romsie.establishments.models import Establishment
 from romsie.identity.models import Role, RoleAssignment, User
 from romsie.identity.selectors import guardian_ids_receiving_mail
@@ -125,6 +131,7 @@ def group_label(kind: str, name: str) -> str:
         "class-teachers": _("Teachers of %(name)s"),
         "group": _("Group %(name)s"),
         "list": _("List %(name)s"),
+        "contacts": _("Address book group %(name)s"),
     }
     if kind == "staff":
         return _("All staff and teachers")
@@ -181,7 +188,30 @@ def writable_groups(scope: Scope) -> list[GroupChoice]:
         lists = lists.filter(members_may_post=True, memberships__user_id=scope.user_id)
     section = _("Mailing lists")
     choices += [GroupChoice(f"list:{pk}", n, section) for pk, n in lists.order_by("name").values_list("pk", "name")]
+    section = _("My groups")
+    choices += [GroupChoice(f"contacts:{g.pk}", g.name, section) for g in contacts_selectors.groups_with_people(scope)]
     return choices
+
+
+def contact_group_people(scope: Scope, token: str) -> QuerySet[User]:
+    """Return the members of one of the person's groups of contacts that the person may write to."""
+    kind, _sep, raw = token.partition(":")
+    group_id = parse_id(raw) if kind == "contacts" else None
+    if group_id is None:
+        return User.objects.none()
+    return writable_people(scope).filter(pk__in=contacts_access.group_person_ids(scope, group_id))
+
+
+def contact_groups_left_out(scope: Scope, tokens: list[str]) -> int:
+    """Return how many ENT members of the chosen groups of contacts the person may not write to."""
+    group_ids = [pk for t in tokens if t.startswith("contacts:") and (pk := parse_id(t[9:])) is not None]
+    if not group_ids:
+        return 0
+    members = set()
+    for group_id in group_ids:
+        members |= set(contacts_access.group_person_ids(scope, group_id).values_list("person_id", flat=True))
+    allowed = set(writable_people(scope).filter(pk__in=members).values_list("pk", flat=True))
+    return len(members - allowed - {scope.user_id})
 
 
 def group_members(establishment_id: int, token: str) -> QuerySet[User]:

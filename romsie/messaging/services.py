@@ -88,7 +88,11 @@ def audience(scope: Scope, recipients: Recipients) -> QuerySet[User]:
     assert est is not None
     reach = Q(pk__in=recipients.user_ids)
     for token in recipients.groups:
-        reach |= Q(pk__in=access.group_members(est, token).values("pk"))
+        if token.startswith("contacts:"):
+            # A group of the address book: only its members the person may write to.
+            reach |= Q(pk__in=access.contact_group_people(scope, token).values("pk"))
+        else:
+            reach |= Q(pk__in=access.group_members(est, token).values("pk"))
     return (
         User.objects.filter(reach, is_active=True, pk__in=access.members(est).values("user_id"))
         .exclude(pk=scope.user_id)

@@ -209,6 +209,13 @@ def compose(request: ScopedRequest) -> HttpResponse:
                 messages.success(
                     request, _("Message sent to %(count)d recipient(s).") % {"count": message.recipient_count}
                 )
+                left_out = access.contact_groups_left_out(scope, form.cleaned_data["recipients"])
+                if left_out:
+                    messages.warning(
+                        request,
+                        _("%(count)d member(s) of your groups were left out: messaging does not let you write to them.")
+                        % {"count": left_out},
+                    )
                 return redirect("messaging:message-detail", message.pk)
             messages.success(request, _("Draft saved."))
             return redirect("messaging:drafts")

@@ -245,8 +245,8 @@ def test_dashboard_widget_shows_unread_count_and_latest(mworld: World, client_fo
 @pytest.mark.parametrize(
     ("url_name", "role", "queries"),
     [
-        ("messaging:compose", "teacher", 9),  # + the files one may link from the documents
-        ("messaging:compose", "student", 7),
+        ("messaging:compose", "teacher", 10),  # + the files one may link from the documents, + address book groups
+        ("messaging:compose", "student", 8),
         ("messaging:sent", "teacher", 5),
         ("messaging:search", "parent", 5),
         ("messaging:list-list", "head", 5),

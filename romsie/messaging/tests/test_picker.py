@@ -12,7 +12,8 @@ from romsie.core.testing.world import World
 from romsie.identity.models import Role
 from romsie.messaging.models import Message
 
-PINNED = 10  # the same for 1 and 50: choices, chosen people and search are one query each; linkable documents one
+PINNED = 11  # the same for 1 and 50: choices, chosen people and search are one query each; linkable documents one;
+# one for the groups of one's address book
 
 
 @pytest.mark.parametrize("size", [1, 50])
