@@ -22,5 +22,6 @@ urlpatterns = [
     path("dav", include("romsie.documents.dav.urls")),
     path("agenda/", include("romsie.agenda.urls")),
     path("", include("romsie.agenda.dav.urls")),
+    path("", include("romsie.contacts.dav.urls")),
     path("operateur/", admin.site.urls),
 ]

@@ -26,13 +26,14 @@ from .models import Contact, ContactGroup
 SERVICE = "contacts"
 
 
-def _may_use(scope: Scope) -> bool:
+def may_use(scope: Scope) -> bool:
+    """Whether the person may use an address book here (the service on, ``contacts.use`` held)."""
     return scope.user_id is not None and SERVICE in scope.services and scope.has(ContactsHabilitation.USE)
 
 
 def visible_contacts(scope: Scope) -> QuerySet[Contact]:
     """Return the person's own contacts (none without ``contacts.use``)."""
-    if not _may_use(scope):
+    if not may_use(scope):
         return Contact.objects.none()
     return Contact.objects.filter(owner_id=scope.user_id)
 
@@ -44,7 +45,7 @@ def get_contact(scope: Scope, contact_id: int) -> Contact:
 
 def visible_groups(scope: Scope) -> QuerySet[ContactGroup]:
     """Return the person's own groups of contacts."""
-    if not _may_use(scope):
+    if not may_use(scope):
         return ContactGroup.objects.none()
     return ContactGroup.objects.filter(owner_id=scope.user_id)
 

@@ -129,6 +129,48 @@ def _read_upload(upload: UploadedFile) -> list[CardData]:
         raise ApplicationError(_("This file is not an address book (vCard) that can be read.")) from error
 
 
+def _groups_named(scope: Scope, names: Sequence[str]) -> dict[str, ContactGroup]:
+    """The person's groups by name, those of ``names`` (a card's CATEGORIES) created when missing."""
+    groups = {g.name: g for g in access.visible_groups(scope)}
+    missing = {name[:100] for name in names} - set(groups)
+    if not missing:
+        return groups
+    if len(groups) + len(missing) > MAX_GROUPS:
+        raise ApplicationError(_("You have too many groups (%(max)d at most).") % {"max": MAX_GROUPS})
+    ContactGroup.objects.bulk_create([ContactGroup(owner_id=scope.user_id, name=n) for n in sorted(missing)])
+    return {g.name: g for g in access.visible_groups(scope)}
+
+
+@transaction.atomic
+def card_save(*, scope: Scope, uid: str, card: CardData, version: int | None) -> tuple[Contact, bool]:
+    """Write the card a CardDAV client sends for ``uid``: a new contact, or a change of that one.
+
+    A change claims ``version`` (the ETag the client had), so an edit made on a page or another
+    phone since is never silently overwritten. The card's CATEGORIES become the contact's groups
+    (created when missing); its link to an ENT person is kept. Returns (contact, created).
+    """
+    # One person's writes take turns (two phones syncing at once): the second sees the first's card.
+    list(User.objects.select_for_update().filter(pk=scope.user_id).values_list("pk", flat=True))
+    fields = card.fields()
+    if not any(fields.get(k) for k in ("first_name", "last_name", "organisation", "emails", "phones")):
+        raise ApplicationError(_("Give the contact at least a name, an organisation, an e-mail or a phone."))
+    contact = access.visible_contacts(scope).filter(uid=uid).first()
+    created = contact is None
+    if contact is None:
+        if access.visible_contacts(scope).count() >= MAX_CONTACTS:
+            raise ApplicationError(_("Your address book is full (%(max)d contacts).") % {"max": MAX_CONTACTS})
+        contact = Contact(owner_id=scope.user_id, uid=uid)
+    else:
+        claim_version(contact, version if version is not None else contact.version)
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    contact.refresh_search_name()
+    contact.save()
+    groups = _groups_named(scope, card.categories)
+    contact.groups.set([groups[name[:100]] for name in dict.fromkeys(card.categories)])
+    return contact, created
+
+
 @transaction.atomic
 def contacts_import(*, scope: Scope, upload: UploadedFile) -> tuple[int, int]:
     """Add or update the contacts of a ``.vcf`` file; return (added, updated).
@@ -145,12 +187,7 @@ def contacts_import(*, scope: Scope, upload: UploadedFile) -> tuple[int, int]:
     added = [c for c in cards if not c.uid or c.uid not in existing]
     if access.visible_contacts(scope).count() + len(added) > MAX_CONTACTS:
         raise ApplicationError(_("Your address book is full (%(max)d contacts).") % {"max": MAX_CONTACTS})
-    groups = {g.name: g for g in access.visible_groups(scope)}
-    names = {name[:100] for card in cards for name in card.categories} - set(groups)
-    if len(groups) + len(names) > MAX_GROUPS:
-        raise ApplicationError(_("You have too many groups (%(max)d at most).") % {"max": MAX_GROUPS})
-    ContactGroup.objects.bulk_create([ContactGroup(owner_id=scope.user_id, name=n) for n in sorted(names)])
-    groups = {g.name: g for g in access.visible_groups(scope)}
+    groups = _groups_named(scope, [name for card in cards for name in card.categories])
     new_rows: list[Contact] = []
     changed: list[Contact] = []
     seen: set[str] = set()

@@ -1,4 +1,4 @@
-"""The protocol-generic part of the hand-written DAV endpoints (CalDAV, later CardDAV).
+"""The protocol-generic part of the hand-written DAV endpoints (CalDAV, CardDAV).
 
 What any such endpoint needs and that knows nothing of calendars or address books:
 
@@ -205,6 +205,20 @@ def error_response(error: DavError) -> HttpResponse:
 
 def quoted_etag(value: str) -> str:
     return f'"{value}"'
+
+
+def versioned_etag(pk: int, version: int) -> str:
+    """The ETag of an object edited with a version (``"<pk>-<version>"``): any edit changes it."""
+    return quoted_etag(f"{pk}-{version}")
+
+
+def version_of(etag_header: str | None) -> int | None:
+    """The version named by an ``If-Match`` ETag of :func:`versioned_etag` (None if none or not ours)."""
+    if not etag_header:
+        return None
+    tag = etag_header.split(",")[0].strip().removeprefix("W/").strip('"')
+    _pk, _dash, version = tag.rpartition("-")
+    return int(version) if version.isdigit() and len(version) < 12 else None
 
 
 def _etags(header: str) -> list[str]:

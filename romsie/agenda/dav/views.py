@@ -50,7 +50,6 @@ from ..models import Event
 
 SERVICE = "agenda"
 ROOT = "caldav"
-REALM = "ROMSIE"
 ALLOW = ["OPTIONS", "GET", "HEAD", "PUT", "DELETE", "PROPFIND", "REPORT"]
 COMPLIANCE = ["1", "3", "calendar-access"]
 PERSONAL, ESTABLISHMENT, CLASSES = "personal", "establishment", "classes"
@@ -72,34 +71,18 @@ def well_known(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect("/caldav/")
 
 
-def _challenge() -> HttpResponse:
-    response = HttpResponse(
-        _("Sign in with your username and an app password."), status=401, content_type="text/plain; charset=utf-8"
-    )
-    response["WWW-Authenticate"] = f'Basic realm="{REALM}", charset="UTF-8"'
-    return response
-
-
 @public
 @csrf_exempt
 def endpoint(request: HttpRequest, path: str | None = None) -> HttpResponse:
     """Every CalDAV request under ``/caldav/``: authenticate, compute the scope, answer."""
-    credentials = auth.basic_credentials(request)
-    if credentials is None:
-        return _challenge()
-    outcome = auth.check(request, credentials)
-    if outcome.throttled:
-        response = HttpResponse(status=429)
-        response["Retry-After"] = "900"
-        return response
-    if outcome.user is None:
-        return _challenge()
-    request.user = outcome.user
+    user = auth.authenticated(request)
+    if isinstance(user, HttpResponse):
+        return user
     scope = build_scope(request)
     if SERVICE not in scope.services or not scope.has(AgendaHabilitation.VIEW):
         return HttpResponse(_("The agenda service is not open to you."), status=403, content_type="text/plain")
     try:
-        response = Endpoint(request, scope, outcome.user).answer(path or "/")
+        response = Endpoint(request, scope, user).answer(path or "/")
     except DavError as error:
         response = dav.error_response(error)
     response["DAV"] = ", ".join(COMPLIANCE)
@@ -108,16 +91,7 @@ def endpoint(request: HttpRequest, path: str | None = None) -> HttpResponse:
 
 
 def _etag(event: Event) -> str:
-    return dav.quoted_etag(f"{event.pk}-{event.version}")
-
-
-def _version_of(etag_header: str | None) -> int | None:
-    """The version named by an ``If-Match`` ETag of ours (``"<pk>-<version>"``)."""
-    if not etag_header:
-        return None
-    tag = etag_header.split(",")[0].strip().removeprefix("W/").strip('"')
-    _pk, _dash, version = tag.rpartition("-")
-    return int(version) if version.isdigit() else None
+    return dav.versioned_etag(event.pk, event.version)
 
 
 def to_ical(events: list[Event]) -> bytes:
@@ -431,7 +405,7 @@ class Endpoint:
                 event = services.event_create(scope=self.scope, agenda=Event.Agenda.PERSONAL, data=data, uid=uid)
                 status = 201
             else:
-                shown = _version_of(self.request.META.get("HTTP_IF_MATCH")) or event.version
+                shown = dav.version_of(self.request.META.get("HTTP_IF_MATCH")) or event.version
                 event = services.event_update(scope=self.scope, event=event, data=data, version=shown)
                 status = 204
         except ApplicationError as error:
@@ -450,7 +424,7 @@ class Endpoint:
         if event is None:
             raise DavError(404, "not found")
         dav.check_preconditions(self.request, _etag(event))
-        shown = _version_of(self.request.META.get("HTTP_IF_MATCH"))
+        shown = dav.version_of(self.request.META.get("HTTP_IF_MATCH"))
         try:
             services.event_delete(scope=self.scope, event=event, version=shown)
         except ApplicationError as error:

@@ -31,6 +31,8 @@ contacts:group-delete                       own    | 302  405  405  405  405  40
 contacts:group-delete                       other  | 302  405  405  405  405  405  405  405  405  405  405  403
 contacts:contact-import                     -      | 302  200  200  200  200  200  200  200  200  200  200  403
 contacts:contact-export                     -      | 302  200  200  200  200  200  200  200  200  200  200  403
+carddav:endpoint                            -      | 401  401  401  401  401  401  401  401  401  401  401  401
+carddav:well-known                          -      | 302  302  302  302  302  302  302  302  302  302  302  302
 """
 
 # url name                                  object | anon stud pare teac part head life libr offi afte digi terr
@@ -46,6 +48,7 @@ contacts:group-update                       other  | 302  404  404  404  404  40
 contacts:group-delete                       own    | 302  404  302+ 404  404  404  404  404  404  404  404  403
 contacts:group-delete                       other  | 302  404  404  404  404  404  404  404  404  404  404  403
 contacts:contact-import                     -      | 302  200  200  200  200  200  200  200  200  200  200  403
+carddav:endpoint                            -      | 401  401  401  401  401  401  401  401  401  401  401  401
 """
 
 

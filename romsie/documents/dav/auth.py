@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from romsie.identity.models import User
 
@@ -121,3 +122,34 @@ def check(request: HttpRequest, credentials: Credentials) -> Outcome:
         return Outcome(None)
     cache.set(key, (found.pk, found.session_epoch, _mac(found.password)), cache_seconds())
     return Outcome(found)
+
+
+REALM = "ROMSIE"
+
+
+def _plain(status: int, text: str) -> HttpResponse:
+    return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+
+
+def challenge() -> HttpResponse:
+    """401 with the HTTP Basic challenge every DAV endpoint (WebDAV, CalDAV, CardDAV) sends."""
+    response = _plain(401, _("Sign in with your username and your password, or an app password."))
+    response["WWW-Authenticate"] = f'Basic realm="{REALM}", charset="UTF-8"'
+    return response
+
+
+def authenticated(request: HttpRequest) -> User | HttpResponse:
+    """The first step of every DAV request: the person its credentials are for, set on the request,
+    or the answer to give instead (401 and the challenge, 429 when failed attempts are throttled)."""
+    credentials = basic_credentials(request)
+    if credentials is None:
+        return challenge()
+    outcome = check(request, credentials)
+    if outcome.throttled:
+        response = _plain(429, _("Too many failed attempts: try again in a quarter of an hour."))
+        response["Retry-After"] = "900"
+        return response
+    if outcome.user is None:
+        return challenge()
+    request.user = outcome.user
+    return outcome.user

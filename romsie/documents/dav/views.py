@@ -35,7 +35,6 @@ from .provider import SCOPE_KEY
 
 SERVICE = "documents"
 FINITE_DEPTH = '<?xml version="1.0" encoding="utf-8"?>\n<D:error xmlns:D="DAV:"><D:propfind-finite-depth/></D:error>\n'
-REALM = "ROMSIE"
 # Hop-by-hop headers belong to the server, not to an application's response.
 _HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
                "transfer-encoding", "upgrade"}  # fmt: skip
@@ -53,14 +52,6 @@ def _content_length(environ: dict[str, Any]) -> int:
         return max(0, int(environ.get("CONTENT_LENGTH") or 0))
     except ValueError:
         return 0
-
-
-def _challenge() -> HttpResponse:
-    return _plain(
-        401,
-        _("Sign in with your username and your password, or an app password."),
-        WWW_Authenticate=f'Basic realm="{REALM}", charset="UTF-8"',
-    )
 
 
 class _Body:
@@ -113,15 +104,9 @@ def _serve(request: HttpRequest, environ: dict[str, Any]) -> StreamingHttpRespon
 @csrf_exempt
 def endpoint(request: HttpRequest, path: str = "") -> HttpResponseBase:
     """Every WebDAV request under ``/dav/``: authenticate, compute the scope, hand over to WsgiDAV."""
-    credentials = auth.basic_credentials(request)
-    if credentials is None:
-        return _challenge()
-    outcome = auth.check(request, credentials)
-    if outcome.throttled:
-        return _plain(429, _("Too many failed attempts: try again in a quarter of an hour."), Retry_After="900")
-    if outcome.user is None:
-        return _challenge()
-    request.user = outcome.user
+    user = auth.authenticated(request)
+    if isinstance(user, HttpResponse):
+        return user
     scope = build_scope(request)
     if SERVICE not in scope.services or not access.may_use(scope):
         return _plain(403, _("The documents service is not open to you."))
@@ -137,8 +122,8 @@ def endpoint(request: HttpRequest, path: str = "") -> HttpResponseBase:
         # (gunicorn ends a chunked body itself).
         environ["wsgi.input"] = LimitedStream(environ["wsgi.input"], _content_length(environ))
     environ.setdefault("HTTP_HOST", request.get_host())  # COPY and MOVE compare it with Destination
-    environ["wsgidav.auth.user_name"] = outcome.user.get_username()
-    environ["wsgidav.auth.realm"] = REALM
+    environ["wsgidav.auth.user_name"] = user.get_username()
+    environ["wsgidav.auth.realm"] = auth.REALM
     environ[SCOPE_KEY] = scope
     return _serve(request, environ)
 
