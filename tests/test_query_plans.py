@@ -85,3 +85,16 @@ def test_what_an_audience_includes_is_found_by_index(world, client_for, notice_m
         plan = rows.explain()
         assert not reads_everything(plan, "schooling_notice"), person
         assert not reads_everything(plan, "schooling_enrollment"), person
+
+
+def test_a_persons_agenda_week_is_found_by_index(world, client_for, no_seq_scans):
+    from romsie.agenda import selectors as agenda_selectors
+    from romsie.agenda.tests.builders import enable as enable_agenda
+
+    enable_agenda(world.a)
+    monday = datetime.date(2026, 9, 7)
+    for person in (world.a.student, world.a.parent, world.a.teacher, world.a.head):
+        week = agenda_selectors.events_between(scope_of(client_for, person), monday, monday + datetime.timedelta(7))
+        plan = week.explain()
+        assert not reads_everything(plan, "agenda_event"), person
+        assert not reads_everything(plan, "agenda_invitation"), person
