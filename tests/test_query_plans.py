@@ -94,3 +94,16 @@ def test_the_family_service_links_of_a_family_are_found_by_index(world, client_f
         plan = bookmarks_access.visible_family_links(scope_of(client_for, person)).explain()
         for table in ("bookmarks_familylink", "bookmarks_familylink_levels", "schooling_enrollment"):
             assert f"Seq Scan on {table}" not in plan, (person, table)
+
+
+def test_a_persons_agenda_week_is_found_by_index(world, client_for, no_seq_scans):
+    from romsie.agenda import selectors as agenda_selectors
+    from romsie.agenda.tests.builders import enable as enable_agenda
+
+    enable_agenda(world.a)
+    monday = datetime.date(2026, 9, 7)
+    for person in (world.a.student, world.a.parent, world.a.teacher, world.a.head):
+        week = agenda_selectors.events_between(scope_of(client_for, person), monday, monday + datetime.timedelta(7))
+        plan = week.explain()
+        assert not reads_everything(plan, "agenda_event"), person
+        assert not reads_everything(plan, "agenda_invitation"), person

@@ -60,12 +60,13 @@ def basic(person: Any, secret: str) -> dict[str, str]:
 
 
 @committed_db
-def test_a_calendar_application_syncs_the_personal_agenda(world: World, live_server: Any) -> None:
+def test_a_calendar_application_syncs_the_personal_agenda(world: World, live_server: Any, request: Any) -> None:
     a = world.a
     enable(a)
     event(a, title="Portes ouvertes")
     person = a.teacher
     client = caldav.DAVClient(url=f"{live_server.url}/caldav/", username=person.username, password=app_password(person))
+    request.addfinalizer(client.close)  # its kept-alive connection, before the live server stops
     principal = client.principal()
     calendars = {c.get_display_name(): c for c in principal.calendars()}
     assert set(calendars) == {"My agenda", "Establishment", "My classes"}
@@ -104,12 +105,13 @@ def test_a_calendar_application_syncs_the_personal_agenda(world: World, live_ser
 
 
 @committed_db
-def test_a_stale_etag_and_another_persons_calendar_are_refused(world: World, live_server: Any) -> None:
+def test_a_stale_etag_and_another_persons_calendar_are_refused(world: World, live_server: Any, request: Any) -> None:
     a = world.a
     enable(a)
     person, other = a.teacher, a.head
     secret = app_password(person)
     client = caldav.DAVClient(url=f"{live_server.url}/caldav/", username=person.username, password=secret)
+    request.addfinalizer(client.close)
     personal = next(c for c in client.principal().calendars() if c.get_display_name() == "My agenda")
     uid = str(uuid.uuid4())
     personal.save_event(ical(uid, "Réunion", at(3, 10)))
