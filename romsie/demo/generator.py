@@ -510,8 +510,9 @@ class _Builder:
         featured = [p.user.pk for p in self.showcase if p.role == Role.STUDENT and p.is_activated]
         self.rows += assessment_demo.populate(ids, seed=self.rng.randint(0, 10**6), featured_student_ids=featured)
         self.rows += documents_demo.populate(ids)
-        self.rows += bookmarks_demo.populate(ids)
-        self.rows += contacts_demo.populate(ids)
+        showcased = [p.user.pk for p in self.showcase if p.is_activated]
+        self.rows += bookmarks_demo.populate(ids, featured_user_ids=showcased)
+        self.rows += contacts_demo.populate(ids, featured_user_ids=showcased)
         # The demo's notifications stay in the timeline: no e-mail to its made-up addresses.
         Notification.objects.exclude(email_state=Notification.EmailState.NONE).update(
             email_state=Notification.EmailState.NONE, email_due_at=None
