@@ -4,8 +4,8 @@
   (students and teachers).
 * Each territory of these establishments offers its family-service links (canteen payment, school
   transport, scholarships for collège families), written once.
-* The head, the first teacher, the first parent and the first student of each establishment get
-  two personal bookmarks.
+* The head, the first teacher, the first parent and the first student of each establishment, and
+  the featured demo accounts, get two personal bookmarks.
 
 Bulk writes, a fixed number of queries per establishment; running it twice adds nothing.
 """
@@ -52,9 +52,11 @@ PERSONAL: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def _first_holders(establishment_id: int) -> dict[str, int]:
-    """The first head, teacher, parent and student of an establishment (one query)."""
-    first: dict[str, int] = {}
+def _holders(establishment_id: int, featured: set[int]) -> dict[int, str]:
+    """The first head, teacher, parent and student of an establishment, and the featured accounts
+    there, with their role (one query)."""
+    chosen: dict[int, str] = {}
+    roles_done: set[str] = set()
     rows = (
         RoleAssignment.objects.filter(establishment_id=establishment_id, is_active=True)
         .filter(role__in=list(PERSONAL))
@@ -62,14 +64,22 @@ def _first_holders(establishment_id: int) -> dict[str, int]:
         .values_list("role", "function", "user_id")
     )
     for role, function, user_id in rows:
-        if role == Role.STAFF and function != StaffFunction.HEAD:
+        if user_id in featured:
+            chosen.setdefault(user_id, role)
+        if role in roles_done or (role == Role.STAFF and function != StaffFunction.HEAD):
             continue
-        first.setdefault(role, user_id)
-    return first
+        roles_done.add(role)
+        chosen.setdefault(user_id, role)
+    return chosen
 
 
-def populate(establishment_ids: Iterable[int]) -> int:
-    """Write the demo bookmarks of these establishments; return the number of rows written."""
+def populate(establishment_ids: Iterable[int], *, featured_user_ids: Iterable[int] = ()) -> int:
+    """Write the demo bookmarks of these establishments; return the number of rows written.
+
+    ``featured_user_ids`` (the accounts the demo's documentation names) get personal bookmarks too.
+    """
+    featured = set(featured_user_ids)
+    owned = set(Bookmark.objects.filter(owner_id__in=featured).values_list("owner_id", flat=True))
     establishments = list(
         Establishment.objects.filter(pk__in=list(establishment_ids))
         .order_by("pk")
@@ -114,7 +124,8 @@ def populate(establishment_ids: Iterable[int]) -> int:
                 for_teachers=True,
             )
         )
-        for role, user_id in _first_holders(establishment.pk).items():
+        for user_id, role in _holders(establishment.pk, featured - owned).items():
+            owned.add(user_id)
             personal += [
                 Bookmark(owner_id=user_id, title=title, url=url, position=n)
                 for n, (title, url) in enumerate(PERSONAL[role], 1)

@@ -1,9 +1,10 @@
 """Demo content of the address book, for the showcase establishments.
 
-The first parents of each establishment (five at most) get a group "Équipe pédagogique" holding
-their children's teachers (linked to their ENT accounts, so the group can be written to) and the
-parents' association (outside the ENT); the first teacher gets a group "Collègues" with three
-colleagues. Bulk writes, a fixed number of queries per establishment; running it twice adds nothing.
+The first parents of each establishment (five at most, the featured demo accounts first) get a
+group "Équipe pédagogique" holding their children's teachers (linked to their ENT accounts, so
+the group can be written to) and the parents' association (outside the ENT); the first teacher
+gets a group "Collègues" with three colleagues. Bulk writes, a fixed number of queries per
+establishment; running it twice adds nothing.
 """
 
 from __future__ import annotations
@@ -36,14 +37,12 @@ def _contact(owner_id: int, person: User | None = None, **fields: object) -> Con
     return contact
 
 
-def _members(establishment_id: int) -> tuple[list[int], list[User]]:
-    """The first parents, and the teachers, of an establishment (two queries)."""
-    parents = list(
-        Guardianship.objects.filter(establishment_id=establishment_id)
-        .order_by("guardian_id")
-        .values_list("guardian_id", flat=True)
-        .distinct()[:PARENTS]
+def _members(establishment_id: int, featured: set[int]) -> tuple[list[int], list[User]]:
+    """The first parents (the featured accounts first), and the teachers, of an establishment (two queries)."""
+    guardians = set(
+        Guardianship.objects.filter(establishment_id=establishment_id).values_list("guardian_id", flat=True)
     )
+    parents = sorted(guardians, key=lambda pk: (pk not in featured, pk))[:PARENTS]
     teacher_ids = RoleAssignment.objects.filter(
         establishment_id=establishment_id, role=Role.TEACHER, is_active=True
     ).values("user_id")
@@ -51,8 +50,12 @@ def _members(establishment_id: int) -> tuple[list[int], list[User]]:
     return parents, teachers
 
 
-def populate(establishment_ids: Iterable[int]) -> int:
-    """Write the demo address books of these establishments' first parents and teacher; return the rows."""
+def populate(establishment_ids: Iterable[int], *, featured_user_ids: Iterable[int] = ()) -> int:
+    """Write the demo address books of these establishments' first parents and teacher; return the rows.
+
+    ``featured_user_ids`` (the accounts the demo's documentation names) come first among the parents.
+    """
+    featured = set(featured_user_ids)
     establishments = [
         e.pk
         for e in Establishment.objects.filter(pk__in=list(establishment_ids)).order_by("pk")
@@ -60,7 +63,7 @@ def populate(establishment_ids: Iterable[int]) -> int:
     ]
     rows = 0
     for establishment_id in establishments:
-        parents, teachers = _members(establishment_id)
+        parents, teachers = _members(establishment_id, featured)
         owners = set(parents) | ({teachers[0].pk} if teachers else set())
         owners -= set(ContactGroup.objects.filter(owner_id__in=owners).values_list("owner_id", flat=True))
         if not owners:

@@ -513,8 +513,9 @@ class _Builder:
         self.rows += documents_demo.populate(ids)
         key_accounts = [p.user.pk for p in self.showcase]
         self.rows += agenda_demo.populate(ids, featured_user_ids=key_accounts)
-        self.rows += bookmarks_demo.populate(ids)
-        self.rows += contacts_demo.populate(ids)
+        showcased = [p.user.pk for p in self.showcase if p.is_activated]
+        self.rows += bookmarks_demo.populate(ids, featured_user_ids=showcased)
+        self.rows += contacts_demo.populate(ids, featured_user_ids=showcased)
         # The demo's notifications stay in the timeline: no e-mail to its made-up addresses.
         Notification.objects.exclude(email_state=Notification.EmailState.NONE).update(
             email_state=Notification.EmailState.NONE, email_due_at=None
