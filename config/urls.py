@@ -17,6 +17,7 @@ urlpatterns = [
     path("vie-scolaire/", include("romsie.attendance.urls")),
     path("evaluations/", include("romsie.assessment.urls")),
     path("documents/", include("romsie.documents.urls")),
+    path("reservations/", include("romsie.booking.urls")),
     path("dav", include("romsie.documents.dav.urls")),
     path("operateur/", admin.site.urls),
 ]

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "romsie.homework",
     "romsie.attendance",
     "romsie.assessment",
+    "romsie.booking",
     "romsie.administration",
     "romsie.provisioning",
     "romsie.demo",
