@@ -48,7 +48,7 @@ class BookingForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
         if starts_at is not None and ends_at is not None and ends_at <= starts_at:
             self.add_error("ends_at", _("The booking must end after it starts."))

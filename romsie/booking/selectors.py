@@ -91,9 +91,7 @@ def resource_days(scope: Scope, resource: Resource, first_day: datetime.date, co
     details = access.sees_booking_details(scope)
     busy: dict[datetime.date, list[Slot]] = {day: [] for day in days}
     bookings = (
-        Booking.objects.filter(
-            resource_id=resource.pk, status__in=Booking.ACTIVE, starts_at__lt=end, ends_at__gt=start
-        )
+        Booking.objects.filter(resource_id=resource.pk, status__in=Booking.ACTIVE, starts_at__lt=end, ends_at__gt=start)
         .select_related("booker")
         .order_by("starts_at")
     )
@@ -121,7 +119,12 @@ def resource_days(scope: Scope, resource: Resource, first_day: datetime.date, co
         )
         for session in sessions:
             busy.setdefault(session.date, []).append(
-                Slot(_aware(session.date, session.starts_at), _aware(session.date, session.ends_at), "lesson", _("Lesson"))
+                Slot(
+                    _aware(session.date, session.starts_at),
+                    _aware(session.date, session.ends_at),
+                    "lesson",
+                    _("Lesson"),
+                )
             )
     return [Day(day, _with_free_slots(day, sorted(busy[day], key=lambda s: s.starts_at))) for day in days]
 

@@ -244,9 +244,7 @@ def booking_cancel(*, scope: Scope, booking: Booking, whole_series: bool = False
     bookings = Booking.objects.filter(pk=booking.pk)
     if whole_series and booking.series_id is not None:
         bookings = Booking.objects.filter(series_id=booking.series_id, starts_at__gte=booking.starts_at)
-    count = bookings.filter(status__in=Booking.ACTIVE, booker_id=scope.user_id).update(
-        status=Booking.Status.CANCELLED
-    )
+    count = bookings.filter(status__in=Booking.ACTIVE, booker_id=scope.user_id).update(status=Booking.Status.CANCELLED)
     if not count:
         raise ApplicationError(_("This booking is no longer active."))
     return count

@@ -149,7 +149,8 @@ def booking_cancel(request: ScopedRequest, pk: int) -> HttpResponse:
         show_error(request, error)
     else:
         messages.success(
-            request, ngettext("The booking is cancelled.", "%(count)s bookings are cancelled.", count) % {"count": count}
+            request,
+            ngettext("The booking is cancelled.", "%(count)s bookings are cancelled.", count) % {"count": count},
         )
     return redirect("booking:mine")
 

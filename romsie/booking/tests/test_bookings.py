@@ -84,7 +84,11 @@ def test_a_resource_whose_rules_leave_teachers_out_cannot_be_booked_by_them(book
     assert client.post(_create_url(resource), _post(a_day())).status_code == 403
     with pytest.raises(ApplicationError, match="do not let you book"):
         services.booking_create(
-            scope=scope_of(w.a.teacher), resource=resource, starts_at=at(a_day(), 10), ends_at=at(a_day(), 11), purpose="x"
+            scope=scope_of(w.a.teacher),
+            resource=resource,
+            starts_at=at(a_day(), 10),
+            ends_at=at(a_day(), 11),
+            purpose="x",
         )
     assert not Booking.objects.exists()
     resource.profiles = ["teacher"]  # the resource's own rule overrides its kind's
@@ -264,5 +268,9 @@ def test_the_database_refuses_an_overlap_that_slips_past_the_check(booking_world
     monkeypatch.setattr(services, "clashing_dates", lambda *args, **kwargs: [])
     with pytest.raises(ApplicationError, match="just booked by someone else"):
         services.booking_create(
-            scope=scope_of(w.a.teacher), resource=resource, starts_at=at(a_day(), 10), ends_at=at(a_day(), 11), purpose="x"
+            scope=scope_of(w.a.teacher),
+            resource=resource,
+            starts_at=at(a_day(), 10),
+            ends_at=at(a_day(), 11),
+            purpose="x",
         )
