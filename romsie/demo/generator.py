@@ -494,6 +494,7 @@ class _Builder:
         """Fill the services of the showcase sector: timetables, news, homework log, messages, school life, marks."""
         from romsie.assessment import demo as assessment_demo
         from romsie.attendance import demo as attendance_demo
+        from romsie.booking import demo as booking_demo
         from romsie.documents import demo as documents_demo
         from romsie.homework import demo as homework_demo
         from romsie.messaging import demo as messaging_demo
@@ -508,6 +509,7 @@ class _Builder:
         featured = [p.user.pk for p in self.showcase if p.role == Role.STUDENT and p.is_activated]
         self.rows += assessment_demo.populate(ids, seed=self.rng.randint(0, 10**6), featured_student_ids=featured)
         self.rows += documents_demo.populate(ids)
+        self.rows += booking_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         # The demo's notifications stay in the timeline: no e-mail to its made-up addresses.
         Notification.objects.exclude(email_state=Notification.EmailState.NONE).update(
             email_state=Notification.EmailState.NONE, email_due_at=None
