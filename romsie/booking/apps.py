@@ -14,7 +14,7 @@ class BookingConfig(AppConfig):
         from romsie.notifications.kinds import NotificationKind, register_kind
         from romsie.timetable import registry as timetable_registry
 
-        from . import feeds, habilitations, services
+        from . import feeds, habilitations, services, widgets
 
         catalogue.register(habilitations.SPECS)
         registry.register_service(
@@ -27,6 +27,7 @@ class BookingConfig(AppConfig):
                 order=60,
             )
         )
+        registry.register_widget(widgets.NEXT_WIDGET)
         register_kind(
             NotificationKind(
                 key="booking.decided",

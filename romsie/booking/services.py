@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from romsie.core import versions
 from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
 from romsie.core.errors import ApplicationError
@@ -129,6 +130,11 @@ def clashing_dates(
     return sorted(days)
 
 
+def _changed(booker_id: int | None) -> None:
+    """Refresh what shows the person's bookings (the dashboard widget) once the transaction commits."""
+    transaction.on_commit(lambda: versions.bump(versions.Kind.BOOKINGS, booker_id))
+
+
 def _taken_error() -> ApplicationError:
     return ApplicationError(
         _("This slot was just booked by someone else: choose another time."), extra={"reason": "taken"}
@@ -191,6 +197,7 @@ def booking_create(
             created = Booking.objects.bulk_create(rows)
     except IntegrityError as error:  # the exclusion constraint: a row slipped past the lock
         raise _taken_error() from error
+    _changed(scope.user_id)
     if pending:
         first = created[0]
         transaction.on_commit(lambda: _tell_managers(scope=scope, resource=locked, booking=first))
@@ -247,6 +254,7 @@ def booking_cancel(*, scope: Scope, booking: Booking, whole_series: bool = False
     count = bookings.filter(status__in=Booking.ACTIVE, booker_id=scope.user_id).update(status=Booking.Status.CANCELLED)
     if not count:
         raise ApplicationError(_("This booking is no longer active."))
+    _changed(booking.booker_id)
     return count
 
 
@@ -270,6 +278,7 @@ def booking_decide(*, scope: Scope, booking: Booking, validate: bool, reason: st
     )
     if not count:
         raise ApplicationError(_("This booking was already decided."), extra={"reason": "decided"})
+    _changed(booking.booker_id)
     audit_record(
         scope=scope, action="booking.validate" if validate else "booking.refuse", target=booking, reason=reason
     )

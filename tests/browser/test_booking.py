@@ -33,8 +33,8 @@ def test_teacher_books_the_computer_room_and_a_clash_is_refused(
     expect(monday.locator("li.slot-lesson")).to_have_count(1)  # busy, without its class or teacher
     expect(monday.locator("li.slot-booking")).to_contain_text("Conseil pédagogique")
 
-    journey.follow(f"main a[href*='jour={day:%Y-%m-%d}&debut=10:00']")
-    expect(page.locator("#id_starts_at")).to_have_value("10:00")
+    journey.follow(f"main a[href*='jour={day:%Y-%m-%d}&debut=09:30']")  # after the 8:30 lesson
+    expect(page.locator("#id_starts_at")).to_have_value("09:30")
     page.fill("#id_purpose", "5e A, recherches")
     journey.submit()
     journey.assert_at("booking:resource-week", room.pk)

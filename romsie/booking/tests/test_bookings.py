@@ -274,3 +274,16 @@ def test_the_database_refuses_an_overlap_that_slips_past_the_check(booking_world
             ends_at=at(a_day(), 11),
             purpose="x",
         )
+
+
+def test_the_dashboard_shows_the_next_bookings_and_a_new_one_at_once(
+    booking_world, client_for, django_capture_on_commit_callbacks
+):
+    w = booking_world
+    resource = resource_for(w.a, name="Chariot de tablettes")
+    client = client_for(w.a.teacher)
+    assert "No booking to come." in client.get(reverse("core:dashboard")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_create_url(resource), _post(a_day()))
+    page = client.get(reverse("core:dashboard")).content.decode()
+    assert 'id="widget-booking-next"' in page and "Chariot de tablettes" in page
