@@ -43,7 +43,7 @@ def populate(establishment_ids: Iterable[int], *, seed: int = 2026, today: datet
         .values_list("establishment_id", "user_id")
     ):
         teachers.setdefault(establishment_id, []).append(user_id)
-    first_room = {}
+    first_room: dict[int, Room] = {}
     for room in Room.objects.filter(establishment__in=establishments).order_by("establishment_id", "name"):
         first_room.setdefault(room.establishment_id, room)
 

@@ -13,23 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from romsie.core.access.scope import Scope
 from romsie.core.forms import BoundedDateField, VersionedForm
 from romsie.schooling.access import visible_rooms
+from romsie.timetable.forms import DateInput, TimeInput
 
 from . import access
 from .models import BookingProfile, Resource, ResourceKind
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%H:%M", **kwargs)
 
 
 class BookingForm(forms.Form):

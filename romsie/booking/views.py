@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -22,7 +23,7 @@ from romsie.core.forms import MAX_YEAR, MIN_YEAR, show_error
 
 from . import access, forms, selectors, services
 from .habilitations import BookingHabilitation as H
-from .models import Resource
+from .models import Resource, ResourceKind
 
 SERVICE = "booking"
 
@@ -216,28 +217,13 @@ def kind_update(request: ScopedRequest, pk: int) -> HttpResponse:
     return _kind_form(request, access.get_kind(request.scope, pk))
 
 
-def _kind_form(request: ScopedRequest, kind: Any) -> HttpResponse:
-    scope = request.scope
-    form = forms.KindForm(request.POST or None, instance=kind, scope=scope)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.kind_save(
-                scope=scope,
-                kind=kind,
-                version=form.shown_version if kind is not None else None,
-                name=data["name"],
-                profiles=data["profiles"],
-                max_days_ahead=data["max_days_ahead"],
-                max_minutes=data["max_minutes"],
-                needs_validation=data["needs_validation"],
-            )
-        except ApplicationError as error:
-            show_error(request, error, form)
-        else:
-            messages.success(request, _("The kind of resource is saved."))
-            return redirect("booking:manage")
-    return render(request, "booking/kind_form.html", {"form": form, "kind": kind})
+def _kind_form(request: ScopedRequest, kind: ResourceKind | None) -> HttpResponse:
+    title = kind.name if kind is not None else _("New kind of resource")
+
+    def save(**fields: Any) -> Any:
+        return services.kind_save(scope=request.scope, kind=kind, **fields)
+
+    return _manage_form(request, forms.KindForm, kind, save, title, _("The kind of resource is saved."))
 
 
 @requires(H.MANAGE, service=SERVICE)
@@ -251,17 +237,28 @@ def resource_update(request: ScopedRequest, pk: int) -> HttpResponse:
 
 
 def _resource_form(request: ScopedRequest, resource: Resource | None) -> HttpResponse:
+    title = resource.name if resource is not None else _("New resource")
+
+    def save(**fields: Any) -> Any:
+        return services.resource_save(scope=request.scope, resource=resource, **fields)
+
+    return _manage_form(request, forms.ResourceForm, resource, save, title, _("The resource is saved."))
+
+
+def _manage_form(
+    request: ScopedRequest, form_class: Any, edited: Any, save: Callable[..., Any], title: str, saved: str
+) -> HttpResponse:
+    """Show and save a kind's or a resource's form; the service refuses a stale edit or a taken name."""
     scope = request.scope
-    form = forms.ResourceForm(request.POST or None, instance=resource, scope=scope)
+    form = form_class(request.POST or None, instance=edited, scope=scope)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in forms.ResourceForm.Meta.fields}
+        fields = {name: form.cleaned_data[name] for name in form_class.Meta.fields}
+        version = form.shown_version if edited is not None else None
         try:
-            services.resource_save(
-                scope=scope, resource=resource, version=form.shown_version if resource else None, **fields
-            )
+            save(version=version, **fields)
         except ApplicationError as error:
             show_error(request, error, form)
         else:
-            messages.success(request, _("The resource is saved."))
+            messages.success(request, saved)
             return redirect("booking:manage")
-    return render(request, "booking/resource_form.html", {"form": form, "resource": resource})
+    return render(request, "booking/manage_form.html", {"form": form, "title": title})

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import formats
 
 from romsie.booking import feeds, selectors, services
-from romsie.booking.models import Booking, BookingSeries
+from romsie.booking.models import Booking, BookingSeries, Resource, ResourceKind
 from romsie.core.access.scope import Scope
 from romsie.core.errors import ApplicationError
 from romsie.core.testing.factories import scope_of, session_on
@@ -27,6 +27,12 @@ def _post(day: datetime.date, start: str = "10:00", end: str = "11:00", **extra:
 
 def _create_url(resource) -> str:
     return reverse("booking:booking-create", args=[resource.pk])
+
+
+def _book(scope, resource, hour: int = 10):
+    return services.booking_create(
+        scope=scope, resource=resource, starts_at=at(a_day(), hour), ends_at=at(a_day(), hour + 1), purpose="x"
+    )
 
 
 def test_teacher_books_a_free_slot_and_sees_it_in_the_week(booking_world, client_for):
@@ -83,13 +89,7 @@ def test_a_resource_whose_rules_leave_teachers_out_cannot_be_booked_by_them(book
     assert client.get(_create_url(resource)).status_code == 403
     assert client.post(_create_url(resource), _post(a_day())).status_code == 403
     with pytest.raises(ApplicationError, match="do not let you book"):
-        services.booking_create(
-            scope=scope_of(w.a.teacher),
-            resource=resource,
-            starts_at=at(a_day(), 10),
-            ends_at=at(a_day(), 11),
-            purpose="x",
-        )
+        _book(scope_of(w.a.teacher), resource)
     assert not Booking.objects.exists()
     resource.profiles = ["teacher"]  # the resource's own rule overrides its kind's
     resource.save()
@@ -267,13 +267,7 @@ def test_the_database_refuses_an_overlap_that_slips_past_the_check(booking_world
     booking_for(resource, w.a.office, at(a_day(), 10, 30), status=Booking.Status.CANCELLED)  # inactive: allowed
     monkeypatch.setattr(services, "clashing_dates", lambda *args, **kwargs: [])
     with pytest.raises(ApplicationError, match="just booked by someone else"):
-        services.booking_create(
-            scope=scope_of(w.a.teacher),
-            resource=resource,
-            starts_at=at(a_day(), 10),
-            ends_at=at(a_day(), 11),
-            purpose="x",
-        )
+        _book(scope_of(w.a.teacher), resource)
 
 
 def test_the_dashboard_shows_the_next_bookings_and_a_new_one_at_once(
@@ -287,3 +281,25 @@ def test_the_dashboard_shows_the_next_bookings_and_a_new_one_at_once(
         client.post(_create_url(resource), _post(a_day()))
     page = client.get(reverse("core:dashboard")).content.decode()
     assert 'id="widget-booking-next"' in page and "Chariot de tablettes" in page
+
+
+def test_a_manager_creates_a_kind_and_a_resource_and_a_stale_edit_is_refused(booking_world, client_for):
+    w = booking_world
+    head = client_for(w.a.head)
+    rules = {"name": "Chariot mobile", "profiles": ["teacher"], "max_days_ahead": "30", "max_minutes": "120"}
+    assert head.post(reverse("booking:kind-create"), rules).status_code == 302
+    kind = ResourceKind.objects.get(establishment=w.a.establishment)
+    assert (kind.profiles, kind.max_days_ahead, kind.needs_validation) == (["teacher"], 30, False)
+    body = {"kind": kind.pk, "name": "Chariot de tablettes", "is_active": "on", "max_minutes": "60"}
+    assert head.post(reverse("booking:resource-create"), body).status_code == 302
+    resource = Resource.objects.get(establishment=w.a.establishment)
+    assert resource.rules.max_minutes == 60 and resource.rules.max_days_ahead == 30
+
+    url = reverse("booking:resource-update", args=[resource.pk])
+    shown = resource.version
+    assert head.post(url, {**body, "version": shown, "name": "Chariot A"}).status_code == 302
+    stale = client_for(w.a.digital_lead).post(url, {**body, "version": shown, "name": "Chariot B"})
+    assert stale.status_code == 200
+    resource.refresh_from_db()
+    assert resource.name == "Chariot A"
+    assert "Chariot B" in stale.content.decode(), "the other person's text is kept"
