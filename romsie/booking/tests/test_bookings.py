@@ -303,3 +303,34 @@ def test_a_manager_creates_a_kind_and_a_resource_and_a_stale_edit_is_refused(boo
     resource.refresh_from_db()
     assert resource.name == "Chariot A"
     assert "Chariot B" in stale.content.decode(), "the other person's text is kept"
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_lists_cost_the_same_queries_with_1_or_50_rows(booking_world, client_for, django_assert_num_queries, rows):
+    w = booking_world
+    kind = kind_for(w.a, needs_validation=True)
+    resources = [resource_for(w.a, kind=kind, name=f"Chariot {i}") for i in range(rows)]
+    Booking.objects.bulk_create(
+        Booking(
+            establishment=w.a.establishment,
+            resource=resources[i],
+            booker=w.a.teacher,
+            starts_at=at(a_day(), 10),
+            ends_at=at(a_day(), 11),
+            purpose=f"Purpose {i}",
+            status=Booking.Status.PENDING,
+        )
+        for i in range(rows)
+    )
+    teacher, head = client_for(w.a.teacher), client_for(w.a.head)
+    pages = [
+        (teacher, "booking:mine", 3, "Purpose "),
+        (head, "booking:queue", 3, "Purpose "),
+        (teacher, "booking:resource-list", 4, "Chariot "),
+        (head, "booking:manage", 4, "Chariot "),
+    ]
+    for client, name, count, marker in pages:
+        client.get(reverse(name))  # warm the scope cache
+        with django_assert_num_queries(count):
+            response = client.get(reverse(name))
+        assert response.content.decode().count(marker) >= rows, name
