@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 
 from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
+from romsie.identity.models import Role, RoleAssignment, User
 
 from .habilitations import BookingHabilitation
 from .models import Booking, Resource, ResourceKind
@@ -110,3 +111,13 @@ def manages_any(scope: Scope) -> bool:
     if scope.has(BookingHabilitation.MANAGE):
         return True
     return visible_resources(scope).filter(managers=scope.user_id).exists()
+
+
+def manager_candidates(scope: Scope) -> QuerySet[User]:
+    """The people a manager may name managers of a resource: the establishment's teachers and staff."""
+    if scope.establishment_id is None or not scope.has(BookingHabilitation.MANAGE):
+        return User.objects.none()
+    holders = RoleAssignment.objects.filter(
+        establishment_id=scope.establishment_id, role__in=[Role.TEACHER, Role.STAFF], is_active=True
+    )
+    return User.objects.filter(pk__in=holders.values("user_id"))

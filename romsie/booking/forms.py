@@ -7,15 +7,16 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
-from romsie.core.forms import BoundedDateField, VersionedForm
+from romsie.core.forms import BoundedDateField, PickerChoice, PickerField, VersionedForm
 from romsie.schooling.access import visible_rooms
 from romsie.timetable.forms import DateInput, TimeInput
 
-from . import access
+from . import access, selectors
 from .models import BookingProfile, Resource, ResourceKind
 
 
@@ -83,7 +84,7 @@ class KindForm(VersionedForm, forms.ModelForm):  # type: ignore[type-arg]
         model = ResourceKind
         fields = ["name", "profiles", "max_days_ahead", "max_minutes", "needs_validation"]
 
-    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scope: Scope, query: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _bound(self, "max_days_ahead", 0, MAX_DAYS_AHEAD)
         _bound(self, "max_minutes", 15, MAX_MINUTES)
@@ -95,6 +96,24 @@ class KindForm(VersionedForm, forms.ModelForm):  # type: ignore[type-arg]
             (label, ", ".join(str(labels.get(p, p)) for p in current.profiles) if label == _("Who may book") else text)
             for label, text in rows
         ]
+
+
+def _person(user: Any) -> PickerChoice:
+    return PickerChoice(f"user:{user.pk}", f"{user.last_name} {user.first_name}".strip(), obj=user)
+
+
+def managers_field(scope: Scope, *, query: str = "") -> PickerField:
+    """The picker of a resource's named managers, among the establishment's teachers and staff."""
+    return PickerField(
+        label=_("Managers of this resource"),
+        required=False,
+        help_text=_("They validate its bookings and are told when one awaits them."),
+        people=lambda ids: [_person(u) for u in selectors.manager_candidates_named(scope, ids)],
+        search=lambda words: [_person(u) for u in selectors.manager_candidates_matching(scope, words)],
+        search_url=reverse("booking:manager-search"),
+        query=query,
+        error_messages={"forbidden_people": _("Choose teachers or staff of the establishment.")},
+    )
 
 
 class ResourceForm(VersionedForm, forms.ModelForm):  # type: ignore[type-arg]
@@ -116,8 +135,11 @@ class ResourceForm(VersionedForm, forms.ModelForm):  # type: ignore[type-arg]
             "profiles", "max_days_ahead", "max_minutes", "needs_validation",
         ]  # fmt: skip
 
-    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scope: Scope, query: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["managers"] = managers_field(scope, query=query)
+        if self.instance.pk is not None:
+            self.initial["managers"] = [f"user:{pk}" for pk in self.instance.managers.values_list("pk", flat=True)]
         self.fields["kind"].queryset = access.visible_kinds(scope)  # type: ignore[attr-defined]
         self.fields["room"].queryset = visible_rooms(scope)  # type: ignore[attr-defined]
         _bound(self, "max_days_ahead", 0, MAX_DAYS_AHEAD)
@@ -125,3 +147,8 @@ class ResourceForm(VersionedForm, forms.ModelForm):  # type: ignore[type-arg]
 
     def clean_profiles(self) -> list[str] | None:
         return self.cleaned_data["profiles"] or None
+
+    def current_values(self, current: Any) -> list[tuple[Any, str]]:
+        rows = super().current_values(current)
+        names = ", ".join(u.get_full_name() for u in current.managers.all())
+        return [(label, names if label == _("Managers of this resource") else text) for label, text in rows]

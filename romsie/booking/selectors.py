@@ -10,11 +10,13 @@ import datetime
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from romsie.core.access.scope import Scope
+from romsie.identity.models import User
+from romsie.identity.selectors import by_name
 from romsie.timetable.models import Session
 
 from . import access
@@ -184,3 +186,16 @@ def widget_bookings(scope: Scope) -> list[Booking]:
         .select_related("resource")
         .order_by("starts_at", "pk")[:WIDGET_SIZE]
     )
+
+
+def manager_candidates_named(scope: Scope, ids: list[int]) -> list[User]:
+    """Among ``ids``, the people who may be named managers (the picker's chosen people; one query)."""
+    return list(by_name(access.manager_candidates(scope).filter(pk__in=ids)))
+
+
+def manager_candidates_matching(scope: Scope, words: str, limit: int = 20) -> list[User]:
+    """The possible managers whose name contains every word (the picker's search; one query)."""
+    found = access.manager_candidates(scope)
+    for word in words.split()[:4]:
+        found = found.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
+    return list(by_name(found)[:limit])

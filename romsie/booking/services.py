@@ -24,6 +24,7 @@ from romsie.core import versions
 from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
 from romsie.core.errors import ApplicationError
+from romsie.core.forms import person_ids
 from romsie.core.services import audit_record
 from romsie.notifications.kinds import local_date_time
 from romsie.notifications.services import notify
@@ -329,7 +330,7 @@ def kind_save(
 @transaction.atomic
 def resource_save(*, scope: Scope, resource: Resource | None, version: int | None, **fields: Any) -> Resource:
     """Create or edit a resource: its kind, room, rules overriding the kind's, managers (a stale edit is refused)."""
-    managers = fields.pop("managers", None)
+    tokens = fields.pop("managers", None)
     if resource is None:
         resource = Resource(establishment_id=scope.establishment_id)
     else:
@@ -342,6 +343,6 @@ def resource_save(*, scope: Scope, resource: Resource | None, version: int | Non
     if resource.profiles is not None:
         resource.profiles = sorted(resource.profiles)
     resource.save()
-    if managers is not None:
-        resource.managers.set(managers)
+    if tokens is not None:  # checked again: only the establishment's teachers and staff
+        resource.managers.set(access.manager_candidates(scope).filter(pk__in=person_ids(tokens)))
     return resource

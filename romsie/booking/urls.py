@@ -19,4 +19,5 @@ urlpatterns = [
     path("gestion/types/<id:pk>/", views.kind_update, name="kind-update"),
     path("gestion/ressources/nouvelle/", views.resource_create, name="resource-create"),
     path("gestion/ressources/<id:pk>/", views.resource_update, name="resource-update"),
+    path("gestion/gestionnaires/", views.manager_search, name="manager-search"),
 ]

@@ -200,6 +200,15 @@ def booking_refuse(request: ScopedRequest, pk: int) -> HttpResponse:
 
 
 @requires(H.MANAGE, service=SERVICE)
+def manager_search(request: ScopedRequest) -> HttpResponse:
+    """The teachers and staff matching a name (the managers picker's search, with JavaScript)."""
+    query = (request.GET.get("q") or "").strip()[:100]
+    people = [forms._person(u) for u in selectors.manager_candidates_matching(request.scope, query)] if query else []
+    context = {"people": people, "query": query, "name": "managers", "base": "id_managers"}
+    return render(request, "core/widgets/_picker_people.html", context)
+
+
+@requires(H.MANAGE, service=SERVICE)
 def manage(request: ScopedRequest) -> HttpResponse:
     """Kinds of resource with their rules, and every resource (inactive ones included)."""
     scope = request.scope
@@ -250,9 +259,11 @@ def _manage_form(
 ) -> HttpResponse:
     """Show and save a kind's or a resource's form; the service refuses a stale edit or a taken name."""
     scope = request.scope
-    form = form_class(request.POST or None, instance=edited, scope=scope)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form_class.Meta.fields}
+    query = (request.POST.get("q") or "").strip()[:100]
+    form = form_class(request.POST or None, instance=edited, scope=scope, query=query)
+    # The picker's Search button (without JavaScript) shows the form again with the people found.
+    if request.method == "POST" and "picker_search" not in request.POST and form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "version"}
         version = form.shown_version if edited is not None else None
         try:
             save(version=version, **fields)

@@ -40,6 +40,7 @@ booking:kind-update                 other  | 302  403  403  403  403  404  403  
 booking:resource-create             -      | 302  403  403  403  403  200  403  403  403  403  200  403
 booking:resource-update             own    | 302  403  403  403  403  200  403  403  403  403  200  403
 booking:resource-update             other  | 302  403  403  403  403  404  403  403  403  403  404  403
+booking:manager-search              -      | 302  403  403  403  403  200  403  403  403  403  200  403
 """
 
 # url name                          object | anon stud pare teac part head life libr offi afte digi terr
@@ -85,6 +86,7 @@ OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "booking:manage": _none,
     "booking:kind-create": _none,
     "booking:resource-create": _none,
+    "booking:manager-search": _none,
     "booking:resource-week": _pk("resource"),
     "booking:resource-day": _pk("resource"),
     "booking:booking-create": _pk("resource"),

@@ -334,3 +334,27 @@ def test_lists_cost_the_same_queries_with_1_or_50_rows(booking_world, client_for
         with django_assert_num_queries(count):
             response = client.get(reverse(name))
         assert response.content.decode().count(marker) >= rows, name
+
+
+def test_named_managers_validate_their_resource_and_are_told(
+    booking_world, client_for, django_capture_on_commit_callbacks
+):
+    w = booking_world
+    kind = kind_for(w.a, needs_validation=True)
+    head = client_for(w.a.head)
+    body = {"kind": kind.pk, "name": "Salle de réunion", "is_active": "on", "managers": [f"user:{w.a.office.pk}"]}
+    found = head.post(reverse("booking:resource-create"), {**body, "q": w.a.office.last_name, "picker_search": "1"})
+    assert found.status_code == 200 and not Resource.objects.exists(), "the search saves nothing"
+    forged = head.post(reverse("booking:resource-create"), {**body, "managers": [f"user:{w.c.office.pk}"]})
+    assert "Choose teachers or staff of the establishment." in forged.content.decode()
+    assert head.post(reverse("booking:resource-create"), body).status_code == 302
+    resource = Resource.objects.get()
+    assert list(resource.managers.all()) == [w.a.office]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(w.a.teacher).post(_create_url(resource), _post(a_day()))
+    assert Notification.objects.filter(recipient=w.a.office, kind="booking.to_validate").exists()
+    office = client_for(w.a.office)
+    assert "4e B, recherches" in office.get(reverse("booking:queue")).content.decode()
+    office.post(reverse("booking:booking-validate", args=[Booking.objects.get().pk]))
+    assert Booking.objects.get().status == Booking.Status.CONFIRMED
