@@ -50,3 +50,27 @@ def test_teacher_books_the_computer_room_and_a_clash_is_refused(
     assert not room.bookings.filter(purpose="Atelier de code").exists()
     expect(page.locator("#id_purpose")).to_have_value("Atelier de code")
     journey.check()
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_the_head_validates_a_booking_and_opens_the_management_pages(
+    journey: Journey, world: World, viewport: str
+) -> None:
+    page = journey.page
+    a = world.a
+    enable(a)
+    room = resource_for(a, kind=kind_for(a, needs_validation=True), name="Salle de réunion")
+    booking = booking_for(room, a.teacher, at(a_day(), 17), status="pending", purpose="Conseil de classe")
+
+    journey.sign_in(a.head.username)
+    journey.open("booking:resource-list")
+    journey.follow(f"main a[href='{journey.route('booking:queue')}']")
+    expect(page.locator("main")).to_contain_text("Conseil de classe")
+    journey.submit(f"main form[action='{journey.route('booking:booking-validate', booking.pk)}'] button")
+    journey.check()
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+    journey.open("booking:manage")
+    journey.follow(f"main a[href='{journey.route('booking:resource-update', room.pk)}']")
+    expect(page.locator("#id_name")).to_have_value("Salle de réunion")
+    journey.open("booking:kind-create")
