@@ -19,6 +19,7 @@ urlpatterns = [
     path("documents/", include("romsie.documents.urls")),
     path("contacts/", include("romsie.contacts.urls")),
     path("favoris/", include("romsie.bookmarks.urls")),
+    path("reservations/", include("romsie.booking.urls")),
     path("dav", include("romsie.documents.dav.urls")),
     path("agenda/", include("romsie.agenda.urls")),
     path("", include("romsie.agenda.dav.urls")),

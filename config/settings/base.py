@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "romsie.agenda",
     "romsie.contacts",
     "romsie.bookmarks",
+    "romsie.booking",
     "romsie.administration",
     "romsie.provisioning",
     "romsie.demo",

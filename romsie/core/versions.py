@@ -47,6 +47,7 @@ class Kind(StrEnum):
     BOOKMARKS = "bookmarks"  # bookmarks: one person's own bookmarks
     BOOKMARKS_PUSHED = "bookmarks-pushed"  # bookmarks: the bookmarks pushed in the establishment
     FAMILY_LINKS = "family-links"  # bookmarks: the territory's links to its family services
+    BOOKINGS = "bookings"  # booking: one person's bookings (made, cancelled, decided)
 
 
 def key(kind: Kind, pk: int | None) -> str:

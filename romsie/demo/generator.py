@@ -497,6 +497,7 @@ class _Builder:
         from romsie.attendance import demo as attendance_demo
         from romsie.bookmarks import demo as bookmarks_demo
         from romsie.contacts import demo as contacts_demo
+        from romsie.booking import demo as booking_demo
         from romsie.documents import demo as documents_demo
         from romsie.homework import demo as homework_demo
         from romsie.messaging import demo as messaging_demo
@@ -516,6 +517,7 @@ class _Builder:
         showcased = [p.user.pk for p in self.showcase if p.is_activated]
         self.rows += bookmarks_demo.populate(ids, featured_user_ids=showcased)
         self.rows += contacts_demo.populate(ids, featured_user_ids=showcased)
+        self.rows += booking_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         # The demo's notifications stay in the timeline: no e-mail to its made-up addresses.
         Notification.objects.exclude(email_state=Notification.EmailState.NONE).update(
             email_state=Notification.EmailState.NONE, email_due_at=None
