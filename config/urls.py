@@ -17,6 +17,7 @@ urlpatterns = [
     path("vie-scolaire/", include("romsie.attendance.urls")),
     path("evaluations/", include("romsie.assessment.urls")),
     path("documents/", include("romsie.documents.urls")),
+    path("inscriptions/", include("romsie.registrations.urls")),
     path("dav", include("romsie.documents.dav.urls")),
     path("operateur/", admin.site.urls),
 ]
