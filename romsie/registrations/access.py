@@ -168,3 +168,12 @@ def get_managed_consent(scope: Scope, pk: int) -> Consent:
     return first_or_404(
         Consent.objects.filter(activity__in=managed_activities(scope).values("pk"), pk=pk).select_related("activity")
     )
+
+
+def get_managed_registration(scope: Scope, pk: int) -> Registration:
+    """Return a registration of an activity the person organises, or raise 404."""
+    return first_or_404(
+        Registration.objects.filter(activity__in=managed_activities(scope).values("pk"), pk=pk).select_related(
+            "activity", "student"
+        )
+    )

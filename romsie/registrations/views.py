@@ -222,7 +222,7 @@ def registration_withdraw(request: ScopedRequest, pk: int) -> HttpResponse:
 def registration_refuse(request: ScopedRequest, pk: int) -> HttpResponse:
     """An organiser refuses a registration."""
     scope = request.scope
-    registration = access.get_registration(scope, pk)
+    registration = access.get_managed_registration(scope, pk)
     try:
         services.registration_refuse(scope=scope, registration=registration)
     except ApplicationError as error:
