@@ -498,6 +498,7 @@ class _Builder:
         from romsie.homework import demo as homework_demo
         from romsie.messaging import demo as messaging_demo
         from romsie.news import demo as news_demo
+        from romsie.registrations import demo as registrations_demo
         from romsie.timetable import demo as timetable_demo
 
         ids = [school.establishment.pk for school in self.showcase_schools]
@@ -508,6 +509,7 @@ class _Builder:
         featured = [p.user.pk for p in self.showcase if p.role == Role.STUDENT and p.is_activated]
         self.rows += assessment_demo.populate(ids, seed=self.rng.randint(0, 10**6), featured_student_ids=featured)
         self.rows += documents_demo.populate(ids)
+        self.rows += registrations_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         # The demo's notifications stay in the timeline: no e-mail to its made-up addresses.
         Notification.objects.exclude(email_state=Notification.EmailState.NONE).update(
             email_state=Notification.EmailState.NONE, email_due_at=None
