@@ -17,6 +17,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from romsie.core.access.lookup import first_or_404
@@ -75,7 +77,7 @@ def can_manage_activity(scope: Scope, activity: Activity) -> bool:
 
 
 def visible_registrations(scope: Scope) -> QuerySet[Registration]:
-    """Registrations the person may read: their children's, those of the activities they organise, or all for the office."""
+    """Registrations the person may read: their children's, of the activities they organise, all for the office."""
     if scope.establishment_id is None or not scope.has(H.VIEW):
         return Registration.objects.none()
     registrations = Registration.objects.filter(establishment_id=scope.establishment_id)
@@ -129,9 +131,7 @@ def eligible_students(activity: Activity) -> QuerySet[User]:
     level_ids = list(activity.levels.values_list("pk", flat=True))
     if class_ids or level_ids:
         classes = classes.filter(Q(pk__in=class_ids) | Q(level_id__in=level_ids))
-    return User.objects.filter(
-        pk__in=classes.values("enrollments__student_id").exclude(enrollments__student_id=None)
-    )
+    return User.objects.filter(pk__in=classes.values("enrollments__student_id").exclude(enrollments__student_id=None))
 
 
 def is_eligible(activity: Activity, student_id: int) -> bool:
@@ -144,7 +144,7 @@ def is_eligible(activity: Activity, student_id: int) -> bool:
     return classes.exists()
 
 
-def guardian_ids(establishment_id: int, student_ids: list[int] | QuerySet[User]) -> list[int]:
+def guardian_ids(establishment_id: int, student_ids: list[int] | QuerySet[User, Any]) -> list[int]:
     """The guardians of these students in the establishment (who are told about their registrations)."""
     return list(
         Guardianship.objects.filter(establishment_id=establishment_id, student_id__in=student_ids)

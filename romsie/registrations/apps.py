@@ -57,6 +57,4 @@ class RegistrationsConfig(AppConfig):
                 format_params=services.status_params,
             )
         )
-        retention.register(
-            "registrations, consents and documents", lambda now: services.registrations_purge(now=now)
-        )
+        retention.register("registrations, consents and documents", lambda now: services.registrations_purge(now=now))

@@ -101,7 +101,9 @@ def _club_and_trip(establishment: Establishment, pairs: list[tuple[int, int]], n
     )
     Activity.objects.bulk_create([club, trip])
     partner = (
-        RoleAssignment.objects.filter(establishment=establishment, role=Role.PARTNER).values_list("user_id", flat=True).first()
+        RoleAssignment.objects.filter(establishment=establishment, role=Role.PARTNER)
+        .values_list("user_id", flat=True)
+        .first()
     )
     if partner is not None:
         club.organisers.add(partner)
@@ -141,7 +143,8 @@ def _after_school(
     )
     care.save()
     consents = Consent.objects.bulk_create(
-        Consent(establishment=establishment, activity=care, name=name, position=i) for i, (name, _text) in enumerate(CONSENTS)
+        Consent(establishment=establishment, activity=care, name=name, position=i)
+        for i, (name, _text) in enumerate(CONSENTS)
     )
     versions = ConsentVersion.objects.bulk_create(
         ConsentVersion(establishment=establishment, consent=c, number=1, text=text)
@@ -162,8 +165,9 @@ def _after_school(
         for index, (student_id, guardian_id) in enumerate(registered)
     )
     names = dict(
-        Guardianship.objects.filter(establishment=establishment, guardian_id__in=[g for _s, g in registered])
-        .values_list("guardian_id", "guardian__last_name")
+        Guardianship.objects.filter(
+            establishment=establishment, guardian_id__in=[g for _s, g in registered]
+        ).values_list("guardian_id", "guardian__last_name")
     )
     signatures = ConsentSignature.objects.bulk_create(
         ConsentSignature(

@@ -26,6 +26,7 @@ from romsie.schooling.access import visible_school_classes
 from romsie.schooling.models import Level
 
 from . import access, services
+from .habilitations import RegistrationsHabilitation
 from .models import Activity, ConsentVersion, DocumentItem, DocumentUpload, Question
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -136,7 +137,7 @@ class ActivityForm(VersionedForm):
         self.fields["levels"].queryset = Level.objects.filter(  # type: ignore[attr-defined]
             pk__in=classes.values("level_id")
         ).order_by("order")
-        if scope.has(access.H.ORGANISE):
+        if scope.has(RegistrationsHabilitation.ORGANISE):
             self.fields["organisers"] = organisers_field(scope, query=query)
         self.fields["allocation"].initial = Activity.Allocation.FIRST_COME
 
@@ -218,9 +219,10 @@ class RegistrationForm(forms.Form):
                 )
             else:
                 self.fields[name] = forms.CharField(
-                    label=question.label, required=question.is_required, max_length=2000, widget=forms.Textarea(
-                        attrs={"rows": 2}
-                    )
+                    label=question.label,
+                    required=question.is_required,
+                    max_length=2000,
+                    widget=forms.Textarea(attrs={"rows": 2}),
                 )
         for version in consents:
             self.fields[f"consent_{version.consent_id}"] = forms.ChoiceField(

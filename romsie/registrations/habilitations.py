@@ -36,8 +36,7 @@ SPECS = [
         RegistrationsHabilitation.ORGANISE,
         _("Publish activities and forms, see every registration, remind families, export lists"),
         frozenset({Profile.STAFF_HEAD, Profile.STAFF_OFFICE, Profile.STAFF_AFTER_SCHOOL}),
-        adjustable=STAFF - {Profile.STAFF_HEAD, Profile.STAFF_OFFICE, Profile.STAFF_AFTER_SCHOOL}
-        | {Profile.TEACHER},
+        adjustable=STAFF - {Profile.STAFF_HEAD, Profile.STAFF_OFFICE, Profile.STAFF_AFTER_SCHOOL} | {Profile.TEACHER},
     ),
     HabilitationSpec(
         RegistrationsHabilitation.REVIEW_DOCUMENTS,

@@ -177,9 +177,7 @@ class Registration(models.Model):
     establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="+")
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="registrations")
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     created_at = models.DateTimeField(_("registered at"))
@@ -218,9 +216,7 @@ class ConsentSignature(models.Model):
         ordering = ["pk"]
         verbose_name = _("consent signature")
         verbose_name_plural = _("consent signatures")
-        constraints = [
-            models.UniqueConstraint(fields=["registration", "consent_version"], name="consent_signed_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["registration", "consent_version"], name="consent_signed_once")]
 
     def __str__(self) -> str:
         return f"{self.registration_id}: {self.consent_version_id} {self.is_given}"

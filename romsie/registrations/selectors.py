@@ -196,9 +196,7 @@ def export_rows(scope: Scope, activity: Activity) -> tuple[list[str], list[list[
             timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
         ]
         line += row["answers"]
-        line += [
-            "" if sig is None else (_("given") if sig.is_given else _("refused")) for _v, sig in row["consents"]
-        ]
+        line += ["" if sig is None else (_("given") if sig.is_given else _("refused")) for _v, sig in row["consents"]]
         line += ["" if up is None else up.get_status_display() for _i, up in row["documents"]]
         body.append(line)
     return header, body

@@ -121,14 +121,16 @@ def activity_save(
     activity.save()
     levels = set(data.level_ids)
     classes = set(
-        SchoolClass.objects.filter(
-            establishment_id=scope.establishment_id, pk__in=data.class_ids
-        ).values_list("pk", flat=True)
+        SchoolClass.objects.filter(establishment_id=scope.establishment_id, pk__in=data.class_ids).values_list(
+            "pk", flat=True
+        )
     )
     activity.levels.set(levels)
     activity.school_classes.set(classes)
     if scope.has(H.ORGANISE):
-        organisers = set(access.choosable_organisers(scope).filter(pk__in=data.organiser_ids).values_list("pk", flat=True))
+        organisers = set(
+            access.choosable_organisers(scope).filter(pk__in=data.organiser_ids).values_list("pk", flat=True)
+        )
         activity.organisers.set(organisers)
     audit_record(scope=scope, action="registrations.activity_saved", target=activity, activity=activity.pk)
     return activity
@@ -495,9 +497,7 @@ def activity_remind(*, scope: Scope, activity: Activity) -> int:
 
 
 @atomic_with_files()
-def document_upload(
-    *, scope: Scope, registration: Registration, item_id: int, upload: UploadedFile
-) -> DocumentUpload:
+def document_upload(*, scope: Scope, registration: Registration, item_id: int, upload: UploadedFile) -> DocumentUpload:
     """A guardian provides one document of the checklist of their child's registration."""
     if not access.is_guardian_of(scope, registration):
         raise ApplicationError(_("Only the child's guardians provide its documents."), extra={"code": "not_your_child"})
@@ -570,9 +570,9 @@ def registration_retention() -> datetime.timedelta:
 def registrations_purge(*, now: datetime.datetime | None = None) -> int:
     """Delete the registrations (consents, documents and their files) of activities over for longer than the delay."""
     cutoff = (now or timezone.now()) - registration_retention()
-    over = Activity.objects.filter(
-        Q(ends_on__lt=cutoff.date()) | Q(ends_on__isnull=True, closes_at__lt=cutoff)
-    ).values("pk")
+    over = Activity.objects.filter(Q(ends_on__lt=cutoff.date()) | Q(ends_on__isnull=True, closes_at__lt=cutoff)).values(
+        "pk"
+    )
     old = Registration.objects.filter(activity__in=over)
     for upload in DocumentUpload.objects.filter(registration__in=old.values("pk")).only("pk", "file"):
         upload.file.delete(save=False)

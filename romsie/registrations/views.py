@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
 from romsie.core.exports import csv_response, xlsx_response
 from romsie.core.forms import show_error
+from romsie.core.services import audit_record
 from romsie.core.uploads import download_response
 
 from . import access, forms, selectors, services
@@ -62,8 +63,10 @@ def _save_activity(request: ScopedRequest, activity: Activity | None) -> HttpRes
     else:
         form = forms.ActivityForm(scope=scope, activity=activity)
     title = _("Change “%(title)s”") % {"title": activity.title} if activity else _("New activity or form")
-    cancel = reverse("registrations:activity-detail", args=[activity.pk]) if activity else reverse(
-        "registrations:activity-list"
+    cancel = (
+        reverse("registrations:activity-detail", args=[activity.pk])
+        if activity
+        else reverse("registrations:activity-list")
     )
     return render(request, "registrations/activity_form.html", {"form": form, "title": title, "cancel_url": cancel})
 
@@ -189,7 +192,7 @@ def registration_create(request: ScopedRequest, pk: int) -> HttpResponse:
 
 @requires(H.VIEW, service=SERVICE)
 def registration_detail(request: ScopedRequest, pk: int) -> HttpResponse:
-    """A child's registration: answers, consents, documents with their status and the forms to provide or review them."""
+    """A child's registration: answers, consents, documents (their status), forms to provide or review them."""
     scope = request.scope
     registration = access.get_registration(scope, pk)
     page = selectors.registration_page(scope, registration)
@@ -243,7 +246,10 @@ def document_upload(request: ScopedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.document_upload(
-                scope=scope, registration=registration, item_id=form.cleaned_data["item"], upload=form.cleaned_data["file"]
+                scope=scope,
+                registration=registration,
+                item_id=form.cleaned_data["item"],
+                upload=form.cleaned_data["file"],
             )
         except ApplicationError as error:
             show_error(request, error)
@@ -255,13 +261,11 @@ def document_upload(request: ScopedRequest, pk: int) -> HttpResponse:
 
 
 @requires(H.VIEW, service=SERVICE)
-def document_download(request: ScopedRequest, pk: int) -> HttpResponse:
+def document_download(request: ScopedRequest, pk: int) -> HttpResponse | FileResponse:
     """Download a document provided (guardians, organisers and the office only; audited for the others)."""
     scope = request.scope
     upload = access.get_upload(scope, pk)
     if not access.is_guardian_of(scope, upload.registration):
-        from romsie.core.services import audit_record
-
         audit_record(scope=scope, action="registrations.document_read", target=upload)
     return download_response(upload.file, upload.name, upload.content_type)
 

@@ -64,7 +64,9 @@ def activity_in(
 
 def consent_in(activity: Activity, name: str = "Image rights", text: str = "I allow photos.") -> ConsentVersion:
     consent = Consent.objects.create(establishment_id=activity.establishment_id, activity=activity, name=name)
-    return ConsentVersion.objects.create(establishment_id=activity.establishment_id, consent=consent, number=1, text=text)
+    return ConsentVersion.objects.create(
+        establishment_id=activity.establishment_id, consent=consent, number=1, text=text
+    )
 
 
 def registration_of(

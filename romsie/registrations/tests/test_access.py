@@ -25,7 +25,9 @@ def test_a_partner_sees_only_the_activities_they_run(reg_world, client_for):
 
     assert "Judo with the town club" in page and "Chess club" not in page
     assert "Judo with the town club" in parents and "Chess club" in parents
-    assert client_for(w.a.partner).get(reverse("registrations:activity-registrations", args=[run.pk])).status_code == 200
+    assert (
+        client_for(w.a.partner).get(reverse("registrations:activity-registrations", args=[run.pk])).status_code == 200
+    )
 
 
 def _registered_with_consent(w):

@@ -34,7 +34,9 @@ def test_twenty_concurrent_registrations_for_one_place_give_one_place_and_a_wait
 
     def work(i: int) -> Registration:
         scope, child_id = families[i]
-        return services.registration_create(scope=scope, activity=activity, student_id=child_id, answers={}, consents={})
+        return services.registration_create(
+            scope=scope, activity=activity, student_id=child_id, answers={}, consents={}
+        )
 
     results = run_concurrently(COUNT, work)
 

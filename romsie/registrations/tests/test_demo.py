@@ -16,6 +16,8 @@ def test_demo_fills_a_college_club_and_a_primary_after_school_care(reg_world):
     assert set(care.consents.values_list("name", flat=True)) == {"Droit à l'image", "Sortie seul", "Soins médicaux"}
     assert Registration.objects.filter(activity__establishment=w.a.establishment).exists()
     assert ConsentSignature.objects.filter(registration__activity=care).count() == 3 * care.registrations.count()
-    assert DocumentUpload.objects.filter(registration__activity=care).count() == (1 if care.registrations.exists() else 0)
+    assert DocumentUpload.objects.filter(registration__activity=care).count() == (
+        1 if care.registrations.exists() else 0
+    )
     assert rows > 5
     assert not Activity.objects.filter(establishment=w.c.establishment).exists()

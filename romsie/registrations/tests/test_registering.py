@@ -36,7 +36,8 @@ def test_parent_registers_own_child_and_signs_each_consent(reg_world, client_for
     assert "Photos may be published." in page
 
     response = client.post(
-        url, {"child": w.a.student.pk, f"consent_{images.consent_id}": "given", f"consent_{alone.consent_id}": "refused"}
+        url,
+        {"child": w.a.student.pk, f"consent_{images.consent_id}": "given", f"consent_{alone.consent_id}": "refused"},
     )
 
     registration = Registration.objects.get(activity=activity)
@@ -55,9 +56,11 @@ def test_a_consent_for_someone_elses_child_is_refused_and_nothing_saved(reg_worl
 
     with pytest.raises(ApplicationError, match="only your own children"):
         services.registration_create(
-            scope=scope_of(w.a.parent), activity=activity, student_id=w.a.student2.pk, answers={}, consents={
-                version.consent_id: True
-            }
+            scope=scope_of(w.a.parent),
+            activity=activity,
+            student_id=w.a.student2.pk,
+            answers={},
+            consents={version.consent_id: True},
         )
     response = client_for(w.a.parent).post(
         reverse("registrations:registration-create", args=[activity.pk]),
@@ -121,7 +124,9 @@ def test_full_activity_waiting_list_and_withdrawal_promotes_and_notifies(reg_wor
     f.EnrollmentFactory(school_class=w.a.school_class, student=other)
     f.GuardianshipFactory(establishment=w.a.establishment, guardian=w.a.parent, student=other)
     scope = scope_of(w.a.parent)
-    first = services.registration_create(scope=scope, activity=activity, student_id=w.a.student.pk, answers={}, consents={})
+    first = services.registration_create(
+        scope=scope, activity=activity, student_id=w.a.student.pk, answers={}, consents={}
+    )
     second = services.registration_create(scope=scope, activity=activity, student_id=other.pk, answers={}, consents={})
     assert (first.status, second.status) == (Registration.Status.REGISTERED, Registration.Status.WAITING)
 
@@ -157,9 +162,11 @@ def test_a_new_consent_text_is_a_new_version_and_old_signatures_keep_theirs(reg_
     activity = activity_in(w.a)
     first = consent_in(activity, text="Old text.")
     registration = services.registration_create(
-        scope=scope_of(w.a.parent), activity=activity, student_id=w.a.student.pk, answers={}, consents={
-            first.consent_id: True
-        }
+        scope=scope_of(w.a.parent),
+        activity=activity,
+        student_id=w.a.student.pk,
+        answers={},
+        consents={first.consent_id: True},
     )
     new = services.consent_revise(scope=scope_of(w.a.head), consent=first.consent, text="New text.")
     assert new.number == 2
@@ -179,9 +186,12 @@ def test_the_draw_at_the_deadline_is_seeded_recorded_and_runs_once(reg_world):
         students.append(child)
     scope = scope_of(w.a.parent)
     for child in students:
-        assert services.registration_create(
-            scope=scope, activity=activity, student_id=child.pk, answers={}, consents={}
-        ).status == Registration.Status.WAITING
+        assert (
+            services.registration_create(
+                scope=scope, activity=activity, student_id=child.pk, answers={}, consents={}
+            ).status
+            == Registration.Status.WAITING
+        )
     Activity.objects.filter(pk=activity.pk).update(closes_at=now - datetime.timedelta(minutes=1))
 
     call_command("registrations_run_draws", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -252,9 +262,11 @@ def test_retention_deletes_old_registrations_with_their_consents(reg_world):
     activity = activity_in(w.a)
     version = consent_in(activity)
     services.registration_create(
-        scope=scope_of(w.a.parent), activity=activity, student_id=w.a.student.pk, answers={}, consents={
-            version.consent_id: True
-        }
+        scope=scope_of(w.a.parent),
+        activity=activity,
+        student_id=w.a.student.pk,
+        answers={},
+        consents={version.consent_id: True},
     )
     assert services.registrations_purge(now=timezone.now()) == 0
     later = timezone.now() + datetime.timedelta(days=400)
