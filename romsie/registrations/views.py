@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
@@ -205,18 +207,22 @@ def registration_detail(request: ScopedRequest, pk: int) -> HttpResponse:
     return render(request, "registrations/registration_detail.html", context)
 
 
+def _act(request: ScopedRequest, action: Callable[..., Registration], registration: Registration, done: str) -> None:
+    """Run a service on a registration; say it was done, or why it was refused."""
+    try:
+        action(scope=request.scope, registration=registration)
+    except ApplicationError as error:
+        show_error(request, error)
+    else:
+        messages.success(request, done)
+
+
 @require_POST
 @requires(H.VIEW, service=SERVICE)
 def registration_withdraw(request: ScopedRequest, pk: int) -> HttpResponse:
     """Withdraw a child (guardian or organiser): the first on the waiting list gets the place."""
-    scope = request.scope
-    registration = access.get_registration(scope, pk)
-    try:
-        services.registration_withdraw(scope=scope, registration=registration)
-    except ApplicationError as error:
-        show_error(request, error)
-    else:
-        messages.success(request, _("Withdrawn."))
+    registration = access.get_registration(request.scope, pk)
+    _act(request, services.registration_withdraw, registration, _("Withdrawn."))
     return redirect("registrations:activity-detail", registration.activity_id)
 
 
@@ -224,14 +230,8 @@ def registration_withdraw(request: ScopedRequest, pk: int) -> HttpResponse:
 @requires(H.VIEW, service=SERVICE)
 def registration_refuse(request: ScopedRequest, pk: int) -> HttpResponse:
     """An organiser refuses a registration."""
-    scope = request.scope
-    registration = access.get_managed_registration(scope, pk)
-    try:
-        services.registration_refuse(scope=scope, registration=registration)
-    except ApplicationError as error:
-        show_error(request, error)
-    else:
-        messages.success(request, _("Refused: the family is told."))
+    registration = access.get_managed_registration(request.scope, pk)
+    _act(request, services.registration_refuse, registration, _("Refused: the family is told."))
     return redirect("registrations:registration-detail", registration.pk)
 
 
