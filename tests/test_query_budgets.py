@@ -28,11 +28,12 @@ def test_sign_in_query_count(world, django_assert_num_queries):
 # Cold: session, user, scope (roles, territory admin[, children]), then one query per widget
 # (establishment, my card, my lessons, messages, news, to confirm, notes, homework to do; two for
 # a family's school life: unjustified absences, last absences and lateness; one for a family's
-# latest marks; for school life, the justifications to review), and
+# latest marks; one for a guardian's registrations open; for school life, the justifications
+# to review), and
 # the header's unread notification count. Warm: only the session and the user; the scope, the
 # widgets and the unread count come from the cache, checked against version stamps.
 @pytest.mark.parametrize(
-    ("role", "cold", "warm"), [("teacher", 12, 2), ("parent", 16, 2), ("student", 16, 2), ("head", 11, 2)]
+    ("role", "cold", "warm"), [("teacher", 12, 2), ("parent", 17, 2), ("student", 16, 2), ("head", 11, 2)]
 )
 def test_dashboard_query_count(world, client_for, django_assert_num_queries, role, cold, warm):
     client = client_for(world.a.people[role])

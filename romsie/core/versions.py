@@ -41,6 +41,7 @@ class Kind(StrEnum):
     ATTENDANCE_JUSTIFICATIONS = "attendance-justifications"  # attendance: the establishment's justifications
     ASSESSMENT_MARKS = "assessment-marks"  # assessment (signals): one student's marks and their assessments
     ASSESSMENT_TEACHER = "assessment-teacher"  # assessment: one teacher's assessments and their marks counts
+    REGISTRATIONS = "registrations"  # registrations: the establishment's activities and registrations
 
 
 def key(kind: Kind, pk: int | None) -> str:

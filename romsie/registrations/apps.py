@@ -13,7 +13,7 @@ class RegistrationsConfig(AppConfig):
         from romsie.core.access import catalogue
         from romsie.notifications.kinds import NotificationKind, register_kind
 
-        from . import habilitations, services
+        from . import habilitations, services, widgets
 
         catalogue.register(habilitations.SPECS)
         registry.register_service(
@@ -26,6 +26,7 @@ class RegistrationsConfig(AppConfig):
                 order=45,
             )
         )
+        registry.register_widget(widgets.OPEN_WIDGET)
         register_kind(
             NotificationKind(
                 key="registrations.promoted",

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from romsie.core import versions
 from romsie.core.access.scope import ANONYMOUS, Scope
 from romsie.core.concurrency import claim_version
 from romsie.core.errors import ApplicationError
@@ -133,7 +134,13 @@ def activity_save(
         )
         activity.organisers.set(organisers)
     audit_record(scope=scope, action="registrations.activity_saved", target=activity, activity=activity.pk)
+    _changed(activity.establishment_id)
     return activity
+
+
+def _changed(establishment_id: int) -> None:
+    """Refresh the cached widgets of the establishment once the transaction is committed."""
+    transaction.on_commit(lambda: versions.bump(versions.Kind.REGISTRATIONS, establishment_id))
 
 
 def _next_position(queryset: Any) -> int:
@@ -330,6 +337,7 @@ def registration_create(
         status=registration.status,
         consents=",".join(f"{v.pk}:{int(consents[v.consent_id])}" for v in versions),
     )
+    _changed(locked.establishment_id)
     return registration
 
 
@@ -391,6 +399,7 @@ def _free(*, scope: Scope, registration: Registration, status: str, action: str)
     current.save(update_fields=["status", "decided_at"])
     _promote(locked, moment)
     audit_record(scope=scope, action=action, target=current, activity=locked.pk, student=current.student_id)
+    _changed(locked.establishment_id)
     return current
 
 
@@ -461,6 +470,7 @@ def activity_draw(*, activity_id: int, now: datetime.datetime | None = None, see
         order=",".join(str(r.pk) for r in candidates),
     )
     _tell_guardians(activity, candidates, "registrations.decided")
+    _changed(activity.establishment_id)
     return len(candidates)
 
 
