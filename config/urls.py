@@ -20,6 +20,7 @@ urlpatterns = [
     path("contacts/", include("romsie.contacts.urls")),
     path("favoris/", include("romsie.bookmarks.urls")),
     path("reservations/", include("romsie.booking.urls")),
+    path("inscriptions/", include("romsie.registrations.urls")),
     path("dav", include("romsie.documents.dav.urls")),
     path("agenda/", include("romsie.agenda.urls")),
     path("", include("romsie.agenda.dav.urls")),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "romsie.contacts",
     "romsie.bookmarks",
     "romsie.booking",
+    "romsie.registrations",
     "romsie.administration",
     "romsie.provisioning",
     "romsie.demo",
@@ -313,6 +314,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # kept before the daily job (manage.py purge_connection_logs) deletes them.
 AUDIT_EVENT_RETENTION_DAYS = env.int("AUDIT_EVENT_RETENTION_DAYS", default=365)
 PROVISIONING_RUN_RETENTION_DAYS = env.int("PROVISIONING_RUN_RETENTION_DAYS", default=365)
+REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=365)
 
 # URL namespaces whose views enforce their own access rules (the Django admin checks
 # is_staff itself); every other view must declare a habilitation or be marked public.

@@ -48,6 +48,7 @@ class Kind(StrEnum):
     BOOKMARKS_PUSHED = "bookmarks-pushed"  # bookmarks: the bookmarks pushed in the establishment
     FAMILY_LINKS = "family-links"  # bookmarks: the territory's links to its family services
     BOOKINGS = "bookings"  # booking: one person's bookings (made, cancelled, decided)
+    REGISTRATIONS = "registrations"  # registrations: the establishment's activities and registrations
 
 
 def key(kind: Kind, pk: int | None) -> str:
