@@ -495,9 +495,9 @@ class _Builder:
         from romsie.agenda import demo as agenda_demo
         from romsie.assessment import demo as assessment_demo
         from romsie.attendance import demo as attendance_demo
+        from romsie.booking import demo as booking_demo
         from romsie.bookmarks import demo as bookmarks_demo
         from romsie.contacts import demo as contacts_demo
-        from romsie.booking import demo as booking_demo
         from romsie.documents import demo as documents_demo
         from romsie.homework import demo as homework_demo
         from romsie.messaging import demo as messaging_demo
