@@ -43,14 +43,19 @@ def concerned_class_ids(evening: MeetingEvening) -> QuerySet[SchoolClass, Any]:
     return by_class.values("pk").order_by().union(by_level.values("pk").order_by())
 
 
-def concerned_teacher_ids(evening: MeetingEvening) -> QuerySet[Teaching, Any]:
-    """The teachers of the classes an evening concerns (in the class itself or in one of its groups)."""
+def concerned_teacher_ids(evening: MeetingEvening, teacher_id: int | None = None) -> QuerySet[Teaching, Any]:
+    """The teachers of the classes an evening concerns (in the class itself or in one of its groups).
+
+    With ``teacher_id``, only that teacher, if concerned.
+    """
     class_ids = list(concerned_class_ids(evening).values_list("pk", flat=True))
     groups = TeachingGroup.school_classes.through.objects.filter(schoolclass_id__in=class_ids).values(
         "teachinggroup_id"
     )
     by_class = Teaching.objects.filter(establishment_id=evening.establishment_id, school_class_id__in=class_ids)
     by_group = Teaching.objects.filter(establishment_id=evening.establishment_id, teaching_group_id__in=groups)
+    if teacher_id is not None:
+        by_class, by_group = by_class.filter(teacher_id=teacher_id), by_group.filter(teacher_id=teacher_id)
     return by_class.values("teacher_id").order_by().union(by_group.values("teacher_id").order_by())
 
 
@@ -121,7 +126,7 @@ def get_hosted_evening(scope: Scope, pk: int) -> MeetingEvening:
     if not scope.has(H.HOST):
         return first_or_404(MeetingEvening.objects.none())
     evening = get_evening(scope, pk)
-    is_concerned = concerned_teacher_ids(evening).filter(teacher_id=scope.user_id).exists()
+    is_concerned = concerned_teacher_ids(evening, scope.user_id).exists()
     return first_or_404(MeetingEvening.objects.filter(pk=evening.pk) if is_concerned else MeetingEvening.objects.none())
 
 
