@@ -41,7 +41,9 @@ def evening_for(
         slot_minutes=10,
         walking_minutes=walking_minutes,
         booking_opens_at=now - datetime.timedelta(days=1) if is_open else now + datetime.timedelta(days=1),
-        booking_closes_at=now + datetime.timedelta(days=days_ahead - 1) if days_ahead > 1 else now + datetime.timedelta(hours=1),
+        booking_closes_at=now + datetime.timedelta(days=days_ahead - 1)
+        if days_ahead > 1
+        else now + datetime.timedelta(hours=1),
     )
     evening.school_classes.set(classes or [ew.school_class])
     return evening
