@@ -83,7 +83,7 @@ def test_no_walking_time_between_rooms_is_refused(family: Family, client_for):
 def test_a_new_choice_is_checked_against_the_guardians_existing_meetings(family: Family):
     a = family.world.a
     appointment_for(family.slots[1], a.parent, a.student)  # 17:10–17:20 room 101
-    with pytest.raises(ApplicationError, match="overlap|walk"):
+    with pytest.raises(ApplicationError, match=r"overlap|walk"):
         services.appointments_book(
             scope=scope_of(a.parent),
             evening=family.evening,
