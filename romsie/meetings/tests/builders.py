@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
 
 from romsie.core.testing import factories as f
-from romsie.core.testing.world import EstablishmentWorld
+from romsie.core.testing.world import EstablishmentWorld, World
 from romsie.identity.models import Role, User
 from romsie.meetings.models import Appointment, MeetingEvening, MeetingSlot
 from romsie.schooling.models import Room, SchoolClass
@@ -101,3 +102,33 @@ def objects(ew: EstablishmentWorld) -> dict[str, Any]:
     built = {"evening": evening, "free_slot": slots[2], "appointment": appointment, "bookable": bookable}
     ew.__dict__["meetings_objects"] = built
     return built
+
+
+@dataclass
+class Family:
+    """Parent ``a.parent`` with two children (``a.student`` in 6e A, ``a.student2`` in 6e B);
+    ``teacher`` teaches the first, ``teacher2`` both; each has four slots in their own room."""
+
+    world: World
+    evening: MeetingEvening
+    teacher2: User
+    room2: Room
+    slots: list[MeetingSlot]
+    slots2: list[MeetingSlot]
+
+
+def build_family(world: World) -> Family:
+    """The world with the service on and a family of two children, each with their teachers' slots."""
+    a = world.a
+    enable(a, world.b, world.c)
+    assert a.class2 is not None and a.student2 is not None
+    f.GuardianshipFactory(establishment=a.establishment, guardian=a.parent, student=a.student2)
+    teacher2 = f.person(a.establishment, Role.TEACHER, username="teacher2.a", first_name="Claire", last_name="Durand")
+    english = f.SubjectFactory(establishment=a.establishment, code="ANGa", name="Anglais")
+    f.TeachingFactory(school_class=a.school_class, teacher=teacher2, subject=english)
+    f.TeachingFactory(school_class=a.class2, teacher=teacher2, subject=english)
+    room2 = f.RoomFactory(establishment=a.establishment, name="Salle 202 a")
+    evening = evening_for(a, a.school_class, a.class2)
+    slots = slots_for(evening, a.teacher, room=a.room)
+    slots2 = slots_for(evening, teacher2, room=room2)
+    return Family(world, evening, teacher2, room2, slots, slots2)
