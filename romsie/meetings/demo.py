@@ -129,7 +129,7 @@ def _populate_one(establishment_id: int, today: datetime.date, featured: set[int
         .values_list("student_id", "guardian_id")
         .reverse()  # the first guardian of each child wins in the dict
     )
-    appointments = []
+    appointments: list[Appointment] = []
     booked_guardians: set[int] = set()  # one meeting per family: no overlap to work out
     for number, (student_id, class_id) in enumerate(students):
         if len(appointments) >= MAX_BOOKED or student_id not in guardians or not teachers_of[class_id]:
