@@ -25,6 +25,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from romsie.core.access.scope import Scope
+from romsie.core.concurrency import claim_version
 from romsie.core.errors import ApplicationError
 from romsie.core.richtext import clean_rich_text
 from romsie.core.services import audit_record
@@ -98,8 +99,6 @@ def evening_create(*, scope: Scope, data: EveningData) -> MeetingEvening:
 @transaction.atomic
 def evening_update(*, scope: Scope, evening: MeetingEvening, data: EveningData, version: int | None) -> MeetingEvening:
     """Change an evening (its slots already published stay as they are)."""
-    from romsie.core.concurrency import claim_version
-
     claim_version(evening, version)
     _check_evening(data)
     _fill_evening(evening, data)

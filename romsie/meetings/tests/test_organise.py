@@ -218,3 +218,21 @@ def test_my_meetings_lists_what_is_to_come(family: Family, client_for):
 QUERIES_OVERVIEW = 7
 QUERIES_DAY = 10
 QUERIES_EDITOR = 10
+
+
+def test_two_edits_of_one_evening_at_once_refuse_the_second(world, client_for):
+    from romsie.core.testing.editing import race_on_form
+
+    enable(world.a)
+    evening = evening_for(world.a)
+    url = reverse("meetings:evening-update", args=[evening.pk])
+    refused = race_on_form(
+        url,
+        first=client_for(world.a.head),
+        second=client_for(world.a.head),
+        first_data=_evening_post(world, title="First title"),
+        second_data=_evening_post(world, title="Second title"),
+    )
+    assert "Second title" in refused.content.decode()
+    evening.refresh_from_db()
+    assert evening.title == "First title"
