@@ -14,6 +14,7 @@ urlpatterns = [
     path("actualites/", include("romsie.news.urls")),
     path("emploi-du-temps/", include("romsie.timetable.urls")),
     path("cahier-de-textes/", include("romsie.homework.urls")),
+    path("rencontres/", include("romsie.meetings.urls")),
     path("vie-scolaire/", include("romsie.attendance.urls")),
     path("evaluations/", include("romsie.assessment.urls")),
     path("documents/", include("romsie.documents.urls")),

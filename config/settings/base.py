@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "romsie.timetable",
     "romsie.documents",
     "romsie.homework",
+    "romsie.meetings",
     "romsie.attendance",
     "romsie.assessment",
     "romsie.agenda",

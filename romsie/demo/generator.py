@@ -500,6 +500,7 @@ class _Builder:
         from romsie.contacts import demo as contacts_demo
         from romsie.documents import demo as documents_demo
         from romsie.homework import demo as homework_demo
+        from romsie.meetings import demo as meetings_demo
         from romsie.messaging import demo as messaging_demo
         from romsie.news import demo as news_demo
         from romsie.registrations import demo as registrations_demo
@@ -512,6 +513,7 @@ class _Builder:
         self.rows += attendance_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         featured = [p.user.pk for p in self.showcase if p.role == Role.STUDENT and p.is_activated]
         self.rows += assessment_demo.populate(ids, seed=self.rng.randint(0, 10**6), featured_student_ids=featured)
+        self.rows += meetings_demo.populate(ids, featured_student_ids=featured)
         self.rows += documents_demo.populate(ids)
         key_accounts = [p.user.pk for p in self.showcase]
         self.rows += agenda_demo.populate(ids, featured_user_ids=key_accounts)
