@@ -17,10 +17,10 @@ Properties are named in Clark notation (``{DAV:}displayname``). A property's val
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 from xml.etree import ElementTree as ET  # building only; parsing goes through defusedxml
 
 from defusedxml import ElementTree as SafeET
@@ -258,3 +258,81 @@ def privileges(*, write: bool) -> list[ET.Element]:
         ["write", "write-content", "bind", "unbind"] if write else []
     )
     return [element(qname(DAV, "privilege"), element(qname(DAV, name))) for name in names]
+
+
+class PersonalEndpoint:
+    """What every endpoint serving one person's collections (``/<root>/<username>/...``) shares.
+
+    A subclass names its ``root`` (the URL prefix), the ``home_set`` property clients discover
+    its home by (``calendar-home-set``, ``addressbook-home-set``), ``allow`` and ``compliance``,
+    and adds its collections. The root answers ``current-user-principal``; the home is both the
+    principal and the collections' home; another person's home is not found (404).
+    """
+
+    root = ""
+    home_set = ""
+    allow: Sequence[str] = ("OPTIONS", "GET", "HEAD", "PUT", "DELETE", "PROPFIND", "REPORT")
+    compliance: Sequence[str] = ("1", "3")
+    write_methods = ("PUT", "DELETE", "MKCOL", "MKCALENDAR", "PROPPATCH", "MOVE", "COPY", "LOCK")
+
+    def __init__(self, request: HttpRequest, user: Any) -> None:
+        self.request, self.user = request, user
+        self.username: str = user.get_username()
+
+    def href(self, *segments: str, collection: bool = False) -> str:
+        """A path under the person's home (``/caldav/anne.martin/personal/``)."""
+        return href(self.root, self.username, *segments, collection=collection)
+
+    def home_href(self) -> str:
+        return self.href(collection=True)
+
+    def path_parts(self, path: str) -> list[str] | None:
+        """The segments of ``path`` under the person's home; None for the root; 404 for someone else's."""
+        parts = [unquote(p) for p in path.strip("/").split("/") if p]
+        if not parts:
+            return None
+        if parts[0] != self.username:
+            raise DavError(404, "not found")
+        return parts[1:]
+
+    def dispatch(self, method: str, handlers: Mapping[str, Callable[[], HttpResponse]]) -> HttpResponse:
+        """Call the handler of ``method``; a write where there is none is 403 (read-only), else 405."""
+        handler = handlers.get(method)
+        if handler is None:
+            if method in self.write_methods:
+                raise DavError(403, "this resource is read-only")
+            response = HttpResponse(status=405)
+            response["Allow"] = ", ".join(["OPTIONS", *handlers])
+            return response
+        return handler()
+
+    def finite_depth(self) -> str:
+        """The ``Depth`` of a PROPFIND: 0 or 1 (``infinity`` is refused, RFC 4918 §9.1)."""
+        value = depth(self.request, default="0")
+        if value == "infinity":
+            raise DavError(403, "Depth: infinity is not supported")
+        return value
+
+    def common_props(self) -> dict[str, Any]:
+        """The discovery properties every resource of the endpoint answers."""
+        home = self.home_href()
+        return {
+            qname(DAV, "current-user-principal"): href_element(home),
+            qname(DAV, "principal-URL"): href_element(home),
+            self.home_set: href_element(home),
+            qname(DAV, "owner"): href_element(home),
+        }
+
+    def home_props(self) -> dict[str, Any]:
+        """The principal's (and home's) properties; a subclass may add its own."""
+        return {
+            **self.common_props(),
+            qname(DAV, "resourcetype"): [element(qname(DAV, "collection")), element(qname(DAV, "principal"))],
+            qname(DAV, "displayname"): self.user.get_full_name() or self.username,
+            qname(DAV, "current-user-privilege-set"): privileges(write=False),
+        }
+
+    def propfind_root(self) -> HttpResponse:
+        wanted = propfind_request(parse_body(self.request))
+        props = {**self.common_props(), qname(DAV, "resourcetype"): element(qname(DAV, "collection"))}
+        return multistatus([response_element(Resource(href(self.root, collection=True), props), wanted)])

@@ -21,7 +21,6 @@ calendar application sees and changes is exactly what the pages show and allow.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.etree.ElementTree import Element
@@ -174,46 +173,44 @@ def _parse_utc(value: str | None) -> datetime.datetime | None:
         raise DavError(400, "bad time-range") from error
 
 
-class Endpoint:
+class Endpoint(dav.PersonalEndpoint):
     """One CalDAV request of one person."""
 
+    root = ROOT
+    home_set = qname(CALDAV, "calendar-home-set")
+    allow = ALLOW
+    compliance = COMPLIANCE
+
     def __init__(self, request: HttpRequest, scope: Scope, user: User) -> None:
-        self.request, self.scope, self.user = request, scope, user
-        self.username = user.get_username()
+        super().__init__(request, user)
+        self.scope = scope
 
     # -- paths -----------------------------------------------------------------------------
 
-    def home_href(self) -> str:
-        return dav.href(ROOT, self.username, collection=True)
-
     def calendar_href(self, name: str) -> str:
-        return dav.href(ROOT, self.username, name, collection=True)
+        return self.href(name, collection=True)
 
     def object_href(self, name: str, event: Event) -> str:
-        return dav.href(ROOT, self.username, name, f"{event.uid}.ics")
+        return self.href(name, f"{event.uid}.ics")
 
     def answer(self, path: str) -> HttpResponse:
         method = self.request.method or "GET"
         if method == "OPTIONS":
             return dav.options_response(ALLOW, COMPLIANCE)
-        parts = [unquote(p) for p in path.strip("/").split("/") if p]
-        if not parts:
+        parts = self.path_parts(path)
+        if parts is None:
             return self.dispatch(method, {"PROPFIND": self.propfind_root})
-        if parts[0] != self.username:
-            raise DavError(404, "not found")
-        if len(parts) == 1:
+        if not parts:
             return self.dispatch(method, {"PROPFIND": self.propfind_home})
-        if parts[1] not in CALENDARS:
+        if parts[0] not in CALENDARS:
             raise DavError(404, "not found")
-        name = parts[1]
-        if len(parts) == 2:
+        name = parts[0]
+        if len(parts) == 1:
             return self.dispatch(
-                method,
-                {"PROPFIND": lambda: self.propfind_calendar(name), "REPORT": lambda: self.report(name)},
-                read_only=not CALENDARS[name][1],
+                method, {"PROPFIND": lambda: self.propfind_calendar(name), "REPORT": lambda: self.report(name)}
             )
-        if len(parts) == 3 and parts[2].endswith(".ics"):
-            uid = parts[2].removesuffix(".ics")
+        if len(parts) == 2 and parts[1].endswith(".ics"):
+            uid = parts[1].removesuffix(".ics")
             return self.dispatch(
                 method,
                 {
@@ -225,18 +222,6 @@ class Endpoint:
                 },
             )
         raise DavError(404, "not found")
-
-    def dispatch(
-        self, method: str, handlers: dict[str, Callable[[], HttpResponse]], read_only: bool = True
-    ) -> HttpResponse:
-        handler = handlers.get(method)
-        if handler is None:
-            if method in ("PUT", "DELETE", "MKCOL", "MKCALENDAR", "PROPPATCH", "MOVE", "COPY", "LOCK"):
-                raise DavError(403, "this resource is read-only")
-            response = HttpResponse(status=405)
-            response["Allow"] = ", ".join(["OPTIONS", *handlers])
-            return response
-        return handler()
 
     # -- events ----------------------------------------------------------------------------
 
@@ -252,30 +237,9 @@ class Endpoint:
 
     # -- PROPFIND --------------------------------------------------------------------------
 
-    def common_props(self) -> dict[str, Any]:
-        principal = dav.href_element(self.home_href())
-        return {
-            qname(DAV, "current-user-principal"): principal,
-            qname(DAV, "principal-URL"): dav.href_element(self.home_href()),
-            qname(CALDAV, "calendar-home-set"): dav.href_element(self.home_href()),
-            qname(DAV, "owner"): dav.href_element(self.home_href()),
-        }
-
-    def propfind_root(self) -> HttpResponse:
-        wanted = dav.propfind_request(dav.parse_body(self.request))
-        props = {**self.common_props(), qname(DAV, "resourcetype"): dav.element(qname(DAV, "collection"))}
-        return dav.multistatus([dav.response_element(dav.Resource(dav.href(ROOT, collection=True), props), wanted)])
-
     def home_resource(self) -> dav.Resource:
-        props = {
-            **self.common_props(),
-            qname(DAV, "resourcetype"): [dav.element(qname(DAV, "collection")), dav.element(qname(DAV, "principal"))],
-            qname(DAV, "displayname"): self.user.get_full_name() or self.username,
-            qname(CALDAV, "calendar-user-address-set"): dav.href_element(f"mailto:{self.user.email}")
-            if self.user.email
-            else [],
-            qname(DAV, "current-user-privilege-set"): dav.privileges(write=False),
-        }
+        address: Any = dav.href_element(f"mailto:{self.user.email}") if self.user.email else []
+        props = {**self.home_props(), qname(CALDAV, "calendar-user-address-set"): address}
         return dav.Resource(self.home_href(), props)
 
     def calendar_resource(self, name: str) -> dav.Resource:
@@ -306,7 +270,7 @@ class Endpoint:
 
     def propfind_home(self) -> HttpResponse:
         wanted = dav.propfind_request(dav.parse_body(self.request))
-        depth = self._finite_depth()
+        depth = self.finite_depth()
         responses = [dav.response_element(self.home_resource(), wanted)]
         if depth == "1":
             responses += [dav.response_element(self.calendar_resource(name), wanted) for name in CALENDARS]
@@ -314,7 +278,7 @@ class Endpoint:
 
     def propfind_calendar(self, name: str) -> HttpResponse:
         wanted = dav.propfind_request(dav.parse_body(self.request))
-        depth = self._finite_depth()
+        depth = self.finite_depth()
         responses = [dav.response_element(self.calendar_resource(name), wanted)]
         if depth == "1":
             responses += [dav.response_element(self.object_resource(name, e), wanted) for e in self.events(name)]
@@ -326,12 +290,6 @@ class Endpoint:
         if event is None:
             raise DavError(404, "not found")
         return dav.multistatus([dav.response_element(self.object_resource(name, event), wanted)])
-
-    def _finite_depth(self) -> str:
-        depth = dav.depth(self.request, default="0")
-        if depth == "infinity":
-            raise DavError(403, "Depth: infinity is not supported")
-        return depth
 
     # -- REPORT ----------------------------------------------------------------------------
 

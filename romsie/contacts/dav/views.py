@@ -86,41 +86,41 @@ def _card(contact: Contact) -> str:
     return to_vcard(contact, categories=[g.name for g in contact.groups.all()])
 
 
-class Endpoint:
+class Endpoint(dav.PersonalEndpoint):
     """One CardDAV request of one person."""
 
+    root = ROOT
+    home_set = qname(CARDDAV, "addressbook-home-set")
+    allow = ALLOW
+    compliance = COMPLIANCE
+
     def __init__(self, request: HttpRequest, scope: Scope, user: User) -> None:
-        self.request, self.scope, self.user = request, scope, user
-        self.username = user.get_username()
+        super().__init__(request, user)
+        self.scope = scope
 
     # -- paths -----------------------------------------------------------------------------
 
-    def home_href(self) -> str:
-        return dav.href(ROOT, self.username, collection=True)
-
     def book_href(self) -> str:
-        return dav.href(ROOT, self.username, BOOK, collection=True)
+        return self.href(BOOK, collection=True)
 
     def card_href(self, contact: Contact) -> str:
-        return dav.href(ROOT, self.username, BOOK, f"{contact.uid}.vcf")
+        return self.href(BOOK, f"{contact.uid}.vcf")
 
     def answer(self, path: str) -> HttpResponse:
         method = self.request.method or "GET"
         if method == "OPTIONS":
             return dav.options_response(ALLOW, COMPLIANCE)
-        parts = [unquote(p) for p in path.strip("/").split("/") if p]
-        if not parts:
+        parts = self.path_parts(path)
+        if parts is None:
             return self.dispatch(method, {"PROPFIND": self.propfind_root})
-        if parts[0] != self.username:
+        if not parts:
+            return self.dispatch(method, {"PROPFIND": self.propfind_home})
+        if parts[0] != BOOK:
             raise DavError(404, "not found")
         if len(parts) == 1:
-            return self.dispatch(method, {"PROPFIND": self.propfind_home})
-        if parts[1] != BOOK:
-            raise DavError(404, "not found")
-        if len(parts) == 2:
             return self.dispatch(method, {"PROPFIND": self.propfind_book, "REPORT": self.report})
-        if len(parts) == 3 and parts[2].endswith(".vcf"):
-            uid = parts[2].removesuffix(".vcf")
+        if len(parts) == 2 and parts[1].endswith(".vcf"):
+            uid = parts[1].removesuffix(".vcf")
             return self.dispatch(
                 method,
                 {
@@ -133,16 +133,6 @@ class Endpoint:
             )
         raise DavError(404, "not found")
 
-    def dispatch(self, method: str, handlers: dict[str, Callable[[], HttpResponse]]) -> HttpResponse:
-        handler = handlers.get(method)
-        if handler is None:
-            if method in ("PUT", "DELETE", "MKCOL", "PROPPATCH", "MOVE", "COPY", "LOCK"):
-                raise DavError(403, "this resource is read-only")
-            response = HttpResponse(status=405)
-            response["Allow"] = ", ".join(["OPTIONS", *handlers])
-            return response
-        return handler()
-
     # -- contacts --------------------------------------------------------------------------
 
     def contacts(self) -> QuerySet[Contact]:
@@ -154,27 +144,8 @@ class Endpoint:
 
     # -- PROPFIND --------------------------------------------------------------------------
 
-    def common_props(self) -> dict[str, Any]:
-        return {
-            qname(DAV, "current-user-principal"): dav.href_element(self.home_href()),
-            qname(DAV, "principal-URL"): dav.href_element(self.home_href()),
-            qname(CARDDAV, "addressbook-home-set"): dav.href_element(self.home_href()),
-            qname(DAV, "owner"): dav.href_element(self.home_href()),
-        }
-
-    def propfind_root(self) -> HttpResponse:
-        wanted = dav.propfind_request(dav.parse_body(self.request))
-        props = {**self.common_props(), qname(DAV, "resourcetype"): dav.element(qname(DAV, "collection"))}
-        return dav.multistatus([dav.response_element(dav.Resource(dav.href(ROOT, collection=True), props), wanted)])
-
     def home_resource(self) -> dav.Resource:
-        props = {
-            **self.common_props(),
-            qname(DAV, "resourcetype"): [dav.element(qname(DAV, "collection")), dav.element(qname(DAV, "principal"))],
-            qname(DAV, "displayname"): self.user.get_full_name() or self.username,
-            qname(DAV, "current-user-privilege-set"): dav.privileges(write=False),
-        }
-        return dav.Resource(self.home_href(), props)
+        return dav.Resource(self.home_href(), self.home_props())
 
     def book_resource(self) -> dav.Resource:
         summary = access.visible_contacts(self.scope).aggregate(n=Count("pk"), last=Max("updated_at"), top=Max("pk"))
@@ -207,23 +178,17 @@ class Endpoint:
             props[qname(CARDDAV, "address-data")] = _card(contact)
         return dav.Resource(self.card_href(contact), props)
 
-    def _finite_depth(self) -> str:
-        depth = dav.depth(self.request, default="0")
-        if depth == "infinity":
-            raise DavError(403, "Depth: infinity is not supported")
-        return depth
-
     def propfind_home(self) -> HttpResponse:
         wanted = dav.propfind_request(dav.parse_body(self.request))
         responses = [dav.response_element(self.home_resource(), wanted)]
-        if self._finite_depth() == "1":
+        if self.finite_depth() == "1":
             responses.append(dav.response_element(self.book_resource(), wanted))
         return dav.multistatus(responses)
 
     def propfind_book(self) -> HttpResponse:
         wanted = dav.propfind_request(dav.parse_body(self.request))
         responses = [dav.response_element(self.book_resource(), wanted)]
-        if self._finite_depth() == "1":
+        if self.finite_depth() == "1":
             responses += [dav.response_element(self.card_resource(c), wanted) for c in self.contacts()]
         return dav.multistatus(responses)
 
