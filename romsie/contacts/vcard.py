@@ -2,7 +2,7 @@
 
 ``to_vcard(contact)`` writes one card; ``from_vcard(text)`` reads one card into a
 :class:`CardData`, ``read_vcards(text)`` every card of a ``.vcf`` file. The same functions serve
-the import and export of the address book and, later, CardDAV: the card's UID is the contact's
+the import and export of the address book and CardDAV: the card's UID is the contact's
 ``uid``. A card that cannot be read raises ``ValueError``.
 """
 
