@@ -79,6 +79,12 @@ PAGES: dict[str, str] = {
     "notifications": "/notifications/",
     "directory": "/annuaire/",
     "directory-search": "/annuaire/?q=mar",
+    "agenda-week": "/agenda/",
+    "bookings": "/reservations/",
+    "meetings": "/rencontres/",
+    "registrations": "/inscriptions/",
+    "contacts": "/contacts/",
+    "bookmarks": "/favoris/",
 }
 
 

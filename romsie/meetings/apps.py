@@ -44,6 +44,14 @@ class MeetingsConfig(AppConfig):
                 format_params=services.cancelled_params,
             )
         )
+        register_kind(
+            NotificationKind(
+                key="meetings.opened",
+                label=_("Booking of a parent–teacher meetings evening is open"),
+                text=_("%(title)s on %(date)s: you may now book your meetings with the teachers."),
+                format_params=services.opened_params,
+            )
+        )
         timetable_registry.register_feed_source(
             feeds.feed_source, service="meetings", habilitation=habilitations.MeetingsHabilitation.VIEW
         )

@@ -41,6 +41,8 @@ class MeetingEvening(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     version = VersionField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the guardians concerned were told that booking is open (once, by the scheduled command).
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -30,10 +30,11 @@ from romsie.core.errors import ApplicationError
 from romsie.core.richtext import clean_rich_text
 from romsie.core.services import audit_record
 from romsie.identity.models import User
+from romsie.identity.selectors import guardian_ids_receiving_mail
 from romsie.notifications.kinds import local_date, local_time
 from romsie.notifications.services import Batch, notify, notify_many
 from romsie.schooling.access import current_teaching_ids
-from romsie.schooling.models import Level, Room, SchoolClass, Teaching
+from romsie.schooling.models import Enrollment, Level, Room, SchoolClass, Teaching
 
 from . import access
 from .models import Appointment, MeetingEvening, MeetingSlot
@@ -393,4 +394,39 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
     for establishment_id, batches in by_establishment.items():
         notify_many("meetings.reminder", batches, establishment_id=establishment_id)
     Appointment.objects.filter(pk__in=[a.pk for a in due]).update(reminded_at=now)
+    return len(due)
+
+
+def opened_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Word an evening's opening in the reader's language (``%(date)s``)."""
+    return {**params, "date": local_date(params["on"])}
+
+
+@transaction.atomic
+def openings_announce(*, now: datetime.datetime | None = None) -> int:
+    """Tell the guardians of the classes concerned that an evening's booking is open; return how many evenings.
+
+    Once per evening (``announced_at``, rows locked so two runs at once do not tell twice), when
+    its booking window has opened and not closed yet; one bulk notification per evening.
+    """
+    now = now or timezone.now()
+    due = list(
+        MeetingEvening.objects.filter(announced_at__isnull=True, booking_opens_at__lte=now, booking_closes_at__gt=now)
+        .select_for_update(skip_locked=True)
+        .order_by("pk")
+    )
+    for evening in due:
+        students = Enrollment.objects.filter(school_class_id__in=access.concerned_class_ids(evening)).values(
+            "student_id"
+        )
+        guardians = guardian_ids_receiving_mail(establishment_id=evening.establishment_id, students=students)
+        notify(
+            "meetings.opened",
+            list(guardians.distinct()),
+            params={"title": evening.title, "on": evening.date.isoformat()},
+            url=reverse("meetings:booking", args=[evening.pk]),
+            establishment_id=evening.establishment_id,
+            actor_id=evening.created_by_id,
+        )
+    MeetingEvening.objects.filter(pk__in=[e.pk for e in due]).update(announced_at=now)
     return len(due)

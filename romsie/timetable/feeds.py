@@ -88,7 +88,9 @@ def feed_for_token(token: str) -> bytes:
     A full year is a thousand events or more: the text is cached five minutes per person
     against what it was computed from (the owner's rights and services in each
     establishment, read at every request) and recomputed at once when the timetable,
-    homework or structure of one of their establishments changes (version stamps).
+    homework or structure of one of their establishments changes (version stamps). What the
+    other sources add (agenda events, bookings, meetings) shows within those five minutes:
+    calendar applications poll a subscribed feed every quarter of an hour at best.
     """
     feed = CalendarFeed.objects.filter(token_digest=_digest(token), user__is_active=True).only("user_id").first()
     if feed is None:

@@ -184,6 +184,25 @@ def test_reminder_command_runs(family: Family):
     call_command("meetings_send_reminders")
 
 
+def test_the_guardians_concerned_are_told_once_when_booking_opens(family: Family):
+    a = family.world.a
+    evening = family.evening
+    opens = timezone.now() + datetime.timedelta(hours=2)
+    type(evening).objects.filter(pk=evening.pk).update(booking_opens_at=opens, announced_at=None)
+    assert services.openings_announce(now=opens - datetime.timedelta(minutes=5)) == 0, "not before it opens"
+
+    assert services.openings_announce(now=opens) == 1
+    assert services.openings_announce(now=opens) == 0, "once"
+    told = Notification.objects.filter(kind="meetings.opened")
+    # Each guardian of the concerned classes' children once (the family's parent has two there);
+    # nobody of another establishment.
+    assert a.parent2 is not None
+    assert sorted(told.values_list("recipient_id", flat=True)) == sorted([a.parent.pk, a.parent2.pk])
+    assert {n.url for n in told} == {reverse("meetings:booking", args=[evening.pk])}
+    evening.refresh_from_db()
+    assert evening.announced_at == opens
+
+
 def test_appointments_are_in_the_guardians_and_teachers_feed(family: Family, django_assert_num_queries):
     a = family.world.a
     appointment = appointment_for(family.slots[0], a.parent, a.student)

@@ -70,6 +70,7 @@ def test_the_daily_retention_job_purges_sign_ins_audit_events_and_import_history
     assert out.getvalue().splitlines() == [
         "1 sign-in records older than one year deleted.",
         "1 audit events past their retention delay deleted.",
+        "0 registrations, consents and documents past their retention delay deleted.",
         "1 import runs past their retention delay deleted.",
     ]
     assert [log.at.date() for log in ConnectionLog.objects.all()] == [recent.date()]

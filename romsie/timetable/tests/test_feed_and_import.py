@@ -69,8 +69,9 @@ def test_feed_for_a_full_year_costs_a_fixed_number_of_queries(world, year, timet
     )  # fmt: skip
     services.timetable_sync(school_year=year, today=datetime.date(2026, 9, 1))
     url = feed_url(client_for(world.a.student))
-    # The token, the owner's roles (their scope in each establishment), the sessions, the homework.
-    with django_assert_num_queries(4):
+    # The token, the owner's roles (their scope in each establishment), the sessions, and one per
+    # other source the student's services add (the homework, the agenda's events).
+    with django_assert_num_queries(5):
         response = client_for(None).get(url)
     assert len(icalendar.Calendar.from_ical(response.content).walk("VEVENT")) > 25 * 30
     # Then it comes from the cache until the timetable of the establishment changes.
@@ -78,7 +79,7 @@ def test_feed_for_a_full_year_costs_a_fixed_number_of_queries(world, year, timet
         again = client_for(None).get(url)
     assert again.content == response.content
     versions.bump(versions.Kind.TIMETABLE, world.a.establishment.pk)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client_for(None).get(url)
 
 
