@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from romsie.core import fragments
 from romsie.core.access.declarations import requires, territory_admin
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
@@ -25,13 +27,20 @@ H = BookmarksHabilitation
 def bookmark_list(request: ScopedRequest) -> HttpResponse:
     """List the person's bookmarks, the links pushed to them and their family-service links."""
     scope = request.scope
-    context = {
-        "bookmarks": list(selectors.bookmark_list_for_owner(scope)),
-        "family_links": selectors.family_link_list_for_family(scope),
-        "pushed": selectors.pushed_list_for_reader(scope),
-        "can_push": scope.has(H.PUSH),
-    }
-    return render(request, "bookmarks/bookmark_list.html", context)
+
+    def render_list() -> str:
+        context = {
+            "bookmarks": list(selectors.bookmark_list_for_owner(scope)),
+            "family_links": selectors.family_link_list_for_family(scope),
+            "pushed": selectors.pushed_list_for_reader(scope),
+            "can_push": scope.has(H.PUSH),
+        }
+        return render_to_string("bookmarks/_bookmark_list_body.html", context, request)
+
+    # A cached part, against the same stamps as the dashboard's "Links" (and the right to push).
+    stamp = (scope.has(H.PUSH), *selectors.links_stamp(scope))
+    body = fragments.cached(request, "bookmarks-list", stamp, render_list)
+    return render(request, "bookmarks/bookmark_list.html", {"body": body})
 
 
 @requires(H.USE, service=SERVICE)

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from romsie.bookmarks.models import Bookmark, FamilyLink, PushedBookmark
+from romsie.core import versions
 from romsie.schooling.models import Level
 
 from .helpers import make_bookmark, make_family_link, make_pushed
@@ -175,8 +176,21 @@ def test_bookmark_page_costs_the_same_with_1_and_50(world, client_for, django_as
         make_family_link(world.north, title=f"Service {i}")
     client = client_for(world.a.parent)
     client.get(reverse("bookmarks:bookmark-list"))
+    versions.bump(versions.Kind.BOOKMARKS, world.a.parent.pk)
     with django_assert_num_queries(5):  # session, user, own, family links, pushed
         assert client.get(reverse("bookmarks:bookmark-list")).status_code == 200
+    with django_assert_num_queries(2):  # session, user: the list comes from the cache
+        page = client.get(reverse("bookmarks:bookmark-list")).content.decode()
+    assert page.count('class="bookmark-title"') == rows
+
+
+def test_the_bookmark_page_shows_a_change_at_once(world, client_for, django_capture_on_commit_callbacks):
+    client = client_for(world.a.parent)
+    url = reverse("bookmarks:bookmark-list")
+    assert "Nouveau lien" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("bookmarks:bookmark-create"), {"title": "Nouveau lien", "url": "https://example.org/"})
+    assert "Nouveau lien" in client.get(url).content.decode()
 
 
 @pytest.mark.parametrize("rows", [1, 50])
