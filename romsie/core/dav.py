@@ -279,6 +279,20 @@ class PersonalEndpoint:
         self.request, self.user = request, user
         self.username: str = user.get_username()
 
+    def answer(self, path: str) -> HttpResponse:
+        """Answer the request for ``path`` (under the endpoint's root); a subclass routes it."""
+        raise NotImplementedError
+
+    def respond(self, path: str | None) -> HttpResponse:
+        """The whole answer: ``answer``, a :class:`DavError` as its status, the DAV and cache headers."""
+        try:
+            response = self.answer(path or "/")
+        except DavError as error:
+            response = error_response(error)
+        response["DAV"] = ", ".join(self.compliance)
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
     def href(self, *segments: str, collection: bool = False) -> str:
         """A path under the person's home (``/caldav/anne.martin/personal/``)."""
         return href(self.root, self.username, *segments, collection=collection)

@@ -80,13 +80,7 @@ def endpoint(request: HttpRequest, path: str | None = None) -> HttpResponse:
     scope = build_scope(request)
     if SERVICE not in scope.services or not scope.has(AgendaHabilitation.VIEW):
         return HttpResponse(_("The agenda service is not open to you."), status=403, content_type="text/plain")
-    try:
-        response = Endpoint(request, scope, user).answer(path or "/")
-    except DavError as error:
-        response = dav.error_response(error)
-    response["DAV"] = ", ".join(COMPLIANCE)
-    response["Cache-Control"] = "private, no-cache"
-    return response
+    return Endpoint(request, scope, user).respond(path)
 
 
 def _etag(event: Event) -> str:

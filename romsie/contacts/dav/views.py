@@ -69,13 +69,7 @@ def endpoint(request: HttpRequest, path: str | None = None) -> HttpResponse:
     scope = build_scope(request)
     if not access.may_use(scope):
         return HttpResponse(_("The address book is not open to you."), status=403, content_type="text/plain")
-    try:
-        response = Endpoint(request, scope, user).answer(path or "/")
-    except DavError as error:
-        response = dav.error_response(error)
-    response["DAV"] = ", ".join(COMPLIANCE)
-    response["Cache-Control"] = "private, no-cache"
-    return response
+    return Endpoint(request, scope, user).respond(path)
 
 
 def _etag(contact: Contact) -> str:
