@@ -180,8 +180,14 @@ def test_reminders_go_once_to_guardian_and_teacher_the_day_before(family: Family
     assert appointment.reminded_at == day_before
 
 
-def test_reminder_command_runs(family: Family):
-    call_command("meetings_send_reminders")
+def test_reminder_command_announces_and_reminds(family: Family):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("meetings_send_reminders", stdout=out)
+    # The family's evening is open (announced now); its appointments are a week ahead (not yet).
+    assert out.getvalue().strip() == "1 evenings announced, 0 meetings reminded"
+    assert Notification.objects.filter(kind="meetings.opened").exists()
 
 
 def test_the_guardians_concerned_are_told_once_when_booking_opens(family: Family):
