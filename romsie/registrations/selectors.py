@@ -9,11 +9,13 @@ from typing import Any
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from romsie.core import versions
 from romsie.core.access.scope import Scope
 from romsie.core.services import audit_record
 from romsie.schooling.models import Enrollment
 
 from . import access, services
+from .habilitations import RegistrationsHabilitation as H
 from .models import Activity, ConsentSignature, DocumentItem, DocumentUpload, Question, Registration
 
 Status = Registration.Status
@@ -26,6 +28,16 @@ class ActivityRow:
     waiting: int
     is_open: bool
     children: list[Registration] = field(default_factory=list)
+
+
+def activity_list_stamp(scope: Scope, now: datetime.datetime | None = None) -> tuple[Any, ...]:
+    """What the list of activities depends on: the establishment's activities and registrations
+    (one version, bumped by every write), the person's rights and children, and the minute (an
+    activity opens and closes by the clock)."""
+    minute = (now or timezone.now()).replace(second=0, microsecond=0)
+    children = tuple(sorted(c.id for c in scope.children))
+    registrations = versions.key(versions.Kind.REGISTRATIONS, scope.establishment_id)
+    return (scope.has(H.ORGANISE), scope.has(H.BROWSE), children, minute.isoformat(), *versions.stamp(registrations))
 
 
 def activity_list_for_person(scope: Scope, now: datetime.datetime | None = None) -> list[ActivityRow]:

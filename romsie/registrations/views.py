@@ -7,10 +7,12 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from romsie.core import fragments
 from romsie.core.access.declarations import requires
 from romsie.core.access.middleware import forbidden
 from romsie.core.access.scope import ScopedRequest
@@ -31,8 +33,13 @@ SERVICE = "registrations"
 def activity_list(request: ScopedRequest) -> HttpResponse:
     """The activities and forms the person may open; a guardian sees their children's registrations."""
     scope = request.scope
+
+    def render_list() -> str:
+        rows = selectors.activity_list_for_person(scope)
+        return render_to_string("registrations/_activity_list_body.html", {"rows": rows}, request)
+
     context = {
-        "rows": selectors.activity_list_for_person(scope),
+        "body": fragments.cached(request, "registrations-list", selectors.activity_list_stamp(scope), render_list),
         "may_organise": scope.has(H.ORGANISE),
         "may_review": access.can_review_documents(scope),
     }

@@ -71,3 +71,33 @@ def test_registration_list_query_count_does_not_grow(reg_world, client_for, djan
         response = client.get(url)
     assert len(response.context["page"].rows) == rows
     assert response.content.decode().count("Child") >= rows
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_activity_list_costs_the_same_with_1_and_50_and_is_cached(reg_world, client_for, django_assert_num_queries, rows):
+    w = reg_world
+    for i in range(rows):
+        activity_in(w.a, title=f"Club {i:02}")
+    client = client_for(w.a.parent)
+    url = reverse("registrations:activity-list")
+    client.get(url)  # warm the scope cache
+    from romsie.core import versions
+
+    versions.bump(versions.Kind.REGISTRATIONS, w.a.establishment.pk)
+    with django_assert_num_queries(4):  # session, user; activities with counts; the children's registrations
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(2):  # session, user: the list comes from the cache
+        page = client.get(url).content.decode()
+    assert page.count('class="card activity-card"') == rows
+
+
+def test_the_activity_list_shows_a_registration_at_once(reg_world, client_for, django_capture_on_commit_callbacks):
+    w = reg_world
+    activity = activity_in(w.a)
+    client = client_for(w.a.parent)
+    url = reverse("registrations:activity-list")
+    assert 'class="status status-' not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("registrations:registration-create", args=[activity.pk]), {"child": w.a.student.pk})
+    assert response.status_code == 302
+    assert 'class="status status-registered"' in client.get(url).content.decode()
