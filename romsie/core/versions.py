@@ -49,6 +49,9 @@ class Kind(StrEnum):
     FAMILY_LINKS = "family-links"  # bookmarks: the territory's links to its family services
     BOOKINGS = "bookings"  # booking: one person's bookings (made, cancelled, decided)
     REGISTRATIONS = "registrations"  # registrations: the establishment's activities and registrations
+    MEETINGS = "meetings"  # meetings: the establishment's evenings, slots and appointments
+    BOOKING_RESOURCES = "booking-resources"  # booking: the establishment's kinds of resource and resources
+    CONTACTS = "contacts"  # contacts: one person's address book (contacts and groups)
 
 
 def key(kind: Kind, pk: int | None) -> str:

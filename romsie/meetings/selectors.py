@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from romsie.core import versions
 from romsie.core.access.scope import Scope
 from romsie.identity.models import User
 from romsie.identity.selectors import by_name
@@ -16,6 +17,17 @@ from romsie.schooling.models import Enrollment, GroupMembership, Room, SchoolCla
 
 from . import access
 from .models import Appointment, MeetingEvening, MeetingSlot
+
+
+def evening_list_stamp(scope: Scope) -> tuple[Any, ...]:
+    """What the list of evenings depends on: the establishment's evenings, slots and appointments
+    (one version), its classes and teachings, and the person's rights and children."""
+    keys = [
+        versions.key(versions.Kind.MEETINGS, scope.establishment_id),
+        versions.key(versions.Kind.STRUCTURE, scope.establishment_id),
+    ]
+    rights = tuple(sorted(h for h in scope.habilitations if h.startswith("meetings.")))
+    return (rights, tuple(sorted(c.id for c in scope.children)), *versions.stamp(*keys))
 
 
 def evening_list_for_person(scope: Scope) -> QuerySet[MeetingEvening]:

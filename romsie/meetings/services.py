@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
+from romsie.core import versions
 from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
 from romsie.core.errors import ApplicationError
@@ -94,6 +95,7 @@ def evening_create(*, scope: Scope, data: EveningData) -> MeetingEvening:
     evening.school_classes.set(data.school_classes)
     evening.levels.set(data.levels)
     audit_record(scope=scope, action="meetings.evening_create", target=evening)
+    _changed(evening.establishment_id)
     return evening
 
 
@@ -106,7 +108,13 @@ def evening_update(*, scope: Scope, evening: MeetingEvening, data: EveningData, 
     evening.save()
     evening.school_classes.set(data.school_classes)
     evening.levels.set(data.levels)
+    _changed(evening.establishment_id)
     return evening
+
+
+def _changed(establishment_id: int) -> None:
+    """Refresh the cached list of evenings of the establishment once the transaction is committed."""
+    transaction.on_commit(lambda: versions.bump(versions.Kind.MEETINGS, establishment_id))
 
 
 # -- Slots --------------------------------------------------------------------------------------
@@ -170,6 +178,7 @@ def slots_generate(
     ]
     if not new:
         raise ApplicationError(_("You already have slots at these times."))
+    _changed(evening.establishment_id)
     return MeetingSlot.objects.bulk_create(new)
 
 
@@ -179,6 +188,7 @@ def slot_delete(*, scope: Scope, slot: MeetingSlot) -> None:
     if Appointment.objects.filter(slot=slot).exists():
         raise ApplicationError(_("This slot is booked: cancel the appointment first."))
     slot.delete()
+    _changed(slot.establishment_id)
 
 
 # -- Bookings -----------------------------------------------------------------------------------
@@ -320,6 +330,7 @@ def appointments_book(
         made.append(appointment)
     if taken:
         raise _taken_error(taken)
+    _changed(evening.establishment_id)
     return made
 
 
@@ -350,6 +361,7 @@ def appointment_cancel(*, scope: Scope, appointment: Appointment) -> None:
     params = _params(appointment)
     establishment_id = appointment.establishment_id
     appointment.delete()
+    _changed(establishment_id)
     transaction.on_commit(
         lambda: notify(
             "meetings.cancelled",

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from romsie.core import fragments
 from romsie.core.access.declarations import requires
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
@@ -24,15 +26,18 @@ SERVICE = "meetings"
 def evening_list(request: ScopedRequest) -> HttpResponse:
     """The evenings the person takes part in, with what each may do there."""
     scope = request.scope
-    evenings = selectors.evening_stats(selectors.evening_list_for_person(scope))
-    context = {
-        "evenings": evenings,
-        "can_organise": scope.has(H.ORGANISE),
-        "can_host": scope.has(H.HOST),
-        "can_book": bool(access.child_ids(scope)),
-        "now": timezone.now(),
-    }
-    return render(request, "meetings/evening_list.html", context)
+
+    def render_list() -> str:
+        context = {
+            "evenings": selectors.evening_stats(selectors.evening_list_for_person(scope)),
+            "can_organise": scope.has(H.ORGANISE),
+            "can_host": scope.has(H.HOST),
+            "can_book": bool(access.child_ids(scope)),
+        }
+        return render_to_string("meetings/_evening_list_body.html", context, request)
+
+    body = fragments.cached(request, "meetings-evenings", selectors.evening_list_stamp(scope), render_list)
+    return render(request, "meetings/evening_list.html", {"body": body})
 
 
 @requires(H.ORGANISE, service=SERVICE)

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from romsie.core import versions
 from romsie.core.testing import factories as f
 from romsie.core.testing.factories import scope_of
 from romsie.identity.models import Role
@@ -261,3 +262,33 @@ def test_two_edits_of_one_evening_at_once_refuse_the_second(world, client_for):
     assert "Second title" in refused.content.decode()
     evening.refresh_from_db()
     assert evening.title == "First title"
+
+
+@pytest.mark.parametrize("evenings", [1, 50])
+def test_evening_list_costs_the_same_with_1_and_50_and_is_cached(world, client_for, django_assert_num_queries, evenings):
+    enable(world.a)
+    for _ in range(evenings):
+        evening_for(world.a)
+    client = client_for(world.a.head)
+    url = reverse("meetings:evening-list")
+    client.get(url)
+    versions.bump(versions.Kind.MEETINGS, world.a.establishment.pk)
+    with django_assert_num_queries(3):  # session, user; the evenings with their counts
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(2):  # session, user: the list comes from the cache
+        page = client.get(url).content.decode()
+    assert page.count('class="meetings-card"') == evenings
+
+
+def test_the_evening_list_shows_a_booking_at_once(family: Family, client_for, django_capture_on_commit_callbacks):
+    a = family.world.a
+    client = client_for(a.head)
+    url = reverse("meetings:evening-list")
+    assert "0 booked" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appointments_book(
+            scope=scope_of(a.parent),
+            evening=family.evening,
+            choices=[services.Choice(slot_id=family.slots[0].pk, student_id=a.student.pk)],
+        )
+    assert "1 booked" in client.get(url).content.decode()
