@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from itertools import groupby
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from romsie.core import versions
 from romsie.core.access.scope import Scope
 from romsie.identity.models import User
 from romsie.identity.selectors import by_name
@@ -67,6 +69,13 @@ class Day:
 
 def monday_of(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
+
+
+def resource_list_stamp(scope: Scope) -> tuple[Any, ...]:
+    """What the list of resources depends on: the establishment's kinds and resources (with their
+    managers), and the person's booking rights."""
+    rights = tuple(sorted(h for h in scope.habilitations if h.startswith("booking.")))
+    return (rights, *versions.stamp(versions.key(versions.Kind.BOOKING_RESOURCES, scope.establishment_id)))
 
 
 def resources_by_kind(scope: Scope) -> list[tuple[ResourceKind, list[Resource]]]:

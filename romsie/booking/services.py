@@ -136,6 +136,11 @@ def _changed(booker_id: int | None) -> None:
     transaction.on_commit(lambda: versions.bump(versions.Kind.BOOKINGS, booker_id))
 
 
+def _resources_changed(establishment_id: int) -> None:
+    """Refresh the cached list of resources of the establishment once the transaction is committed."""
+    transaction.on_commit(lambda: versions.bump(versions.Kind.BOOKING_RESOURCES, establishment_id))
+
+
 def _taken_error() -> ApplicationError:
     return ApplicationError(
         _("This slot was just booked by someone else: choose another time."), extra={"reason": "taken"}
@@ -324,6 +329,7 @@ def kind_save(
     kind.max_minutes = max_minutes
     kind.needs_validation = needs_validation
     kind.save()
+    _resources_changed(kind.establishment_id)
     return kind
 
 
@@ -345,4 +351,5 @@ def resource_save(*, scope: Scope, resource: Resource | None, version: int | Non
     resource.save()
     if tokens is not None:  # checked again: only the establishment's teachers and staff
         resource.managers.set(access.manager_candidates(scope).filter(pk__in=person_ids(tokens)))
+    _resources_changed(resource.establishment_id)
     return resource

@@ -10,12 +10,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from romsie.core import fragments
 from romsie.core.access.declarations import requires
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
@@ -48,12 +50,13 @@ def _time(value: str | None) -> datetime.time | None:
 def resource_list(request: ScopedRequest) -> HttpResponse:
     """The resources by kind, with links to one's bookings, the validation queue and management."""
     scope = request.scope
-    context = {
-        "groups": selectors.resources_by_kind(scope),
-        "manages": access.manages_any(scope),
-        "can_manage": scope.has(H.MANAGE),
-    }
-    return render(request, "booking/resource_list.html", context)
+
+    def render_list() -> str:
+        context = {"groups": selectors.resources_by_kind(scope), "manages": access.manages_any(scope)}
+        return render_to_string("booking/_resource_list_body.html", context, request)
+
+    body = fragments.cached(request, "booking-resources", selectors.resource_list_stamp(scope), render_list)
+    return render(request, "booking/resource_list.html", {"body": body})
 
 
 def _schedule(request: ScopedRequest, pk: int, *, week: bool) -> HttpResponse:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from romsie.core import versions
 from romsie.core.access.scope import Scope
 from romsie.core.text import fold
 
@@ -63,3 +64,8 @@ def contacts_for_export(scope: Scope) -> list[Contact]:
     """Return every contact of the person with its groups (two queries), for a ``.vcf`` export."""
     groups = Prefetch("groups", queryset=ContactGroup.objects.order_by("name"))
     return list(access.visible_contacts(scope).prefetch_related(groups).order_by("search_name", "pk"))
+
+
+def address_book_stamp(scope: Scope) -> tuple[int, ...]:
+    """The version of the person's address book, bumped by every write (pages, imports, CardDAV)."""
+    return versions.stamp(versions.key(versions.Kind.CONTACTS, scope.user_id))

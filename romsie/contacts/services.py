@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from romsie.core import versions
 from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
 from romsie.core.errors import ApplicationError
@@ -37,11 +38,18 @@ def _check(*, scope: Scope, fields: dict[str, Any], person: User | None, groups:
         raise ApplicationError(_("Choose among your own groups."))
 
 
+def _changed(scope: Scope) -> None:
+    """Refresh the person's cached address book once the transaction is committed (nothing on a refusal)."""
+    user_id = scope.user_id
+    transaction.on_commit(lambda: versions.bump(versions.Kind.CONTACTS, user_id))
+
+
 @transaction.atomic
 def contact_create(
     *, scope: Scope, fields: dict[str, Any], person: User | None = None, groups: Sequence[ContactGroup] = ()
 ) -> Contact:
     """Add a contact to the person's address book."""
+    _changed(scope)
     _check(scope=scope, fields=fields, person=person, groups=groups)
     if access.visible_contacts(scope).count() >= MAX_CONTACTS:
         raise ApplicationError(_("Your address book is full (%(max)d contacts).") % {"max": MAX_CONTACTS})
@@ -63,6 +71,7 @@ def contact_update(
     groups: Sequence[ContactGroup] = (),
 ) -> Contact:
     """Change a contact (refused when someone, a phone's sync say, changed it since the form showed it)."""
+    _changed(scope)
     _check(scope=scope, fields=fields, person=person, groups=groups)
     claim_version(contact, version)
     for name, value in fields.items():
@@ -77,12 +86,14 @@ def contact_update(
 @transaction.atomic
 def contact_delete(*, scope: Scope, contact: Contact) -> None:
     """Remove a contact from the person's address book."""
+    _changed(scope)
     access.visible_contacts(scope).filter(pk=contact.pk).delete()
 
 
 @transaction.atomic
 def group_create(*, scope: Scope, name: str) -> ContactGroup:
     """Create a group of contacts."""
+    _changed(scope)
     name = name.strip()
     if not name:
         raise ApplicationError(_("Give the group a name."))
@@ -97,6 +108,7 @@ def group_create(*, scope: Scope, name: str) -> ContactGroup:
 @transaction.atomic
 def group_rename(*, scope: Scope, group: ContactGroup, name: str) -> ContactGroup:
     """Rename a group of contacts."""
+    _changed(scope)
     name = name.strip()
     if not name:
         raise ApplicationError(_("Give the group a name."))
@@ -110,6 +122,7 @@ def group_rename(*, scope: Scope, group: ContactGroup, name: str) -> ContactGrou
 @transaction.atomic
 def group_delete(*, scope: Scope, group: ContactGroup) -> None:
     """Delete a group; its contacts stay in the address book."""
+    _changed(scope)
     access.visible_groups(scope).filter(pk=group.pk).delete()
 
 
@@ -149,6 +162,7 @@ def card_save(*, scope: Scope, uid: str, card: CardData, version: int | None) ->
     phone since is never silently overwritten. The card's CATEGORIES become the contact's groups
     (created when missing); its link to an ENT person is kept. Returns (contact, created).
     """
+    _changed(scope)
     # One person's writes take turns (two phones syncing at once): the second sees the first's card.
     list(User.objects.select_for_update().filter(pk=scope.user_id).values_list("pk", flat=True))
     fields = card.fields()
@@ -178,6 +192,7 @@ def contacts_import(*, scope: Scope, upload: UploadedFile) -> tuple[int, int]:
     A card whose UID is already in the address book updates that contact; its CATEGORIES become
     groups (created when missing). Bulk writes: a few queries whatever the number of cards.
     """
+    _changed(scope)
     cards = _read_upload(upload)
     if not cards:
         raise ApplicationError(_("This file holds no contact."))

@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from romsie.core import fragments
 from romsie.core.access.declarations import requires
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
@@ -35,16 +37,24 @@ def contact_list(request: ScopedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     group_id = parse_id(request.GET.get("groupe", ""))
     group = access.get_group(scope, group_id) if group_id is not None else None
-    contacts = selectors.contact_list_for_owner(scope, query=query, group_id=group_id)
-    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "page_obj": page,
-        "is_paginated": page.has_other_pages(),
-        "query": query,
-        "group": group,
-        "groups": list(selectors.group_list_for_owner(scope)),
-    }
-    return render(request, "contacts/contact_list.html", context)
+    page_number = request.GET.get("page", "")[:10]
+
+    def render_list() -> str:
+        contacts = selectors.contact_list_for_owner(scope, query=query, group_id=group_id)
+        page = Paginator(contacts, PAGE_SIZE).get_page(page_number)
+        context = {
+            "page_obj": page,
+            "is_paginated": page.has_other_pages(),
+            "query": query,
+            "group": group,
+            "groups": list(selectors.group_list_for_owner(scope)),
+        }
+        return render_to_string("contacts/_contact_list_body.html", context, request)
+
+    # A cached part: the address book changes only through the person's own writes (and syncs).
+    stamp = (query, group_id, page_number, *selectors.address_book_stamp(scope))
+    body = fragments.cached(request, "contacts-list", stamp, render_list)
+    return render(request, "contacts/contact_list.html", {"body": body, "group": group})
 
 
 @requires(H.USE, service=SERVICE)

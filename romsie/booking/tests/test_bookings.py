@@ -11,6 +11,7 @@ from django.utils import formats
 
 from romsie.booking import feeds, selectors, services
 from romsie.booking.models import Booking, BookingSeries, Resource, ResourceKind
+from romsie.core import versions
 from romsie.core.access.scope import Scope
 from romsie.core.errors import ApplicationError
 from romsie.core.testing.factories import scope_of, session_on
@@ -331,9 +332,24 @@ def test_lists_cost_the_same_queries_with_1_or_50_rows(booking_world, client_for
     ]
     for client, name, count, marker in pages:
         client.get(reverse(name))  # warm the scope cache
+        if name == "booking:resource-list":  # a cached part: computed again after a change
+            versions.bump(versions.Kind.BOOKING_RESOURCES, w.a.establishment.pk)
         with django_assert_num_queries(count):
             response = client.get(reverse(name))
         assert response.content.decode().count(marker) >= rows, name
+    with django_assert_num_queries(2):  # session, user: the list of resources comes from the cache
+        assert teacher.get(reverse("booking:resource-list")).content.decode().count("Chariot ") >= rows
+
+
+def test_the_resource_list_shows_a_new_resource_at_once(booking_world, client_for, django_capture_on_commit_callbacks):
+    w = booking_world
+    kind = kind_for(w.a)
+    teacher = client_for(w.a.teacher)
+    assert "Salle polyvalente" not in teacher.get(reverse("booking:resource-list")).content.decode()
+    body = {"kind": kind.pk, "name": "Salle polyvalente", "is_active": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(w.a.head).post(reverse("booking:resource-create"), body).status_code == 302
+    assert "Salle polyvalente" in teacher.get(reverse("booking:resource-list")).content.decode()
 
 
 def test_named_managers_validate_their_resource_and_are_told(

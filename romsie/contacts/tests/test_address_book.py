@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from romsie.contacts.models import Contact, ContactGroup
+from romsie.core import versions
 from romsie.core.testing.editing import race_on_form
 
 from .helpers import make_contact, make_group
@@ -139,9 +140,24 @@ def test_contact_list_costs_the_same_with_1_and_50_contacts(world, client_for, d
         make_contact(world.a.parent, last_name=f"Nom{i:02d}", person=world.a.teacher, groups=groups)
     client = client_for(world.a.parent)
     client.get(reverse("contacts:contact-list"))
+    versions.bump(versions.Kind.CONTACTS, world.a.parent.pk)  # the list is computed again
     # session, user, count, page of contacts (with their ENT person), their groups, the groups with sizes
     with django_assert_num_queries(6):
         assert client.get(reverse("contacts:contact-list")).status_code == 200
+    with django_assert_num_queries(2):  # session, user: the list comes from the cache
+        assert client.get(reverse("contacts:contact-list")).content.decode().count('class="contact-name"') == min(
+            rows, 50
+        )
+
+
+def test_the_contact_list_shows_a_change_at_once(world, client_for, django_capture_on_commit_callbacks):
+    client = client_for(world.a.parent)
+    url = reverse("contacts:contact-list")
+    assert "Garage Martin" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("contacts:contact-create"), {"last_name": "Garage Martin"})
+    assert response.status_code == 302
+    assert "Garage Martin" in client.get(url).content.decode()
 
 
 @pytest.mark.parametrize("rows", [1, 50])

@@ -265,7 +265,9 @@ def test_two_edits_of_one_evening_at_once_refuse_the_second(world, client_for):
 
 
 @pytest.mark.parametrize("evenings", [1, 50])
-def test_evening_list_costs_the_same_with_1_and_50_and_is_cached(world, client_for, django_assert_num_queries, evenings):
+def test_evening_list_costs_the_same_with_1_and_50_and_is_cached(
+    world, client_for, django_assert_num_queries, evenings
+):
     enable(world.a)
     for _ in range(evenings):
         evening_for(world.a)

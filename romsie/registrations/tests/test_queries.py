@@ -74,7 +74,9 @@ def test_registration_list_query_count_does_not_grow(reg_world, client_for, djan
 
 
 @pytest.mark.parametrize("rows", [1, 50])
-def test_activity_list_costs_the_same_with_1_and_50_and_is_cached(reg_world, client_for, django_assert_num_queries, rows):
+def test_activity_list_costs_the_same_with_1_and_50_and_is_cached(
+    reg_world, client_for, django_assert_num_queries, rows
+):
     w = reg_world
     for i in range(rows):
         activity_in(w.a, title=f"Club {i:02}")
@@ -98,6 +100,8 @@ def test_the_activity_list_shows_a_registration_at_once(reg_world, client_for, d
     url = reverse("registrations:activity-list")
     assert 'class="status status-' not in client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("registrations:registration-create", args=[activity.pk]), {"child": w.a.student.pk})
+        response = client.post(
+            reverse("registrations:registration-create", args=[activity.pk]), {"child": w.a.student.pk}
+        )
     assert response.status_code == 302
     assert 'class="status status-registered"' in client.get(url).content.decode()
