@@ -49,6 +49,8 @@ class Kind(StrEnum):
     FAMILY_LINKS = "family-links"  # bookmarks: the territory's links to its family services
     BOOKINGS = "bookings"  # booking: one person's bookings (made, cancelled, decided)
     REGISTRATIONS = "registrations"  # registrations: the establishment's activities and registrations
+    POLLS = "polls"  # polls: the establishment's polls (published, changed)
+    POLLS_PERSON = "polls-person"  # polls: the polls one person answered
 
 
 def key(kind: Kind, pk: int | None) -> str:
