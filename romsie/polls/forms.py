@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -73,7 +74,7 @@ class PollForm(VersionedForm):
             }
         elif "initial" not in kwargs:
             now = timezone.localtime().replace(second=0, microsecond=0)
-            kwargs["initial"] = {"opens_at": now, "closes_at": now + timezone.timedelta(days=7)}
+            kwargs["initial"] = {"opens_at": now, "closes_at": now + datetime.timedelta(days=7)}
         super().__init__(*args, edited=poll, **kwargs)
         self.fields.update(audiences.audience_fields(scope, classes=services.choosable_classes(scope)))
         if poll is not None:

@@ -57,7 +57,9 @@ def poll_list_for_author(scope: Scope) -> list[Poll]:
 
 def questions_of(poll: Poll) -> list[Question]:
     """The poll's questions with their options (two queries)."""
-    return list(poll.questions.prefetch_related(Prefetch("options", queryset=Option.objects.order_by("position", "pk"))))
+    return list(
+        poll.questions.prefetch_related(Prefetch("options", queryset=Option.objects.order_by("position", "pk")))
+    )
 
 
 @dataclass
@@ -97,7 +99,10 @@ def results(scope: Scope, poll: Poll) -> Results:
     answers = Answer.objects.filter(question__poll=poll)
     counts: dict[tuple[int, int | None, int | None], int] = {
         (row["question_id"], row["option_id"], row["scale"]): row["n"]
-        for row in answers.filter(text="").values("question_id", "option_id", "scale").annotate(n=Count("pk")).order_by()
+        for row in answers.filter(text="")
+        .values("question_id", "option_id", "scale")
+        .annotate(n=Count("pk"))
+        .order_by()
     }
     respondents = {
         row["question_id"]: row["n"]
@@ -180,8 +185,10 @@ def quick_options(polls: list[Poll]) -> dict[int, tuple[Question, list[Option]]]
     if not quick:
         return {}
     found: dict[int, tuple[Question, list[Option]]] = {}
-    for option in Option.objects.filter(question__poll_id__in=quick).select_related("question").order_by(
-        "question__poll_id", "position", "pk"
+    for option in (
+        Option.objects.filter(question__poll_id__in=quick)
+        .select_related("question")
+        .order_by("question__poll_id", "position", "pk")
     ):
         question = option.question
         found.setdefault(question.poll_id, (question, []))[1].append(option)

@@ -87,7 +87,7 @@ def _clean_choices(choices: list[str]) -> list[str]:
 
 
 @transaction.atomic
-def poll_create(*, scope: Scope, data: PollData, audience: AudienceChoice, choices: list[str] = ()) -> Poll:  # type: ignore[assignment]
+def poll_create(*, scope: Scope, data: PollData, audience: AudienceChoice, choices: list[str] | None = None) -> Poll:
     """Create a poll: a quick poll is its one single-choice question and is published at once.
 
     A survey starts as a draft: its author adds the questions, then publishes it.
@@ -96,7 +96,7 @@ def poll_create(*, scope: Scope, data: PollData, audience: AudienceChoice, choic
         raise ApplicationError(_("You may not create polls here."))
     _check_dates(data)
     is_quick = data.kind == Poll.Kind.QUICK
-    options = _clean_choices(list(choices))
+    options = _clean_choices(choices or [])
     if is_quick and len(options) < 2:
         raise ApplicationError(_("Give at least two choices, one per line."), extra={"code": "choices"})
     poll = Poll.objects.create(
@@ -165,9 +165,7 @@ def _refuse_if_locked(poll: Poll) -> None:
 
 
 @transaction.atomic
-def question_add(
-    *, scope: Scope, poll: Poll, label: str, kind: str, is_required: bool, choices: list[str]
-) -> Question:
+def question_add(*, scope: Scope, poll: Poll, label: str, kind: str, is_required: bool, choices: list[str]) -> Question:
     """Add a question to a survey one manages, before anyone answered."""
     if not access.is_author(scope, poll):
         raise ApplicationError(_("You may not change this poll."))
@@ -213,7 +211,14 @@ def _publish(scope: Scope, poll: Poll) -> None:
 
     def tell() -> None:
         people = [next(iter(row.values())) for row in audiences.audience_people(poll)]
-        notify("polls.new", people, params=params, url=url, establishment_id=poll.establishment_id, actor_id=poll.created_by_id)
+        notify(
+            "polls.new",
+            people,
+            params=params,
+            url=url,
+            establishment_id=poll.establishment_id,
+            actor_id=poll.created_by_id,
+        )
 
     transaction.on_commit(tell)
 
@@ -257,9 +262,7 @@ def _answers_for(question: Question, values: list[str], options: dict[int, Optio
         return [Answer(**base, option=options[pk]) for pk in chosen]
     if question.kind == Question.Kind.SCALE:
         if len(values) != 1 or values[0] not in {"1", "2", "3", "4", "5"}:
-            raise ApplicationError(
-                _("Answer “%(question)s” with a value from 1 to 5.") % name, extra={"code": "scale"}
-            )
+            raise ApplicationError(_("Answer “%(question)s” with a value from 1 to 5.") % name, extra={"code": "scale"})
         return [Answer(**base, scale=int(values[0]))]
     limit = 200 if question.kind == Question.Kind.SHORT_TEXT else MAX_TEXT
     return [Answer(**base, text=" ".join(values)[:limit])]

@@ -58,7 +58,12 @@ def poll_create(request: ScopedRequest) -> HttpResponse:
                 return redirect("polls:poll-manage", poll.pk)
             messages.success(request, _("Survey created: add its questions, then publish it."))
             return redirect("polls:poll-manage", poll.pk)
-    context = {"form": form, "title": _("New poll or survey"), "cancel_url": reverse("polls:poll-mine"), **_nav(request)}
+    context = {
+        "form": form,
+        "title": _("New poll or survey"),
+        "cancel_url": reverse("polls:poll-mine"),
+        **_nav(request),
+    }
     return render(request, "polls/poll_form.html", context)
 
 
