@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import random
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.utils import timezone
 
@@ -63,7 +63,7 @@ def _author(establishment: Establishment) -> int | None:
     return head or staff.order_by("user_id").values_list("user_id", flat=True).first()
 
 
-def _questions(poll: Poll, spec: list[tuple[str, str, list[str]]]) -> list[tuple[Question, list[Option]]]:
+def _questions(poll: Poll, spec: Sequence[tuple[str, str, list[str]]]) -> list[tuple[Question, list[Option]]]:
     questions = Question.objects.bulk_create(
         Question(
             establishment_id=poll.establishment_id,
