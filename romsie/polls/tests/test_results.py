@@ -108,8 +108,9 @@ def test_results_page_query_count_does_not_grow(polls_world, client_for, django_
         answer_as(survey, person, {day: "Friday", likes: ["Swim"], scale: (i % 5) + 1, text: f"Text {i}"})
     client = client_for(w.a.teacher)
     # session, user, scope (roles, territory admin), poll (gate), questions, options, counts,
-    # respondents per question, responses, text answers (with the named people)
-    with django_assert_num_queries(10):
+    # respondents per question, responses, text answers (with the named people), the header's
+    # unread notification count
+    with django_assert_num_queries(12):
         assert client.get(reverse("polls:poll-results", args=[survey.pk])).status_code == 200
 
 
@@ -119,5 +120,6 @@ def test_poll_list_query_count_does_not_grow(polls_world, client_for, django_ass
     for i in range(polls):
         poll_in(w.a, title=f"Poll {i}")
     client = client_for(w.a.student)
-    with django_assert_num_queries(6):
+    # session, user, scope (roles, territory admin), open polls, closed polls, unread count
+    with django_assert_num_queries(7):
         assert client.get(reverse("polls:poll-list")).status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from romsie.core import versions
 from romsie.polls.models import Poll
 
 from .builders import poll_in
@@ -12,20 +13,21 @@ from .builders import poll_in
 pytestmark = pytest.mark.django_db
 
 
-def test_dashboard_offers_the_quick_poll_and_forgets_it_once_answered(polls_world, client_for):
+def test_dashboard_offers_the_quick_poll_and_forgets_it_once_answered(
+    polls_world, client_for, django_capture_on_commit_callbacks
+):
     w = polls_world
     client = client_for(w.a.student)
     assert "No poll waiting for your answer." in client.get(reverse("core:dashboard")).content.decode()
     poll = poll_in(w.a, title="Pizza or pasta?", options=("Pizza", "Pasta"))
-    from romsie.core import versions
-
     versions.bump(versions.Kind.POLLS, w.a.establishment.pk)
     page = client.get(reverse("core:dashboard")).content.decode()
     assert "Pizza or pasta?" in page and 'id="widget-polls-open"' in page
     question = poll.questions.get()
     option = question.options.get(label="Pasta")
     assert f'name="q{question.pk}" value="{option.pk}"' in page
-    response = client.post(reverse("polls:poll-answer", args=[poll.pk]), {f"q{question.pk}": str(option.pk)})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("polls:poll-answer", args=[poll.pk]), {f"q{question.pk}": str(option.pk)})
     assert response.status_code == 302
     assert "Pizza or pasta?" not in client.get(reverse("core:dashboard")).content.decode()
 
