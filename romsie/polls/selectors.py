@@ -63,6 +63,19 @@ def questions_of(poll: Poll) -> list[Question]:
 
 
 @dataclass
+class ManagePage:
+    questions: list[Question]
+    responses: int
+    locked: bool
+
+
+def manage_page(poll: Poll) -> ManagePage:
+    """The author's view of a poll: its questions, how many answered, whether the questions are fixed."""
+    responses = Participation.objects.filter(poll=poll).count()
+    return ManagePage(questions=questions_of(poll), responses=responses, locked=responses > 0)
+
+
+@dataclass
 class Row:
     """One line of a chart: a label, a count and its share of the respondents."""
 

@@ -102,11 +102,12 @@ def poll_update(request: ScopedRequest, pk: int) -> HttpResponse:
 def poll_manage(request: ScopedRequest, pk: int) -> HttpResponse:
     """The author's page of a poll: its questions, publication, responses so far, links to results."""
     poll = access.get_managed_poll(request.scope, pk)
+    page = selectors.manage_page(poll)
     context = {
         "poll": poll,
-        "questions": selectors.questions_of(poll),
-        "locked": services.has_answers(poll),
-        "responses": poll.participations.count(),
+        "questions": page.questions,
+        "locked": page.locked,
+        "responses": page.responses,
         **_nav(request),
     }
     return render(request, "polls/poll_manage.html", context)
