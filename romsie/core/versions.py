@@ -52,6 +52,8 @@ class Kind(StrEnum):
     MEETINGS = "meetings"  # meetings: the establishment's evenings, slots and appointments
     BOOKING_RESOURCES = "booking-resources"  # booking: the establishment's kinds of resource and resources
     CONTACTS = "contacts"  # contacts: one person's address book (contacts and groups)
+    POLLS = "polls"  # polls: the establishment's polls (published, changed)
+    POLLS_PERSON = "polls-person"  # polls: the polls one person answered
 
 
 def key(kind: Kind, pk: int | None) -> str:

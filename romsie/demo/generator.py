@@ -503,6 +503,7 @@ class _Builder:
         from romsie.meetings import demo as meetings_demo
         from romsie.messaging import demo as messaging_demo
         from romsie.news import demo as news_demo
+        from romsie.polls import demo as polls_demo
         from romsie.registrations import demo as registrations_demo
         from romsie.timetable import demo as timetable_demo
 
@@ -522,6 +523,7 @@ class _Builder:
         self.rows += contacts_demo.populate(ids, featured_user_ids=showcased)
         self.rows += booking_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         self.rows += registrations_demo.populate(ids, seed=self.rng.randint(0, 10**6))
+        self.rows += polls_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         # The demo's notifications stay in the timeline: no e-mail to its made-up addresses.
         Notification.objects.exclude(email_state=Notification.EmailState.NONE).update(
             email_state=Notification.EmailState.NONE, email_due_at=None
