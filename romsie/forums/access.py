@@ -96,6 +96,11 @@ def moderated_forum_ids(scope: Scope) -> QuerySet[Any, Any]:
     return forums.none().values("pk")
 
 
+def moderates(scope: Scope, forum_id: int) -> bool:
+    """Tell whether the person moderates the forum ``forum_id``."""
+    return Forum.objects.filter(pk=forum_id, pk__in=moderated_forum_ids(scope)).exists()
+
+
 def _flag(condition: Q) -> ExpressionWrapper:
     return ExpressionWrapper(condition, output_field=BooleanField())
 

@@ -261,7 +261,7 @@ def topic_moderate(*, scope: Scope, topic: Topic, action: str) -> Topic:
     """Hide or show, lock or unlock, pin or unpin a topic of a forum one moderates (audited)."""
     if action not in TOPIC_ACTIONS:
         raise ApplicationError(_("Choose what to do with the topic."))
-    if not access.moderated_forum_ids(scope).filter(pk=topic.forum_id).exists():
+    if not access.moderates(scope, topic.forum_id):
         raise ApplicationError(_("You do not moderate this forum."))
     field, value = TOPIC_ACTIONS[action]
     Topic.objects.filter(pk=topic.pk).update(**{field: value})
@@ -273,7 +273,7 @@ def topic_moderate(*, scope: Scope, topic: Topic, action: str) -> Topic:
 @transaction.atomic
 def topic_move(*, scope: Scope, topic: Topic, category: Category) -> Topic:
     """Move a topic to another category of the same forum (audited)."""
-    if not access.moderated_forum_ids(scope).filter(pk=topic.forum_id).exists():
+    if not access.moderates(scope, topic.forum_id):
         raise ApplicationError(_("You do not moderate this forum."))
     if category.forum_id != topic.forum_id:
         raise ApplicationError(_("A topic moves only to another category of its forum."))
@@ -290,7 +290,7 @@ def topic_move(*, scope: Scope, topic: Topic, category: Category) -> Topic:
 def reply_moderate(*, scope: Scope, reply: Reply, hide: bool) -> Reply:
     """Hide a reply from everyone but the moderators, or show it again (audited)."""
     forum_id = Topic.objects.filter(pk=reply.topic_id).values_list("forum_id", flat=True).first()
-    if forum_id is None or not access.moderated_forum_ids(scope).filter(pk=forum_id).exists():
+    if forum_id is None or not access.moderates(scope, forum_id):
         raise ApplicationError(_("You do not moderate this forum."))
     Reply.objects.filter(pk=reply.pk).update(is_hidden=hide)
     reply.is_hidden = hide
