@@ -33,12 +33,17 @@ from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.identity.models import Role, RoleAssignment
 from romsie.schooling import audiences
-from romsie.schooling.access import current_class_ids, current_group_ids, visible_school_classes, visible_teaching_groups
+from romsie.schooling.access import (
+    current_class_ids,
+    current_group_ids,
+    visible_school_classes,
+    visible_teaching_groups,
+)
 from romsie.schooling.models import Enrollment, GroupMembership, SchoolClass, Teaching, TeachingGroup
 from romsie.schooling.social import SocialFeature, allows
 
 from .habilitations import ForumsHabilitation as H
-from .models import Category, Forum, Report, Reply, Subscription, Topic, TopicRead
+from .models import Category, Forum, Reply, Report, Subscription, Topic, TopicRead
 
 
 def may_use_forums(scope: Scope) -> bool:
@@ -101,7 +106,7 @@ def moderates(scope: Scope, forum_id: int) -> bool:
     return Forum.objects.filter(pk=forum_id, pk__in=moderated_forum_ids(scope)).exists()
 
 
-def _flag(condition: Q) -> ExpressionWrapper:
+def _flag(condition: Q) -> ExpressionWrapper[Any]:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
@@ -231,6 +236,7 @@ def member_ids(forum: Forum) -> QuerySet[Any, Any]:
     staff = RoleAssignment.objects.filter(establishment_id=establishment_id, role=Role.STAFF, is_active=True).values(
         "user_id"
     )
+    students: QuerySet[Any, Any]
     if forum.kind == Forum.Kind.CLASS:
         students = Enrollment.objects.filter(
             establishment_id=establishment_id, school_class_id=forum.school_class_id

@@ -27,9 +27,7 @@ REPORTS_SHOWN = 200
 def with_unread(scope: Scope, topics: QuerySet[Topic]) -> QuerySet[Topic]:
     """Annotate each topic with ``last_read`` (0: never opened) and ``is_unread``."""
     read = TopicRead.objects.filter(user_id=scope.user_id, topic_id=OuterRef("pk")).values("last_read_position")[:1]
-    return topics.annotate(last_read=Coalesce(Subquery(read), 0)).annotate(
-        is_unread=Q(reply_count__gt=F("last_read"))
-    )
+    return topics.annotate(last_read=Coalesce(Subquery(read), 0)).annotate(is_unread=Q(reply_count__gt=F("last_read")))
 
 
 def my_forums(scope: Scope) -> list[Forum]:
@@ -50,9 +48,9 @@ def forum_overview(scope: Scope, forum: Forum) -> list[CategoryRow]:
     moderator = bool(getattr(forum, "is_moderator", False))
     counted = Q() if moderator else Q(topics__is_hidden=False)
     categories = list(
-        Category.objects.filter(forum=forum).annotate(topic_count=Count("topics", filter=counted)).order_by(
-            "position", "pk"
-        )
+        Category.objects.filter(forum=forum)
+        .annotate(topic_count=Count("topics", filter=counted))
+        .order_by("position", "pk")
     )
     rows = {c.pk: CategoryRow(c) for c in categories}
     topics = (

@@ -9,7 +9,6 @@ transaction is committed.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +28,7 @@ from romsie.schooling.models import SchoolClass, Teaching, TeachingGroup
 
 from . import access
 from .habilitations import ForumsHabilitation as H
-from .models import Category, Forum, Report, Reply, Subscription, Topic, TopicRead
+from .models import Category, Forum, Reply, Report, Subscription, Topic, TopicRead
 
 KIND_REPLY = "forums.reply"
 KIND_REPORT = "forums.report"
@@ -130,7 +129,12 @@ def topic_create(*, scope: Scope, category: Category, title: str, body: str) -> 
         reply_count=1,
     )
     Reply.objects.create(
-        establishment_id=topic.establishment_id, topic=topic, position=1, author_id=scope.user_id, body=text, created_at=now
+        establishment_id=topic.establishment_id,
+        topic=topic,
+        position=1,
+        author_id=scope.user_id,
+        body=text,
+        created_at=now,
     )
     Subscription.objects.create(establishment_id=topic.establishment_id, user_id=scope.user_id, topic=topic)
     TopicRead.objects.create(
@@ -164,7 +168,9 @@ def reply_create(*, scope: Scope, topic: Topic, body: str) -> Reply:
         body=text,
         created_at=now,
     )
-    Subscription.objects.get_or_create(establishment_id=topic.establishment_id, user_id=scope.user_id, topic_id=topic.pk)
+    Subscription.objects.get_or_create(
+        establishment_id=topic.establishment_id, user_id=scope.user_id, topic_id=topic.pk
+    )
     TopicRead.objects.update_or_create(
         user_id=scope.user_id,
         topic_id=topic.pk,
@@ -208,11 +214,12 @@ def reply_update(*, scope: Scope, reply: Reply, body: str, version: int | None) 
     return reply
 
 
-@transaction.atomic
 def topic_mark_read(*, scope: Scope, topic: Topic, position: int, read_before: int | None) -> None:
     """Remember that the person read the topic up to ``position`` (never backwards).
 
-    ``read_before`` is what the page found (None: never read), so that reading costs one write.
+    ``read_before`` is what the page found (None: never read), so that reading costs one write,
+    and none when nothing new was read. Each write is one statement (atomic by itself), so no
+    transaction is opened: a page read again costs no query here.
     """
     if scope.user_id is None or (read_before is not None and read_before >= position):
         return
@@ -281,7 +288,12 @@ def topic_move(*, scope: Scope, topic: Topic, category: Category) -> Topic:
     Topic.objects.filter(pk=topic.pk).update(category=category)
     topic.category = category
     audit_record(
-        scope=scope, action="forums.topic_move", target=topic, topic=topic.pk, from_category=before, to_category=category.pk
+        scope=scope,
+        action="forums.topic_move",
+        target=topic,
+        topic=topic.pk,
+        from_category=before,
+        to_category=category.pk,
     )
     return topic
 
@@ -356,7 +368,9 @@ def report_create(*, scope: Scope, reply: Reply, reason: str) -> Report:
     url = reverse("forums:report-list")
     establishment_id, actor_id = reply.establishment_id, scope.user_id
     transaction.on_commit(
-        lambda: notify(KIND_REPORT, people, params=params, url=url, establishment_id=establishment_id, actor_id=actor_id)
+        lambda: notify(
+            KIND_REPORT, people, params=params, url=url, establishment_id=establishment_id, actor_id=actor_id
+        )
     )
     return report
 
@@ -378,4 +392,3 @@ def report_resolve(*, scope: Scope, report: Report, hide_reply: bool = False) ->
         scope=scope, action="forums.report_resolve", target=report.reply, report=report.pk, reply_hidden=hide_reply
     )
     return report
-
