@@ -142,7 +142,6 @@ def topic_detail(request: ScopedRequest, pk: int) -> HttpResponse:
         "page": page,
         "last_read": last_read or 0,
         "form": forms.ReplyForm() if not topic.is_locked else None,
-        "categories": selectors.forum_categories(topic.forum) if topic.is_moderator else [],  # type: ignore[attr-defined]
     }
     return render(request, "forums/topic_detail.html", context)
 
