@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from romsie.core.models import AuditEvent
 from romsie.core.testing.editing import page_text, race_on_form
@@ -321,3 +322,42 @@ def test_a_topic_of_1000_replies_pages_at_the_cost_of_50(
     assert last.context["page"].number == 20 and last.context["page"].replies[-1].position == 1000
     assert TopicRead.objects.get(user=a.student, topic=made).last_read_position == 1000
     assert client.get(url("topic-detail", made.pk), {"page": "x"}).context["page"].number == 1
+
+
+@pytest.mark.parametrize("forums", [1, 50])
+def test_my_forums_cost_the_same_for_1_and_50_forums(
+    forum_world: World, client_for: Any, django_assert_num_queries: Any, forums: int
+) -> None:
+    a = forum_world.a
+    for n in range(forums):
+        topic(forum(a, title=f"Forum {n:02}"), a.teacher)
+    client = client_for(a.student)
+    client.get(url("forum-list"))  # warm the scope cache
+    # session, user; the forums with their unread markers; whether the person moderates one
+    with django_assert_num_queries(4):
+        response = client.get(url("forum-list"))
+    assert len(response.context["forums"]) == forums and all(f.has_unread for f in response.context["forums"])
+
+
+@pytest.mark.parametrize("reports", [1, 50])
+def test_the_reports_queue_costs_the_same_for_1_and_50_reports(
+    forum_world: World, client_for: Any, django_assert_num_queries: Any, reports: int
+) -> None:
+    a = forum_world.a
+    made = topic(class_forum(a), a.student, replies=reports)
+    Report.objects.bulk_create(
+        Report(
+            establishment=a.establishment,
+            reply=reply,
+            reporter=a.teacher,
+            reason=f"Motif {reply.position}",
+            created_at=timezone.now(),
+        )
+        for reply in Reply.objects.filter(topic=made)
+    )
+    client = client_for(a.school_life)
+    client.get(url("report-list"))
+    # session, user; the open reports with their messages, topics, forums and authors
+    with django_assert_num_queries(3):
+        response = client.get(url("report-list"))
+    assert len(response.context["reports"]) == reports
