@@ -23,6 +23,7 @@ urlpatterns = [
     path("reservations/", include("romsie.booking.urls")),
     path("inscriptions/", include("romsie.registrations.urls")),
     path("sondages/", include("romsie.polls.urls")),
+    path("forums/", include("romsie.forums.urls")),
     path("dav", include("romsie.documents.dav.urls")),
     path("agenda/", include("romsie.agenda.urls")),
     path("", include("romsie.agenda.dav.urls")),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "romsie.booking",
     "romsie.registrations",
     "romsie.polls",
+    "romsie.forums",
     "romsie.administration",
     "romsie.provisioning",
     "romsie.demo",

@@ -499,6 +499,7 @@ class _Builder:
         from romsie.bookmarks import demo as bookmarks_demo
         from romsie.contacts import demo as contacts_demo
         from romsie.documents import demo as documents_demo
+        from romsie.forums import demo as forums_demo
         from romsie.homework import demo as homework_demo
         from romsie.meetings import demo as meetings_demo
         from romsie.messaging import demo as messaging_demo
@@ -524,6 +525,7 @@ class _Builder:
         self.rows += booking_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         self.rows += registrations_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         self.rows += polls_demo.populate(ids, seed=self.rng.randint(0, 10**6))
+        self.rows += forums_demo.populate(ids)
         # The demo's notifications stay in the timeline: no e-mail to its made-up addresses.
         Notification.objects.exclude(email_state=Notification.EmailState.NONE).update(
             email_state=Notification.EmailState.NONE, email_due_at=None
