@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "romsie.bookmarks",
     "romsie.booking",
     "romsie.registrations",
+    "romsie.blogs",
     "romsie.administration",
     "romsie.provisioning",
     "romsie.demo",

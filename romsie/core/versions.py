@@ -49,6 +49,7 @@ class Kind(StrEnum):
     FAMILY_LINKS = "family-links"  # bookmarks: the territory's links to its family services
     BOOKINGS = "bookings"  # booking: one person's bookings (made, cancelled, decided)
     REGISTRATIONS = "registrations"  # registrations: the establishment's activities and registrations
+    BLOGS = "blogs"  # blogs: the establishment's blogs, their readers and published posts
 
 
 def key(kind: Kind, pk: int | None) -> str:
