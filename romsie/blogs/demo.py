@@ -90,11 +90,11 @@ def populate(establishment_ids: Iterable[int], *, now: datetime.datetime | None 
 
     blogs: list[Blog] = []
     for establishment_id in ids:
-        teaching = teachings.get(establishment_id)
-        if establishment_id in done or teaching is None:
+        found = teachings.get(establishment_id)
+        school_class = found.school_class if found is not None else None
+        if establishment_id in done or found is None or school_class is None:
             continue
         is_primary = kinds.get(establishment_id) in Establishment.PRIMARY_KINDS
-        school_class = teaching.school_class
         blogs.append(
             Blog(
                 establishment_id=establishment_id,
@@ -102,7 +102,7 @@ def populate(establishment_ids: Iterable[int], *, now: datetime.datetime | None 
                 title=f"Le blog des {school_class.name}" if is_primary else "Club théâtre du collège",
                 description="La vie de la classe, racontée par les élèves." if is_primary else "Les coulisses du club.",
                 school_class=school_class if is_primary else None,
-                owner_id=teaching.teacher_id,
+                owner_id=found.teacher_id,
                 students_may_write=True,
                 validates_student_posts=True,
                 comments=Blog.Comments.BEFORE if is_primary else Blog.Comments.AFTER,
@@ -124,7 +124,7 @@ def populate(establishment_ids: Iterable[int], *, now: datetime.datetime | None 
     authors: list[BlogAuthor] = []
     for blog in blogs:
         teaching = teachings[blog.establishment_id]
-        class_pupils = pupils.get(teaching.school_class_id, [])
+        class_pupils = pupils.get(teaching.school_class_id or 0, [])
         samples = PRIMARY_POSTS if blog.kind == Blog.Kind.CLASS else PROJECT_POSTS
         for title, body, days_ago in samples:
             posts.append(
@@ -159,7 +159,7 @@ def populate(establishment_ids: Iterable[int], *, now: datetime.datetime | None 
         if post.status != Post.Status.PUBLISHED or post.published_at is None:
             continue
         if post.published_at < now - datetime.timedelta(days=4):  # the oldest post of each blog
-            class_pupils = pupils.get(teachings[post.establishment_id].school_class_id, [])
+            class_pupils = pupils.get(teachings[post.establishment_id].school_class_id or 0, [])
             if post.blog.kind == Blog.Kind.CLASS:
                 people = [guardians[s] for s in class_pupils if s in guardians][: len(PARENT_COMMENTS)]
                 texts = PARENT_COMMENTS
