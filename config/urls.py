@@ -12,6 +12,7 @@ urlpatterns = [
     path("administration/", include("romsie.administration.urls")),
     path("messagerie/", include("romsie.messaging.urls")),
     path("actualites/", include("romsie.news.urls")),
+    path("blogs/", include("romsie.blogs.urls")),
     path("emploi-du-temps/", include("romsie.timetable.urls")),
     path("cahier-de-textes/", include("romsie.homework.urls")),
     path("rencontres/", include("romsie.meetings.urls")),

@@ -26,7 +26,8 @@ def test_sign_in_query_count(world, django_assert_num_queries):
 
 
 # Cold: session, user, scope (roles, territory admin[, children]), then one query per widget
-# (establishment, my card, my lessons, messages, news, to confirm, notes, homework to do, next events; two for
+# (establishment, my card, my lessons, messages, news, to confirm, notes, latest blog posts, homework to do,
+# next events; two for
 # a family's school life: unjustified absences, last absences and lateness; one for a family's
 # latest marks; one for a guardian's registrations open; for school life, the justifications to
 # review; for teachers and staff, their next bookings; the polls to answer; the links: one's bookmarks, the pushed
@@ -34,7 +35,7 @@ def test_sign_in_query_count(world, django_assert_num_queries):
 # the header's unread notification count. Warm: only the session and the user; the scope, the
 # widgets and the unread count come from the cache, checked against version stamps.
 @pytest.mark.parametrize(
-    ("role", "cold", "warm"), [("teacher", 17, 2), ("parent", 22, 2), ("student", 21, 2), ("head", 16, 2)]
+    ("role", "cold", "warm"), [("teacher", 18, 2), ("parent", 23, 2), ("student", 22, 2), ("head", 17, 2)]
 )
 def test_dashboard_query_count(world, client_for, django_assert_num_queries, role, cold, warm):
     client = client_for(world.a.people[role])

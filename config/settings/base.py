@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "romsie.registrations",
     "romsie.polls",
     "romsie.forums",
+    "romsie.blogs",
     "romsie.administration",
     "romsie.provisioning",
     "romsie.demo",

@@ -54,6 +54,7 @@ class Kind(StrEnum):
     CONTACTS = "contacts"  # contacts: one person's address book (contacts and groups)
     POLLS = "polls"  # polls: the establishment's polls (published, changed)
     POLLS_PERSON = "polls-person"  # polls: the polls one person answered
+    BLOGS = "blogs"  # blogs: the establishment's blogs, their readers and published posts
 
 
 def key(kind: Kind, pk: int | None) -> str:

@@ -495,6 +495,7 @@ class _Builder:
         from romsie.agenda import demo as agenda_demo
         from romsie.assessment import demo as assessment_demo
         from romsie.attendance import demo as attendance_demo
+        from romsie.blogs import demo as blogs_demo
         from romsie.booking import demo as booking_demo
         from romsie.bookmarks import demo as bookmarks_demo
         from romsie.contacts import demo as contacts_demo
@@ -526,6 +527,7 @@ class _Builder:
         self.rows += registrations_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         self.rows += polls_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         self.rows += forums_demo.populate(ids)
+        self.rows += blogs_demo.populate(ids)
         # The demo's notifications stay in the timeline: no e-mail to its made-up addresses.
         Notification.objects.exclude(email_state=Notification.EmailState.NONE).update(
             email_state=Notification.EmailState.NONE, email_due_at=None
