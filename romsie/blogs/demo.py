@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -114,12 +115,13 @@ def populate(establishment_ids: Iterable[int], *, now: datetime.datetime | None 
             )
         )
     Blog.objects.bulk_create(blogs)
+    through: Any = Blog.school_classes.through  # the audience's classes (declared on the abstract model)
     class_links = [
-        Blog.school_classes.through(blog_id=blog.pk, schoolclass_id=blog.school_class_id)
+        through(blog_id=blog.pk, schoolclass_id=blog.school_class_id)
         for blog in blogs
         if blog.school_class_id is not None
     ]
-    Blog.school_classes.through.objects.bulk_create(class_links)
+    through.objects.bulk_create(class_links)
     posts: list[Post] = []
     authors: list[BlogAuthor] = []
     for blog in blogs:
