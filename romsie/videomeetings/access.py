@@ -51,13 +51,15 @@ def _invited_parts(scope: Scope) -> list[QuerySet[Any, Any]]:
         classes = current_class_ids(establishment_id, scope.user_id or 0)
         parts.append(meetings.filter(kind=VideoMeeting.For.CLASS, school_class_id__in=classes).values("pk"))
     if scope.is_teacher:
-        classes = taught_class_ids(establishment_id, scope.user_id)
-        parts.append(meetings.filter(kind=VideoMeeting.For.CLASS, school_class_id__in=classes).values("pk"))
+        taught = taught_class_ids(establishment_id, scope.user_id)
+        parts.append(meetings.filter(kind=VideoMeeting.For.CLASS, school_class_id__in=taught).values("pk"))
     if scope.is_parent:
         children = Guardianship.objects.filter(establishment_id=establishment_id, guardian_id=scope.user_id)
-        classes = current_class_ids(establishment_id, children.values("student_id"))
+        of_children = current_class_ids(establishment_id, children.values("student_id"))
         parts.append(
-            meetings.filter(kind=VideoMeeting.For.CLASS, with_guardians=True, school_class_id__in=classes).values("pk")
+            meetings.filter(kind=VideoMeeting.For.CLASS, with_guardians=True, school_class_id__in=of_children).values(
+                "pk"
+            )
         )
     return [part.order_by() for part in parts]
 

@@ -67,7 +67,10 @@ def signed_url(server: VideoServer, call: str, params: list[tuple[str, str]]) ->
 
 def call(server: VideoServer, name: str, params: list[tuple[str, str]]) -> ElementTree.Element:
     """Make a BigBlueButton API call and return its XML answer; raise ServerError unless SUCCESS."""
-    request = urllib.request.Request(signed_url(server, name, params), headers={"User-Agent": "ROMSIE"})
+    url = signed_url(server, name, params)
+    if not url.startswith(("https://", "http://")):
+        raise ServerError("bad_address", server.url)
+    request = urllib.request.Request(url, headers={"User-Agent": "ROMSIE"})  # noqa: S310 (http(s) checked above)
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (the territory's URL)
             body = response.read(1_000_000)

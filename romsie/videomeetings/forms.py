@@ -150,9 +150,7 @@ class ServerForm(VersionedForm):
         label=_("Address"),
         max_length=300,
         assume_scheme="https",
-        help_text=_(
-            "BigBlueButton: the API's address, ending in /bigbluebutton/api. Jitsi: the address of the rooms."
-        ),
+        help_text=_("BigBlueButton: the API's address, ending in /bigbluebutton/api. Jitsi: the address of the rooms."),
     )
     secret = forms.CharField(
         label=_("Secret"),

@@ -35,6 +35,7 @@ from romsie.schooling.audiences import PARENTS, STUDENTS, TEACHERS, AudienceChoi
 from romsie.schooling.models import SchoolClass
 
 from . import access, conference
+from .habilitations import VideoMeetingsHabilitation as H
 from .models import VideoMeeting, VideoMeetingInvitee, VideoServer
 
 MAX_DAYS_AHEAD = 400
@@ -100,7 +101,10 @@ def meeting_params(params: dict[str, Any]) -> dict[str, Any]:
     """Word a meeting's notification in the reader's language (``%(when)s``)."""
     if "on" not in params:
         return params
-    return {**params, "when": local_date_time(params["on"], params["at"]) if params.get("at") else local_date(params["on"])}
+    return {
+        **params,
+        "when": local_date_time(params["on"], params["at"]) if params.get("at") else local_date(params["on"]),
+    }
 
 
 def _when(meeting: VideoMeeting) -> dict[str, str]:
@@ -171,7 +175,7 @@ def meeting_create(
     invitee_ids: Iterable[int] = (),
 ) -> VideoMeeting:
     """Schedule a meeting, put it in the agenda and tell the people it is for."""
-    if not scope.has(access.H.ORGANISE) or scope.establishment_id is None:
+    if not scope.has(H.ORGANISE) or scope.establishment_id is None:
         raise ApplicationError(_("You may not schedule video meetings."))
     _check(data)
     meeting = VideoMeeting(
