@@ -95,7 +95,8 @@ class StandInBBB:
                 return self._xml(request, "FAILED", "invalidMeetingIdentifier", "The meeting ID does not exist")
             who = f"{params.get('fullName', '')} ({params.get('role', '')})"
             page = (
-                '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stand-in BigBlueButton</title>'
+                '<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">'
+                "<title>Stand-in BigBlueButton</title>"
                 f'</head><body><main><h1>Stand-in BigBlueButton</h1><p id="joined">{escape(who)}</p></main>'
                 "</body></html>"
             )
