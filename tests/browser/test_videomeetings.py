@@ -44,7 +44,7 @@ def test_a_teacher_schedules_a_class_meeting_and_a_student_joins_it_on_the_serve
     page.fill("#id_starts_at", at(1, 15).strftime("%Y-%m-%dT%H:%M"))
     page.check("input[name=kind][value=class]")
     page.select_option("#id_school_class", str(a.school_class.pk))
-    journey.submit("main form.form button[type=submit]")
+    journey.submit("main .form-actions button[type=submit]")
     journey.assert_at("videomeetings:meeting-list")
     journey.check()
     expect(page.locator("main")).to_contain_text("Classe virtuelle de sciences")
