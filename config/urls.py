@@ -27,6 +27,7 @@ urlpatterns = [
     path("forums/", include("romsie.forums.urls")),
     path("dav", include("romsie.documents.dav.urls")),
     path("agenda/", include("romsie.agenda.urls")),
+    path("visio/", include("romsie.videomeetings.urls")),
     path("", include("romsie.agenda.dav.urls")),
     path("", include("romsie.contacts.dav.urls")),
     path("operateur/", admin.site.urls),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "romsie.attendance",
     "romsie.assessment",
     "romsie.agenda",
+    "romsie.videomeetings",
     "romsie.contacts",
     "romsie.bookmarks",
     "romsie.booking",

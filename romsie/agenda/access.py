@@ -1,6 +1,8 @@
 """Who sees and who writes which event.
 
-* A personal event is its owner's alone: nobody else ever finds it (404), whatever their role.
+* A personal event is its owner's alone: nobody else ever finds it (404), whatever their role,
+  except the people another service of its owner invited to it (``services.event_invitations_set``:
+  the guests of a video meeting), who see it as any invitee does.
 * A class or establishment event is found in its own establishment only (another
   establishment's is a 404), by the people of its audience (``schooling.audiences``: its roles,
   narrowed to its levels and classes; staff establishment-wide), by its invitees and by its

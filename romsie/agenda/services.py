@@ -201,6 +201,30 @@ def event_invite(*, scope: Scope, event: Event, invitee_ids: Iterable[int]) -> i
 
 
 @transaction.atomic
+def event_invitations_set(*, scope: Scope, event: Event, invitee_ids: Iterable[int]) -> list[int]:
+    """Make the invitations of the person's own event exactly these people; return the new ones.
+
+    For another service that keeps an event for what its organiser planned there (a video
+    meeting for people picked, a parent–teacher appointment): the event may be personal, and
+    its invitees then see it too. No notification: the calling service words its own.
+    """
+    if event.owner_id != scope.user_id or event.establishment_id != scope.establishment_id:
+        raise ApplicationError(_("You may not invite people to this event."))
+    wanted = set(invitee_ids) - {event.owner_id}
+    allowed = set(access.invitable_people(scope).filter(pk__in=wanted).values_list("pk", flat=True))
+    if allowed != wanted:
+        raise ApplicationError(_("Some of the people chosen cannot be invited."))
+    already = set(event.invitations.values_list("invitee_id", flat=True))
+    event.invitations.exclude(invitee_id__in=wanted).delete()
+    new = sorted(wanted - already)
+    Invitation.objects.bulk_create(
+        [Invitation(establishment_id=event.establishment_id, event=event, invitee_id=pk) for pk in new]
+    )
+    _bump_after(event, already | wanted)
+    return new
+
+
+@transaction.atomic
 def invitation_answer(*, scope: Scope, event: Event, answer: str) -> Invitation:
     """Record the person's answer to their invitation."""
     if answer not in (Invitation.Answer.ACCEPTED, Invitation.Answer.DECLINED, Invitation.Answer.MAYBE):

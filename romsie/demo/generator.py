@@ -508,6 +508,7 @@ class _Builder:
         from romsie.polls import demo as polls_demo
         from romsie.registrations import demo as registrations_demo
         from romsie.timetable import demo as timetable_demo
+        from romsie.videomeetings import demo as videomeetings_demo
 
         ids = [school.establishment.pk for school in self.showcase_schools]
         self.rows += timetable_demo.populate(ids, seed=self.rng.randint(0, 10**6))
@@ -528,6 +529,7 @@ class _Builder:
         self.rows += polls_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         self.rows += forums_demo.populate(ids)
         self.rows += blogs_demo.populate(ids)
+        self.rows += videomeetings_demo.populate(ids, featured_student_ids=featured)
         # The demo's notifications stay in the timeline: no e-mail to its made-up addresses.
         Notification.objects.exclude(email_state=Notification.EmailState.NONE).update(
             email_state=Notification.EmailState.NONE, email_due_at=None
