@@ -49,6 +49,8 @@ class Kind(StrEnum):
     FAMILY_LINKS = "family-links"  # bookmarks: the territory's links to its family services
     BOOKINGS = "bookings"  # booking: one person's bookings (made, cancelled, decided)
     REGISTRATIONS = "registrations"  # registrations: the establishment's activities and registrations
+    SOCIAL_TERRITORY = "social-territory"  # schooling: the territory's ceiling of students' social features
+    SOCIAL_ESTABLISHMENT = "social-establishment"  # schooling: the establishment's social features per level
 
 
 def key(kind: Kind, pk: int | None) -> str:
