@@ -306,10 +306,7 @@ class SocialTableForm(VersionedForm):
     def ticked(self) -> set[tuple[Any, str]]:
         """The (row key, feature) pairs ticked."""
         return {
-            (row.key, str(cell.feature))
-            for row in self.rows
-            for cell in row.cells
-            if self.cleaned_data.get(cell.name)
+            (row.key, str(cell.feature)) for row in self.rows for cell in row.cells if self.cleaned_data.get(cell.name)
         }
 
     def current_values(self, current: Any) -> list[tuple[Any, str]]:

@@ -26,7 +26,6 @@ from romsie.establishments.models import Establishment, Territory
 from romsie.identity.models import User
 
 from . import access, social
-from .selectors import social_levels
 from .models import (
     Enrollment,
     Level,
@@ -44,6 +43,7 @@ from .models import (
     Teaching,
     TeachingGroup,
 )
+from .selectors import social_levels
 
 SocialRowT = TypeVar("SocialRowT", SocialSettings, SocialCeiling)
 
@@ -480,7 +480,11 @@ def social_ceiling_set(
         for feature in SocialFeature.values
     )
     _bump_social(versions.Kind.SOCIAL_TERRITORY, territory.pk)
-    closed = sorted(f"{stage}:{feature}" for stage in Stage.values for feature in SocialFeature.values
-                    if (stage, feature) not in wanted)
+    closed = sorted(
+        f"{stage}:{feature}"
+        for stage in Stage.values
+        for feature in SocialFeature.values
+        if (stage, feature) not in wanted
+    )
     audit_record(scope=scope, action="schooling.social_ceiling_set", target=territory, closed=" ".join(closed))
     return ceiling

@@ -94,9 +94,12 @@ def allows(scope: Scope, feature: SocialFeature) -> bool:
 
 def _keys(establishment: EstablishmentRef, user_id: int) -> tuple[str, str]:
     """The cache keys of the establishment's table and of the student's level, with their stamps."""
-    social, structure = stamp_keys(establishment.id, establishment.territory_id), (
-        versions.key(versions.Kind.STRUCTURE, establishment.id),
-        versions.key(versions.Kind.USER, user_id),
+    social, structure = (
+        stamp_keys(establishment.id, establishment.territory_id),
+        (
+            versions.key(versions.Kind.STRUCTURE, establishment.id),
+            versions.key(versions.Kind.USER, user_id),
+        ),
     )
     stamp = versions.stamp(*social, *structure)
     table_key = "romsie:schooling:social:v1:{}:{}:{}-{}".format(
@@ -127,12 +130,12 @@ def effective_table(establishment_id: int, territory_id: int, kind: str) -> dict
     Three queries: the ceiling, the establishment's switches and the national levels.
     """
     closed = closed_cells(territory_id)
-    chosen = dict(
-        ((level_id, feature), enabled)
+    chosen = {
+        (level_id, feature): enabled
         for level_id, feature, enabled in SocialSwitch.objects.filter(establishment_id=establishment_id).values_list(
             "level_id", "feature", "enabled"
         )
-    )
+    }
     table: dict[int, frozenset[str]] = {}
     for level_id, is_primary in Level.objects.values_list("pk", "is_primary"):
         stage = stage_of_level(is_primary)

@@ -50,7 +50,9 @@ def social_ceiling(request: ScopedRequest, pk: int) -> HttpResponse:
     form = SocialTableForm(_posted(request), rows=rows, edited=ceiling)
     if request.method == "POST" and form.is_valid():
         try:
-            services.social_ceiling_set(scope=scope, territory=territory, allowed=form.ticked(), version=form.shown_version)
+            services.social_ceiling_set(
+                scope=scope, territory=territory, allowed=form.ticked(), version=form.shown_version
+            )
         except ApplicationError as error:
             show_error(request, error, form)
         else:

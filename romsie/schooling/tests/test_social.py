@@ -127,7 +127,9 @@ def test_a_primary_school_switches_comments_on_for_cm2_only(world: World, client
     assert allows(scope, SocialFeature.COMMENTS)
     assert not allows(scope, SocialFeature.REACTIONS)
     assert SocialSwitch.objects.get(establishment=world.b.establishment, level__code="CM2", feature="comments").enabled
-    assert not SocialSwitch.objects.get(establishment=world.b.establishment, level__code="CM1", feature="comments").enabled
+    assert not SocialSwitch.objects.get(
+        establishment=world.b.establishment, level__code="CM1", feature="comments"
+    ).enabled
     assert AuditEvent.objects.filter(action="schooling.social_set", establishment_id=world.b.establishment.pk).exists()
 
 
@@ -193,7 +195,9 @@ def test_the_territory_page_closes_a_feature_for_a_stage(world: World, client_fo
     form = admin.get(url).context["form"]
     data = {name: "on" for name in form.fields if name != "version" and name != "stage_primary_comments"}
     assert admin.post(url, data).status_code == 302
-    closed = set(SocialCeilingEntry.objects.filter(territory=world.north, allowed=False).values_list("stage", "feature"))
+    closed = set(
+        SocialCeilingEntry.objects.filter(territory=world.north, allowed=False).values_list("stage", "feature")
+    )
     assert closed == {("primary", "comments")}
     assert AuditEvent.objects.filter(action="schooling.social_ceiling_set").exists()
 
