@@ -259,3 +259,21 @@ def test_the_settings_page_costs_a_pinned_number_of_queries(
     head.get(SETTINGS)
     with django_assert_num_queries(7):  # session, user, establishment, settings row, ceiling, switches, levels
         assert head.get(SETTINGS).status_code == 200
+
+
+# Demo
+
+
+def test_the_demo_lets_cm1_and_cm2_pupils_of_one_primary_school_comment(world: World) -> None:
+    from romsie.schooling import demo
+
+    ids = [world.a.establishment.pk, world.b.establishment.pk]
+    assert demo.populate(ids) == 1 + 8 * 4
+    assert demo.populate(ids) == 0  # running it twice adds nothing
+    put_in_level(world.b, "CM1")
+    scope = f.scope_of(world.b.student)
+    assert allows(scope, SocialFeature.COMMENTS)
+    assert not allows(scope, SocialFeature.FORUMS)
+    put_in_level(world.b, "CE2")
+    assert not allows(f.scope_of(world.b.student), SocialFeature.COMMENTS)
+    assert not SocialSwitch.objects.filter(establishment=world.a.establishment).exists()
