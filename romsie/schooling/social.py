@@ -66,6 +66,7 @@ def stage_of_kind(establishment_kind: str) -> Stage:
 
 
 def stage_of_level(is_primary: bool) -> Stage:
+    """The stage of a level, whose ceiling governs it."""
     return Stage.PRIMARY if is_primary else Stage.SECONDARY
 
 
@@ -94,14 +95,11 @@ def allows(scope: Scope, feature: SocialFeature) -> bool:
 
 def _keys(establishment: EstablishmentRef, user_id: int) -> tuple[str, str]:
     """The cache keys of the establishment's table and of the student's level, with their stamps."""
-    social, structure = (
-        stamp_keys(establishment.id, establishment.territory_id),
-        (
-            versions.key(versions.Kind.STRUCTURE, establishment.id),
-            versions.key(versions.Kind.USER, user_id),
-        ),
+    stamp = versions.stamp(
+        *stamp_keys(establishment.id, establishment.territory_id),
+        versions.key(versions.Kind.STRUCTURE, establishment.id),
+        versions.key(versions.Kind.USER, user_id),
     )
-    stamp = versions.stamp(*social, *structure)
     table_key = "romsie:schooling:social:v1:{}:{}:{}-{}".format(
         establishment.id, establishment.territory_id, *stamp[:2]
     )
