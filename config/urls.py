@@ -9,6 +9,7 @@ urlpatterns = [
     path("compte/", include("romsie.identity.urls")),
     path("annuaire/", include("romsie.directory.urls")),
     path("administration/imports/", include("romsie.provisioning.urls")),
+    path("administration/fonctions-sociales/", include("romsie.schooling.urls")),
     path("administration/", include("romsie.administration.urls")),
     path("messagerie/", include("romsie.messaging.urls")),
     path("actualites/", include("romsie.news.urls")),

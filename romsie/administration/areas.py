@@ -62,6 +62,12 @@ AREAS = (
         DocumentsHabilitation.SETTINGS,
     ),
     Area(
+        _("Students' social features"),
+        _("Comments, reactions, posts and forums for the students of each level"),
+        "schooling:social-settings",
+        SchoolingHabilitation.MANAGE_SOCIAL,
+    ),
+    Area(
         _("Rights of each role"),
         _("Adjust what each role may do, within the territory's limits"),
         "administration:habilitations-update",

@@ -55,6 +55,8 @@ class Kind(StrEnum):
     POLLS = "polls"  # polls: the establishment's polls (published, changed)
     POLLS_PERSON = "polls-person"  # polls: the polls one person answered
     BLOGS = "blogs"  # blogs: the establishment's blogs, their readers and published posts
+    SOCIAL_TERRITORY = "social-territory"  # schooling: the territory's ceiling of students' social features
+    SOCIAL_ESTABLISHMENT = "social-establishment"  # schooling: the establishment's social features per level
 
 
 def key(kind: Kind, pk: int | None) -> str:

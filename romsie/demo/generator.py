@@ -507,10 +507,12 @@ class _Builder:
         from romsie.news import demo as news_demo
         from romsie.polls import demo as polls_demo
         from romsie.registrations import demo as registrations_demo
+        from romsie.schooling import demo as schooling_demo
         from romsie.timetable import demo as timetable_demo
         from romsie.videomeetings import demo as videomeetings_demo
 
         ids = [school.establishment.pk for school in self.showcase_schools]
+        self.rows += schooling_demo.populate(ids)
         self.rows += timetable_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         self.rows += homework_demo.populate(ids, seed=self.rng.randint(0, 10**6))
         self.rows += messaging_demo.populate(ids)

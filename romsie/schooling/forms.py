@@ -15,12 +15,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
-from romsie.core.forms import VersionedForm, bounded_formfield
+from romsie.core.forms import VersionedForm, bounded_formfield, display_value
 from romsie.establishments.models import Establishment
 from romsie.identity.models import User
 
 from . import access
-from .models import Level, Period, Room, SchoolClass, SchoolYear, Subject, Teaching, TeachingGroup
+from .models import Level, Period, Room, SchoolClass, SchoolYear, SocialSettings, Subject, Teaching, TeachingGroup
+from .selectors import SocialCell, SocialRow, establishment_social, territory_social
 
 
 class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -274,3 +275,47 @@ class StudentClassForm(forms.Form):
         field = self.fields["school_class"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = access.visible_school_classes(scope).order_by("level__order", "name")
+
+
+class SocialTableForm(VersionedForm):
+    """A table of checkboxes, one per row (level or stage) × social feature (``selectors.SocialRow``).
+
+    A cell the territory closes is drawn disabled and unticked, described by the explanation
+    (``id="social-closed-help"``); a forged tick there reaches the service, which refuses it.
+    """
+
+    def __init__(self, *args: Any, rows: list[SocialRow], edited: Any, **kwargs: Any) -> None:
+        super().__init__(*args, edited=edited, **kwargs)
+        self.rows = rows
+        for row in rows:
+            for cell in row.cells:
+                attrs: dict[str, Any] = {}
+                if cell.closed:
+                    attrs = {"disabled": True, "aria-describedby": "social-closed-help"}
+                self.fields[cell.name] = forms.BooleanField(
+                    label=f"{row.label} — {cell.feature.label}",
+                    required=False,
+                    initial=cell.enabled,
+                    widget=forms.CheckboxInput(attrs=attrs),
+                )
+
+    def table(self) -> list[tuple[SocialRow, list[tuple[SocialCell, forms.BoundField]]]]:
+        """The rows with each cell's bound field, for the template."""
+        return [(row, [(cell, self[cell.name]) for cell in row.cells]) for row in self.rows]
+
+    def ticked(self) -> set[tuple[Any, str]]:
+        """The (row key, feature) pairs ticked."""
+        return {
+            (row.key, str(cell.feature)) for row in self.rows for cell in row.cells if self.cleaned_data.get(cell.name)
+        }
+
+    def current_values(self, current: Any) -> list[tuple[Any, str]]:
+        """The other person's version: per row, the features they left ticked."""
+        if isinstance(current, SocialSettings):
+            _settings, rows = establishment_social(current.establishment)
+        else:
+            _ceiling, rows = territory_social(current.territory)
+        return [
+            (row.label, display_value(", ".join(str(cell.feature.label) for cell in row.cells if cell.enabled)))
+            for row in rows
+        ]

@@ -11,6 +11,7 @@ from romsie.establishments.habilitations import ADMINS
 
 class SchoolingHabilitation(StrEnum):
     MANAGE_STRUCTURE = "schooling.manage_structure"
+    MANAGE_SOCIAL = "schooling.manage_social"
 
 
 SPECS = [
@@ -19,5 +20,11 @@ SPECS = [
         _("Manage classes, groups, subjects, rooms and teachings"),
         ADMINS,
         adjustable=frozenset({Profile.STAFF_OFFICE, Profile.STAFF_SCHOOL_LIFE}),
+    ),
+    HabilitationSpec(
+        SchoolingHabilitation.MANAGE_SOCIAL,
+        _("Switch students' social features (comments, reactions, posts, forums) per level"),
+        ADMINS,
+        adjustable=frozenset({Profile.STAFF_SCHOOL_LIFE}),
     ),
 ]

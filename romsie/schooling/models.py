@@ -2,6 +2,10 @@
 
 Each editable row carries a ``version``, grown at each edit through the administration's forms,
 so a save from a form showing an older one is refused (``romsie.core.concurrency``).
+
+The social features of students (comments, reactions, posts, forums) are switched per level by
+the establishment (``SocialSwitch``) within its territory's ceiling (``SocialCeilingEntry``);
+``romsie.schooling.social.allows`` reads them.
 """
 
 from typing import Any
@@ -12,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.concurrency import VersionField
-from romsie.establishments.models import Establishment
+from romsie.establishments.models import Establishment, Territory
 
 
 class SchoolYear(models.Model):
@@ -241,3 +245,95 @@ class Teaching(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} — {self.school_class or self.teaching_group} — {self.teacher}"
+
+
+class SocialFeature(models.TextChoices):
+    """A social feature that may be switched on or off for the students of a level."""
+
+    COMMENTS = "comments", _("Comments")  # comment on blog posts and wall posts
+    REACTIONS = "reactions", _("Reactions")  # react to a post ("like")
+    STUDENT_POSTS = "student_posts", _("Posts by students")  # write posts other students read
+    FORUMS = "forums", _("Forums")  # read and write in forums
+
+
+class Stage(models.TextChoices):
+    """The stage of a level: primary (nursery and elementary) or secondary (collège and lycée)."""
+
+    PRIMARY = "primary", _("Primary (nursery and elementary school)")
+    SECONDARY = "secondary", _("Secondary (collège and lycée)")
+
+
+class SocialCeiling(models.Model):
+    """A territory's ceiling of social features: the row that versions the edits of its entries.
+
+    It exists once the territory admin first saved the ceiling; without it (or without an entry)
+    every feature is allowed.
+    """
+
+    territory = models.OneToOneField(Territory, on_delete=models.CASCADE, related_name="social_ceiling")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = VersionField()
+
+    class Meta:
+        verbose_name = _("social features ceiling")
+        verbose_name_plural = _("social features ceilings")
+
+    def __str__(self) -> str:
+        return str(self.territory)
+
+
+class SocialCeilingEntry(models.Model):
+    """Whether the establishments of a territory may switch a feature on for the levels of a stage."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="social_ceiling_entries")
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    feature = models.CharField(_("feature"), max_length=20, choices=SocialFeature.choices)
+    allowed = models.BooleanField(_("establishments may switch it on"), default=True)
+
+    class Meta:
+        verbose_name = _("social features ceiling entry")
+        verbose_name_plural = _("social features ceiling entries")
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "stage", "feature"], name="unique_social_ceiling_entry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.territory_id} {self.stage} {self.feature} {self.allowed}"
+
+
+class SocialSettings(models.Model):
+    """An establishment's social features: the row that versions the edits of its switches.
+
+    It exists once the establishment first saved its choices; a level without a switch keeps the
+    default (off for primary levels and in primary schools, on for secondary levels).
+    """
+
+    establishment = models.OneToOneField(Establishment, on_delete=models.CASCADE, related_name="social_settings")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = VersionField()
+
+    class Meta:
+        verbose_name = _("social features settings")
+        verbose_name_plural = _("social features settings")
+
+    def __str__(self) -> str:
+        return str(self.establishment)
+
+
+class SocialSwitch(models.Model):
+    """The establishment's choice of one social feature for the students of one level."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="social_switches")
+    level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="+")
+    feature = models.CharField(_("feature"), max_length=20, choices=SocialFeature.choices)
+    enabled = models.BooleanField(_("switched on"), default=False)
+
+    class Meta:
+        verbose_name = _("social feature switch")
+        verbose_name_plural = _("social feature switches")
+        constraints = [
+            models.UniqueConstraint(fields=["establishment", "level", "feature"], name="unique_social_switch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.establishment_id} {self.level_id} {self.feature} {self.enabled}"

@@ -10,21 +10,42 @@ refuses a stale save (``romsie.core.concurrency.StaleEdit``).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Collection, Iterable
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
+from romsie.core import versions
 from romsie.core.access.scope import Scope
-from romsie.core.concurrency import claim_version
+from romsie.core.concurrency import StaleEdit, claim_version
 from romsie.core.errors import ApplicationError
 from romsie.core.services import audit_record
+from romsie.establishments.models import Establishment, Territory
 from romsie.identity.models import User
 
-from . import access
-from .models import Enrollment, Level, Period, Room, SchoolClass, SchoolYear, Subject, Teaching, TeachingGroup
+from . import access, social
+from .models import (
+    Enrollment,
+    Level,
+    Period,
+    Room,
+    SchoolClass,
+    SchoolYear,
+    SocialCeiling,
+    SocialCeilingEntry,
+    SocialFeature,
+    SocialSettings,
+    SocialSwitch,
+    Stage,
+    Subject,
+    Teaching,
+    TeachingGroup,
+)
+from .selectors import social_levels
+
+SocialRowT = TypeVar("SocialRowT", SocialSettings, SocialCeiling)
 
 
 def _check_own(scope: Scope, *objects: models.Model | None) -> None:
@@ -367,3 +388,103 @@ def student_class_set(*, scope: Scope, student: User, school_class: SchoolClass 
         before=", ".join(before),
         after=school_class.name if school_class else "",
     )
+
+
+# Social features of students, per level (``romsie.schooling.social``)
+
+
+def _bump_social(kind: versions.Kind, pk: int) -> None:
+    """Bump now and again at commit: a table computed from the old rows in between is dropped too."""
+    versions.bump(kind, pk)
+    transaction.on_commit(lambda: versions.bump(kind, pk))
+
+
+def _settings_row(model: type[SocialRowT], version: int | None, **owner: Any) -> SocialRowT:
+    """Claim the versioned settings row of ``owner`` (created at the first save); refuse a stale save."""
+    row = model._default_manager.filter(**owner).first()
+    if row is not None:
+        claim_version(row, version)
+        row.save()
+        return row
+    row = model(**owner)
+    try:
+        with transaction.atomic():  # a savepoint: the other person's row can still be read after
+            row.save()
+    except IntegrityError as created_meanwhile:
+        raise StaleEdit(model._default_manager.filter(**owner).first()) from created_meanwhile
+    return row
+
+
+@transaction.atomic
+def social_switches_set(*, scope: Scope, enabled: Collection[tuple[int, str]], version: int | None) -> SocialSettings:
+    """Set which social features the students of each level of the establishment may use.
+
+    ``enabled`` holds the (level id, feature) pairs switched on; every other level × feature of
+    the establishment's table is switched off. Switching on a feature the territory's ceiling
+    closes for the level's stage is refused, and nothing is written. ``version`` is the one the
+    form showed (``None`` before the first save).
+    """
+    if scope.establishment_id is None:
+        raise PermissionDenied
+    establishment = Establishment.objects.get(pk=scope.establishment_id)
+    levels = social_levels(establishment)
+    by_id = {level.pk: level for level in levels}
+    wanted = {(level_id, str(feature)) for level_id, feature in enabled}
+    if any(level_id not in by_id or feature not in SocialFeature.values for level_id, feature in wanted):
+        raise PermissionDenied
+    closed = social.closed_cells(establishment.territory_id)
+    refused = sorted(
+        (by_id[level_id].order, by_id[level_id].name, SocialFeature(feature).label)
+        for level_id, feature in wanted
+        if (social.stage_of_level(by_id[level_id].is_primary), feature) in closed
+    )
+    if refused:
+        _order, level_name, feature_label = refused[0]
+        raise ApplicationError(
+            _("The territory does not let establishments switch on “%(feature)s” for %(level)s.")
+            % {"feature": feature_label, "level": level_name},
+            extra={"refused": [(name, str(label)) for _o, name, label in refused]},
+        )
+    row = _settings_row(SocialSettings, version, establishment=establishment)
+    SocialSwitch.objects.filter(establishment=establishment).delete()
+    SocialSwitch.objects.bulk_create(
+        SocialSwitch(establishment=establishment, level=level, feature=feature, enabled=(level.pk, feature) in wanted)
+        for level in levels
+        for feature in SocialFeature.values
+    )
+    _bump_social(versions.Kind.SOCIAL_ESTABLISHMENT, establishment.pk)
+    switched_on = sorted(f"{by_id[level_id].code}:{feature}" for level_id, feature in wanted)
+    audit_record(scope=scope, action="schooling.social_set", target=establishment, on=" ".join(switched_on))
+    return row
+
+
+@transaction.atomic
+def social_ceiling_set(
+    *, scope: Scope, territory: Territory, allowed: Collection[tuple[str, str]], version: int | None
+) -> SocialCeiling:
+    """Set which features the territory's establishments may switch on, per stage (territory admins).
+
+    ``allowed`` holds the (stage, feature) pairs left open; the others are closed, which switches
+    them off for the students of that stage whatever their establishment chose.
+    """
+    if territory.pk not in scope.territory_ids:
+        raise PermissionDenied
+    wanted = {(str(stage), str(feature)) for stage, feature in allowed}
+    if any(stage not in Stage.values or feature not in SocialFeature.values for stage, feature in wanted):
+        raise PermissionDenied
+    ceiling = _settings_row(SocialCeiling, version, territory=territory)
+    SocialCeilingEntry.objects.filter(territory=territory).delete()
+    SocialCeilingEntry.objects.bulk_create(
+        SocialCeilingEntry(territory=territory, stage=stage, feature=feature, allowed=(stage, feature) in wanted)
+        for stage in Stage.values
+        for feature in SocialFeature.values
+    )
+    _bump_social(versions.Kind.SOCIAL_TERRITORY, territory.pk)
+    closed = sorted(
+        f"{stage}:{feature}"
+        for stage in Stage.values
+        for feature in SocialFeature.values
+        if (stage, feature) not in wanted
+    )
+    audit_record(scope=scope, action="schooling.social_ceiling_set", target=territory, closed=" ".join(closed))
+    return ceiling

@@ -27,6 +27,7 @@ def test_the_hub_lists_every_area_to_the_heads_and_digital_leads(world, client_f
         "administration:services-update",
         "administration:habilitations-update",
         "documents:establishment-settings",
+        "schooling:social-settings",
     }
     content = response.content.decode()
     assert reverse("administration:person-list") in content

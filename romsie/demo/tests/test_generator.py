@@ -28,6 +28,7 @@ from romsie.schooling.models import (
     Room,
     SchoolClass,
     SchoolYear,
+    SocialSwitch,
     Teaching,
     TeachingGroup,
 )
@@ -101,6 +102,12 @@ def test_default_demo_is_a_town_with_two_primary_schools_and_a_college_of_500() 
         assert Room.objects.filter(establishment=primary).count() == classes.count()
         functions = set(RoleAssignment.objects.filter(establishment=primary).values_list("function", flat=True))
         assert {StaffFunction.HEAD, StaffFunction.DIGITAL_LEAD, StaffFunction.AFTER_SCHOOL} <= functions
+    # One primary school lets its CM1 and CM2 pupils comment; the others keep the defaults.
+    commenting = set(
+        SocialSwitch.objects.filter(feature="comments", enabled=True).values_list("establishment_id", "level__code")
+    )
+    assert {code for _pk, code in commenting} == {"CM1", "CM2"}
+    assert len({pk for pk, _code in commenting}) == 1 and college.pk not in {pk for pk, _code in commenting}
     assert TerritoryAdmin.objects.filter(territory=town).exists()
     assert User.objects.get(username="operateur").is_superuser
     assert report.accounts == User.objects.count() == len(report.listed)
