@@ -22,6 +22,7 @@ urlpatterns = [
     path("favoris/", include("romsie.bookmarks.urls")),
     path("reservations/", include("romsie.booking.urls")),
     path("inscriptions/", include("romsie.registrations.urls")),
+    path("communautes/", include("romsie.communities.urls")),
     path("dav", include("romsie.documents.dav.urls")),
     path("agenda/", include("romsie.agenda.urls")),
     path("", include("romsie.agenda.dav.urls")),
