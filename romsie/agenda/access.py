@@ -23,9 +23,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from romsie.core.access.lookup import first_or_404, found_or_404
 from romsie.communities import access as communities_access
 from romsie.communities.models import Community
+from romsie.core.access.lookup import first_or_404, found_or_404
 from romsie.core.access.scope import Scope
 from romsie.identity.models import RoleAssignment, User
 from romsie.identity.selectors import BY_NAME
@@ -89,9 +89,7 @@ def publishable_classes(scope: Scope) -> QuerySet[SchoolClass]:
 
 def publishable_communities(scope: Scope) -> QuerySet[Community]:
     """Return the communities in whose agenda the person may publish: those they own or manage."""
-    return communities_access.visible_communities(scope).filter(
-        pk__in=communities_access.managed_community_ids(scope)
-    )
+    return communities_access.visible_communities(scope).filter(pk__in=communities_access.managed_community_ids(scope))
 
 
 def agendas_for(scope: Scope) -> list[str]:

@@ -91,7 +91,8 @@ class Event(Audience):
                 name="agenda_class_event_has_class",
             ),
             models.CheckConstraint(
-                condition=Q(agenda="community", community__isnull=False) | Q(~Q(agenda="community"), community__isnull=True),
+                condition=Q(agenda="community", community__isnull=False)
+                | Q(~Q(agenda="community"), community__isnull=True),
                 name="agenda_community_event_has_community",
             ),
             models.UniqueConstraint(fields=["owner", "uid"], name="agenda_unique_uid_per_owner"),

@@ -12,14 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from romsie.communities import access as communities_access
 from romsie.core import fragments, versions
 from romsie.core.access.declarations import requires
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
 from romsie.core.forms import show_error
 from romsie.core.ids import parse_id
-
-from romsie.communities import access as communities_access
 
 from . import access, forms, selectors, services
 from .habilitations import AgendaHabilitation as H

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 from romsie.core.access.lookup import first_or_404
@@ -39,7 +39,7 @@ def wall_page(scope: Scope, community: Community, *, cursor: str) -> KeysetPage[
     comments = Comment.objects.select_related("author").order_by("created_at", "pk")
     if not access.is_managing(community):
         comments = comments.filter(Q(is_hidden=False) | Q(author_id=scope.user_id))
-    posts = (
+    posts: QuerySet[WallPost] = (
         access.visible_posts(scope, community)
         .select_related("author")
         .annotate(
@@ -61,11 +61,9 @@ def members_of(community: Community) -> list[Membership]:
 
 
 def owner_count(community: Community) -> int:
-    return (
-        Membership.objects.filter(
-            community_id=community.pk, status=Membership.Status.ACTIVE, role=Membership.Role.OWNER
-        ).count()
-    )
+    return Membership.objects.filter(
+        community_id=community.pk, status=Membership.Status.ACTIVE, role=Membership.Role.OWNER
+    ).count()
 
 
 def wiki_pages(community: Community) -> list[WikiPage]:
@@ -113,4 +111,3 @@ def revisions_of(page: WikiPage) -> list[WikiRevision]:
 def get_revision(page: WikiPage, number: int) -> WikiRevision:
     """Return one revision of a page the person already opened, or raise 404."""
     return first_or_404(page.revisions.select_related("author").filter(number=number))
-

@@ -324,7 +324,9 @@ def comment_delete(request: ScopedRequest, pk: int) -> HttpResponse:
 def wiki_index(request: ScopedRequest, pk: int) -> HttpResponse:
     """The pages of the community's wiki."""
     community = access.get_community(request.scope, pk)
-    context = _context(request, community, pages=selectors.wiki_pages(community), can_write=access.can_post(request.scope))
+    context = _context(
+        request, community, pages=selectors.wiki_pages(community), can_write=access.can_post(request.scope)
+    )
     return render(request, "communities/wiki_index.html", context)
 
 
@@ -354,7 +356,11 @@ def wiki_page(request: ScopedRequest, pk: int, slug: str) -> HttpResponse:
     community = access.get_community(scope, pk)
     page = access.get_page(community, slug)
     context = _context(
-        request, community, page=page, body=selectors.render_wiki(community, page.body), can_write=access.can_post(scope)
+        request,
+        community,
+        page=page,
+        body=selectors.render_wiki(community, page.body),
+        can_write=access.can_post(scope),
     )
     return render(request, "communities/wiki_page.html", context)
 
@@ -368,7 +374,9 @@ def wiki_edit(request: ScopedRequest, pk: int, slug: str) -> HttpResponse:
     form = forms.WikiEditForm(request.POST or None, page=page)
     if request.method == "POST" and form.is_valid():
         try:
-            services.wiki_page_update(scope=scope, page=page, body=form.cleaned_data["body"], version=form.shown_version)
+            services.wiki_page_update(
+                scope=scope, page=page, body=form.cleaned_data["body"], version=form.shown_version
+            )
         except ApplicationError as error:
             show_error(request, error, form)
         else:

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from romsie.communities.selectors import wiki_slug
 from romsie.communities.models import Comment, Community, Membership, WallPost, WikiPage, WikiRevision
+from romsie.communities.selectors import wiki_slug
 from romsie.core.testing.world import EstablishmentWorld, World
 
 SERVICE = "communities"
