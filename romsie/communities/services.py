@@ -44,6 +44,7 @@ def _membership_changed(user_ids: Sequence[int]) -> None:
         for user_id in user_ids:
             versions.bump(versions.Kind.AGENDA_PERSON, user_id)
 
+    bump()  # now, and again once committed: a reader between the two recomputes once more
     transaction.on_commit(bump)
 
 
@@ -243,16 +244,13 @@ def post_create(*, scope: Scope, community: Community, body: str) -> WallPost:
         body=_clean_body(body),
     )
     recipients = list(selectors.member_ids(community).values_list("user_id", flat=True))
-    community_id, name, establishment_id = community.pk, community.name, community.establishment_id
-    transaction.on_commit(
-        lambda: notify(
-            KIND_POST,
-            recipients,
-            params={"community": name},
-            url=reverse("communities:community-detail", args=[community_id]),
-            establishment_id=establishment_id,
-            actor_id=scope.user_id,
-        )
+    notify(
+        KIND_POST,
+        recipients,
+        params={"community": community.name},
+        url=reverse("communities:community-detail", args=[community.pk]),
+        establishment_id=community.establishment_id,
+        actor_id=scope.user_id,
     )
     return post
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from romsie.communities.models import Comment, Community, Membership, WallPost, WikiPage, WikiRevision
 from romsie.communities.selectors import wiki_slug
+from romsie.core.richtext import clean_rich_text
 from romsie.core.testing.world import EstablishmentWorld, World
 
 SERVICE = "communities"
@@ -59,6 +60,7 @@ def comment(on: WallPost, author: Any, body: str = "Bravo !") -> Comment:
 def page(
     found: Community, title: str = "Distribution", body: str = "<p>Les rôles.</p>", author: Any = None
 ) -> WikiPage:
+    body = clean_rich_text(body)
     created = WikiPage.objects.create(
         establishment_id=found.establishment_id,
         community=found,
