@@ -12,8 +12,8 @@ from romsie.communities import access
 from romsie.communities.models import Membership
 from romsie.communities.selectors import member_ids
 from romsie.core.models import AuditEvent
-from romsie.core.testing.world import World
 from romsie.core.testing.factories import scope_of
+from romsie.core.testing.world import World
 from romsie.notifications.models import Notification
 
 from . import builders as b
