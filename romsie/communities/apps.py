@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CommunitiesConfig(AppConfig):
-    """Communities: groups of people with a wall, a wiki, a shared folder and an agenda."""
+    """Communities: groups of people with a wall, a wiki and an agenda."""
 
     name = "romsie.communities"
     verbose_name = _("Communities")
@@ -38,7 +38,7 @@ class CommunitiesConfig(AppConfig):
                 label=_("Communities"),
                 url_name="communities:community-list",
                 habilitation=habilitations.CommunitiesHabilitation.USE,
-                description=_("Your communities: walls, wikis, shared folders and agendas, partners included"),
+                description=_("Your communities: walls, wikis and agendas, partners included"),
                 order=50,
             )
         )
