@@ -4,7 +4,8 @@ In each collège where the service is on (bounded, in bulk): the community "Atel
 owned by the homeroom teacher of its first class (or a teacher of it), with six students of that
 class as members and the establishment's first partner (the theatre company) invited — they
 join from their communities page; wall posts with comments and likes; three wiki pages, one
-with two revisions and links between pages. The agenda's demo adds the community's rehearsal.
+with two revisions and links between pages; two files in its shared folder (documents' group
+space) where documents is on. The agenda's demo adds the community's rehearsal.
 Deterministic: the same rows for the same establishments.
 """
 
@@ -16,12 +17,15 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from romsie.core.richtext import clean_rich_text
+from romsie.documents import demo as documents_demo
+from romsie.documents.spaces import group_space_for
 from romsie.establishments.models import Establishment
 from romsie.identity.models import Role, RoleAssignment
 from romsie.schooling.models import Enrollment, SchoolClass, Teaching
 
 from .models import Comment, Community, Membership, Reaction, WallPost, WikiPage, WikiRevision
 from .selectors import wiki_slug
+from .services import FOLDER_KIND
 
 SERVICE = "communities"
 NAME = "Atelier théâtre"
@@ -153,5 +157,14 @@ def populate(establishment_ids: Iterable[int]) -> int:
             for number, text in enumerate(texts, start=1)
         ]
         WikiRevision.objects.bulk_create(revisions)
+        if "documents" in (establishment.enabled_services or []):
+            space = group_space_for(
+                establishment_id=establishment.pk,
+                territory_id=establishment.territory_id,
+                group_kind=FOLDER_KIND,
+                group_id=community.pk,
+                name=community.name,
+            )
+            rows += 2 + documents_demo.populate_group_space(space, owner_id)
         rows += 1 + len(members) + len(posts) + len(comments) + len(reactions) + len(pages) + len(revisions)
     return rows

@@ -26,8 +26,6 @@ class Community(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
     )
-    # The documents folder shared with the members (``documents.sharing``); None until created.
-    folder_id = models.BigIntegerField(_("shared folder"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     version = VersionField()
 

@@ -23,6 +23,7 @@ from romsie.core.forms import person_ids
 from romsie.core.ids import parse_id
 from romsie.core.richtext import clean_rich_text, has_text
 from romsie.core.services import audit_record
+from romsie.documents.spaces import group_space_for
 from romsie.notifications.services import notify
 from romsie.schooling.access import visible_school_classes
 from romsie.schooling.models import Enrollment
@@ -32,6 +33,7 @@ from .models import Comment, Community, Membership, Reaction, WallPost, WikiPage
 
 KIND_INVITED = "communities.invited"
 KIND_POST = "communities.post"
+FOLDER_KIND = "community"  # the kind of group of the communities' spaces in documents
 MAX_INVITED = 500
 
 
@@ -96,6 +98,26 @@ def community_update(
     community.description = description.strip()
     community.save(update_fields=["name", "description", "version"])
     return community
+
+
+def community_folder(*, scope: Scope, community: Community) -> int:
+    """The id of the root folder of the community's shared space in documents (created on first use).
+
+    Documents asks this app who reaches it (``documents.groups``, registered in ``apps.py``):
+    the members contribute, owners and managers manage; a removed member loses it at once.
+    """
+    establishment = scope.establishment
+    if establishment is None or "documents" not in scope.services:
+        raise _refuse(_("The documents service is off here."), "documents off")
+    space = group_space_for(
+        establishment_id=community.establishment_id,
+        territory_id=establishment.territory_id,
+        group_kind=FOLDER_KIND,
+        group_id=community.pk,
+        name=community.name,
+    )
+    assert space.root_id is not None
+    return space.root_id
 
 
 # Members

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<id:pk>/", views.community_detail, name="community-detail"),
     path("<id:pk>/modifier/", views.community_update, name="community-update"),
     path("<id:pk>/quitter/", views.community_leave, name="community-leave"),
+    path("<id:pk>/dossier/", views.community_folder, name="community-folder"),
     path("<id:pk>/membres/", views.member_list, name="member-list"),
     path("<id:pk>/membres/inviter/", views.member_invite, name="member-invite"),
     path("<id:pk>/membres/recherche/", views.people_search, name="people-search"),

@@ -20,7 +20,12 @@ SERVICE = "communities"
 
 
 def _context(request: ScopedRequest, community: object, **extra: object) -> dict[str, object]:
-    return {"community": community, "is_managing": access.is_managing(community), **extra}  # type: ignore[arg-type]
+    return {
+        "community": community,
+        "is_managing": access.is_managing(community),  # type: ignore[arg-type]
+        "documents_on": "documents" in request.scope.services,
+        **extra,
+    }
 
 
 # Communities
@@ -109,6 +114,19 @@ def community_leave(request: ScopedRequest, pk: int) -> HttpResponse:
         return redirect("communities:member-list", community.pk)
     messages.success(request, _("You left “%(name)s”.") % {"name": community.name})
     return redirect("communities:community-list")
+
+
+@requires(H.USE, service=SERVICE)
+def community_folder(request: ScopedRequest, pk: int) -> HttpResponse:
+    """Open the community's shared folder in documents (created on first use; members only)."""
+    scope = request.scope
+    community = access.get_community(scope, pk)
+    try:
+        folder_id = services.community_folder(scope=scope, community=community)
+    except ApplicationError as error:
+        show_error(request, error)
+        return redirect("communities:community-detail", community.pk)
+    return redirect("documents:folder", folder_id)
 
 
 # Members and invitations

@@ -24,6 +24,8 @@ communities:community-detail         other  | 302  404  404  404  404  404  404 
 communities:community-update         own    | 302  404  404  200  404  404  404  404  404  404  404  403
 communities:community-update         other  | 302  404  404  404  404  404  404  404  404  404  404  403
 communities:community-leave          own    | 302  405  405  405  405  405  405  405  405  405  405  403
+communities:community-folder         own    | 302  302  404  302  302  404  404  404  404  404  404  403
+communities:community-folder         other  | 302  404  404  404  404  404  404  404  404  404  404  403
 communities:member-list              own    | 302  200  404  200  200  404  404  404  404  404  404  403
 communities:member-list              other  | 302  404  404  404  404  404  404  404  404  404  404  403
 communities:member-invite            own    | 302  404  404  200  404  404  404  404  404  404  404  403
@@ -149,6 +151,7 @@ OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "communities:community-detail": _community,
     "communities:community-update": _community,
     "communities:community-leave": _community,
+    "communities:community-folder": _community,
     "communities:member-list": _community,
     "communities:member-invite": _community,
     "communities:people-search": _community,

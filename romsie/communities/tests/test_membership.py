@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.urls import reverse
-from django.utils import timezone
 
-from romsie.agenda.models import Event
 from romsie.communities import access
 from romsie.communities.models import Membership
 from romsie.communities.selectors import member_ids
@@ -52,30 +48,14 @@ def test_a_stranger_of_the_community_sees_nothing_of_it_not_even_the_head(commun
     assert "Atelier théâtre" not in listing.content.decode()
 
 
-def test_a_removed_member_loses_access_and_the_agenda_at_once(communities: World, client_for) -> None:
+def test_a_removed_member_loses_access_at_once(communities: World, client_for) -> None:
     w = communities
-    w.a.establishment.enabled_services = [*w.a.establishment.enabled_services, "agenda"]
-    w.a.establishment.save(update_fields=["enabled_services"])
     found = b.community(w.a)
-    now = timezone.now()
-    Event.objects.create(
-        establishment=w.a.establishment,
-        agenda=Event.Agenda.COMMUNITY,
-        community=found,
-        owner=w.a.teacher,
-        title="Répétition générale",
-        starts_at=now + datetime.timedelta(hours=1),
-        ends_at=now + datetime.timedelta(hours=2),
-    )
     student = client_for(w.a.student)
     assert student.get(reverse("communities:community-detail", args=[found.pk])).status_code == 200
-    assert "Répétition générale" in student.get(reverse("agenda:week")).content.decode()
-
     membership = Membership.objects.get(community=found, user=w.a.student)
     client_for(w.a.teacher).post(reverse("communities:member-remove", args=[membership.pk]))
-
     assert student.get(reverse("communities:community-detail", args=[found.pk])).status_code == 404
-    assert "Répétition générale" not in student.get(reverse("agenda:week")).content.decode()
     assert AuditEvent.objects.filter(action="communities.remove").exists()
 
 
@@ -112,3 +92,21 @@ def test_the_shared_gates_other_apps_use(communities: World) -> None:
     assert list(access.member_community_ids(scope).values_list("community_id", flat=True)) == [mine.pk]
     assert access.get_community(scope, mine.pk) == mine
     assert set(member_ids(mine).values_list("user_id", flat=True)) == {w.a.teacher.pk, w.a.student.pk, w.a.partner.pk}
+
+
+def test_the_shared_folder_follows_membership(communities: World, client_for) -> None:
+    w = communities
+    for place in (w.a,):
+        place.establishment.enabled_services = [*place.establishment.enabled_services, "documents"]
+        place.establishment.save(update_fields=["enabled_services"])
+    found = b.community(w.a)
+    student = client_for(w.a.student)
+    opened = student.get(reverse("communities:community-folder", args=[found.pk]))
+    assert opened.status_code == 302
+    folder = opened["Location"]
+    assert student.get(folder).status_code == 200
+    assert client_for(w.a.head).get(folder).status_code == 404
+
+    membership = Membership.objects.get(community=found, user=w.a.student)
+    client_for(w.a.teacher).post(reverse("communities:member-remove", args=[membership.pk]))
+    assert student.get(folder).status_code == 404
