@@ -82,10 +82,12 @@ def is_managing(community: Community) -> bool:
 
 
 def is_owner(community: Community) -> bool:
+    """Whether the person the community was fetched for owns it (see ``my_role``)."""
     return getattr(community, "my_role", None) == Membership.Role.OWNER
 
 
 def can_create(scope: Scope) -> bool:
+    """Whether the person may create a community (``communities.create``)."""
     return _may_use(scope) and scope.has(H.CREATE)
 
 
@@ -95,10 +97,12 @@ def can_post(scope: Scope) -> bool:
 
 
 def can_comment(scope: Scope) -> bool:
+    """Whether the person may comment (students: where the level allows comments)."""
     return allows(scope, SocialFeature.COMMENTS)
 
 
 def can_react(scope: Scope) -> bool:
+    """Whether the person may like posts (students: where the level allows reactions)."""
     return allows(scope, SocialFeature.REACTIONS)
 
 
