@@ -26,6 +26,7 @@ urlpatterns = [
     path("inscriptions/", include("romsie.registrations.urls")),
     path("sondages/", include("romsie.polls.urls")),
     path("forums/", include("romsie.forums.urls")),
+    path("communautes/", include("romsie.communities.urls")),
     path("dav", include("romsie.documents.dav.urls")),
     path("agenda/", include("romsie.agenda.urls")),
     path("visio/", include("romsie.videomeetings.urls")),

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "romsie.meetings",
     "romsie.attendance",
     "romsie.assessment",
+    "romsie.communities",
     "romsie.agenda",
     "romsie.videomeetings",
     "romsie.contacts",

@@ -11,6 +11,10 @@
   organiser, and by anyone holding ``agenda.publish``. ``agenda.publish`` publishes in the
   establishment's agenda and any class's; ``agenda.publish_class`` (teachers) in the agendas of
   the classes one teaches.
+* A community event (``community`` agenda) is seen by the community's active members only
+  (``communities.access``: a removed member stops seeing it at once), by its invitees and its
+  organiser — never through ``agenda.publish``; it is created by the community's owners and
+  managers, and edited by its organiser or them.
 * Invitations: the organiser of a shared event invites people of the establishment; an invitee
   answers their own invitation only. What an invitee sees is the event's page, never more.
 """
@@ -21,6 +25,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from romsie.communities import access as communities_access
+from romsie.communities.models import Community
 from romsie.core.access.lookup import first_or_404, found_or_404
 from romsie.core.access.scope import Scope
 from romsie.identity.models import RoleAssignment, User
@@ -41,11 +47,19 @@ def _visible_ids(scope: Scope) -> QuerySet[Any, Any]:
         .values("event_id")
         .order_by()
     )
-    parts = [own, invited, *audiences.audience_parts(Event, scope)]
+    communities = (
+        Event.objects.filter(
+            establishment_id=scope.establishment_id,
+            community_id__in=communities_access.member_community_ids(scope),
+        )
+        .values("pk")
+        .order_by()
+    )
+    parts = [own, invited, communities, *audiences.audience_parts(Event, scope)]
     if scope.has(H.PUBLISH):
         parts.append(
             Event.objects.filter(establishment_id=scope.establishment_id)
-            .exclude(agenda=Event.Agenda.PERSONAL)
+            .exclude(agenda__in=[Event.Agenda.PERSONAL, Event.Agenda.COMMUNITY])
             .values("pk")
             .order_by()
         )
@@ -75,6 +89,11 @@ def publishable_classes(scope: Scope) -> QuerySet[SchoolClass]:
     return classes.none()
 
 
+def publishable_communities(scope: Scope) -> QuerySet[Community]:
+    """Return the communities in whose agenda the person may publish: those they own or manage."""
+    return communities_access.visible_communities(scope).filter(pk__in=communities_access.managed_community_ids(scope))
+
+
 def agendas_for(scope: Scope) -> list[str]:
     """Return the agendas the person may publish in, personal first."""
     found = [Event.Agenda.PERSONAL.value]
@@ -82,7 +101,16 @@ def agendas_for(scope: Scope) -> list[str]:
         found.append(Event.Agenda.CLASS.value)
     if scope.has(H.PUBLISH):
         found.append(Event.Agenda.ESTABLISHMENT.value)
+    if publishable_communities(scope).exists():
+        found.append(Event.Agenda.COMMUNITY.value)
     return found
+
+
+def community_events(scope: Scope, community: Community) -> QuerySet[Event]:
+    """The events of a community's agenda (the community comes from its gate: the person is a member)."""
+    return Event.objects.filter(
+        establishment_id=scope.establishment_id, agenda=Event.Agenda.COMMUNITY, community_id=community.pk
+    )
 
 
 def can_edit_event(scope: Scope, event: Event) -> bool:
@@ -91,6 +119,9 @@ def can_edit_event(scope: Scope, event: Event) -> bool:
         return event.owner_id == scope.user_id
     if event.establishment_id != scope.establishment_id:
         return False
+    if event.agenda == Event.Agenda.COMMUNITY:
+        managed = communities_access.managed_community_ids(scope).filter(community_id=event.community_id)
+        return event.owner_id == scope.user_id or managed.exists()
     return event.owner_id == scope.user_id or scope.has(H.PUBLISH)
 
 

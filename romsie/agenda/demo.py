@@ -4,7 +4,8 @@ For each establishment (bounded: a dozen events and a few classes each, written 
 establishment's events of the coming month (open day, board meeting, class councils, a mock
 exam for the last level, a parents' meeting), a trip in the agenda of up to three classes
 (published by a teacher of the class), a staff meeting with its teachers invited, and a few
-personal events for the head, a teacher, a parent and a student. Deterministic for a seed.
+personal events for the head, a teacher, a parent and a student; a rehearsal in the agenda of
+each community. Deterministic for a seed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from romsie.communities.models import Membership
 from romsie.identity.models import Guardianship, Role, RoleAssignment, StaffFunction
 from romsie.schooling.models import SchoolClass, Teaching
 
@@ -156,7 +158,33 @@ def populate(
         ],
         batch_size=500,
     )
-    return len(created) + len(class_links) + len(level_links) + len(invited)
+    return len(created) + len(class_links) + len(level_links) + len(invited) + _community_events(ids, today)
+
+
+def _community_events(establishment_ids: list[int], today: datetime.date) -> int:
+    """A rehearsal next week in the agenda of every community of these establishments (its owner's)."""
+    owners = Membership.objects.filter(
+        establishment_id__in=establishment_ids, role=Membership.Role.OWNER, status=Membership.Status.ACTIVE
+    ).order_by("community_id", "pk")
+    first_owner: dict[int, tuple[int, int]] = {}
+    for community_id, establishment_id, user_id in owners.values_list("community_id", "establishment_id", "user_id"):
+        first_owner.setdefault(community_id, (establishment_id, user_id))
+    day = today + datetime.timedelta(days=7 - today.weekday() + 3)  # Thursday next week
+    events = [
+        Event(
+            establishment_id=establishment_id,
+            agenda=Event.Agenda.COMMUNITY,
+            community_id=community_id,
+            owner_id=owner_id,
+            title="Répétition",
+            place="Salle polyvalente",
+            category=Event.Category.OTHER,
+            starts_at=_at(day, 13),
+            ends_at=_at(day, 15),
+        )
+        for community_id, (establishment_id, owner_id) in sorted(first_owner.items())
+    ]
+    return len(Event.objects.bulk_create(events))
 
 
 def _first(establishment_id: int, role: str) -> list[int]:

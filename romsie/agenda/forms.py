@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from romsie.communities.models import Community
 from romsie.core.access.scope import Scope
 from romsie.core.forms import (
     BoundedDateTimeField,
@@ -33,6 +34,11 @@ MAX_INVITEES = 200
 
 
 class SchoolClassChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class CommunityChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
 
@@ -74,6 +80,13 @@ class EventForm(VersionedForm):
                     required=False,
                     help_text=_("For an event of a class's agenda."),
                 )
+            if Event.Agenda.COMMUNITY in agendas:
+                self.fields["community"] = CommunityChoice(
+                    label=_("Community"),
+                    queryset=access.publishable_communities(scope).order_by("name", "pk"),
+                    required=False,
+                    help_text=_("For an event of a community's agenda: its members see it."),
+                )
         shared = (event is None and len(access.agendas_for(scope)) > 1) or (event is not None and not event.is_personal)
         if shared:
             classes = access.publishable_classes(scope)
@@ -84,7 +97,7 @@ class EventForm(VersionedForm):
             if event is not None:
                 self.initial.update(audiences.audience_initial(event))
         self.order_fields(
-            ["agenda", "school_class", "title", "category", "starts_at", "ends_at", "is_all_day", "place",
+            ["agenda", "school_class", "community", "title", "category", "starts_at", "ends_at", "is_all_day", "place",
              "description", "audience_roles", "audience_groups", "reminder_minutes"]
         )  # fmt: skip
 
@@ -111,6 +124,8 @@ class EventForm(VersionedForm):
             self.add_error("ends_at", _("The event ends before it starts: check its end."))
         if data.get("agenda") == Event.Agenda.CLASS and not data.get("school_class"):
             self.add_error("school_class", _("Choose the class of a class event."))
+        if data.get("agenda") == Event.Agenda.COMMUNITY and not data.get("community"):
+            self.add_error("community", _("Choose the community of a community event."))
         return data
 
     def event_data(self) -> EventData:
@@ -133,6 +148,12 @@ class EventForm(VersionedForm):
 
     def school_class(self) -> SchoolClass | None:
         value: SchoolClass | None = self.cleaned_data.get("school_class")
+        return value
+
+    def community(self) -> Community | None:
+        if self.cleaned_data.get("agenda") != Event.Agenda.COMMUNITY:
+            return None
+        value: Community | None = self.cleaned_data.get("community")
         return value
 
 

@@ -1,8 +1,9 @@
-"""Agendas: a person's personal agenda, class agendas and the establishment's agenda.
+"""Agendas: a person's personal agenda, class agendas, community agendas and the establishment's.
 
 An :class:`Event` belongs to one agenda. Personal events are their owner's alone; class and
 establishment events carry an audience (``schooling.audiences``: roles narrowed to levels and
-classes; a class event is narrowed to its class). An :class:`Invitation` asks a person to an
+classes; a class event is narrowed to its class); a community's events are for its members
+only. An :class:`Invitation` asks a person to an
 event and records their answer; reminders are sent once (``reminded_at``).
 """
 
@@ -33,6 +34,7 @@ class Event(Audience):
         PERSONAL = "personal", _("Personal agenda")
         CLASS = "class", _("Class agenda")
         ESTABLISHMENT = "establishment", _("Establishment agenda")
+        COMMUNITY = "community", _("Community agenda")
 
     class Category(models.TextChoices):
         MEETING = "meeting", _("Meeting")
@@ -54,6 +56,15 @@ class Event(Audience):
     )
     school_class = models.ForeignKey(
         SchoolClass, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("class")
+    )
+    # A community event is seen by the community's members only (``communities.access``).
+    community = models.ForeignKey(
+        "communities.Community",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("community"),
     )
     uid = models.CharField(_("calendar identifier"), max_length=255, default=new_uid)
     title = models.CharField(_("title"), max_length=200)
@@ -79,11 +90,17 @@ class Event(Audience):
                 condition=Q(agenda="class", school_class__isnull=False) | ~Q(agenda="class"),
                 name="agenda_class_event_has_class",
             ),
+            models.CheckConstraint(
+                condition=Q(agenda="community", community__isnull=False)
+                | Q(~Q(agenda="community"), community__isnull=True),
+                name="agenda_community_event_has_community",
+            ),
             models.UniqueConstraint(fields=["owner", "uid"], name="agenda_unique_uid_per_owner"),
         ]
         indexes = [
             models.Index(fields=["establishment", "agenda", "starts_at"], name="agenda_event_agenda_idx"),
             models.Index(fields=["owner", "starts_at"], name="agenda_event_owner_idx"),
+            models.Index(fields=["community", "starts_at"], name="agenda_event_community_idx"),
             models.Index(fields=["reminded_at", "starts_at"], name="agenda_event_reminder_idx"),
         ]
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from romsie.communities.models import Community
 from romsie.core.access.scope import Scope
 
 from . import access
@@ -53,6 +54,12 @@ def upcoming(scope: Scope, *, agenda: str = "", days: int = UPCOMING_DAYS) -> li
     """The events of the coming ``days`` (today included), at most 200."""
     today = timezone.localdate()
     return list(events_between(scope, today, today + datetime.timedelta(days=days), agenda=agenda)[:200])
+
+
+def community_upcoming(scope: Scope, community: Community, *, count: int = 200) -> list[Event]:
+    """The coming events of a community's agenda (one query)."""
+    events = access.community_events(scope, community).filter(ends_at__gte=timezone.now())
+    return list(events.order_by("starts_at", "pk")[:count])
 
 
 def next_shared_events(scope: Scope, *, count: int = 5) -> list[Event]:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from romsie.communities.models import Community
 from romsie.core import versions
 from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
@@ -96,6 +97,7 @@ def event_create(
     school_class: SchoolClass | None = None,
     audience: AudienceChoice | None = None,
     uid: str = "",
+    community: Community | None = None,
 ) -> Event:
     """Create an event in one of the agendas the person may publish in."""
     if agenda not in access.agendas_for(scope):
@@ -108,6 +110,10 @@ def event_create(
         if school_class is None or not access.publishable_classes(scope).filter(pk=school_class.pk).exists():
             raise ApplicationError(_("Choose one of the classes whose agenda you may publish in."))
         event.school_class = school_class
+    if agenda == Event.Agenda.COMMUNITY:
+        if community is None or not access.publishable_communities(scope).filter(pk=community.pk).exists():
+            raise ApplicationError(_("Choose one of the communities whose agenda you may publish in."))
+        event.community = community
     _fill(event, data)
     try:
         with transaction.atomic():
@@ -120,8 +126,8 @@ def event_create(
 
 
 def _set_audience(scope: Scope, event: Event, audience: AudienceChoice | None) -> None:
-    if event.is_personal:
-        return
+    if event.is_personal or event.agenda == Event.Agenda.COMMUNITY:
+        return  # a community's event is for its members, never an audience of the establishment
     choice = audience or AudienceChoice()
     if event.agenda == Event.Agenda.CLASS and event.school_class_id is not None:
         # A class event is for its class: the roles chosen, narrowed to that class.

@@ -14,4 +14,5 @@ urlpatterns = [
     path("evenements/<id:pk>/invitations/", views.event_invite, name="event-invite"),
     path("evenements/<id:pk>/reponse/", views.invitation_answer, name="invitation-answer"),
     path("personnes/", views.people_search, name="people-search"),
+    path("communautes/<id:pk>/", views.community, name="community"),
 ]

@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from romsie.communities import access as communities_access
 from romsie.core import fragments, versions
 from romsie.core.access.declarations import requires
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
 from romsie.core.forms import show_error
+from romsie.core.ids import parse_id
 
 from . import access, forms, selectors, services
 from .habilitations import AgendaHabilitation as H
@@ -107,7 +109,10 @@ def event_detail(request: ScopedRequest, pk: int) -> HttpResponse:
 def event_create(request: ScopedRequest) -> HttpResponse:
     """Create an event in one's personal agenda, or in a class's or the establishment's one may publish in."""
     scope = request.scope
-    form = forms.EventForm(request.POST or None, scope=scope)
+    initial = {}
+    if request.GET.get("communaute"):
+        initial = {"agenda": Event.Agenda.COMMUNITY, "community": parse_id(request.GET["communaute"])}
+    form = forms.EventForm(request.POST or None, scope=scope, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             event = services.event_create(
@@ -116,6 +121,7 @@ def event_create(request: ScopedRequest) -> HttpResponse:
                 data=form.event_data(),
                 school_class=form.school_class(),
                 audience=form.audience(),
+                community=form.community(),
             )
         except ApplicationError as error:
             show_error(request, error, form)
@@ -204,3 +210,13 @@ def people_search(request: ScopedRequest) -> HttpResponse:
     people = [forms.person_choice(p) for p in forms._matching(request.scope, query)]
     context = {"people": people, "query": query, "name": "invitees", "base": "id_invitees"}
     return render(request, "core/widgets/_picker_people.html", context)
+
+
+@requires(H.VIEW, service=SERVICE)
+def community(request: ScopedRequest, pk: int) -> HttpResponse:
+    """A community's agenda: its coming events, for its members (anyone else: 404)."""
+    scope = request.scope
+    found = communities_access.get_community(scope, pk)
+    events = selectors.community_upcoming(scope, found)
+    context = {"community": found, "events": events, "may_create": communities_access.is_managing(found)}
+    return render(request, "agenda/community.html", context)

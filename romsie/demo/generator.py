@@ -498,6 +498,7 @@ class _Builder:
         from romsie.blogs import demo as blogs_demo
         from romsie.booking import demo as booking_demo
         from romsie.bookmarks import demo as bookmarks_demo
+        from romsie.communities import demo as communities_demo
         from romsie.contacts import demo as contacts_demo
         from romsie.documents import demo as documents_demo
         from romsie.forums import demo as forums_demo
@@ -522,6 +523,7 @@ class _Builder:
         self.rows += meetings_demo.populate(ids, featured_student_ids=featured)
         self.rows += documents_demo.populate(ids)
         key_accounts = [p.user.pk for p in self.showcase]
+        self.rows += communities_demo.populate(ids)
         self.rows += agenda_demo.populate(ids, featured_user_ids=key_accounts)
         showcased = [p.user.pk for p in self.showcase if p.is_activated]
         self.rows += bookmarks_demo.populate(ids, featured_user_ids=showcased)

@@ -9,6 +9,9 @@
   establishment switched ``guardians_see_class_spaces`` on.
 * **Team space** (of the current establishment): staff and teachers contribute; the head and the
   digital lead manage.
+* **Group space** (of the current establishment; a community's shared folder): the app that holds
+  the group says who contributes and who manages (``documents.groups``): for a community, its
+  members contribute and its owners and managers manage. Nobody else sees it, not even the head.
 * **Shares**: a node shared with the person, or under a folder shared with them, is visible with
   the share's right: directly (``user``), through a current class (students: ``class_students``,
   ``class_all``; guardians of a student of the class: ``class_guardians``, ``class_all``), a
@@ -38,6 +41,7 @@ from romsie.identity.models import Guardianship, Role, RoleAssignment, User
 from romsie.schooling.access import current_class_ids, current_group_ids
 from romsie.schooling.models import Enrollment, GroupMembership, SchoolClass, Teaching, TeachingGroup
 
+from . import groups
 from .habilitations import DocumentsHabilitation
 from .models import Collection, EstablishmentDocumentSettings, Node, Right, Share, Space
 
@@ -116,6 +120,8 @@ def space_right(scope: Scope, space: Space) -> Right | None:
         return Right.MANAGE if space.owner_id == scope.user_id else None
     if space.establishment_id != scope.establishment_id:
         return None
+    if space.kind == Space.Kind.GROUP:
+        return group_right(scope, space)
     if space.kind == Space.Kind.TEAM:
         if _is_head(scope) or Profile.STAFF_DIGITAL_LEAD in scope.profiles:
             return Right.MANAGE
@@ -144,12 +150,31 @@ def space_right(scope: Scope, space: Space) -> Right | None:
     return None
 
 
+def group_right(scope: Scope, space: Space) -> Right | None:
+    """The person's right on a group's space, as the app holding the group says (two queries at most)."""
+    kind = groups.group_kind(space.group_kind)
+    if kind is None or space.group_id is None:
+        return None
+    mine = Space.objects.filter(pk=space.pk)
+    if mine.filter(group_id__in=kind.manages(scope)).exists():
+        return Right.MANAGE
+    if mine.filter(group_id__in=kind.contributes(scope)).exists():
+        return Right.CONTRIBUTE
+    return None
+
+
 def visible_spaces(scope: Scope) -> QuerySet[Space]:
     """The spaces the person may open as a whole (not those they only reach through a share)."""
     if not may_use(scope):
         return Space.objects.none()
     ids = Space.objects.filter(kind=Space.Kind.PERSONAL, owner_id=scope.user_id).values("pk").order_by()
     here = Space.objects.filter(establishment_id=scope.establishment_id)
+    for kind in groups.group_kinds():
+        ids = ids.union(
+            here.filter(kind=Space.Kind.GROUP, group_kind=kind.key, group_id__in=kind.contributes(scope))
+            .values("pk")
+            .order_by()
+        )
     if _is_staff_or_teacher(scope):
         ids = ids.union(here.filter(kind=Space.Kind.TEAM).values("pk").order_by())
     classes = here.filter(kind=Space.Kind.CLASS)

@@ -243,3 +243,10 @@ def populate(establishment_ids: Iterable[int]) -> int:
         return 0
     blobs = _blobs()
     return len(blobs) + sum(populate_establishment(establishment, blobs) for establishment in establishments)
+
+
+def populate_group_space(space: Space, creator_id: int | None) -> int:
+    """Put two sample files in a group's new shared space (a community's folder, for its demo)."""
+    if space.root is None or space.used_bytes:
+        return 0
+    return _files([space.root], ["rules", "picture"], _blobs(), {space.pk: creator_id})

@@ -89,7 +89,7 @@ class EstablishmentDocumentSettings(models.Model):
 
 
 class Space(models.Model):
-    """A tree of documents with a quota: one's personal space, a class's space or a staff team's.
+    """A tree of documents with a quota: one's personal space, a class's, a staff team's or a group's.
 
     A person has one personal space whatever their establishments (``establishment`` is null);
     class and team spaces belong to an establishment. ``used_bytes`` is kept by the services under
@@ -101,6 +101,7 @@ class Space(models.Model):
         PERSONAL = "personal", _("Personal space")
         CLASS = "class", _("Class space")
         TEAM = "team", _("Team space")
+        GROUP = "group", _("Group space")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     owner = models.ForeignKey(
@@ -112,6 +113,10 @@ class Space(models.Model):
     school_class = models.ForeignKey(
         SchoolClass, null=True, blank=True, on_delete=models.CASCADE, related_name="document_spaces"
     )
+    # A group space belongs to a group another app holds (``group_kind`` "community" and its id):
+    # who contributes and who manages comes from that app, through ``documents.groups``.
+    group_kind = models.CharField(_("kind of group"), max_length=20, blank=True)
+    group_id = models.BigIntegerField(_("group"), null=True, blank=True)
     territory = models.ForeignKey(Territory, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     name = models.CharField(_("name"), max_length=150)
     quota_bytes = models.BigIntegerField(_("quota"))
@@ -126,11 +131,21 @@ class Space(models.Model):
             models.UniqueConstraint(fields=["owner"], condition=Q(kind="personal"), name="one_personal_space"),
             models.UniqueConstraint(fields=["school_class"], condition=Q(kind="class"), name="one_class_space"),
             models.UniqueConstraint(fields=["establishment"], condition=Q(kind="team"), name="one_team_space"),
+            models.UniqueConstraint(
+                fields=["group_kind", "group_id"], condition=Q(kind="group"), name="one_space_per_group"
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(kind="personal", owner__isnull=False, establishment__isnull=True, school_class__isnull=True)
                     | Q(kind="class", owner__isnull=True, establishment__isnull=False, school_class__isnull=False)
                     | Q(kind="team", owner__isnull=True, establishment__isnull=False, school_class__isnull=True)
+                    | Q(
+                        kind="group",
+                        owner__isnull=True,
+                        establishment__isnull=False,
+                        school_class__isnull=True,
+                        group_id__isnull=False,
+                    )
                 ),
                 name="space_kind_matches_its_holder",
             ),

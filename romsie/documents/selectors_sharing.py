@@ -95,6 +95,8 @@ def my_spaces(scope: Scope) -> list[SpaceRow]:
             right = Right.MANAGE
         elif space.kind == Space.Kind.TEAM:
             right = Right.MANAGE if head or Profile.STAFF_DIGITAL_LEAD in scope.profiles else Right.CONTRIBUTE
+        elif space.kind == Space.Kind.GROUP:
+            right = access.group_right(scope, space) or Right.READ
         elif head or (space.school_class is not None and space.school_class.homeroom_teacher_id == scope.user_id):
             right = Right.MANAGE
         elif space.school_class_id in taught:
@@ -102,7 +104,7 @@ def my_spaces(scope: Scope) -> list[SpaceRow]:
         else:
             right = Right.READ
         rows.append(SpaceRow(space, right))
-    order = {Space.Kind.PERSONAL: 0, Space.Kind.CLASS: 1, Space.Kind.TEAM: 2}
+    order = {Space.Kind.PERSONAL: 0, Space.Kind.CLASS: 1, Space.Kind.TEAM: 2, Space.Kind.GROUP: 3}
     rows.sort(key=lambda r: (order.get(r.space.kind, 3), r.space.name))  # type: ignore[call-overload]
     return rows
 

@@ -627,7 +627,7 @@ def territory_settings_update(
     Space.objects.filter(territory_id=settings.territory_id, kind=Space.Kind.CLASS).update(
         quota_bytes=settings.class_space_quota_bytes
     )
-    Space.objects.filter(territory_id=settings.territory_id, kind=Space.Kind.TEAM).update(
+    Space.objects.filter(territory_id=settings.territory_id, kind__in=[Space.Kind.TEAM, Space.Kind.GROUP]).update(
         quota_bytes=settings.team_space_quota_bytes
     )
     spaces.refresh_quotas(_people_of(establishment_ids))

@@ -158,6 +158,27 @@ def team_space_for(establishment_id: int, territory_id: int) -> Space:
     )
 
 
+def group_space_for(*, establishment_id: int, territory_id: int, group_kind: str, group_id: int, name: str) -> Space:
+    """The shared space of a group another app holds (``documents.groups``), created on first use.
+
+    Its quota is the team space's; the app that holds the group decides who reaches it.
+    """
+    settings = territory_settings(territory_id)
+    return _get_or_create(
+        Q(kind=Space.Kind.GROUP, group_kind=group_kind, group_id=group_id),
+        lambda: Space(
+            kind=Space.Kind.GROUP,
+            establishment_id=establishment_id,
+            territory_id=territory_id,
+            group_kind=group_kind,
+            group_id=group_id,
+            name=name[:150],
+            quota_bytes=settings.team_space_quota_bytes,
+        ),
+        name[:150],
+    )
+
+
 def refresh_quotas(owner_ids: Iterable[int]) -> int:
     """Recompute the quota of these people's personal spaces (after a settings change); return how many changed."""
     changed = 0

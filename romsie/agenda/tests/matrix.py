@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from romsie.communities.tests import builders as community_builders
 from romsie.core.testing.world import World
 
 from .builders import enable, event, invite
@@ -30,6 +31,8 @@ agenda:event-invite                 other  | 302  404  404  404  403  404  404  
 agenda:invitation-answer            own    | 302  405  405  405  403  405  405  405  405  405  405  403
 agenda:invitation-answer            other  | 302  405  405  405  403  405  405  405  405  405  405  403
 agenda:people-search                -      | 302  200  200  200  403  200  200  200  200  200  200  403
+agenda:community                    own    | 302  200  404  200  403  404  404  404  404  404  404  403
+agenda:community                    other  | 302  404  404  404  403  404  404  404  404  404  404  403
 caldav:endpoint                     -      | 401  401  401  401  401  401  401  401  401  401  401  401
 caldav:well-known                   -      | 302  302  302  302  302  302  302  302  302  302  302  302
 """
@@ -62,7 +65,15 @@ def _event(w: World, which: str) -> dict[str, Any]:
     return {"pk": row.pk}
 
 
+def _community(w: World, which: str) -> dict[str, Any]:
+    """A community of ``a`` (or ``c``) whose members are its teacher, student and partner."""
+    enable(w.a, w.c)
+    community_builders.enable(w)
+    return {"pk": community_builders.community(w.a if which == "own" else w.c).pk}
+
+
 OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {
+    "agenda:community": _community,
     "agenda:week": _none,
     "agenda:upcoming": _none,
     "agenda:event-create": _none,
