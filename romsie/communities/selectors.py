@@ -28,6 +28,15 @@ def member_ids(community: Community) -> QuerySet[Any, Any]:
     return Membership.objects.filter(community_id=community.pk, status=Membership.Status.ACTIVE).values("user_id")
 
 
+def manager_ids(community_id: int) -> list[int]:
+    """The ids of the community's active owners and managers."""
+    return list(
+        Membership.objects.filter(
+            community_id=community_id, status=Membership.Status.ACTIVE, role__in=Membership.MANAGING
+        ).values_list("user_id", flat=True)
+    )
+
+
 def community_list_for_member(scope: Scope) -> list[Community]:
     """The person's communities with their number of members (one query)."""
     members = Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE))

@@ -24,6 +24,7 @@ def _context(request: ScopedRequest, community: object, **extra: object) -> dict
         "community": community,
         "is_managing": access.is_managing(community),  # type: ignore[arg-type]
         "documents_on": "documents" in request.scope.services,
+        "forums_on": "forums" in request.scope.services,
         **extra,
     }
 

@@ -8,13 +8,16 @@
     narrowed to levels and classes; staff establishment-wide);
   - a class forum: the class's students (this school year) and the teachers who teach the class;
   - a teaching group's forum: the group's students (this school year) and its teachers;
-  - holders of ``forums.moderate`` or ``forums.manage``: every forum of the establishment.
+  - a community's forum: the community's active members, and them only;
+  - holders of ``forums.moderate`` or ``forums.manage``: every forum of the establishment but the
+    communities' forums.
 
   A student who leaves a class, or a teacher who stops teaching it, loses its forum at once.
 * Students use forums only where their level allows it (``schooling.social.allows(scope,
   SocialFeature.FORUMS)``); otherwise they see no forum at all.
 * Moderators of a forum: holders of ``forums.moderate`` (every forum of the establishment) and,
-  for a class's or a group's forum, the teachers of that class or group. They see hidden topics
+  for a class's or a group's forum, the teachers of that class or group; for a community's forum,
+  the community's owners and managers only. They see hidden topics
   and hidden replies, hide and show them, lock, pin and move topics, and handle the reports of
   their forums.
 * Every member may open topics and reply in an unlocked topic, edit their own replies, report a
@@ -29,6 +32,8 @@ from typing import Any
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 
+from romsie.communities import access as communities_access
+from romsie.communities import selectors as communities_selectors
 from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.identity.models import Role, RoleAssignment
@@ -65,9 +70,12 @@ def _taught_group_ids(scope: Scope) -> QuerySet[Any, Any]:
 def member_forum_ids(scope: Scope) -> QuerySet[Any, Any]:
     """Return the ids of the forums the person belongs to, as one ``UNION`` of index lookups."""
     forums = Forum.objects.filter(establishment_id=scope.establishment_id)
+    communities = forums.filter(community_id__in=communities_access.member_community_ids(scope))
     if scope.has(H.MODERATE) or scope.has(H.MANAGE):
-        return forums.values("pk")
-    parts: list[QuerySet[Any, Any]] = list(audiences.audience_parts(Forum, scope))
+        return (
+            forums.exclude(kind=Forum.Kind.COMMUNITY).values("pk").order_by().union(communities.values("pk").order_by())
+        )
+    parts: list[QuerySet[Any, Any]] = [*audiences.audience_parts(Forum, scope), communities]
     if scope.is_student:
         student = scope.user_id or 0
         parts.append(forums.filter(school_class_id__in=current_class_ids(scope.establishment_id, student)))
@@ -93,12 +101,15 @@ def moderated_forum_ids(scope: Scope) -> QuerySet[Any, Any]:
     forums = Forum.objects.filter(establishment_id=scope.establishment_id)
     if not may_use_forums(scope):
         return forums.none().values("pk")
+    communities = forums.filter(community_id__in=communities_access.managed_community_ids(scope))
     if scope.has(H.MODERATE):
-        return forums.values("pk")
+        return (
+            forums.exclude(kind=Forum.Kind.COMMUNITY).values("pk").order_by().union(communities.values("pk").order_by())
+        )
     if scope.is_teacher:
         first, second = (part.values("pk").order_by() for part in _teacher_parts(scope))
-        return first.union(second)
-    return forums.none().values("pk")
+        return first.union(second, communities.values("pk").order_by())
+    return communities.values("pk")
 
 
 def moderates(scope: Scope, forum_id: int) -> bool:
@@ -251,6 +262,8 @@ def member_ids(forum: Forum) -> QuerySet[Any, Any]:
         teachers = Teaching.objects.filter(
             establishment_id=establishment_id, teaching_group_id=forum.teaching_group_id
         ).values("teacher_id")
+    elif forum.kind == Forum.Kind.COMMUNITY and forum.community is not None:
+        return communities_selectors.member_ids(forum.community)
     else:
         return audiences.audience_people(forum).union(staff.order_by())
     return students.order_by().union(teachers.order_by(), staff.order_by())

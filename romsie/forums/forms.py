@@ -16,6 +16,9 @@ from romsie.schooling.audiences import AudienceChoice
 from . import access
 from .models import Category, Forum, Reply
 
+#: The kinds of forum the form creates (a community's forum is opened from the community).
+CREATED_KINDS = [(value, label) for value, label in Forum.Kind.choices if value != Forum.Kind.COMMUNITY]
+
 
 class NamedChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
@@ -25,7 +28,7 @@ class NamedChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
 class ForumForm(forms.Form):
     """A new forum: the establishment's (for an audience), a class's or a teaching group's."""
 
-    kind = forms.ChoiceField(label=_("Kind"), choices=Forum.Kind.choices, initial=Forum.Kind.ESTABLISHMENT)
+    kind = forms.ChoiceField(label=_("Kind"), choices=CREATED_KINDS, initial=Forum.Kind.ESTABLISHMENT)
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), max_length=500, required=False)
 

@@ -1,9 +1,10 @@
-"""Forums: a forum of the establishment, of a class or of a teaching group; categories, topics, replies.
+"""Forums: a forum of the establishment, a class, a teaching group or a community; categories, topics, replies.
 
 A :class:`Forum` belongs to an establishment and to one *owner*, told by its ``kind``: the
 establishment itself (its readers are an audience, ``schooling.audiences``), a class or a
-teaching group (their students and teachers). Another kind of owner (a community) is one more
-``kind`` and one more nullable foreign key, and one more way in ``access.member_forum_ids``.
+teaching group (their students and teachers), or a community (its active members, and nobody
+else: the establishment's moderators do not see it). Each kind of owner has its nullable foreign
+key and one way in ``access.member_forum_ids``.
 
 A forum has ordered :class:`Category` rows; a :class:`Topic` lives in one category and its
 messages are :class:`Reply` rows numbered from 1 (the opening message is reply 1), so that a
@@ -20,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from romsie.communities.models import Community
 from romsie.core.concurrency import VersionField
 from romsie.establishments.models import Establishment
 from romsie.schooling.audiences import Audience
@@ -33,6 +35,7 @@ class Forum(Audience):
         ESTABLISHMENT = "establishment", _("Establishment forum")
         CLASS = "class", _("Class forum")
         GROUP = "group", _("Teaching group forum")
+        COMMUNITY = "community", _("Community forum")
 
     establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -47,6 +50,9 @@ class Forum(Audience):
         related_name="+",
         verbose_name=_("teaching group"),
     )
+    community = models.ForeignKey(
+        Community, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("community")
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.CharField(_("description"), max_length=500, blank=True)
     created_by = models.ForeignKey(
@@ -60,13 +66,37 @@ class Forum(Audience):
         verbose_name_plural = _("forums")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(kind="class") & Q(school_class__isnull=False) & Q(teaching_group__isnull=True))
-                | (Q(kind="group") & Q(teaching_group__isnull=False) & Q(school_class__isnull=True))
-                | (~Q(kind__in=["class", "group"]) & Q(school_class__isnull=True) & Q(teaching_group__isnull=True)),
+                condition=(
+                    Q(kind="class")
+                    & Q(school_class__isnull=False)
+                    & Q(teaching_group__isnull=True)
+                    & Q(community__isnull=True)
+                )
+                | (
+                    Q(kind="group")
+                    & Q(teaching_group__isnull=False)
+                    & Q(school_class__isnull=True)
+                    & Q(community__isnull=True)
+                )
+                | (
+                    Q(kind="community")
+                    & Q(community__isnull=False)
+                    & Q(school_class__isnull=True)
+                    & Q(teaching_group__isnull=True)
+                )
+                | (
+                    ~Q(kind__in=["class", "group", "community"])
+                    & Q(school_class__isnull=True)
+                    & Q(teaching_group__isnull=True)
+                    & Q(community__isnull=True)
+                ),
                 name="forums_forum_owner_matches_kind",
             ),
             models.UniqueConstraint(
                 fields=["school_class"], condition=Q(school_class__isnull=False), name="forums_one_forum_per_class"
+            ),
+            models.UniqueConstraint(
+                fields=["community"], condition=Q(community__isnull=False), name="forums_one_forum_per_community"
             ),
             models.UniqueConstraint(
                 fields=["teaching_group"],

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 
+from romsie.communities.models import Community
 from romsie.core.access.scope import Scope
 from romsie.core.pagination import KeysetPage, keyset_page
 
@@ -136,3 +137,8 @@ def report_queue(scope: Scope) -> list[Report]:
 def forum_categories(forum: Forum) -> QuerySet[Category]:
     """The categories of a forum, in order (choices of a move)."""
     return Category.objects.filter(forum=forum).order_by("position", "pk")
+
+
+def community_forum(scope: Scope, community: Community) -> Forum | None:
+    """The forum of a community the person belongs to, if it has been opened."""
+    return access.visible_forums(scope).filter(community_id=community.pk).first()

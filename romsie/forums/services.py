@@ -8,11 +8,14 @@ transaction is committed.
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from romsie.communities import access as communities_access
+from romsie.communities import selectors as communities_selectors
+from romsie.communities.models import Community
 from romsie.core.access.catalogue import effective_habilitations
 from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
@@ -80,6 +83,31 @@ def forum_create(
         audiences.audience_apply(forum, audience or AudienceChoice())
     Category.objects.create(establishment_id=forum.establishment_id, forum=forum, name=_("General"), position=1)
     audit_record(scope=scope, action="forums.forum_create", target=forum, kind=kind)
+    return forum
+
+
+@transaction.atomic
+def community_forum_open(*, scope: Scope, community: Community) -> Forum:
+    """Open the forum of a community the person owns or manages (once: its forum if it has one)."""
+    if not access.may_use_forums(scope) or not communities_access.is_managing(community):
+        raise ApplicationError(_("Only the community's owners and managers open its forum."))
+    existing = Forum.objects.filter(community_id=community.pk).first()
+    if existing is not None:
+        return existing
+    forum = Forum(
+        establishment_id=community.establishment_id,
+        kind=Forum.Kind.COMMUNITY,
+        community=community,
+        title=community.name[:200],
+        created_by_id=scope.user_id,
+    )
+    try:
+        with transaction.atomic():  # a savepoint: two managers opening it at once make one forum
+            forum.save(force_insert=True)
+    except IntegrityError:
+        return Forum.objects.get(community_id=community.pk)
+    Category.objects.create(establishment_id=forum.establishment_id, forum=forum, name=_("General"), position=1)
+    audit_record(scope=scope, action="forums.forum_create", target=forum, kind=Forum.Kind.COMMUNITY)
     return forum
 
 
@@ -321,7 +349,9 @@ def reply_moderate(*, scope: Scope, reply: Reply, hide: bool) -> Reply:
 
 def moderator_ids(forum: Forum) -> list[int]:
     """The people who moderate a forum: holders of ``forums.moderate`` and, for a class's or a
-    group's forum, its teachers."""
+    group's forum, its teachers; for a community's forum, the community's owners and managers."""
+    if forum.kind == Forum.Kind.COMMUNITY:  # a community's forum: its owners and managers, nobody else
+        return sorted(communities_selectors.manager_ids(forum.community_id or 0))
     establishment = Establishment.objects.select_related("territory").get(pk=forum.establishment_id)
     overrides = establishment.habilitation_overrides or {}
     ceiling = establishment.territory.habilitation_ceiling or None

@@ -19,6 +19,7 @@ urlpatterns = [
     path("messages/<id:pk>/modifier/", views.reply_update, name="reply-update"),
     path("messages/<id:pk>/signaler/", views.reply_report, name="reply-report"),
     path("messages/<id:pk>/moderer/", views.reply_moderate, name="reply-moderate"),
+    path("communautes/<id:pk>/", views.community_forum, name="community-forum"),
     path("signalements/", views.report_list, name="report-list"),
     path("signalements/<id:pk>/traiter/", views.report_resolve, name="report-resolve"),
 ]

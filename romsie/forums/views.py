@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from romsie.communities import access as communities_access
 from romsie.core.access.declarations import requires
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
@@ -39,6 +40,28 @@ def forum_list(request: ScopedRequest) -> HttpResponse:
         "moderates": access.moderates_any(scope),
     }
     return render(request, "forums/forum_list.html", context)
+
+
+@requires(H.READ, service=SERVICE)
+def community_forum(request: ScopedRequest, pk: int) -> HttpResponse:
+    """A community's forum: its page once opened; until then, its owners and managers open it here."""
+    scope = request.scope
+    community = communities_access.get_community(scope, pk)
+    if not access.may_use_forums(scope):
+        raise Http404
+    forum = selectors.community_forum(scope, community)
+    if forum is not None:
+        return redirect("forums:forum-detail", forum.pk)
+    may_open = communities_access.is_managing(community)
+    if request.method == "POST" and may_open:
+        try:
+            forum = services.community_forum_open(scope=scope, community=community)
+        except ApplicationError as error:
+            show_error(request, error)
+        else:
+            messages.success(request, _("The community's forum is open."))
+            return redirect("forums:forum-detail", forum.pk)
+    return render(request, "forums/community_forum.html", {"community": community, "may_open": may_open})
 
 
 @requires(H.MANAGE, service=SERVICE)

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from romsie.communities.tests.builders import community
+from romsie.communities.tests.builders import enable as communities_enable
 from romsie.core.testing.world import World
 from romsie.forums.models import Category, Reply, Report
 
@@ -48,6 +50,8 @@ forums:reply-report                 other  | 302  404  404  404  403  404  404  
 forums:reply-moderate               own    | 302  405  405  405  403  405  405  405  405  405  405  403
 forums:reply-moderate               other  | 302  405  405  405  403  405  405  405  405  405  405  403
 forums:report-list                  -      | 302  404  404  200  403  200  200  404  404  404  404  403
+forums:community-forum              own    | 302  200  404  200  403  404  404  404  404  404  404  403
+forums:community-forum              other  | 302  404  404  404  403  404  404  404  404  404  404  403
 forums:report-resolve               own    | 302  405  405  405  403  405  405  405  405  405  405  403
 forums:report-resolve               other  | 302  405  405  405  403  405  405  405  405  405  405  403
 """
@@ -73,6 +77,8 @@ forums:reply-report                 own    | 302  200  404  302+ 403  302+ 302+ 
 forums:reply-report                 other  | 302  404  404  404  403  404  404  404  404  404  404  403
 forums:reply-moderate               own    | 302  404  404  302+ 403  302+ 302+ 404  404  404  404  403
 forums:reply-moderate               other  | 302  404  404  404  403  404  404  404  404  404  404  403
+forums:community-forum              own    | 302  200  404  302+ 403  404  404  404  404  404  404  403
+forums:community-forum              other  | 302  404  404  404  403  404  404  404  404  404  404  403
 forums:report-resolve               own    | 302  404  404  302+ 403  302+ 302+ 404  404  404  404  403
 forums:report-resolve               other  | 302  404  404  404  403  404  404  404  404  404  404  403
 """
@@ -105,6 +111,13 @@ def _build(w: World, which: str) -> dict[str, Any]:
     return {"forum": forum.pk, "category": made.category_id, "topic": made.pk, "reply": reply.pk, "report": report.pk}
 
 
+def _community(w: World, which: str) -> dict[str, Any]:
+    """A community of ``a`` (or ``c``) owned by its teacher, its student and partner members; no forum yet."""
+    enable(w.a, w.c)
+    communities_enable(w)
+    return {"pk": community(w.a if which == "own" else w.c).pk}
+
+
 def _object(key: str) -> Callable[[World, str], dict[str, Any]]:
     return lambda w, which: {"pk": _build(w, which)[key]}
 
@@ -126,6 +139,7 @@ OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "forums:reply-report": _object("reply"),
     "forums:reply-moderate": _object("reply"),
     "forums:report-resolve": _object("report"),
+    "forums:community-forum": _community,
 }
 
 
