@@ -22,7 +22,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from romsie.agenda.access import publishable_classes
+from romsie.agenda.access import publishable_classes, publishable_communities
+from romsie.communities import access as communities_access
+from romsie.communities import selectors as communities_selectors
+from romsie.communities.models import Community
 from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.establishments.models import Establishment, Territory
@@ -47,6 +50,11 @@ def _invited_parts(scope: Scope) -> list[QuerySet[Any, Any]]:
             "meeting_id"
         ),
     ]
+    parts.append(
+        meetings.filter(
+            kind=VideoMeeting.For.COMMUNITY, community_id__in=communities_access.member_community_ids(scope)
+        ).values("pk")
+    )
     if scope.is_student:
         classes = current_class_ids(establishment_id, scope.user_id or 0)
         parts.append(meetings.filter(kind=VideoMeeting.For.CLASS, school_class_id__in=classes).values("pk"))
@@ -82,6 +90,8 @@ def invited_ids(meeting: VideoMeeting) -> set[int]:
         )
         if meeting.with_guardians:
             found |= set(guardian_ids_receiving_mail(establishment_id=establishment_id, students=students))
+    if meeting.kind == VideoMeeting.For.COMMUNITY and meeting.community is not None:
+        found |= set(communities_selectors.member_ids(meeting.community).values_list("user_id", flat=True))
     found.discard(meeting.organiser_id)
     return found
 
@@ -124,6 +134,13 @@ def organisable_classes(scope: Scope) -> QuerySet[SchoolClass]:
     if not scope.has(H.ORGANISE):
         return visible_school_classes(scope).none()
     return publishable_classes(scope)
+
+
+def organisable_communities(scope: Scope) -> QuerySet[Community]:
+    """The communities one may hold a meeting for: those one owns or manages (their agenda's publishers)."""
+    if scope.establishment_id is None or not scope.has(H.ORGANISE):
+        return Community.objects.none()
+    return publishable_communities(scope)
 
 
 def organisable_appointments(scope: Scope) -> QuerySet[Appointment]:

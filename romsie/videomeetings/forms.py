@@ -54,6 +54,13 @@ def matching_people(scope: Scope, words: str) -> list[Any]:
     return list(people[:20])
 
 
+class CommunityChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A community, by its name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
 class MeetingForm(VersionedForm):
     """A meeting: what and when; when creating, whom it is for."""
 
@@ -96,6 +103,12 @@ class MeetingForm(VersionedForm):
                 required=False,
                 help_text=_("For one of your parent–teacher appointments: its guardian is invited."),
             )
+            self.fields["community"] = CommunityChoice(
+                label=_("Community"),
+                queryset=access.organisable_communities(scope).order_by("name", "pk"),
+                required=False,
+                help_text=_("For a community you own or manage: its members are invited."),
+            )
         if kind in (None, VideoMeeting.For.CLASS):
             self.fields["with_guardians"] = forms.BooleanField(
                 label=_("Invite the class's guardians too"), required=False
@@ -121,6 +134,8 @@ class MeetingForm(VersionedForm):
         kind = data.get("kind")
         if kind == VideoMeeting.For.CLASS and not data.get("school_class"):
             self.add_error("school_class", _("Choose the class of a class meeting."))
+        if kind == VideoMeeting.For.COMMUNITY and not data.get("community"):
+            self.add_error("community", _("Choose the community of a community meeting."))
         if kind == VideoMeeting.For.APPOINTMENT and not data.get("appointment"):
             self.add_error("appointment", _("Choose the appointment to hold by video."))
         wants_people = kind == VideoMeeting.For.PEOPLE or (

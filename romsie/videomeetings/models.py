@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from romsie.agenda.models import Event
+from romsie.communities.models import Community
 from romsie.core.concurrency import VersionField
 from romsie.establishments.models import Establishment, Territory
 from romsie.meetings.models import Appointment
@@ -77,6 +78,7 @@ class VideoMeeting(models.Model):
         CLASS = "class", _("A class")
         APPOINTMENT = "appointment", _("A parent–teacher appointment")
         PEOPLE = "people", _("People I choose")
+        COMMUNITY = "community", _("A community")
 
     establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="+")
     organiser = models.ForeignKey(
@@ -92,6 +94,9 @@ class VideoMeeting(models.Model):
     with_guardians = models.BooleanField(_("guardians invited too"), default=False)
     appointment = models.ForeignKey(
         Appointment, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("appointment")
+    )
+    community = models.ForeignKey(
+        Community, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("community")
     )
     room = models.CharField(_("room"), max_length=64, unique=True, default=new_room, editable=False)
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

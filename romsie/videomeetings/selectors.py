@@ -22,7 +22,7 @@ def meeting_list_for_person(scope: Scope) -> list[VideoMeeting]:
     meetings = (
         access.visible_meetings(scope)
         .filter(starts_at__gte=since)
-        .select_related("organiser", "school_class")
+        .select_related("organiser", "school_class", "community")
         .order_by("starts_at", "pk")
     )
     return list(meetings[:MAX_LISTED])

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from romsie.agenda import services as agenda_services
 from romsie.agenda.models import Event
+from romsie.communities.models import Community
 from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
 from romsie.core.errors import ApplicationError
@@ -173,6 +174,7 @@ def meeting_create(
     with_guardians: bool = False,
     appointment: Appointment | None = None,
     invitee_ids: Iterable[int] = (),
+    community: Community | None = None,
 ) -> VideoMeeting:
     """Schedule a meeting, put it in the agenda and tell the people it is for."""
     if not scope.has(H.ORGANISE) or scope.establishment_id is None:
@@ -196,6 +198,10 @@ def meeting_create(
             raise ApplicationError(_("Choose one of your parent–teacher appointments."))
         meeting.appointment = appointment
         people = {appointment.guardian_id}
+    elif kind == VideoMeeting.For.COMMUNITY:
+        if community is None or not access.organisable_communities(scope).filter(pk=community.pk).exists():
+            raise ApplicationError(_("Choose one of the communities you own or manage."))
+        meeting.community = community
     elif kind == VideoMeeting.For.PEOPLE:
         people = _check_people(scope, invitee_ids)
         if not people:
@@ -220,6 +226,10 @@ def _event_create(scope: Scope, meeting: VideoMeeting, people: set[int]) -> Even
             data=_event_data(meeting),
             school_class=meeting.school_class,
             audience=_class_audience(meeting),
+        )
+    if meeting.kind == VideoMeeting.For.COMMUNITY:
+        return agenda_services.event_create(
+            scope=scope, agenda=Event.Agenda.COMMUNITY, data=_event_data(meeting), community=meeting.community
         )
     event = agenda_services.event_create(scope=scope, agenda=Event.Agenda.PERSONAL, data=_event_data(meeting))
     agenda_services.event_invitations_set(scope=scope, event=event, invitee_ids=people)

@@ -48,6 +48,7 @@ def meeting_create(request: ScopedRequest) -> HttpResponse:
                 with_guardians=bool(data.get("with_guardians")),
                 appointment=data.get("appointment"),
                 invitee_ids=form.invitee_ids(),
+                community=data.get("community"),
             )
         except ApplicationError as error:
             show_error(request, error, form)

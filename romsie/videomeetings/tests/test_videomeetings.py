@@ -356,3 +356,31 @@ def test_my_meetings_cost_the_same_for_1_and_50(
         response = client.get(reverse("videomeetings:meeting-list"))
     assert response.content.decode().count("<h2>Classe ") == count
     assert VideoMeetingInvitee.objects.count() == 1
+
+
+def test_a_community_owner_schedules_a_meeting_for_its_members_in_the_community_agenda(
+    world: World, client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from romsie.communities.models import Membership
+    from romsie.communities.tests.builders import community
+    from romsie.communities.tests.builders import enable as communities_enable
+
+    a = world.a
+    communities_enable(world)
+    theatre = community(a)
+    refused = client_for(a.head).post(CREATE, form(kind="community", community=theatre.pk))
+    assert refused.status_code == 200 and not VideoMeeting.objects.exists(), "not a manager of the community"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(a.teacher).post(CREATE, form(kind="community", community=theatre.pk))
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    meeting = VideoMeeting.objects.get(title="Classe virtuelle")
+    assert meeting.kind == "community" and meeting.community_id == theatre.pk
+    event = Event.objects.get(pk=meeting.event_id)
+    assert event.agenda == Event.Agenda.COMMUNITY and event.community_id == theatre.pk
+    assert join(meeting) in event.description
+    assert a.student.pk in notified("videomeetings.invited", "Classe virtuelle")
+    assert "Classe virtuelle" in page_text(client_for(a.student).get(reverse("videomeetings:meeting-list")))
+    for outsider in (a.student2, a.head, world.c.teacher):
+        assert client_for(outsider).get(join(meeting)).status_code == 404
+    Membership.objects.filter(community=theatre, user=a.student).delete()
+    assert client_for(a.student).get(join(meeting)).status_code == 404, "a removed member loses it at once"
