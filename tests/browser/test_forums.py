@@ -50,7 +50,7 @@ def test_a_student_starts_a_topic_the_teacher_replies_and_locks_it(
     expect(teacher.page.locator("main #reply-2")).to_contain_text("citer vos sources")
     teacher.submit("main .forums-moderation button[value=lock]")
     teacher.check()
-    expect(teacher.page.locator("#topic-status")).to_contain_text("Locked")
+    expect(teacher.page.locator("#topic-status")).to_contain_text("Verrouillé")
     assert Reply.objects.filter(topic=topic).count() == 2
 
     # The student sees the reply, marked new, and may no longer answer.

@@ -24,6 +24,7 @@ communities:community-detail         other  | 302  404  404  404  404  404  404 
 communities:community-update         own    | 302  404  404  200  404  404  404  404  404  404  404  403
 communities:community-update         other  | 302  404  404  404  404  404  404  404  404  404  404  403
 communities:community-leave          own    | 302  405  405  405  405  405  405  405  405  405  405  403
+communities:community-leave          other  | 302  405  405  405  405  405  405  405  405  405  405  403
 communities:community-folder         own    | 302  302  404  302  302  404  404  404  404  404  404  403
 communities:community-folder         other  | 302  404  404  404  404  404  404  404  404  404  404  403
 communities:member-list              own    | 302  200  404  200  200  404  404  404  404  404  404  403
@@ -33,17 +34,27 @@ communities:member-invite            other  | 302  404  404  404  404  404  404 
 communities:people-search            own    | 302  404  404  200  404  404  404  404  404  404  404  403
 communities:people-search            other  | 302  404  404  404  404  404  404  404  404  404  404  403
 communities:member-role              own    | 302  405  405  405  405  405  405  405  405  405  405  403
+communities:member-role              other    | 302  405  405  405  405  405  405  405  405  405  405  403
 communities:member-remove            own    | 302  405  405  405  405  405  405  405  405  405  405  403
+communities:member-remove            other    | 302  405  405  405  405  405  405  405  405  405  405  403
 communities:invitation-accept        own    | 302  405  405  405  405  405  405  405  405  405  405  403
+communities:invitation-accept        other    | 302  405  405  405  405  405  405  405  405  405  405  403
 communities:invitation-decline       own    | 302  405  405  405  405  405  405  405  405  405  405  403
+communities:invitation-decline       other    | 302  405  405  405  405  405  405  405  405  405  405  403
 communities:post-create              own    | 302  405  405  405  405  405  405  405  405  405  405  403
+communities:post-create              other    | 302  405  405  405  405  405  405  405  405  405  405  403
 communities:post-update              own    | 302  200  404  404  404  404  404  404  404  404  404  403
 communities:post-update              other  | 302  404  404  404  404  404  404  404  404  404  404  403
 communities:post-delete              own    | 302  405  405  405  405  405  405  405  405  405  405  403
+communities:post-delete              other    | 302  405  405  405  405  405  405  405  405  405  405  403
 communities:post-hide                own    | 302  405  405  405  405  405  405  405  405  405  405  403
+communities:post-hide                other    | 302  405  405  405  405  405  405  405  405  405  405  403
 communities:post-react               own    | 302  405  405  405  405  405  405  405  405  405  405  403
+communities:post-react               other    | 302  405  405  405  405  405  405  405  405  405  405  403
 communities:comment-create           own    | 302  405  405  405  405  405  405  405  405  405  405  403
+communities:comment-create           other    | 302  405  405  405  405  405  405  405  405  405  405  403
 communities:comment-delete           own    | 302  405  405  405  405  405  405  405  405  405  405  403
+communities:comment-delete           other    | 302  405  405  405  405  405  405  405  405  405  405  403
 communities:wiki-index               own    | 302  200  404  200  200  404  404  404  404  404  404  403
 communities:wiki-index               other  | 302  404  404  404  404  404  404  404  404  404  404  403
 communities:wiki-create              own    | 302  200  404  200  200  404  404  404  404  404  404  403
@@ -57,6 +68,7 @@ communities:wiki-history             other  | 302  404  404  404  404  404  404 
 communities:wiki-revision            own    | 302  200  404  200  200  404  404  404  404  404  404  403
 communities:wiki-revision            other  | 302  404  404  404  404  404  404  404  404  404  404  403
 communities:wiki-restore             own    | 302  405  405  405  405  405  405  405  405  405  405  403
+communities:wiki-restore             other    | 302  405  405  405  405  405  405  405  405  405  405  403
 """
 
 # url name                           object | anon stud pare teac part head life libr offi afte digi terr

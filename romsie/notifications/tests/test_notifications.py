@@ -7,6 +7,7 @@ tested at chosen instants of the site's time zone (Europe/Paris).
 from __future__ import annotations
 
 import datetime
+import html
 import socket
 from email import message_from_bytes
 from zoneinfo import ZoneInfo
@@ -116,7 +117,7 @@ def test_each_delivery_choice_decides_the_row_and_its_email_state(world):
 def test_preferences_page_lists_every_kind_and_saves_choices(world, client_for):
     client = client_for(world.a.parent)
     response = client.get(reverse("notifications:notification-preferences"))
-    content = response.content.decode()
+    content = html.unescape(response.content.decode())
     for kind in kinds():
         assert str(kind.label) in content
     assert "no e-mail address" in content
