@@ -20,6 +20,7 @@ from romsie.core.forms import (
     PickerField,
     RichTextField,
     VersionedForm,
+    person_choice,
     person_ids,
 )
 from romsie.schooling import audiences
@@ -159,10 +160,6 @@ class EventForm(VersionedForm):
 
 def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def person_choice(person: Any) -> PickerChoice:
-    return PickerChoice(f"user:{person.pk}", person.get_full_name(), obj=person)
 
 
 class InviteForm(forms.Form):

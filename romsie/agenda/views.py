@@ -17,7 +17,7 @@ from romsie.core import fragments, versions
 from romsie.core.access.declarations import requires
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
-from romsie.core.forms import show_error
+from romsie.core.forms import person_choice, show_error
 from romsie.core.ids import parse_id
 
 from . import access, forms, selectors, services
@@ -207,7 +207,7 @@ def invitation_answer(request: ScopedRequest, pk: int) -> HttpResponse:
 def people_search(request: ScopedRequest) -> HttpResponse:
     """The people matching a name among those one may invite (the picker's live search)."""
     query = request.GET.get("q", "").strip()[:100]
-    people = [forms.person_choice(p) for p in forms._matching(request.scope, query)]
+    people = [person_choice(p) for p in forms._matching(request.scope, query)]
     context = {"people": people, "query": query, "name": "invitees", "base": "id_invitees"}
     return render(request, "core/widgets/_picker_people.html", context)
 

@@ -10,17 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
-from romsie.core.forms import PickerChoice, PickerField, RichTextField, VersionedForm
+from romsie.core.forms import PickerChoice, PickerField, RichTextField, VersionedForm, person_choice
 from romsie.schooling.access import visible_school_classes
 
 from . import access
 from .models import Community, Membership, WallPost, WikiPage
 
 MAX_SEARCH = 20
-
-
-def person_choice(person: Any) -> PickerChoice:
-    return PickerChoice(f"user:{person.pk}", person.get_full_name(), obj=person)
 
 
 def people_matching(scope: Scope, words: str) -> list[Any]:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from romsie.core.access.declarations import requires
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
-from romsie.core.forms import show_error
+from romsie.core.forms import person_choice, show_error
 
 from . import access, forms, selectors, services
 from .habilitations import CommunitiesHabilitation as H
@@ -167,7 +167,7 @@ def people_search(request: ScopedRequest, pk: int) -> HttpResponse:
     scope = request.scope
     access.get_managed_community(scope, pk)
     query = request.GET.get("q", "").strip()[:100]
-    people = [forms.person_choice(p) for p in forms.people_matching(scope, query)]
+    people = [person_choice(p) for p in forms.people_matching(scope, query)]
     context = {"people": people, "query": query, "name": "invitees", "base": "id_invitees"}
     return render(request, "core/widgets/_picker_people.html", context)
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
-from romsie.core.forms import PickerChoice, PickerField, VersionedForm, person_ids
+from romsie.core.forms import PickerChoice, PickerField, VersionedForm, person_choice, person_ids
 from romsie.core.text import fold
 from romsie.identity.models import User
 from romsie.identity.selectors import BY_NAME
@@ -19,10 +19,6 @@ from . import access
 from .models import Contact, ContactGroup
 
 MAX_LINES = 10
-
-
-def person_choice(person: User) -> PickerChoice:
-    return PickerChoice(f"user:{person.pk}", person.get_full_name(), obj=person)
 
 
 def people_matching(scope: Scope, query: str) -> list[User]:

@@ -14,7 +14,7 @@ from romsie.core import fragments
 from romsie.core.access.declarations import requires
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
-from romsie.core.forms import show_error
+from romsie.core.forms import person_choice, show_error
 from romsie.core.ids import parse_id
 
 from . import access, forms, selectors, services
@@ -127,7 +127,7 @@ def contact_delete(request: ScopedRequest, pk: int) -> HttpResponse:
 def person_search(request: ScopedRequest) -> HttpResponse:
     """Return the directory's people matching a name (the contact form's picker, htmx)."""
     query = request.GET.get("q", "").strip()[:100]
-    people = [forms.person_choice(p) for p in forms.people_matching(request.scope, query)]
+    people = [person_choice(p) for p in forms.people_matching(request.scope, query)]
     context = {"people": people, "query": query, "name": "person", "base": "id_person"}
     return render(request, "core/widgets/_picker_people.html", context)
 

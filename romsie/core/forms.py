@@ -276,6 +276,11 @@ class PickerChoice:
     obj: Any = dataclass_field(default=None, compare=False, repr=False)
 
 
+def person_choice(person: Any) -> PickerChoice:
+    """A person as a picker offers them: the token ``user:<id>`` and their full name."""
+    return PickerChoice(f"user:{person.pk}", person.get_full_name(), obj=person)
+
+
 PeopleLookup = Callable[[list[int]], list[PickerChoice]]
 PeopleSearch = Callable[[str], list[PickerChoice]]
 

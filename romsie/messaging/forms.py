@@ -10,17 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
-from romsie.core.forms import PickerChoice, PickerField, RichTextField, VersionedForm
+from romsie.core.forms import PickerChoice, PickerField, RichTextField, VersionedForm, person_choice
 from romsie.core.uploads import MultipleFileField
 from romsie.documents.forms_sharing import linked_documents_field
 
 from . import access, selectors
 from .models import MailingList, Policy, Report
 from .services import MAX_INDIVIDUALS
-
-
-def person_choice(person: Any) -> PickerChoice:
-    return PickerChoice(f"user:{person.pk}", person.get_full_name(), obj=person)
 
 
 def recipients_field(

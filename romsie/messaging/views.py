@@ -19,14 +19,14 @@ from romsie.core import fragments, versions
 from romsie.core.access.declarations import requires, territory_admin
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
-from romsie.core.forms import PickerField, person_ids, show_error
+from romsie.core.forms import PickerField, person_choice, person_ids, show_error
 from romsie.core.ids import parse_id
 from romsie.core.services import audit_record
 from romsie.core.uploads import download_response
 from romsie.establishments.models import Territory
 
 from . import access, selectors, services
-from .forms import ComposeForm, FolderForm, MailingListForm, PolicyForm, ReportForm, person_choice
+from .forms import ComposeForm, FolderForm, MailingListForm, PolicyForm, ReportForm
 from .habilitations import MessagingHabilitation as H
 from .models import Delivery, Folder, MailingList, Policy
 

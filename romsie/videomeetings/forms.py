@@ -17,6 +17,7 @@ from romsie.core.forms import (
     PickerChoice,
     PickerField,
     VersionedForm,
+    person_choice,
     person_ids,
 )
 
@@ -37,10 +38,6 @@ class AppointmentChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         when = formats.date_format(timezone.localtime(obj.slot.starts_at), "DATETIME_FORMAT")
         return f"{when} — {obj.guardian.get_full_name()} ({obj.student.get_full_name()})"
-
-
-def person_choice(person: Any) -> PickerChoice:
-    return PickerChoice(f"user:{person.pk}", person.get_full_name(), obj=person)
 
 
 def matching_people(scope: Scope, words: str) -> list[Any]:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from romsie.core.access.declarations import requires, territory_admin
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
-from romsie.core.forms import show_error
+from romsie.core.forms import person_choice, show_error
 from romsie.core.ids import parse_id
 
 from . import access, forms, selectors, services
@@ -117,7 +117,7 @@ def meeting_join(request: ScopedRequest, pk: int) -> HttpResponse:
 def people_search(request: ScopedRequest) -> HttpResponse:
     """The people matching a name among those one may invite (the picker's live search)."""
     query = request.GET.get("q", "").strip()[:100]
-    people = [forms.person_choice(p) for p in forms.matching_people(request.scope, query)]
+    people = [person_choice(p) for p in forms.matching_people(request.scope, query)]
     context = {"people": people, "query": query, "name": "invitees", "base": "id_invitees"}
     return render(request, "core/widgets/_picker_people.html", context)
 
