@@ -368,7 +368,8 @@ def _content_query(vendor: str) -> str:
         for table in _tables():
             if vendor == "postgresql":  # every row as text, hashed; the sum of the hashes and the count
                 # (no sort nor long string: the multiset of rows, seen whatever their order)
-                content = f"coalesce(sum(hashtextextended(t::text, 0)), 0)::text || ':' || count(*) FROM {quote(table)} t"
+                digest = "coalesce(sum(hashtextextended(t::text, 0)), 0)::text || ':' || count(*)"
+                content = f"{digest} FROM {quote(table)} t"
             else:  # SQLite: every value quoted, rows sorted and joined
                 columns = [column.name for column in connection.introspection.get_table_description(cursor, table)]
                 row = " || char(31) || ".join(f"quote({quote(column)})" for column in columns)
