@@ -85,6 +85,10 @@ PAGES: dict[str, str] = {
     "registrations": "/inscriptions/",
     "contacts": "/contacts/",
     "bookmarks": "/favoris/",
+    "blogs": "/blogs/",
+    "forums": "/forums/",
+    "communities": "/communautes/",
+    "polls": "/sondages/",
 }
 
 

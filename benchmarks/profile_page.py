@@ -6,12 +6,15 @@ Usage::
     .venv/bin/python benchmarks/profile_page.py --size territory --role parent /
     .venv/bin/python benchmarks/profile_page.py --explain /annuaire/               # EXPLAIN ANALYZE each query
     .venv/bin/python benchmarks/profile_page.py --profile 25 /cahier-de-textes/a-faire/
+    .venv/bin/python benchmarks/profile_page.py --cold --role parent /                # Monday's first visit
 
 It runs in-process (``django.test.Client``) on the database ``benchmarks/http_pages.py``
 built (``romsie_bench_<size>``, with the production settings and Redis), so the numbers are
 CPU costs of the application alone: no HTTP, no gunicorn. Each page is requested a few times
 to warm the caches, then ``--repeat`` times measured: wall and CPU time per request, the
 number of queries and their time, and with ``--profile N`` the N most expensive functions.
+``--cold`` forgets the person's cached parts (dashboard widgets, page fragments) before each
+request, as on the first visit of the day; the shared version stamps stay warm.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ def main() -> int:
     parser.add_argument("--profile", type=int, default=0, help="print the N most expensive functions")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE every query once")
     parser.add_argument("--queries", action="store_true", help="print every query once")
+    parser.add_argument("--cold", action="store_true", help="forget the cached parts before each request")
     args = parser.parse_args()
 
     os.environ.update(
@@ -59,6 +63,15 @@ def main() -> int:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from redis import Redis
+
+    redis = Redis.from_url(os.environ["REDIS_URL"])
+
+    def forget_fragments() -> None:
+        if args.cold:
+            keys = list(redis.scan_iter(match="*romsie:fragment:*", count=1000))
+            if keys:
+                redis.delete(*keys)
 
     from romsie.identity.models import RoleAssignment
     from romsie.identity.scope import SESSION_ESTABLISHMENT
@@ -80,20 +93,25 @@ def main() -> int:
         if response.status_code != 200:
             print(f"{path}: {response.status_code}")
             continue
+        forget_fragments()
         with CaptureQueriesContext(connection) as captured:
             client.get(path, secure=True)
         queries = list(captured.captured_queries)
         sql_ms = sum(float(query["time"]) for query in queries) * 1000
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall = cpu = 0.0
         profiler = cProfile.Profile() if args.profile else None
         for _ in range(args.repeat):
+            forget_fragments()
+            started, started_cpu = time.perf_counter(), time.process_time()
             if profiler:
                 profiler.enable()
             client.get(path, secure=True)
             if profiler:
                 profiler.disable()
-        wall = (time.perf_counter() - wall) * 1000 / args.repeat
-        cpu = (time.process_time() - cpu) * 1000 / args.repeat
+            wall += time.perf_counter() - started
+            cpu += time.process_time() - started_cpu
+        wall = wall * 1000 / args.repeat
+        cpu = cpu * 1000 / args.repeat
         print(
             f"{path}: {wall:.2f} ms wall, {cpu:.2f} ms CPU per request; "
             f"{len(queries)} queries, {sql_ms:.2f} ms SQL; {len(response.content):,} bytes"

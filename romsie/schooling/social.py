@@ -77,9 +77,14 @@ def allows(scope: Scope, feature: SocialFeature) -> bool:
     """
     if not scope.is_student:
         return True
+    return str(feature) in scope.memo("schooling.social", lambda: _student_features(scope))
+
+
+def _student_features(scope: Scope) -> frozenset[str]:
+    """The features the signed-in student may use here (two cache round trips when warm)."""
     establishment = scope.establishment
     if establishment is None or scope.user_id is None:
-        return False
+        return frozenset()
     table_key, level_key = _keys(establishment, scope.user_id)
     found = cache.get_many([table_key, level_key])
     table = found.get(table_key)
@@ -90,7 +95,7 @@ def allows(scope: Scope, feature: SocialFeature) -> bool:
     if level_id is None:
         level_id = _current_level_id(establishment.id, scope.user_id)
         cache.set(level_key, level_id, CACHE_SECONDS)
-    return str(feature) in table.get(level_id, table[NO_CLASS])
+    return table.get(level_id, table[NO_CLASS])
 
 
 def _keys(establishment: EstablishmentRef, user_id: int) -> tuple[str, str]:

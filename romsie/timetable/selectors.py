@@ -80,8 +80,14 @@ def week(establishment_id: int | None, sessions: QuerySet[Session], monday: date
 
 
 def upcoming(sessions: QuerySet[Session], today: datetime.date, limit: int = 8) -> list[Session]:
-    """The next sessions from today (for the dashboard)."""
-    return list(_with_related(sessions.filter(date__gte=today)).distinct()[:limit])
+    """The next sessions from today (for the dashboard), of a person's own timetable.
+
+    ``sessions`` must not join a many-valued relation (``access.own_sessions`` does not: a
+    student's filter is a subquery of teaching ids, a teacher's two columns), so no
+    ``DISTINCT``: sorting every selected column to remove duplicates that cannot occur took
+    PostgreSQL's planner longer than running the query.
+    """
+    return list(_with_related(sessions.filter(date__gte=today))[:limit])
 
 
 def lessons_of_class(lessons: QuerySet[Lesson], school_class_id: int | None) -> QuerySet[Lesson]:

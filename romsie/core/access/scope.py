@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.http import HttpRequest
 
@@ -13,6 +13,8 @@ from .profiles import Profile, is_staff_profile
 if TYPE_CHECKING:
     from django.contrib.auth.models import _User
     from django_htmx.middleware import HtmxDetails
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,23 @@ class Scope:
         if self.is_parent and self.child is not None:
             return self.child.id
         return None
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """Return ``compute()``, computed once for this scope object, that is once per request.
+
+        For a fact several access checks of one page ask for (a student's social switches): a
+        scope is built, or read from the cache, for each request and never reused by another,
+        and what is memoised here is never stored with it (``__getstate__``).
+        """
+        memo: dict[str, Any] = self.__dict__.setdefault("_memo", {})  # frozen: fields only
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]  # type: ignore[no-any-return]
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_memo", None)
+        return state
 
 
 ANONYMOUS = Scope()
