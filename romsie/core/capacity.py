@@ -8,8 +8,10 @@ application and counts the requests being served by *all* the server's workers:
 - a page may start while fewer than ``ROMSIE_MAX_IN_FLIGHT`` pages are being served; past
   that it waits up to ``ROMSIE_CAPACITY_WAIT_MS`` for one to end (a burst is absorbed), then
   gets ``503 Service Unavailable`` with ``Retry-After``, in a few milliseconds and for no
-  CPU: the requests admitted keep the whole machine and finish in time. When as many
-  requests already wait as there are places, a newcomer is refused without waiting;
+  CPU: the requests admitted keep the whole machine and finish in time. When
+  ``ROMSIE_CAPACITY_QUEUE`` requests already wait, a newcomer is refused without waiting
+  (under gunicorn, by the worker's main thread before any thread takes it:
+  ``config.workers``);
 - sign-ins (the POST of the sign-in form, an Argon2 hash each) have their own, smaller
   limit ``ROMSIE_MAX_SIGN_INS``, a longer wait and a longer queue (``ROMSIE_SIGN_IN_QUEUE``),
   so a sign-in rush neither starves the pages nor holds more than that many hashes' memory;
@@ -118,10 +120,42 @@ def page_limit() -> int:
     return _env_int("ROMSIE_MAX_IN_FLIGHT", 12 * (os.cpu_count() or 1))
 
 
+def page_queue() -> int:
+    """How many pages may wait for a place at once (``ROMSIE_CAPACITY_QUEUE``).
+
+    About what the server frees within the wait: 200 pages a second free a place every 5 ms,
+    so a 25 ms wait lets four or five through; a longer queue only adds threads that poll
+    for a place, and answers that come late.
+    """
+    return _env_int("ROMSIE_CAPACITY_QUEUE", 2 * (os.cpu_count() or 1))
+
+
 def pages_saturated() -> bool:
     """True when as many pages are being served as the server may serve at once."""
     pages: int = sum(_local_counts().pages)
     return pages >= page_limit()
+
+
+def pages_refused() -> bool:
+    """True when a new page would be refused without waiting: every place taken, the queue full."""
+    counts = _local_counts()
+    return sum(counts.pages) >= page_limit() and sum(counts.waiting) >= page_queue()
+
+
+def sign_in_limit() -> int:
+    """How many sign-ins may be checked at once (``ROMSIE_MAX_SIGN_INS``): one per core."""
+    return _env_int("ROMSIE_MAX_SIGN_INS", os.cpu_count() or 1)
+
+
+def sign_in_queue() -> int:
+    """How many sign-ins may wait for a place (``ROMSIE_SIGN_IN_QUEUE``)."""
+    return _env_int("ROMSIE_SIGN_IN_QUEUE", 32 * (os.cpu_count() or 1))
+
+
+def sign_ins_refused() -> bool:
+    """True when a new sign-in would be refused without waiting (its places taken, its queue full)."""
+    counts = _local_counts()
+    return sum(counts.sign_ins) >= sign_in_limit() and sum(counts.sign_ins_waiting) >= sign_in_queue()
 
 
 class CapacityGate:
@@ -133,21 +167,22 @@ class CapacityGate:
         *,
         max_in_flight: int | None = None,
         max_sign_ins: int | None = None,
+        queue: int | None = None,
         wait_ms: int | None = None,
         sign_in_wait_ms: int | None = None,
         sign_in_path: str = "/compte/connexion/",
         exempt_prefixes: tuple[str, ...] = ("/sante/",),
     ) -> None:
-        cores = os.cpu_count() or 1
         self.app = app
         self.max_in_flight = max_in_flight or page_limit()
-        self.max_sign_ins = max_sign_ins or _env_int("ROMSIE_MAX_SIGN_INS", cores)
+        self.max_sign_ins = max_sign_ins or sign_in_limit()
         # Sign-ins queue longer: each waits its turn for a core (a 20 ms hash) up to sign_in_wait.
-        self.sign_in_queue = _env_int("ROMSIE_SIGN_IN_QUEUE", 32 * cores)
+        self.sign_in_queue = sign_in_queue()
         self.wait = (wait_ms if wait_ms is not None else _env_int("ROMSIE_CAPACITY_WAIT_MS", 25)) / 1000
         self.sign_in_wait = (
             sign_in_wait_ms if sign_in_wait_ms is not None else _env_int("ROMSIE_SIGN_IN_WAIT_MS", 2000)
         ) / 1000
+        self.page_queue = queue or page_queue()
         self.sign_in_path = sign_in_path
         self.exempt_prefixes = exempt_prefixes
 
@@ -161,7 +196,7 @@ class CapacityGate:
             waiting, queue = counts.sign_ins_waiting, self.sign_in_queue
         else:
             column, limit, wait = counts.pages, self.max_in_flight, self.wait
-            waiting, queue = counts.waiting, self.max_in_flight
+            waiting, queue = counts.waiting, self.page_queue
         if not _enter(column, limit, wait, waiting, queue):
             return _busy(start_response)
         try:

@@ -136,9 +136,9 @@ def test_every_worker_counts_the_requests_of_the_others_and_a_dead_worker_leaks_
     assert capacity.in_flight() == (0, 0)
 
 
-def test_when_as_many_wait_as_there_are_places_a_newcomer_is_refused_without_waiting():
+def test_when_the_queue_is_full_a_newcomer_is_refused_without_waiting():
     app = SlowApp()
-    gate = capacity.CapacityGate(app, max_in_flight=1, wait_ms=3000)
+    gate = capacity.CapacityGate(app, max_in_flight=1, queue=1, wait_ms=3000)
     threads = occupy(gate, app, 1)
     waiter = threading.Thread(target=call, args=(gate,))
     waiter.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import socket
@@ -35,11 +36,11 @@ def get(port: int, path: str) -> tuple[int, dict[str, str], float]:
         connection.close()
 
 
-@pytest.fixture
-def server() -> Iterator[int]:
-    """gunicorn with one worker of one thread, a place for one page, and no wait for a place."""
+@contextlib.contextmanager
+def serving(*, threads: int, **env: str) -> Iterator[int]:
+    """gunicorn with one worker of ``threads`` threads and the capacity settings ``env``."""
     port = free_port()
-    env = dict(os.environ, ROMSIE_MAX_IN_FLIGHT="1", ROMSIE_CAPACITY_WAIT_MS="0", PYTHONPATH=str(BASE_DIR))
+    environment = dict(os.environ, PYTHONPATH=str(BASE_DIR), **env)
     process = subprocess.Popen(  # noqa: S603 (our own command line, no input)
         [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -49,14 +50,14 @@ def server() -> Iterator[int]:
             "--workers",
             "1",
             "--threads",
-            "1",
+            str(threads),
             "--keep-alive",
             "0",
             "--bind",
             f"127.0.0.1:{port}",
         ],
         cwd=BASE_DIR,
-        env=env,
+        env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -74,6 +75,13 @@ def server() -> Iterator[int]:
     finally:
         process.terminate()
         process.wait(10)
+
+
+@pytest.fixture
+def server() -> Iterator[int]:
+    """One thread, a place for one page, and no wait for a place."""
+    with serving(threads=1, ROMSIE_MAX_IN_FLIGHT="1", ROMSIE_CAPACITY_WAIT_MS="0") as port:
+        yield port
 
 
 def test_a_page_past_capacity_gets_503_from_the_main_thread_health_checks_wait_their_turn(server: int) -> None:
@@ -94,3 +102,38 @@ def test_a_page_past_capacity_gets_503_from_the_main_thread_health_checks_wait_t
     holder.join(5)
     assert slow["status"] == 200
     assert get(server, "/tableau/")[0] == 200  # room again: served
+
+
+def post(port: int, path: str) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("POST", path, body=b"", headers={"Content-Length": "0"})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def test_with_the_place_taken_and_the_queue_full_the_main_thread_refuses_though_threads_are_free() -> None:
+    settings = {"ROMSIE_MAX_IN_FLIGHT": "1", "ROMSIE_CAPACITY_QUEUE": "1", "ROMSIE_CAPACITY_WAIT_MS": "3000"}
+    with serving(threads=4, **settings) as port:
+        results: dict[str, int] = {}
+        holder = threading.Thread(target=lambda: results.update(slow=get(port, "/lent/")[0]))
+        holder.start()
+        time.sleep(0.3)  # the one place is taken for a second
+        waiter = threading.Thread(target=lambda: results.update(waited=get(port, "/tableau/")[0]))
+        waiter.start()
+        time.sleep(0.3)  # and the one place of the queue
+
+        status, headers, seconds = get(port, "/tableau/")
+        assert status == 503
+        assert headers["Retry-After"] == "2"
+        assert "Server" not in headers  # the fixed answer of the main thread, not a thread's
+        assert seconds < 0.3
+        # A sign-in has its own places: it goes to a thread and is served.
+        assert post(port, "/compte/connexion/") == 200
+
+        holder.join(5)
+        waiter.join(5)
+        assert results == {"slow": 200, "waited": 200}  # the queued page was served once the place freed

@@ -220,21 +220,40 @@ def test_a_stale_save_of_the_table_is_refused_with_the_other_version(world: Worl
 
 
 def test_a_change_of_the_settings_or_of_the_ceiling_shows_at_once(world: World) -> None:
-    scope = f.scope_of(world.a.student)
-    assert allows(scope, SocialFeature.REACTIONS)  # computed and cached
+    # A scope is built for each request: ``next_request`` is the student's next page.
+    def next_request() -> Any:
+        return f.scope_of(world.a.student)
+
+    assert allows(next_request(), SocialFeature.REACTIONS)  # computed and cached
     switch_on(world, ("6E", "comments"))
-    assert not allows(scope, SocialFeature.REACTIONS)
-    assert allows(scope, SocialFeature.COMMENTS)
+    assert not allows(next_request(), SocialFeature.REACTIONS)
+    assert allows(next_request(), SocialFeature.COMMENTS)
     ceiling_closes(world, world.north, ("secondary", "comments"))
-    assert not allows(scope, SocialFeature.COMMENTS)
+    assert not allows(next_request(), SocialFeature.COMMENTS)
 
 
 def test_a_change_of_class_shows_at_once(world: World) -> None:
     switch_on(world, ("6E", "comments"))
-    scope = f.scope_of(world.a.student)
-    assert allows(scope, SocialFeature.COMMENTS)
+    assert allows(f.scope_of(world.a.student), SocialFeature.COMMENTS)
     put_in_level(world.a, "5E")  # the class changed: the structure's stamp is bumped
-    assert not allows(scope, SocialFeature.COMMENTS)
+    assert not allows(f.scope_of(world.a.student), SocialFeature.COMMENTS)
+
+
+def test_within_one_request_the_switches_are_read_once_and_never_stored_with_the_scope(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pickle
+
+    from romsie.schooling import social
+
+    reads: list[int] = []
+    original = social._student_features
+    monkeypatch.setattr(social, "_student_features", lambda scope: reads.append(1) or original(scope))
+    scope = f.scope_of(world.a.student)
+    for feature in ALL:  # a page asks several times (each forum, each comment form...)
+        allows(scope, feature)
+    assert reads == [1]
+    assert "_memo" not in pickle.loads(pickle.dumps(scope)).__dict__  # the cached scope holds no answer
 
 
 def test_allows_costs_four_queries_cold_and_none_warm(world: World, django_assert_num_queries: Any) -> None:
