@@ -139,7 +139,9 @@ def pages_saturated() -> bool:
 def pages_refused() -> bool:
     """True when a new page would be refused without waiting: every place taken, the queue full."""
     counts = _local_counts()
-    return sum(counts.pages) >= page_limit() and sum(counts.waiting) >= page_queue()
+    pages: int = sum(counts.pages)
+    waiting: int = sum(counts.waiting)
+    return pages >= page_limit() and waiting >= page_queue()
 
 
 def sign_in_limit() -> int:
@@ -155,7 +157,9 @@ def sign_in_queue() -> int:
 def sign_ins_refused() -> bool:
     """True when a new sign-in would be refused without waiting (its places taken, its queue full)."""
     counts = _local_counts()
-    return sum(counts.sign_ins) >= sign_in_limit() and sum(counts.sign_ins_waiting) >= sign_in_queue()
+    sign_ins: int = sum(counts.sign_ins)
+    waiting: int = sum(counts.sign_ins_waiting)
+    return sign_ins >= sign_in_limit() and waiting >= sign_in_queue()
 
 
 class CapacityGate:
