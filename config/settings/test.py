@@ -26,7 +26,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 def _test_signing_key() -> str:
     from jwcrypto import jwk
 
-    return jwk.JWK.generate(kty="RSA", size=2048).export_to_pem(private_key=True, password=None).decode()
+    pem: bytes = jwk.JWK.generate(kty="RSA", size=2048).export_to_pem(private_key=True, password=None)
+    return pem.decode()
 
 
 OIDC_SIGNING_KEYS = [_test_signing_key()]

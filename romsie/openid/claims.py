@@ -67,9 +67,9 @@ def _establishments(user: User) -> list[dict[str, Any]]:
     if class_ids:
         union = class_ids[0].union(*class_ids[1:]) if len(class_ids) > 1 else class_ids[0]
         for school_class in SchoolClass.objects.filter(pk__in=union).order_by("name"):
-            entry = by_establishment.get(school_class.establishment_id)
-            if entry is not None:
-                entry["classes"].append(school_class.name)
+            found = by_establishment.get(school_class.establishment_id)
+            if found is not None:
+                found["classes"].append(school_class.name)
     return list(by_establishment.values())
 
 

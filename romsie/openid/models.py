@@ -33,7 +33,7 @@ class ClientRegistration(models.Model):
         verbose_name_plural = _("OpenID Connect clients")
 
     def __str__(self) -> str:
-        return self.application.name
+        return str(self.application.name)
 
     @property
     def scopes(self) -> list[str]:

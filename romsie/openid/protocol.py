@@ -38,10 +38,9 @@ class AuthorizeView(oauth_views.AuthorizationView):
     template_name = "openid/authorize.html"
 
     def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
-        if "error" in context:
-            error = context["error"]
-            logger.warning("OIDC authorization refused: %s", getattr(error, "error", error))
-            return super().render_to_response(context, **response_kwargs)
+        if "error" in context:  # logged by error_response
+            response: HttpResponse = super().render_to_response(context, **response_kwargs)
+            return response
         application = context["application"]
         scopes = list(context.get("scopes") or [])
         prompt = set(self.request.GET.get("prompt", "").split())
@@ -58,7 +57,7 @@ class AuthorizeView(oauth_views.AuthorizationView):
         return response
 
     def form_valid(self, form: AllowForm) -> HttpResponse:
-        response = super().form_valid(form)
+        response: HttpResponse = super().form_valid(form)
         data = form.cleaned_data
         location = response.get("Location", "")
         if data.get("allow") and response.status_code == 302 and "code=" in location:
@@ -73,7 +72,8 @@ class AuthorizeView(oauth_views.AuthorizationView):
         logger.warning(
             "OIDC authorization refused: %s", getattr(getattr(error, "oauthlib_error", error), "error", error)
         )
-        return super().error_response(error, application, **kwargs)
+        response: HttpResponse = super().error_response(error, application, **kwargs)
+        return response
 
 
 @public

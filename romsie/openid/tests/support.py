@@ -125,6 +125,8 @@ def query_of(location: str) -> dict[str, str]:
 def consent(browser: Client, url: str) -> str:
     """Show the consent screen, allow, and return where the browser is sent (the client's callback)."""
     page = browser.get(url)
+    if page.status_code == 302:  # consent remembered: no screen
+        return str(page["Location"])
     assert page.status_code == 200, page.content[:500]
     form = page.context["form"]
     data = {name: value for name, value in form.initial.items() if value is not None}
