@@ -41,7 +41,11 @@ class AuthorizeView(oauth_views.AuthorizationView):
         if "error" in context:  # logged by error_response
             response: HttpResponse = super().render_to_response(context, **response_kwargs)
             return response
-        application = context["application"]
+        application = context.get("application")
+        if application is None:  # a consent form posted without the request's fields
+            logger.warning("OIDC consent form refused: %s", context["form"].errors.as_json()[:200])
+            refused: HttpResponse = super().render_to_response({"error": {"error": "invalid_request"}}, status=400)
+            return refused
         scopes = list(context.get("scopes") or [])
         prompt = set(self.request.GET.get("prompt", "").split())
         if "consent" not in prompt and selectors.consent_covers(self.request.user, application.pk, scopes):
