@@ -30,7 +30,12 @@ def _exchange(registered: Any, code: str, verifier: str) -> Any:
     oidc = session(registered)
     return oidc.post(
         TOKEN_URL,
-        data={"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI, "code_verifier": verifier},
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT_URI,
+            "code_verifier": verifier,
+        },
         auth=(registered.registration.application.client_id, registered.secret),
         withhold_token=True,
     )
