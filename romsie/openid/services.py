@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import AccessToken, Application, Grant, IDToken, RefreshToken
+from oauth2_provider.settings import oauth2_settings
 
 from romsie.core.access.scope import Scope
 from romsie.core.errors import ApplicationError
@@ -94,3 +97,23 @@ def consent_revoke(*, user: User, consent: Consent) -> None:
     for model in (RefreshToken, AccessToken, IDToken, Grant):
         model.objects.filter(user=user, application_id=application_id).delete()
     consent.delete()
+
+
+@transaction.atomic
+def tokens_purge(*, now: datetime) -> int:
+    """Delete the codes, id_tokens and tokens past any use; return how many rows went.
+
+    A refresh token lives ``REFRESH_TOKEN_EXPIRE_SECONDS`` past its access token's expiry, so an
+    access token goes with its refresh token that long after expiring. Revoked refresh tokens are
+    kept as long too: a replayed one is recognised and revokes its whole family (reuse detection).
+    """
+    refresh_life = timedelta(seconds=oauth2_settings.REFRESH_TOKEN_EXPIRE_SECONDS or 0)
+    dead = now - refresh_life
+    deleted = Grant.objects.filter(expires__lt=now).delete()[0]
+    # An access token goes with its id_token (a cascade): both wait for the refresh token's end.
+    deleted += IDToken.objects.filter(expires__lt=dead).delete()[0]
+    deleted += RefreshToken.objects.filter(
+        Q(revoked__lt=dead) | Q(access_token__expires__lt=dead) | Q(access_token__isnull=True, created__lt=dead)
+    ).delete()[0]
+    deleted += AccessToken.objects.filter(expires__lt=dead).delete()[0]
+    return deleted

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from authlib.common.security import generate_token
-from django.core.management import call_command
 from django.utils import timezone
 from oauth2_provider.models import AccessToken, Grant, RefreshToken
 
+from romsie.core import retention
 from romsie.core.testing.world import World
 from romsie.identity import services as identity_services
 from romsie.identity.models import User
@@ -183,15 +184,17 @@ def test_a_revoked_token_no_longer_works(world: World, client_for: Any) -> None:
     assert oidc.get(f"{ISSUER}/oauth/userinfo/").status_code == 401
 
 
-def test_expired_tokens_and_codes_are_purged(world: World, client_for: Any) -> None:
-    oidc, token = _tokens(world, client_for, world.a.teacher)
-    long_ago = timezone.now() - timezone.timedelta(days=400)
-    AccessToken.objects.update(expires=long_ago)
-    Grant.objects.update(expires=long_ago)
-    call_command("cleartokens")
-    assert not AccessToken.objects.exists()
-    assert not RefreshToken.objects.filter(revoked__isnull=True).exists()
-    assert not Grant.objects.exists()
+def test_expired_tokens_and_codes_are_purged_by_the_retention_job(world: World, client_for: Any) -> None:
+    _tokens(world, client_for, world.a.teacher)
+    _verifier, challenge = pkce_pair()
+    _code(client_for(world.a.student), register(world.territory_admin, world.north, name="Autre"), challenge)
+    assert retention.purge_expired(now=timezone.now())["OAuth2 tokens and codes"] == 0  # all still alive
+    in_a_day = retention.purge_expired(now=timezone.now() + timedelta(days=1))
+    assert in_a_day["OAuth2 tokens and codes"] == 1  # the unused code
+    assert AccessToken.objects.exists() and RefreshToken.objects.exists()  # may still be refreshed
+    later = timezone.now() + timedelta(days=32)
+    assert retention.purge_expired(now=later)["OAuth2 tokens and codes"] >= 3
+    assert not AccessToken.objects.exists() and not RefreshToken.objects.exists() and not Grant.objects.exists()
 
 
 def test_a_token_exchange_costs_a_constant_number_of_queries(
