@@ -109,7 +109,7 @@ def tokens_purge(*, now: datetime) -> int:
     """
     refresh_life = timedelta(seconds=oauth2_settings.REFRESH_TOKEN_EXPIRE_SECONDS or 0)
     dead = now - refresh_life
-    deleted = Grant.objects.filter(expires__lt=now).delete()[0]
+    deleted: int = Grant.objects.filter(expires__lt=now).delete()[0]
     # An access token goes with its id_token (a cascade): both wait for the refresh token's end.
     deleted += IDToken.objects.filter(expires__lt=dead).delete()[0]
     deleted += RefreshToken.objects.filter(
