@@ -30,6 +30,7 @@ demo: migrate
 	$(BIN)/python manage.py demo_territory --if-empty
 
 run: demo
+	$(BIN)/python manage.py oidc_signing_key
 	$(BIN)/python manage.py demo_territory --print-accounts
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

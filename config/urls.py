@@ -5,6 +5,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("romsie.core.urls")),
+    # OpenID Connect and OAuth2: /oauth/... and /.well-known/openid-configuration.
+    path("", include("romsie.openid.protocol_urls")),
+    path("", include("romsie.openid.urls")),
     path("notifications/", include("romsie.notifications.urls")),
     path("compte/", include("romsie.identity.urls")),
     path("annuaire/", include("romsie.directory.urls")),

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "oauth2_provider",
     "romsie.core",
     "romsie.notifications",
     "romsie.establishments",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "romsie.forums",
     "romsie.blogs",
     "romsie.administration",
+    "romsie.openid",
     "romsie.provisioning",
     "romsie.demo",
 ]
@@ -340,4 +342,67 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+}
+
+# OpenID Connect provider and OAuth2 (django-oauth-toolkit; docs/openid-connect.md).
+# Signing keys: RSA private keys in PEM files (OIDC_KEY_FILES, comma-separated); the first signs,
+# every one is published in the JWKS, so a new key is added first and the old one dropped later
+# (rotation). Without OIDC_KEY_FILES, the embedded default reads var/oidc-signing-key.pem, which
+# `make run` creates once (`manage.py oidc_signing_key`); it is never committed.
+OIDC_KEY_FILES = env.list("OIDC_KEY_FILES", default=[str(VAR_DIR / "oidc-signing-key.pem")])
+OIDC_SIGNING_KEYS = [Path(name).read_text() for name in OIDC_KEY_FILES if Path(name).is_file()]
+# The secret the pairwise subject identifiers ("sub") are derived from: set it once and never
+# change it, or every client sees new people (defaults to SECRET_KEY).
+OIDC_SUBJECT_SECRET = env.str("OIDC_SUBJECT_SECRET", default=SECRET_KEY)
+# The scopes a client may ask for; the REST API (/api/v1/) checks the same names.
+OAUTH2_SCOPES = {
+    "openid": _("Confirm who you are (sign in with your ENT account)"),
+    "profile": _("Your first name, last name and username"),
+    "email": _("Your e-mail address"),
+    "establishment": _("Your establishments (UAI), your profile there and your classes"),
+    "timetable": _("Read your timetable"),
+    "homework": _("Read your homework and tick it done"),
+    "messages": _("Read your messages and their unread counts"),
+    "notifications": _("Read your notifications"),
+    "news": _("Read the news"),
+}
+# The library's own Application model (not swapped), named so that migrations can refer to it.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": OIDC_SIGNING_KEYS[0] if OIDC_SIGNING_KEYS else "",
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": OIDC_SIGNING_KEYS[1:],
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post", "none"],
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "SCOPES": OAUTH2_SCOPES,
+    "DEFAULT_SCOPES": ["openid"],
+    "SCOPES_BACKEND_CLASS": "romsie.openid.scopes.ClientScopes",
+    "OAUTH2_VALIDATOR_CLASS": "romsie.openid.validators.Validator",
+    "OIDC_SERVER_CLASS": "romsie.openid.server.Server",
+    # Tokens carry the person's session epoch: they die with the account or its sessions.
+    "ACCESS_TOKEN_GENERATOR": "romsie.openid.tokens.bound_token",
+    "REFRESH_TOKEN_GENERATOR": "romsie.openid.tokens.bound_token",
+    "PKCE_REQUIRED": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH2_ACCESS_TOKEN_SECONDS", default=3600),
+    "ID_TOKEN_EXPIRE_SECONDS": 3600,
+    # A refresh token unused for 30 days is dead, and `manage.py cleartokens` deletes it.
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env.int("OAUTH2_REFRESH_TOKEN_SECONDS", default=30 * 24 * 3600),
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "ERROR_RESPONSE_WITH_SCOPES": True,
+    # OAuth 2.0 Security Best Current Practice (RFC 9700), every gate on: no implicit or password
+    # grant, no "plain" PKCE, tokens stored hashed, the issuer in the authorization response.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
 }

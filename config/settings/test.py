@@ -1,7 +1,7 @@
 """Settings for the test suite: fast hashing, in-memory mail unless a test starts SMTP."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import OAUTH2_PROVIDER, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -20,3 +20,19 @@ CLAMD_REQUIRED = False
 WHITENOISE_AUTOREFRESH = True
 AXES_FAILURE_LIMIT = 5
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+# The tests sign with a key of their own, made when the settings load (never a file).
+def _test_signing_key() -> str:
+    from jwcrypto import jwk
+
+    pem: bytes = jwk.JWK.generate(kty="RSA", size=2048).export_to_pem(private_key=True, password=None)
+    return pem.decode()
+
+
+OIDC_SIGNING_KEYS = [_test_signing_key()]
+OAUTH2_PROVIDER = {
+    **OAUTH2_PROVIDER,
+    "OIDC_RSA_PRIVATE_KEY": OIDC_SIGNING_KEYS[0],
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": [],
+}

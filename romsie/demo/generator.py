@@ -506,6 +506,7 @@ class _Builder:
         from romsie.meetings import demo as meetings_demo
         from romsie.messaging import demo as messaging_demo
         from romsie.news import demo as news_demo
+        from romsie.openid import demo as openid_demo
         from romsie.polls import demo as polls_demo
         from romsie.registrations import demo as registrations_demo
         from romsie.schooling import demo as schooling_demo
@@ -534,6 +535,7 @@ class _Builder:
         self.rows += forums_demo.populate(ids)
         self.rows += blogs_demo.populate(ids)
         self.rows += videomeetings_demo.populate(ids, featured_student_ids=featured)
+        self.rows += openid_demo.populate(ids)
         # The demo's notifications stay in the timeline: no e-mail to its made-up addresses.
         Notification.objects.exclude(email_state=Notification.EmailState.NONE).update(
             email_state=Notification.EmailState.NONE, email_due_at=None

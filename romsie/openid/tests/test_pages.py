@@ -1,0 +1,99 @@
+"""The territory's client pages, "Connected applications", key rotation and the demo client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+from jwcrypto import jwk
+from oauth2_provider.models import Application
+from oauth2_provider.settings import oauth2_settings
+
+from romsie.core.models import AuditEvent
+from romsie.core.testing.world import World
+from romsie.openid import demo
+from romsie.openid.models import ClientRegistration
+
+from .support import REDIRECT_URI, register
+
+
+def _form(territory_pk: int, **changes: Any) -> dict[str, Any]:
+    return {
+        "territory": territory_pk,
+        "name": "Manuels numériques",
+        "redirect_uris": REDIRECT_URI,
+        "scopes": ["openid", "profile", "establishment"],
+        "confidential": "1",
+        **changes,
+    }
+
+
+def test_a_territory_admin_registers_a_client_and_sees_its_secret_once(world: World, client_for: Any) -> None:
+    admin = client_for(world.territory_admin)
+    answer = admin.post("/administration/territoire/applications/ajouter/", _form(world.north.pk))
+    assert answer.status_code == 200
+    secret = answer.context["secret"]
+    assert len(secret) > 40 and secret.encode() in answer.content
+    assert "no-store" in answer["Cache-Control"]
+    registration = ClientRegistration.objects.get()
+    application = registration.application
+    assert registration.territory == world.north
+    assert registration.scopes == ["openid", "profile", "establishment"]
+    assert application.client_secret != secret  # stored hashed
+    assert application.authorization_grant_type == Application.GRANT_AUTHORIZATION_CODE
+    assert application.algorithm == Application.RS256_ALGORITHM
+    assert AuditEvent.objects.filter(action="openid.client_created").exists()
+    listing = admin.get("/administration/territoire/applications/")
+    assert application.client_id.encode() in listing.content
+    assert secret.encode() not in listing.content
+
+
+def test_hostile_redirect_uris_and_other_territories_are_refused(world: World, client_for: Any) -> None:
+    admin = client_for(world.territory_admin)
+    for uris in ["http://manuels.example.test/cb", "https://*.example.test/cb", "https://x.test/cb#a", "javascript:x"]:
+        answer = admin.post(
+            "/administration/territoire/applications/ajouter/", _form(world.north.pk, redirect_uris=uris)
+        )
+        assert answer.status_code == 200 and answer.context["form"].errors
+    answer = admin.post("/administration/territoire/applications/ajouter/", _form(world.south.pk))
+    assert answer.context["form"].errors  # a territory one does not administer
+    assert not Application.objects.exists()
+
+
+def test_a_territory_admin_removes_only_their_clients(world: World, client_for: Any) -> None:
+    mine = register(world.territory_admin, world.north)
+    theirs = ClientRegistration.objects.create(
+        application=Application.objects.create(name="Sud", redirect_uris=REDIRECT_URI), territory=world.south,
+        allowed_scopes="openid",
+    )  # fmt: skip
+    admin = client_for(world.territory_admin)
+    assert admin.post(f"/administration/territoire/applications/{theirs.pk}/supprimer/").status_code == 404
+    assert admin.post(f"/administration/territoire/applications/{mine.registration.pk}/supprimer/").status_code == 302
+    assert list(ClientRegistration.objects.all()) == [theirs]
+
+
+def test_the_territory_home_links_the_clients(world: World, client_for: Any) -> None:
+    page = client_for(world.territory_admin).get("/administration/territoire/")
+    assert b"/administration/territoire/applications/" in page.content
+
+
+def test_jwks_publishes_every_key_and_the_first_signs(world: World, settings: Any) -> None:
+    old = jwk.JWK.generate(kty="RSA", size=2048)
+    old_pem = old.export_to_pem(private_key=True, password=None).decode()
+    settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "OIDC_RSA_PRIVATE_KEYS_INACTIVE": [old_pem]}
+    try:
+        keys = Client().get("/oauth/jwks/").json()["keys"]
+        current = jwk.JWK.from_pem(settings.OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"].encode())
+        assert [key["kid"] for key in keys] == [current.thumbprint(), old.thumbprint()]
+        assert all("d" not in key for key in keys)  # public parts only
+    finally:
+        oauth2_settings.reload()
+
+
+def test_the_demo_registers_the_textbook_platform(world: World) -> None:
+    assert demo.populate([world.a.establishment.pk]) == 2
+    registration = ClientRegistration.objects.get(application__client_id=demo.CLIENT_ID)
+    assert registration.territory == world.north
+    assert registration.application.redirect_uris == "https://manuels.example.test/callback"
+    assert registration.scopes == ["openid", "profile", "establishment"]
+    assert demo.populate([world.a.establishment.pk]) == 0  # once

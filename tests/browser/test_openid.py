@@ -1,0 +1,41 @@
+"""A student allows a textbook platform on the consent screen, is sent back to it, then disconnects it."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from romsie.core.testing.world import World
+from romsie.openid.models import Consent
+from romsie.openid.tests.support import REDIRECT_URI, authorize_url, pkce_pair, register
+
+from .support import Guard, Journey
+
+
+@pytest.mark.parametrize("viewport", ["phone"])
+def test_a_student_allows_a_client_and_disconnects_it(
+    journey: Journey, world: World, guard: Guard, viewport: str
+) -> None:
+    registered = register(world.territory_admin, world.north, name="Manuels numériques")
+    page = journey.page
+    journey.sign_in(world.a.student.username)
+    _verifier, challenge = pkce_pair()
+    client_id = registered.registration.application.client_id
+    page.goto(journey.base_url + authorize_url(client_id, challenge, scope="openid profile establishment"))
+    journey.check()  # the consent screen: axe, reflow at 360 px, CSP
+    expect(page.locator("main h1")).to_contain_text("Manuels numériques")
+
+    # Allow: the form's redirect to the client's origin is allowed by the page's form-action (the
+    # made-up host does not resolve; the browser's request to it is what counts).
+    with page.expect_request(lambda request: request.url.startswith(REDIRECT_URI)) as sent:
+        page.click("main button[name=allow]")
+    assert "code=" in sent.value.url and "state=state-123" in sent.value.url
+    guard.foreign_requests[:] = [url for url in guard.foreign_requests if not url.startswith(REDIRECT_URI)]
+    assert Consent.objects.filter(user=world.a.student).exists()
+
+    journey.open("openid:connected-apps")
+    expect(page.locator("main")).to_contain_text("Manuels numériques")
+    journey.submit("main form button[type=submit]")
+    journey.assert_at("openid:connected-apps")
+    journey.check()
+    assert not Consent.objects.filter(user=world.a.student).exists()
