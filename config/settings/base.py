@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "romsie.forums",
     "romsie.blogs",
     "romsie.administration",
+    "romsie.cas",
     "romsie.provisioning",
     "romsie.demo",
 ]

@@ -496,6 +496,7 @@ class _Builder:
         from romsie.assessment import demo as assessment_demo
         from romsie.attendance import demo as attendance_demo
         from romsie.blogs import demo as blogs_demo
+        from romsie.cas import demo as cas_demo
         from romsie.booking import demo as booking_demo
         from romsie.bookmarks import demo as bookmarks_demo
         from romsie.communities import demo as communities_demo
@@ -534,6 +535,7 @@ class _Builder:
         self.rows += forums_demo.populate(ids)
         self.rows += blogs_demo.populate(ids)
         self.rows += videomeetings_demo.populate(ids, featured_student_ids=featured)
+        self.rows += cas_demo.populate(ids)
         # The demo's notifications stay in the timeline: no e-mail to its made-up addresses.
         Notification.objects.exclude(email_state=Notification.EmailState.NONE).update(
             email_state=Notification.EmailState.NONE, email_due_at=None
