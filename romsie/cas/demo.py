@@ -15,12 +15,22 @@ from .models import CasService
 
 DEMO_NAME = "CDI — catalogue de la bibliothèque"
 DEMO_PREFIX = "https://cdi.example.test/"
-DEMO_ATTRIBUTES = ["ENTPersonJointure", "uid", "sn", "givenName", "ENTStructureUAI", "ENTPersonProfils", "ENTPersonClasses"]
+DEMO_ATTRIBUTES = [
+    "ENTPersonJointure",
+    "uid",
+    "sn",
+    "givenName",
+    "ENTStructureUAI",
+    "ENTPersonProfils",
+    "ENTPersonClasses",
+]
 
 
 def populate(establishment_ids: Iterable[int]) -> int:
     """Register the demo library catalogue in the territories of these establishments; return the rows created."""
-    territories = set(Establishment.objects.filter(pk__in=list(establishment_ids)).values_list("territory_id", flat=True))
+    territories = set(
+        Establishment.objects.filter(pk__in=list(establishment_ids)).values_list("territory_id", flat=True)
+    )
     registered = set(CasService.objects.filter(name=DEMO_NAME).values_list("territory_id", flat=True))
     services = [
         CasService(

@@ -155,7 +155,9 @@ def _attributes(ticket: CasTicket) -> dict[str, list[str]]:
         roles = RoleAssignment.objects.filter(establishment_id=ticket.establishment_id, user_id=user.pk, is_active=True)
         values["ENTPersonProfils"] = sorted({role.profile for role in roles.only("role", "function")})
     if "ENTPersonClasses" in wanted:
-        classes = SchoolClass.objects.filter(establishment_id=ticket.establishment_id, school_year__is_current=True).filter(
+        classes = SchoolClass.objects.filter(
+            establishment_id=ticket.establishment_id, school_year__is_current=True
+        ).filter(
             Q(pk__in=current_class_ids(ticket.establishment_id, user.pk))
             | Q(pk__in=taught_class_ids(ticket.establishment_id, user.pk))
         )

@@ -496,9 +496,9 @@ class _Builder:
         from romsie.assessment import demo as assessment_demo
         from romsie.attendance import demo as attendance_demo
         from romsie.blogs import demo as blogs_demo
-        from romsie.cas import demo as cas_demo
         from romsie.booking import demo as booking_demo
         from romsie.bookmarks import demo as bookmarks_demo
+        from romsie.cas import demo as cas_demo
         from romsie.communities import demo as communities_demo
         from romsie.contacts import demo as contacts_demo
         from romsie.documents import demo as documents_demo

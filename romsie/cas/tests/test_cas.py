@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
-from xml.etree import ElementTree as ET  # noqa: N817
+from xml.etree import ElementTree as ET
 
 import pytest
+from defusedxml import ElementTree as SafeET
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -56,7 +57,7 @@ def validate(client: Client, ticket: str, service: str = SERVICE_URL, name: str 
     response = client.get(reverse(name), {"ticket": ticket, "service": service})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/xml")
-    return ET.fromstring(response.content)
+    return SafeET.fromstring(response.content)
 
 
 def failure_code(root: Any) -> str:
@@ -178,7 +179,7 @@ def test_renew_at_validation_refuses_a_ticket_from_an_existing_session(world: Wo
     client = client_for(world.a.student)
     ticket = issue(client)
     response = client.get(reverse("cas:service-validate"), {"ticket": ticket, "service": SERVICE_URL, "renew": "1"})
-    assert failure_code(ET.fromstring(response.content)) == "INVALID_TICKET"
+    assert failure_code(SafeET.fromstring(response.content)) == "INVALID_TICKET"
 
 
 # -- validation ----------------------------------------------------------------------------------------------
