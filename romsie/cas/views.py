@@ -65,8 +65,8 @@ def login(request: ScopedRequest) -> HttpResponse:
     service_url = request.GET.get("service", "")
     renew, gateway = _flag(request.GET.get("renew")), _flag(request.GET.get("gateway"))
     signed_in = request.user.is_authenticated
-    if not service_url:
-        return redirect("core:dashboard") if signed_in and not renew else _send_to_sign_in(request)
+    if not service_url:  # nothing to go back to: the ENT itself
+        return redirect("core:dashboard") if signed_in else _send_to_sign_in(request)
     if not signed_in:
         if selectors.service_anywhere(service_url) is None:
             return _refuse_service(request, service_url)
