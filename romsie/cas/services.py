@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -217,6 +219,13 @@ def single_logout(*, user: User, session_key: str) -> int:
     if requests:
         enqueue_on_commit(tasks.single_logout_task, requests)
     return len(requests)
+
+
+def signed_out(sender: object, request: HttpRequest | None = None, user: User | None = None, **kwargs: Any) -> None:
+    """``user_logged_out`` receiver: single logout for the session that ends (before it is flushed)."""
+    session = getattr(request, "session", None)
+    if user is not None and session is not None and session.session_key:
+        single_logout(user=user, session_key=session.session_key)
 
 
 def ticket_retention() -> timedelta:

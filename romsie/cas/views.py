@@ -138,8 +138,7 @@ def logout(request: ScopedRequest) -> HttpResponse:
     known = selectors.service_anywhere(service_url) if service_url else None
     if request.method == "POST":
         if request.user.is_authenticated:
-            services.single_logout(user=request.user, session_key=request.session.session_key or "")
-            auth_logout(request)
+            auth_logout(request)  # single logout follows (services.signed_out)
         if known is not None:
             return HttpResponseRedirect(service_url)
         return redirect("identity:sign-in")

@@ -306,25 +306,32 @@ def test_validation_costs_a_constant_number_of_queries(
 # -- logout ----------------------------------------------------------------------------------------------
 
 
+class _Answer:
+    def __enter__(self) -> _Answer:
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        return None
+
+
+@pytest.fixture
+def posted(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bytes]]:
+    """The single-logout requests the task posts (address, body), instead of sending them."""
+    sent: list[tuple[str, bytes]] = []
+
+    def fake_urlopen(request: Any, timeout: int) -> _Answer:
+        sent.append((request.full_url, request.data))
+        return _Answer()
+
+    monkeypatch.setattr(tasks.urllib.request, "urlopen", fake_urlopen)
+    return sent
+
+
 def test_logout_ends_the_session_and_tells_the_single_logout_services(
-    world: World, client_for: Any, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+    world: World, client_for: Any, posted: list[tuple[str, bytes]], django_capture_on_commit_callbacks: Any
 ) -> None:
     register(world.north, single_logout=True)
     register(world.north, name="Autre", pattern="https://other.example.test/", single_logout=False)
-    posted: list[tuple[str, bytes]] = []
-
-    class Answer:
-        def __enter__(self) -> Answer:
-            return self
-
-        def __exit__(self, *args: object) -> None:
-            return None
-
-    def fake_urlopen(request: Any, timeout: int) -> Answer:
-        posted.append((request.full_url, request.data))
-        return Answer()
-
-    monkeypatch.setattr(tasks.urllib.request, "urlopen", fake_urlopen)
     client = client_for(world.a.student)
     used = issue(client)
     validate(client, used)
@@ -342,6 +349,19 @@ def test_logout_ends_the_session_and_tells_the_single_logout_services(
     request_xml = parse_qs(body.decode())["logoutRequest"][0]
     assert f"<samlp:SessionIndex>{used}</samlp:SessionIndex>" in request_xml
     assert client.get(reverse("core:dashboard")).status_code == 302  # signed out
+
+
+def test_the_ent_s_own_sign_out_tells_the_single_logout_services(
+    world: World, client_for: Any, posted: list[tuple[str, bytes]], django_capture_on_commit_callbacks: Any
+) -> None:
+    register(world.north, single_logout=True)
+    client = client_for(world.a.student)
+    ticket = issue(client)
+    validate(client, ticket)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("identity:sign-out")).status_code == 302
+    assert [url for url, _body in posted] == [SERVICE_URL]
+    assert ticket in parse_qs(posted[0][1].decode())["logoutRequest"][0]
 
 
 def test_logout_never_follows_an_unregistered_service(world: World, client_for: Any) -> None:
