@@ -122,6 +122,7 @@ class Data:
     people: int
     feed_path: str = ""
     sessions: int = 0
+    cas_paths: Callable[[int], list[str]] | None = None
 
 
 def build_data(extra_classes: int = 8, students_per_class: int = 25) -> Data:
@@ -169,6 +170,7 @@ def build_data(extra_classes: int = 8, students_per_class: int = 25) -> Data:
             for s, p in zip(students, parents, strict=True)
         )
     feed_path, sessions = _timetable(world)
+    cas_paths = _cas(world)
     User.objects.update(password=make_password(f.TEST_PASSWORD))
     for person in world.a.people.values():
         person.refresh_from_db()  # sessions are tied to the password hash just replaced
@@ -184,7 +186,46 @@ def build_data(extra_classes: int = 8, students_per_class: int = 25) -> Data:
         people=User.objects.count(),
         feed_path=feed_path,
         sessions=sessions,
+        cas_paths=cas_paths,
     )
+
+
+def _cas(world: Any) -> Callable[[int], list[str]]:
+    """Register a CAS service releasing every attribute; return a maker of validation paths.
+
+    Each validation consumes its ticket, so every request needs a fresh one: the maker issues
+    ``count`` tickets for the teacher (outside the timing) and returns their CAS 3 validation paths.
+    """
+    from django.urls import reverse
+
+    from romsie.cas import protocol, services
+    from romsie.cas.models import CasService
+    from romsie.core.testing.factories import scope_of
+
+    service_url = "https://cdi.example.test/login"
+    service = CasService.objects.create(
+        territory=world.north, name="CDI", pattern="https://cdi.example.test/", attributes=list(protocol.ATTRIBUTES)
+    )
+    teacher = world.a.teacher
+    scope = scope_of(teacher)
+
+    def paths(count: int) -> list[str]:
+        teacher.refresh_from_db()  # the session epoch the tickets carry
+        tickets = [
+            services.ticket_issue(
+                scope=scope,
+                user=teacher,
+                service=service,
+                service_url=service_url,
+                session_key="",
+                from_new_login=False,
+            ).ticket
+            for _ in range(count)
+        ]
+        base = reverse("cas:p3-service-validate")
+        return [f"{base}?{urlencode({'ticket': ticket, 'service': service_url})}" for ticket in tickets]
+
+    return paths
 
 
 def _timetable(world: Any) -> tuple[str, int]:
@@ -226,6 +267,8 @@ class PageCase:
     ratios: list[float] = field(default_factory=list)
     queries: int = 0
     size_bytes: int = 0
+    # For requests that cannot be repeated (a ticket is single-use): ``count`` fresh paths, made untimed.
+    fresh_paths: Callable[[int], list[str]] | None = None
 
 
 def page_cases(data: Data) -> list[PageCase]:
@@ -262,15 +305,23 @@ def page_cases(data: Data) -> list[PageCase]:
         PageCase(
             f"calendar feed ({data.sessions} sessions, full year)", anonymous, data.feed_path, "bare view, anonymous"
         ),
+        PageCase(
+            "CAS 3 ticket validation, a service",
+            anonymous,
+            reverse("cas:p3-service-validate"),
+            "sign-in page, anonymous",
+            fresh_paths=data.cas_paths,
+        ),
     ]
 
 
 def requests_per_second(case: PageCase, count: int) -> float:
     get, path, headers = case.client.get, case.path, case.headers
+    paths = case.fresh_paths(count) if case.fresh_paths else [path] * count
     gc.collect()
     start = time.perf_counter()
-    for _ in range(count):
-        get(path, **headers)
+    for each in paths:
+        get(each, **headers)
     return count / (time.perf_counter() - start)
 
 
@@ -282,9 +333,11 @@ def bench_pages(data: Data, rounds: int, count: int) -> list[PageCase]:
     cases = page_cases(data)
     by_label = {case.label: case for case in cases}
     for case in cases:  # check each page answers, count its queries, warm it up
+        path = case.fresh_paths(1)[0] if case.fresh_paths else case.path
         with CaptureQueriesContext(connection) as queries:
-            response = case.client.get(case.path, **case.headers)
-        assert response.status_code == 200, f"{case.label}: {case.path} answered {response.status_code}"
+            response = case.client.get(path, **case.headers)
+        assert response.status_code == 200, f"{case.label}: {path} answered {response.status_code}"
+        assert not case.fresh_paths or b"authenticationSuccess" in response.content, response.content
         case.queries, case.size_bytes = len(queries), len(response.content)
         requests_per_second(case, max(10, count // 10))
     order = random.Random(2026)

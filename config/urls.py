@@ -33,6 +33,7 @@ urlpatterns = [
     path("dav", include("romsie.documents.dav.urls")),
     path("agenda/", include("romsie.agenda.urls")),
     path("visio/", include("romsie.videomeetings.urls")),
+    path("cas/", include("romsie.cas.urls")),
     path("", include("romsie.agenda.dav.urls")),
     path("", include("romsie.contacts.dav.urls")),
     path("operateur/", admin.site.urls),

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "romsie.blogs",
     "romsie.administration",
     "romsie.openid",
+    "romsie.cas",
     "romsie.provisioning",
     "romsie.demo",
 ]

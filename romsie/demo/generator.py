@@ -498,6 +498,7 @@ class _Builder:
         from romsie.blogs import demo as blogs_demo
         from romsie.booking import demo as booking_demo
         from romsie.bookmarks import demo as bookmarks_demo
+        from romsie.cas import demo as cas_demo
         from romsie.communities import demo as communities_demo
         from romsie.contacts import demo as contacts_demo
         from romsie.documents import demo as documents_demo
@@ -536,6 +537,7 @@ class _Builder:
         self.rows += blogs_demo.populate(ids)
         self.rows += videomeetings_demo.populate(ids, featured_student_ids=featured)
         self.rows += openid_demo.populate(ids)
+        self.rows += cas_demo.populate(ids)
         # The demo's notifications stay in the timeline: no e-mail to its made-up addresses.
         Notification.objects.exclude(email_state=Notification.EmailState.NONE).update(
             email_state=Notification.EmailState.NONE, email_due_at=None
