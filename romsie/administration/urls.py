@@ -103,7 +103,7 @@ urlpatterns = [
     path(
         "territoire/administrateurs/<id:pk>/double-authentification/reinitialiser/",
         territory.establishment_admin_second_factor_reset,
-        name="establishment-admin-second-factor-reset",
+        name="establishment-admin-factor-reset",
     ),
     path("territoire/<id:pk>/limites/", territory.territory_ceiling_update, name="territory-ceiling-update"),
 ]

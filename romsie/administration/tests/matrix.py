@@ -113,8 +113,8 @@ administration:establishment-admin-delete   own    | 302  403  403  403  403  40
 administration:establishment-admin-delete   other  | 302  403  403  403  403  403  403  403  403  403  403  405
 administration:establishment-admin-sessions-end own | 302  403  403  403  403  403  403  403  403  403  403  200
 administration:establishment-admin-sessions-end other | 302  403  403  403  403  403  403  403  403  403  403  404
-administration:establishment-admin-second-factor-reset own | 302  403  403  403  403  403  403  403  403  403  403  200
-administration:establishment-admin-second-factor-reset other | 302  403  403  403  403  403  403  403  403  403  403  404
+administration:establishment-admin-factor-reset own | 302  403  403  403  403  403  403  403  403  403  403  200
+administration:establishment-admin-factor-reset other | 302  403  403  403  403  403  403  403  403  403  403  404
 administration:territory-ceiling-update     own    | 302  403  403  403  403  403  403  403  403  403  403  200
 administration:territory-ceiling-update     other  | 302  403  403  403  403  403  403  403  403  403  403  404
 """
@@ -199,8 +199,8 @@ administration:establishment-admin-delete   own    | 302  403  403  403  403  40
 administration:establishment-admin-delete   other  | 302  403  403  403  403  403  403  403  403  403  403  404
 administration:establishment-admin-sessions-end own | 302  403  403  403  403  403  403  403  403  403  403  302+
 administration:establishment-admin-sessions-end other | 302  403  403  403  403  403  403  403  403  403  403  404
-administration:establishment-admin-second-factor-reset own | 302  403  403  403  403  403  403  403  403  403  403  302+
-administration:establishment-admin-second-factor-reset other | 302  403  403  403  403  403  403  403  403  403  403  404
+administration:establishment-admin-factor-reset own | 302  403  403  403  403  403  403  403  403  403  403  302+
+administration:establishment-admin-factor-reset other | 302  403  403  403  403  403  403  403  403  403  403  404
 administration:territory-ceiling-update     own    | 302  403  403  403  403  403  403  403  403  403  403  200
 administration:territory-ceiling-update     other  | 302  403  403  403  403  403  403  403  403  403  403  404
 """
@@ -280,7 +280,7 @@ OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {
         for name in (
             "establishment-admin-delete",
             "establishment-admin-sessions-end",
-            "establishment-admin-second-factor-reset",
+            "establishment-admin-factor-reset",
         )
     },
     "administration:territory-ceiling-update": lambda world, which: {

@@ -55,7 +55,9 @@ def test_a_teacher_enrols_from_the_account_page_and_gets_ten_hashed_recovery_cod
     assert page.context["secret"].replace(" ", "") in html.replace(" ", "")  # the key as text too
     assert "no-store" in page["Cache-Control"]
 
-    wrong = client.post(reverse("identity:second-factor-enrol"), {"code": "000000" if code_of(device) != "000000" else "111111"})
+    wrong = client.post(
+        reverse("identity:second-factor-enrol"), {"code": "000000" if code_of(device) != "000000" else "111111"}
+    )
     assert wrong.status_code == 200 and wrong.context["form"].errors
     assert not TOTPDevice.objects.filter(user=teacher, confirmed=True).exists()
 
@@ -310,7 +312,7 @@ def test_a_territory_admin_ends_a_heads_sessions_and_resets_their_factor(world, 
     admin = client_for(world.territory_admin)
     admin.post(reverse("administration:establishment-admin-sessions-end", args=[assignment.pk]))
     assert not is_signed_in(head_client)
-    admin.post(reverse("administration:establishment-admin-second-factor-reset", args=[assignment.pk]))
+    admin.post(reverse("administration:establishment-admin-factor-reset", args=[assignment.pk]))
     assert not TOTPDevice.objects.filter(user=head).exists()
     actions = set(AuditEvent.objects.filter(actor=world.territory_admin).values_list("action", flat=True))
     assert actions == {"identity.sessions_ended", "identity.second_factor_reset"}
@@ -323,3 +325,14 @@ def test_deactivation_refuses_the_second_step(world):
     services.account_deactivate(scope=Scope(), user=world.a.teacher)
     assert client.post(SECOND_STEP, {"code": code_of(device, drift=1)})["Location"] == SIGN_IN
     assert not is_signed_in(client)
+
+
+def test_the_operators_console_signs_in_through_the_ent_only(world):
+    response = Client().get("/operateur/login/?next=/operateur/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(SIGN_IN) and "next=/operateur/" in response["Location"]
+    assert (
+        Client()
+        .post("/operateur/login/", {"username": "teacher.a", "password": TEST_PASSWORD})["Location"]
+        .startswith(SIGN_IN)
+    )
