@@ -22,6 +22,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from romsie.core.access.scope import Scope
 from romsie.core.admin import ReadOnlyModelAdmin
@@ -192,3 +194,10 @@ def _sign_in_through_the_ent(request: HttpRequest, extra_context: dict[str, Any]
 
 
 admin.site.login = _sign_in_through_the_ent  # type: ignore[method-assign]
+
+# django-otp's pages would show operators every person's TOTP secret (and its QR code) and let
+# them edit devices outside the audited services: not in the console. An administrator resets a
+# lost second factor from the person's page instead (docs/second-factor.md).
+for _otp_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_otp_model):
+        admin.site.unregister(_otp_model)

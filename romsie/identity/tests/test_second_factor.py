@@ -336,3 +336,9 @@ def test_the_operators_console_signs_in_through_the_ent_only(world):
         .post("/operateur/login/", {"username": "teacher.a", "password": TEST_PASSWORD})["Location"]
         .startswith(SIGN_IN)
     )
+
+
+def test_the_operators_console_does_not_show_the_secrets():
+    from django.contrib import admin
+
+    assert not admin.site.is_registered(TOTPDevice)
