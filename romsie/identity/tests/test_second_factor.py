@@ -342,3 +342,22 @@ def test_the_operators_console_does_not_show_the_secrets():
     from django.contrib import admin
 
     assert not admin.site.is_registered(TOTPDevice)
+
+
+def test_a_head_activating_their_account_sets_up_the_second_factor_first(world, settings):
+    settings.ROMSIE_SECOND_FACTOR_REQUIRED = True
+    head = world.a.head
+    head.set_unusable_password()
+    head.activated_at = None
+    head.save()
+    code = services.activation_codes_issue(users=[head], establishment=world.a.establishment)[head.pk]
+    client = Client()
+    client.post(reverse("identity:activate"), {"username": head.username, "code": code})
+    new_password = "un vélo rouge sous la pluie"
+    response = client.post(
+        reverse("identity:activate-password"),
+        {"password1": new_password, "password2": new_password, "accept_charter": "on"},
+    )
+    assert response["Location"] == SECOND_STEP
+    assert not is_signed_in(client)
+    assert client.get(SECOND_STEP).context["mandatory"] is True
