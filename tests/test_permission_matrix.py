@@ -89,6 +89,11 @@ identity:password-reset            -      | 200  200  200  200  200  200  200  2
 identity:password-reset-done       -      | 200  200  200  200  200  200  200  200  200  200  200  200
 identity:password-reset-confirm    -      | 200  200  200  200  200  200  200  200  200  200  200  200
 identity:password-reset-complete   -      | 200  200  200  200  200  200  200  200  200  200  200  200
+identity:second-factor             -      | 302  302  302  302  302  302  302  302  302  302  302  302
+identity:second-factor-settings    -      | 302  404  404  200  404  200  200  200  200  200  200  200
+identity:second-factor-enrol       -      | 302  404  404  200  404  200  200  200  200  200  200  200
+identity:recovery-codes            -      | 302  405  405  405  405  405  405  405  405  405  405  405
+identity:second-factor-disable     -      | 302  404  404  200  404  200  200  200  200  200  200  200
 directory:person-search            -      | 302  200  200  200  403  200  200  200  200  200  200  403
 directory:person-detail            own    | 302  200  200  200  403  200  200  200  200  200  200  403
 directory:person-detail            other  | 302  404  404  404  403  404  404  404  404  404  404  403
@@ -113,6 +118,10 @@ identity:password-change           -      | 302  200  200  200  200  200  200  2
 identity:context-switch            -      | 302  302  302  302  302  302  302  302  302  302  302  302
 identity:password-reset            -      | 200  200  200  200  200  200  200  200  200  200  200  200
 identity:password-reset-confirm    -      | 200  200  200  200  200  200  200  200  200  200  200  200
+identity:second-factor             -      | 302  302  302  302  302  302  302  302  302  302  302  302
+identity:second-factor-enrol       -      | 302  404  404  200+ 404  200+ 200+ 200+ 200+ 200+ 200+ 200+
+identity:recovery-codes            -      | 302  404  404  302  404  302  302  302  302  302  302  302
+identity:second-factor-disable     -      | 302  404  404  302+ 404  302+ 302+ 302+ 302+ 302+ 302+ 302+
 """
 
 # How to build the URL arguments of URLs that take an object: (world, "own"|"other") -> kwargs.

@@ -17,10 +17,10 @@ def add_students(world, n: int) -> None:
 def test_sign_in_query_count(world, django_assert_num_queries):
     client = Client()
     # throttling (failures of the username here, usernames failed from the address); user
-    # lookup; session key check, insert (in a savepoint); expired and this username's
-    # failures cleared; last_login; scope (roles, territory admin); connection log;
-    # session update (in a savepoint)
-    with django_assert_num_queries(16):
+    # lookup; the person's second factor (none here); session key check, insert (in a
+    # savepoint); expired and this username's failures cleared; last_login; scope (roles,
+    # territory admin); connection log; session update (in a savepoint)
+    with django_assert_num_queries(17):
         response = client.post(reverse("identity:sign-in"), {"username": "teacher.a", "password": TEST_PASSWORD})
     assert response.status_code == 302
 

@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "oauth2_provider",
@@ -180,6 +183,8 @@ AUTHENTICATION_BACKENDS = [
     # One password hash per attempt, whatever the account's state (see the backend).
     "romsie.identity.backends.PasswordBackend",
     "romsie.identity.backends.ActivationCodeBackend",
+    # The second step of sign-in (a TOTP code or a recovery code), counted by axes like a password.
+    "romsie.identity.backends.SecondFactorBackend",
 ]
 LOGIN_URL = "identity:sign-in"
 LOGIN_REDIRECT_URL = "core:dashboard"
@@ -211,6 +216,13 @@ ROMSIE_SIGN_IN_ADDRESS_LIMIT = env.int("ROMSIE_SIGN_IN_ADDRESS_LIMIT", default=2
 AXES_CLIENT_IP_CALLABLE = "romsie.identity.throttling.client_ip"
 # Loopback by default: the documented install puts nginx on the same host as gunicorn.
 ROMSIE_TRUSTED_PROXIES = env.list("ROMSIE_TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+
+# Second factor (docs/second-factor.md). Heads, digital leads and territory admins must enrol
+# when this is on: on by default in production (production.py), off here so that the demo
+# and the development server let heads sign in with their password alone.
+ROMSIE_SECOND_FACTOR_REQUIRED = env.bool("ROMSIE_SECOND_FACTOR_REQUIRED", default=False)
+# The name shown in authenticator apps next to the username.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="ROMSIE")
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

@@ -20,6 +20,7 @@ SESSION_COOKIE_SECURE = True
 # engine, so their query budgets count the application's own queries.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_SECURE = True
+ROMSIE_SECOND_FACTOR_REQUIRED = env.bool("ROMSIE_SECOND_FACTOR_REQUIRED", default=True)
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 WHITENOISE_USE_FINDERS = False
 STORAGES = {

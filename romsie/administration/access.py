@@ -13,7 +13,8 @@
   lets whoever holds it choose the account's password, so these limits stop a school
   from taking over accounts that other schools or the territory rely on.
 * Territory admins reach the establishments of the territories they administer, and
-  the people holding a role there.
+  the people holding a role there; they end the sessions of, or reset the second factor
+  of, the heads and digital leads of those establishments (not their own, nor an operator's).
 """
 
 from __future__ import annotations
@@ -123,6 +124,14 @@ def visible_establishment_admins(scope: Scope) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.filter(
         establishment__territory_id__in=scope.territory_ids, role=Role.STAFF, function__in=ADMIN_FUNCTIONS
     ).select_related("user", "establishment")
+
+
+def territory_can_manage_account(scope: Scope, person: User) -> bool:
+    """Tell whether a territory admin may end the sessions or reset the second factor of an establishment admin.
+
+    Not their own account, nor an operator's (the operators' console manages those).
+    """
+    return person.pk != scope.user_id and not (person.is_superuser or person.is_staff)
 
 
 def get_establishment_admin(scope: Scope, pk: int) -> RoleAssignment:

@@ -50,6 +50,12 @@ urlpatterns = [
     path("personnes/responsables/<id:pk>/retirer/", people.guardianship_delete, name="guardianship-delete"),
     path("personnes/<id:pk>/desactiver/", people.person_deactivate, name="person-deactivate"),
     path("personnes/<id:pk>/reactiver/", people.person_reactivate, name="person-reactivate"),
+    path("personnes/<id:pk>/sessions/terminer/", people.person_sessions_end, name="person-sessions-end"),
+    path(
+        "personnes/<id:pk>/double-authentification/reinitialiser/",
+        people.person_second_factor_reset,
+        name="person-second-factor-reset",
+    ),
     path("personnes/<id:pk>/code/", people.person_code, name="person-code"),
     path("personnes/<id:pk>/lettre/", people.person_letter, name="person-letter"),
     # Activation letters
@@ -88,6 +94,16 @@ urlpatterns = [
         "territoire/administrateurs/<id:pk>/retirer/",
         territory.establishment_admin_delete,
         name="establishment-admin-delete",
+    ),
+    path(
+        "territoire/administrateurs/<id:pk>/sessions/terminer/",
+        territory.establishment_admin_sessions_end,
+        name="establishment-admin-sessions-end",
+    ),
+    path(
+        "territoire/administrateurs/<id:pk>/double-authentification/reinitialiser/",
+        territory.establishment_admin_second_factor_reset,
+        name="establishment-admin-factor-reset",
     ),
     path("territoire/<id:pk>/limites/", territory.territory_ceiling_update, name="territory-ceiling-update"),
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +22,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from romsie.core.access.scope import Scope
 from romsie.core.admin import ReadOnlyModelAdmin
@@ -177,3 +180,24 @@ class RoleAssignmentModelAdmin(ReadOnlyModelAdmin):
     def issue_codes(self, request: HttpRequest, queryset: QuerySet[RoleAssignment]) -> None:
         users = {a.user_id: a.user for a in queryset.select_related("user")}
         _issue_codes(self, request, list(users.values()))
+
+
+def _sign_in_through_the_ent(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    """The console's own sign-in form would skip the second factor: send operators to the ENT's sign-in.
+
+    A signed-in person who is not an operator is refused (403) rather than sent back and forth.
+    """
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    target = request.GET.get("next") or reverse("admin:index")
+    return redirect_to_login(target, login_url=reverse("identity:sign-in"))
+
+
+admin.site.login = _sign_in_through_the_ent  # type: ignore[method-assign]
+
+# django-otp's pages would show operators every person's TOTP secret (and its QR code) and let
+# them edit devices outside the audited services: not in the console. An administrator resets a
+# lost second factor from the person's page instead (docs/second-factor.md).
+for _otp_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_otp_model):
+        admin.site.unregister(_otp_model)

@@ -1,6 +1,7 @@
 """Authentication backends: the password (one hash whatever the account), the activation code.
 
-Both go through ``authenticate()``, so django-axes counts their failures alike.
+All go through ``authenticate()``, so django-axes counts their failures alike (the second
+step of sign-in too).
 """
 
 from typing import Any
@@ -67,6 +68,34 @@ class ActivationCodeBackend(BaseBackend):
                 request.activation_error = error.extra["reason"]  # type: ignore[attr-defined]
             return None
         return user
+
+    def get_user(self, user_id: int) -> User | None:
+        return None
+
+
+class SecondFactorBackend(BaseBackend):
+    """Authenticate the second step of sign-in: a person already past their password, and a code.
+
+    The code is one from their authenticator app, or one of their recovery codes (used up).
+    Going through ``authenticate()`` with the person's ``username`` lets django-axes count a
+    wrong code like a wrong password, and refuse the step while the username is locked.
+    """
+
+    def authenticate(  # type: ignore[override]
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        second_factor_user: User | None = None,
+        second_factor_token: str | None = None,
+        **kw: Any,
+    ) -> User | None:
+        if second_factor_user is None or not second_factor_token or username != second_factor_user.username:
+            return None
+        if not second_factor_user.is_active:
+            return None
+        if services.second_factor_verify(user=second_factor_user, code=second_factor_token):
+            return second_factor_user
+        return None
 
     def get_user(self, user_id: int) -> User | None:
         return None

@@ -336,3 +336,39 @@ class TerritoryAdminAddForm(forms.Form):
         required=False,
         help_text=_("With an address, the username and activation code are e-mailed there; without, shown here once."),
     )
+
+
+# Second factor (docs/second-factor.md)
+
+
+class SecondFactorForm(forms.Form):
+    """The second step of sign-in: a code of the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+    )
+    remember = forms.BooleanField(
+        label=_("Remember this device for 30 days"),
+        required=False,
+        help_text=_("Only on a device of your own, never on a shared computer."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            autocomplete="one-time-code", autocapitalize="characters", spellcheck="false"
+        )
+
+
+class TotpConfirmForm(forms.Form):
+    """Setting up the authenticator app: its first code proves it holds the secret."""
+
+    code = forms.CharField(
+        label=_("Code shown by the app"), max_length=10, help_text=_("Six digits, renewed every thirty seconds.")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(autocomplete="one-time-code", inputmode="numeric")

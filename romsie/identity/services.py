@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
@@ -28,6 +30,7 @@ from romsie.core.services import audit_record
 from romsie.core.text import slug_part
 from romsie.establishments.models import Establishment, Territory
 
+from . import second_factor
 from .habilitations import IdentityHabilitation
 from .models import (
     ActivationCode,
@@ -39,6 +42,7 @@ from .models import (
     TerritoryAdmin,
     User,
 )
+from .selectors import second_factor_required
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I to avoid misreading
 CODE_LENGTH = 8
@@ -554,3 +558,106 @@ def connection_logs_purge(*, now: datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - CONNECTION_LOG_RETENTION
     deleted, _ = ConnectionLog.objects.filter(at__lt=cutoff).delete()
     return deleted
+
+
+# Second factor (docs/second-factor.md): an authenticator app (TOTP) and recovery codes.
+
+TOTP_DEVICE_NAME = "authenticator"
+RECOVERY_DEVICE_NAME = "recovery codes"
+
+
+def _own_audit(user: User, action: str) -> None:
+    """Record an action a person took on their own account (no establishment involved)."""
+    AuditEvent.objects.create(actor_id=user.pk, action=action, target=str(user)[:200], details={})
+
+
+@transaction.atomic
+def totp_enrolment_start(*, user: User) -> TOTPDevice:
+    """Return the person's authenticator app being set up, with a fresh secret the first time."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_enrolment_confirm(*, user: User, code: str) -> list[str]:
+    """Confirm the authenticator app being set up with its first code; return new recovery codes.
+
+    Replaces an earlier app of the person. Raises ``ApplicationError`` for a wrong code.
+    """
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    typed = second_factor.normalize_code(code)
+    if device is None or not second_factor.is_totp_code(typed) or not device.verify_token(typed):
+        raise ApplicationError(
+            gettext("This code is not the one your app shows. Check the time of your phone and type the current code."),
+            extra={"reason": "wrong_code"},
+        )
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    _own_audit(user, "identity.second_factor_enabled")
+    return recovery_codes_issue(user=user)
+
+
+@transaction.atomic
+def recovery_codes_issue(*, user: User) -> list[str]:
+    """Issue ten single-use recovery codes (shown once), replacing the earlier ones; only hashes are kept."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    codes = [second_factor.recovery_code_new() for _ in range(second_factor.RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=second_factor.recovery_code_digest(code)) for code in codes
+    )
+    return [second_factor.recovery_code_format(code) for code in codes]
+
+
+def second_factor_verify(*, user: User, code: str) -> bool:
+    """Check a code from the authenticator app, or use up a recovery code; True when it is right.
+
+    django-otp refuses a TOTP code already used, and slows down a device after failures.
+    """
+    typed = second_factor.normalize_code(code)
+    if second_factor.is_totp_code(typed):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        return device is not None and bool(device.verify_token(typed))
+    if len(typed) != second_factor.RECOVERY_CODE_LENGTH:
+        return False
+    recovery = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    if recovery is None:
+        return False
+    with transaction.atomic():
+        return bool(recovery.verify_token(second_factor.recovery_code_digest(typed)))
+
+
+@transaction.atomic
+def second_factor_disable(*, user: User) -> None:
+    """Remove the person's authenticator app and recovery codes, unless the second factor is mandatory."""
+    if second_factor_required(user):
+        raise ApplicationError(
+            gettext("The second factor is mandatory for your functions: you cannot turn it off."),
+            extra={"reason": "required"},
+        )
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    _own_audit(user, "identity.second_factor_disabled")
+
+
+@transaction.atomic
+def sessions_end(*, scope: Scope, user: User) -> None:
+    """An administrator ends every session of a person they manage (and so their remembered devices)."""
+    sign_out_everywhere(user=user)
+    audit_record(scope=scope, action="identity.sessions_ended", target=user)
+
+
+@transaction.atomic
+def second_factor_reset(*, scope: Scope, user: User) -> None:
+    """An administrator removes a person's second factor (a lost phone); their sessions end too.
+
+    The person signs in with their password alone next time, and must set up a new app
+    then if the second factor is mandatory for them.
+    """
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    sign_out_everywhere(user=user)
+    audit_record(scope=scope, action="identity.second_factor_reset", target=user)

@@ -4,26 +4,37 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import authenticate, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from romsie.core.access.declarations import public, signed_in
 from romsie.core.access.scope import ScopedRequest, build_scope
 from romsie.core.errors import ApplicationError
 from romsie.core.forms import show_error
 
-from . import selectors, services
-from .forms import ActivationCodeForm, ChoosePasswordForm, ProfileForm, SignInForm
+from . import second_factor, selectors, services
+from .forms import (
+    ActivationCodeForm,
+    ChoosePasswordForm,
+    ProfileForm,
+    SecondFactorForm,
+    SignInForm,
+    TotpConfirmForm,
+)
+from .models import User
 from .scope import SESSION_CHILD, SESSION_ESTABLISHMENT
 
 SESSION_ACTIVATION = "romsie_activation"
+PASSWORD_BACKEND = "romsie.identity.backends.PasswordBackend"  # noqa: S105 (a module path)
 
 
 def _record_sign_in(request: HttpRequest) -> None:
@@ -41,8 +52,16 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
-        response = super().form_valid(form)
-        _record_sign_in(self.request)
+        user = form.get_user()
+        if _second_step_needed(self.request, user):
+            # Not signed in yet: the second step (or the mandatory enrolment) comes first.
+            second_factor.pending_start(
+                self.request, user, backend=str(getattr(user, "backend", "")), redirect_to=self.get_success_url()
+            )
+            response: HttpResponse = redirect("identity:second-factor")
+        else:
+            response = super().form_valid(form)
+            _record_sign_in(self.request)
         # Follow the person's language on every device they sign in from.
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.get_user().language, samesite="Lax")
         return response
@@ -93,7 +112,10 @@ def activate_password(request: HttpRequest) -> HttpResponse:
             show_error(request, error)
             return redirect("identity:sign-in")
         request.session.pop(SESSION_ACTIVATION, None)
-        login(request, user, backend="romsie.identity.backends.PasswordBackend")
+        if selectors.second_factor_required(user):
+            second_factor.pending_start(request, user, backend=PASSWORD_BACKEND, redirect_to=reverse("core:dashboard"))
+            return redirect("identity:second-factor")
+        login(request, user, backend=PASSWORD_BACKEND)
         _record_sign_in(request)
         messages.success(request, _("Your account is ready. Welcome!"))
         return redirect("core:dashboard")
@@ -117,7 +139,8 @@ def profile(request: ScopedRequest) -> HttpResponse:
         response = redirect("identity:profile")
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["language"], samesite="Lax")
         return response
-    return render(request, "identity/profile.html", {"form": form})
+    context = {"form": form, "second_factor_offered": selectors.second_factor_offered(user)}
+    return render(request, "identity/profile.html", context)
 
 
 @signed_in
@@ -182,3 +205,158 @@ password_reset_confirm = public(
 password_reset_complete = public(
     auth_views.PasswordResetCompleteView.as_view(template_name="identity/password_reset_complete.html")
 )
+
+
+# Second factor (docs/second-factor.md)
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    """Keep a page showing secrets (QR code, recovery codes) out of every cache."""
+    add_never_cache_headers(response)
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+def _second_step_needed(request: HttpRequest, user: User) -> bool:
+    """Tell whether the password is not enough: a second factor to type, or one to set up first."""
+    if selectors.totp_device(user) is not None:
+        return not second_factor.device_is_remembered(request, user)
+    return selectors.second_factor_required(user)
+
+
+def _second_step_complete(request: HttpRequest, user: User, pending: dict[str, object]) -> None:
+    second_factor.pending_clear(request)
+    login(request, user, backend=str(pending["backend"] or PASSWORD_BACKEND))
+    _record_sign_in(request)
+
+
+def _pending_target(request: HttpRequest, pending: dict[str, object]) -> str:
+    target = str(pending.get("next") or "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("core:dashboard")
+    return target
+
+
+@public
+def second_step(request: HttpRequest) -> HttpResponse:
+    """Sign-in, after the right password: a code of the app or a recovery code (or the mandatory set-up)."""
+    pending = second_factor.pending_get(request)
+    user = selectors.person_pending_second_factor(pending["user"], pending["epoch"]) if pending else None
+    if pending is None or user is None:
+        second_factor.pending_clear(request)
+        messages.error(request, _("Your sign-in has expired. Sign in again."))
+        return redirect("identity:sign-in")
+    if selectors.totp_device(user) is None:
+        return _enrol_at_sign_in(request, user, pending)
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        signed = authenticate(
+            request,
+            username=user.username,
+            second_factor_user=user,
+            second_factor_token=form.cleaned_data["code"],
+        )
+        if signed is not None:
+            target = _pending_target(request, pending)
+            _second_step_complete(request, user, pending)
+            response = redirect(target)
+            if form.cleaned_data["remember"]:
+                second_factor.remember_device(response, user)
+            return response
+        # A locked username is answered by django-axes' middleware ("too many attempts").
+        form.add_error("code", _("This code is incorrect, or has already been used."))
+    return render(request, "identity/second_step.html", {"form": form})
+
+
+def _enrol_at_sign_in(request: HttpRequest, user: User, pending: dict[str, object]) -> HttpResponse:
+    """A head, digital lead or territory admin without a second factor sets one up before going on."""
+    if not selectors.second_factor_required(user):
+        # The second factor was removed meanwhile (an administrator's reset): the password is enough.
+        target = _pending_target(request, pending)
+        _second_step_complete(request, user, pending)
+        return redirect(target)
+    device = services.totp_enrolment_start(user=user)
+    form = TotpConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.totp_enrolment_confirm(user=user, code=form.cleaned_data["code"])
+        except ApplicationError as error:
+            show_error(request, error, form)
+        else:
+            target = _pending_target(request, pending)
+            _second_step_complete(request, user, pending)
+            return _no_store(render(request, "identity/recovery_codes.html", {"codes": codes, "next": target}))
+    context = _enrolment_context(device, user) | {"form": form, "mandatory": True}
+    return _no_store(render(request, "identity/second_factor_enrol.html", context))
+
+
+def _enrolment_context(device: TOTPDevice, user: User) -> dict[str, object]:
+    return {
+        "qr_svg": second_factor.qr_svg(device.config_url),
+        "secret": second_factor.secret_text(device.bin_key),
+        "account_name": user.username,
+    }
+
+
+def _offered_or_404(request: ScopedRequest) -> User:
+    if not selectors.second_factor_offered(request.user):
+        raise Http404
+    return request.user
+
+
+@signed_in
+def second_factor_settings(request: ScopedRequest) -> HttpResponse:
+    """My account, two-step verification: its state and what can be done with it."""
+    user = _offered_or_404(request)
+    context = {
+        "device": selectors.totp_device(user),
+        "codes_left": selectors.recovery_codes_left(user),
+        "required": selectors.second_factor_required(user),
+    }
+    return render(request, "identity/second_factor.html", context)
+
+
+@signed_in
+def second_factor_enrol(request: ScopedRequest) -> HttpResponse:
+    """Set up an authenticator app: scan the QR code (or type the secret), then type its first code."""
+    user = _offered_or_404(request)
+    device = services.totp_enrolment_start(user=user)
+    form = TotpConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.totp_enrolment_confirm(user=user, code=form.cleaned_data["code"])
+        except ApplicationError as error:
+            show_error(request, error, form)
+        else:
+            messages.success(request, _("Two-step verification is on."))
+            next_url = reverse("identity:second-factor-settings")
+            return _no_store(render(request, "identity/recovery_codes.html", {"codes": codes, "next": next_url}))
+    context = _enrolment_context(device, user) | {"form": form, "mandatory": False}
+    return _no_store(render(request, "identity/second_factor_enrol.html", context))
+
+
+@signed_in
+@require_POST
+def recovery_codes(request: ScopedRequest) -> HttpResponse:
+    """Issue new recovery codes (the earlier ones stop working) and show them once."""
+    user = _offered_or_404(request)
+    if selectors.totp_device(user) is None:
+        return redirect("identity:second-factor-settings")
+    codes = services.recovery_codes_issue(user=user)
+    next_url = reverse("identity:second-factor-settings")
+    return _no_store(render(request, "identity/recovery_codes.html", {"codes": codes, "next": next_url}))
+
+
+@signed_in
+def second_factor_disable(request: ScopedRequest) -> HttpResponse:
+    """Turn two-step verification off, after confirmation (refused when it is mandatory)."""
+    user = _offered_or_404(request)
+    if request.method == "POST":
+        try:
+            services.second_factor_disable(user=user)
+        except ApplicationError as error:
+            show_error(request, error)
+        else:
+            messages.success(request, _("Two-step verification is off."))
+        return redirect("identity:second-factor-settings")
+    return render(request, "identity/second_factor_disable.html", {"required": selectors.second_factor_required(user)})

@@ -79,6 +79,10 @@ administration:guardianship-delete          own    | 302  403  403  403  403  20
 administration:guardianship-delete          other  | 302  403  403  403  403  404  403  403  403  403  404  403
 administration:person-deactivate            own    | 302  403  403  403  403  200  403  403  403  403  200  403
 administration:person-deactivate            other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:person-sessions-end          own    | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:person-sessions-end          other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:person-second-factor-reset   own    | 302  403  403  403  403  200  403  403  403  403  200  403
+administration:person-second-factor-reset   other  | 302  403  403  403  403  404  403  403  403  403  404  403
 administration:person-reactivate            own    | 302  403  403  403  403  405  403  403  403  403  405  403
 administration:person-reactivate            other  | 302  403  403  403  403  405  403  403  403  403  405  403
 administration:person-code                  own    | 302  403  403  403  403  405  403  403  403  403  405  403
@@ -107,6 +111,10 @@ administration:establishment-admin-create   own    | 302  403  403  403  403  40
 administration:establishment-admin-create   other  | 302  403  403  403  403  403  403  403  403  403  403  405
 administration:establishment-admin-delete   own    | 302  403  403  403  403  403  403  403  403  403  403  405
 administration:establishment-admin-delete   other  | 302  403  403  403  403  403  403  403  403  403  403  405
+administration:establishment-admin-sessions-end own | 302  403  403  403  403  403  403  403  403  403  403  200
+administration:establishment-admin-sessions-end other | 302  403  403  403  403  403  403  403  403  403  403  404
+administration:establishment-admin-factor-reset own | 302  403  403  403  403  403  403  403  403  403  403  200
+administration:establishment-admin-factor-reset other | 302  403  403  403  403  403  403  403  403  403  403  404
 administration:territory-ceiling-update     own    | 302  403  403  403  403  403  403  403  403  403  403  200
 administration:territory-ceiling-update     other  | 302  403  403  403  403  403  403  403  403  403  403  404
 """
@@ -163,6 +171,10 @@ administration:guardianship-delete          own    | 302  403  403  403  403  30
 administration:guardianship-delete          other  | 302  403  403  403  403  404  403  403  403  403  404  403
 administration:person-deactivate            own    | 302  403  403  403  403  302+ 403  403  403  403  302+ 403
 administration:person-deactivate            other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:person-sessions-end          own    | 302  403  403  403  403  302+ 403  403  403  403  302+ 403
+administration:person-sessions-end          other  | 302  403  403  403  403  404  403  403  403  403  404  403
+administration:person-second-factor-reset   own    | 302  403  403  403  403  302+ 403  403  403  403  302+ 403
+administration:person-second-factor-reset   other  | 302  403  403  403  403  404  403  403  403  403  404  403
 administration:person-reactivate            own    | 302  403  403  403  403  302+ 403  403  403  403  302+ 403
 administration:person-reactivate            other  | 302  403  403  403  403  404  403  403  403  403  404  403
 administration:person-code                  own    | 302  403  403  403  403  200+ 403  403  403  403  200+ 403
@@ -185,6 +197,10 @@ administration:establishment-admin-create   own    | 302  403  403  403  403  40
 administration:establishment-admin-create   other  | 302  403  403  403  403  403  403  403  403  403  403  404
 administration:establishment-admin-delete   own    | 302  403  403  403  403  403  403  403  403  403  403  302+
 administration:establishment-admin-delete   other  | 302  403  403  403  403  403  403  403  403  403  403  404
+administration:establishment-admin-sessions-end own | 302  403  403  403  403  403  403  403  403  403  403  302+
+administration:establishment-admin-sessions-end other | 302  403  403  403  403  403  403  403  403  403  403  404
+administration:establishment-admin-factor-reset own | 302  403  403  403  403  403  403  403  403  403  403  302+
+administration:establishment-admin-factor-reset other | 302  403  403  403  403  403  403  403  403  403  403  404
 administration:territory-ceiling-update     own    | 302  403  403  403  403  403  403  403  403  403  403  200
 administration:territory-ceiling-update     other  | 302  403  403  403  403  403  403  403  403  403  403  404
 """
@@ -240,6 +256,8 @@ OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {
             "person-reactivate",
             "person-code",
             "person-letter",
+            "person-sessions-end",
+            "person-second-factor-reset",
         )
     },
     "administration:role-delete": _pk(lambda s: RoleAssignment.objects.get(user=s.student)),
@@ -257,9 +275,14 @@ OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {
             "establishment-admin-create",
         )
     },
-    "administration:establishment-admin-delete": _pk(
-        lambda s: RoleAssignment.objects.get(user=s.head, function=StaffFunction.HEAD)
-    ),
+    **{
+        f"administration:{name}": _pk(lambda s: RoleAssignment.objects.get(user=s.head, function=StaffFunction.HEAD))
+        for name in (
+            "establishment-admin-delete",
+            "establishment-admin-sessions-end",
+            "establishment-admin-factor-reset",
+        )
+    },
     "administration:territory-ceiling-update": lambda world, which: {
         "pk": (world.north if which == "own" else world.south).pk
     },

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -299,3 +300,35 @@ def person_letter(request: ScopedRequest, pk: int) -> HttpResponse:
     else:
         pdf = services.activation_letters_print(scope=scope, recipients=[recipient], label=str(page.person))
     return pdf_response(pdf, f"lettre-activation-{page.person.username}.pdf")
+
+
+@requires(MANAGE)
+def person_sessions_end(request: ScopedRequest, pk: int) -> HttpResponse:
+    """End every session of a person, after confirmation: they are signed out on every device."""
+    scope = request.scope
+    page = _page(scope, pk)
+    if not page.can_manage_account:
+        return _account_refused(request)
+    if request.method == "POST":
+        identity_services.sessions_end(scope=scope, user=page.person)
+        messages.success(request, _("The person's sessions have ended on every device."))
+        return redirect("administration:person-detail", pk)
+    return render(request, "administration/person_confirm_sessions_end.html", _confirm_context(page))
+
+
+@requires(MANAGE)
+def person_second_factor_reset(request: ScopedRequest, pk: int) -> HttpResponse:
+    """Remove a person's second factor (a lost phone), after confirmation; their sessions end too."""
+    scope = request.scope
+    page = _page(scope, pk)
+    if not page.can_manage_account:
+        return _account_refused(request)
+    if request.method == "POST":
+        identity_services.second_factor_reset(scope=scope, user=page.person)
+        messages.success(request, _("The second factor is removed and the person's sessions have ended."))
+        return redirect("administration:person-detail", pk)
+    return render(request, "administration/person_confirm_second_factor_reset.html", _confirm_context(page))
+
+
+def _confirm_context(page: selectors.PersonPage) -> dict[str, Any]:
+    return {"person": page.person, "cancel_url": reverse("administration:person-detail", args=[page.person.pk])}

@@ -10,10 +10,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from romsie.core.access.declarations import territory_admin
+from romsie.core.access.middleware import forbidden
 from romsie.core.access.scope import Scope, ScopedRequest
 from romsie.core.errors import ApplicationError
 from romsie.core.forms import show_error
@@ -185,3 +187,39 @@ def territory_ceiling_update(request: ScopedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("administration:territory-home")
     return render(request, "administration/territory_ceiling_form.html", {"form": form, "territory": territory})
+
+
+def _admin_account_refused(request: ScopedRequest) -> HttpResponse:
+    return forbidden(request, _("This account is yours or an operator's: it cannot be managed from here."))
+
+
+@territory_admin
+def establishment_admin_sessions_end(request: ScopedRequest, pk: int) -> HttpResponse:
+    """End every session of a head or digital lead, after confirmation."""
+    scope = request.scope
+    assignment = access.get_establishment_admin(scope, pk)
+    if not access.territory_can_manage_account(scope, assignment.user):
+        return _admin_account_refused(request)
+    if request.method == "POST":
+        identity_services.sessions_end(scope=scope, user=assignment.user)
+        messages.success(request, _("The person's sessions have ended on every device."))
+        return redirect("administration:establishment-detail", assignment.establishment_id)
+    cancel_url = reverse("administration:establishment-detail", args=[assignment.establishment_id])
+    context = {"person": assignment.user, "cancel_url": cancel_url}
+    return render(request, "administration/person_confirm_sessions_end.html", context)
+
+
+@territory_admin
+def establishment_admin_second_factor_reset(request: ScopedRequest, pk: int) -> HttpResponse:
+    """Remove a head's or digital lead's second factor (a lost phone), after confirmation."""
+    scope = request.scope
+    assignment = access.get_establishment_admin(scope, pk)
+    if not access.territory_can_manage_account(scope, assignment.user):
+        return _admin_account_refused(request)
+    if request.method == "POST":
+        identity_services.second_factor_reset(scope=scope, user=assignment.user)
+        messages.success(request, _("The second factor is removed and the person's sessions have ended."))
+        return redirect("administration:establishment-detail", assignment.establishment_id)
+    cancel_url = reverse("administration:establishment-detail", args=[assignment.establishment_id])
+    context = {"person": assignment.user, "cancel_url": cancel_url}
+    return render(request, "administration/person_confirm_second_factor_reset.html", context)
