@@ -30,6 +30,7 @@ urlpatterns = [
     path("dav", include("romsie.documents.dav.urls")),
     path("agenda/", include("romsie.agenda.urls")),
     path("visio/", include("romsie.videomeetings.urls")),
+    path("saml/", include("romsie.saml.urls")),
     path("", include("romsie.agenda.dav.urls")),
     path("", include("romsie.contacts.dav.urls")),
     path("operateur/", admin.site.urls),

@@ -1,7 +1,5 @@
 """Sign-in, first sign-in with an activation code, password recovery, profile, context."""
 
-from typing import cast
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -14,22 +12,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from romsie.core import registry
 from romsie.core.access.declarations import public, signed_in
-from romsie.core.access.scope import ScopedRequest, build_scope
+from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
 from romsie.core.forms import show_error
 
 from . import selectors, services
 from .forms import ActivationCodeForm, ChoosePasswordForm, ProfileForm, SignInForm
 from .scope import SESSION_CHILD, SESSION_ESTABLISHMENT
+from .signin import follow_language, record_sign_in
 
 SESSION_ACTIVATION = "romsie_activation"
-
-
-def _record_sign_in(request: HttpRequest) -> None:
-    scoped = cast(ScopedRequest, request)  # just signed in: the scope is built now, for this person
-    scoped.scope = build_scope(request)
-    services.connection_record(user=scoped.user, scope=scoped.scope)
 
 
 @public
@@ -42,10 +36,13 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_valid(form)
-        _record_sign_in(self.request)
-        # Follow the person's language on every device they sign in from.
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.get_user().language, samesite="Lax")
+        record_sign_in(self.request)
+        follow_language(response, form.get_user())
         return response
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        # The buttons of the identity providers ("Sign in with EduConnect"), from the apps.
+        return {**super().get_context_data(**kwargs), "sign_in_choices": registry.sign_in_choices()}
 
 
 @public
@@ -94,7 +91,7 @@ def activate_password(request: HttpRequest) -> HttpResponse:
             return redirect("identity:sign-in")
         request.session.pop(SESSION_ACTIVATION, None)
         login(request, user, backend="romsie.identity.backends.PasswordBackend")
-        _record_sign_in(request)
+        record_sign_in(request)
         messages.success(request, _("Your account is ready. Welcome!"))
         return redirect("core:dashboard")
     return render(request, "identity/activate_password.html", {"form": form, "person": user})
