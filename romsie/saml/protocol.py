@@ -67,7 +67,7 @@ def refusal(reason: str, message: str | None = None) -> ApplicationError:
 
 
 def public_url(path: str) -> str:
-    return settings.ROMSIE_PUBLIC_URL.rstrip("/") + path
+    return str(settings.ROMSIE_PUBLIC_URL).rstrip("/") + path
 
 
 def sp_entity_id() -> str:

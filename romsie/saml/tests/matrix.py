@@ -9,6 +9,8 @@ sends a visitor to the provider (302) and a signed-in person to the dashboard (3
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from collections.abc import Callable
 from functools import cache
@@ -50,7 +52,9 @@ saml:provider-delete                        other  | 302  403  403  403  403  40
 
 @cache
 def _idp() -> LocalIdP:
-    return LocalIdP(Path(tempfile.mkdtemp(prefix="saml-matrix-")))
+    folder = tempfile.mkdtemp(prefix="saml-matrix-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return LocalIdP(Path(folder))
 
 
 def _provider(world: World, which: str) -> IdentityProvider:
