@@ -50,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 NS_PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol"
 NS_ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion"
+NS_METADATA = "urn:oasis:names:tc:SAML:2.0:metadata"
 #: Responses larger than this are refused before parsing (a real one is a few kilobytes).
 MAX_RESPONSE_BYTES = 200_000
 #: How far apart our clock and the identity provider's may be.
@@ -145,9 +146,11 @@ def read_idp_metadata(xml: str) -> IdpMetadata:
     if len(xml.encode()) > 1_000_000:
         raise refusal("metadata-too-large", _("This metadata is too large."))
     try:
-        SafeET.fromstring(xml.encode(), forbid_dtd=True)
+        root = SafeET.fromstring(xml.encode(), forbid_dtd=True)
     except (SafeET.ParseError, DefusedXmlException, ValueError):
         raise refusal("metadata-xml", _("This is not valid XML metadata (or it contains a DTD).")) from None
+    if root.tag not in (f"{{{NS_METADATA}}}EntityDescriptor", f"{{{NS_METADATA}}}EntitiesDescriptor"):
+        raise refusal("metadata-schema", _("This is not SAML 2.0 metadata."))
     try:
         store = InMemoryMetaData(ac_factory(), metadata=xml, check_validity=False)
         store.load()
@@ -160,7 +163,7 @@ def read_idp_metadata(xml: str) -> IdpMetadata:
     entity_id = providers[0]
     if not store.certs(entity_id, "idpsso", "signing"):
         raise refusal("metadata-cert", _("The metadata gives no signing certificate."))
-    endpoints = store.single_sign_on_service(entity_id, BINDING_HTTP_REDIRECT)
+    endpoints = store.service(entity_id, "idpsso_descriptor", "single_sign_on_service", BINDING_HTTP_REDIRECT)
     if not endpoints:
         raise refusal("metadata-sso", _("The metadata gives no sign-in address for the HTTP-Redirect binding."))
     return IdpMetadata(entity_id=entity_id, sso_url=endpoints[0]["location"])

@@ -1,8 +1,8 @@
 """Our SAML service provider's pages, and the territory admins' list of identity providers.
 
 ``metadata``, ``login`` and ``acs`` are public: the sign-in itself. The request id of a sign-in
-started here travels in a signed, HttpOnly cookie limited to ``/saml/`` (SameSite=None over
-HTTPS, since the identity provider posts its answer from its own site): only the browser that
+started here travels in a signed, HttpOnly cookie limited to ``/saml/`` (SameSite=None and
+Secure, since the identity provider posts its answer from its own site): only the browser that
 started the sign-in can finish it, and nothing is stored on the server for a visitor.
 """
 
@@ -81,9 +81,11 @@ def login(request: HttpRequest, idp: str) -> HttpResponse:
         signing.dumps({"id": request_id, "idp": provider.pk, "next": following}, salt=REQUEST_SALT),
         max_age=REQUEST_MAX_AGE,
         path="/saml/",
-        secure=request.is_secure(),
+        # The provider posts its answer from its own site: only a SameSite=None cookie comes
+        # back with it, and browsers keep those only when Secure (HTTPS, or this machine).
+        secure=True,
         httponly=True,
-        samesite="None" if request.is_secure() else "Lax",
+        samesite="None",
     )
     return response
 

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from romsie.core.models import AuditEvent
+from romsie.core.testing.editing import race_on_form
 from romsie.core.testing.world import World
 from romsie.saml import demo
 from romsie.saml.models import IdentityProvider
@@ -129,3 +130,20 @@ def test_the_demo_registers_a_placeholder_educonnect_once(world: World, client) 
     assert "Sign in with ÉduConnect" in client.get(reverse("identity:sign-in")).content.decode()
     response = client.get(reverse("saml:login", args=["educonnect"]))
     assert response["Location"].startswith("https://educonnect.demo.invalid/sso?SAMLRequest=")
+
+
+def test_two_admins_editing_at_once_do_not_overwrite_each_other(
+    world: World, provider: IdentityProvider, local_idp: LocalIdP, client_for
+) -> None:
+    url = reverse("saml:provider-update", args=[provider.pk])
+    first = _data(world, metadata_xml=local_idp.metadata(), name="ÉduConnect (familles)")
+    second = _data(world, metadata_xml=local_idp.metadata(), name="EduConnect")
+    race_on_form(
+        url,
+        first=client_for(world.territory_admin),
+        second=client_for(world.territory_admin),
+        first_data=first,
+        second_data=second,
+    )
+    provider.refresh_from_db()
+    assert provider.name == "ÉduConnect (familles)"

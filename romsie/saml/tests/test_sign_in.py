@@ -163,3 +163,15 @@ def test_without_a_key_nothing_shows(family: World, provider, client, settings) 
     assert "Sign in with" not in client.get(reverse("identity:sign-in")).content.decode()
     assert client.get(reverse("saml:metadata")).status_code == 404
     assert client.get(reverse("saml:login", args=["educonnect"])).status_code == 404
+
+
+def test_the_assertion_consumer_service_costs_a_fixed_number_of_queries(
+    family: World, provider, local_idp: LocalIdP, client, django_assert_num_queries
+) -> None:
+    request_id = start(client)
+    saml = local_idp.response(in_response_to=request_id, attributes={"FrEduCtId": ["FAM-0001"]})
+    # The provider, the person, the used assertion (purge, savepoint, insert), then what the
+    # password sign-in costs too: the session, last_login, django-axes' log, the scope, the
+    # connection log.
+    with django_assert_num_queries(22):
+        assert post_response(client, saml).status_code == 302
