@@ -1,14 +1,16 @@
 """A parent signs in with "their EduConnect account": the sign-in page's button, the provider, back signed in.
 
-The provider is the tests' local SAML identity provider (pysaml2), answering at an address the
-browser is routed to; its signed answer goes through the real assertion consumer service.
+The provider is the tests' local SAML identity provider (pysaml2) behind a small HTTP server on
+this machine; its signed answer goes through the real assertion consumer service.
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import threading
 import zlib
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -23,12 +25,41 @@ from romsie.saml.tests.idp import LocalIdP
 
 from .support import Guard, Journey
 
-IDP = "http://idp.test.invalid/educonnect"
+
+class StandInProvider(ThreadingHTTPServer):
+    """The identity provider's site on this machine: its sign-in page answers at once with a signed answer."""
+
+    def __init__(self, tmp_path: Path, external_id: str, acs_url: str) -> None:
+        super().__init__(("127.0.0.1", 0), _ProviderPage)
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
+        self.idp = LocalIdP(tmp_path, entity_id=f"{self.url}/educonnect")
+        self.external_id = external_id
+        self.acs_url = acs_url
+        threading.Thread(target=self.serve_forever, daemon=True).start()
 
 
-def _request_id(url: str) -> str:
-    encoded = parse_qs(urlsplit(url).query)["SAMLRequest"][0]
-    return str(authn_request_from_string(zlib.decompress(base64.b64decode(encoded), -15).decode()).id)
+class _ProviderPage(BaseHTTPRequestHandler):
+    server: StandInProvider
+
+    def do_GET(self) -> None:
+        # The person has signed in at the provider; its page posts the signed answer back.
+        encoded = parse_qs(urlsplit(self.path).query)["SAMLRequest"][0]
+        request = authn_request_from_string(zlib.decompress(base64.b64decode(encoded), -15).decode())
+        saml = self.server.idp.response(in_response_to=request.id, attributes={"FrEduCtId": [self.server.external_id]})
+        body = (
+            '<!doctype html><html lang="fr"><head><title>EduConnect</title></head><body><main>'
+            f'<form method="post" action="{html.escape(self.server.acs_url)}">'
+            f'<input type="hidden" name="SAMLResponse" value="{html.escape(saml)}">'
+            '<button type="submit">Continuer</button></form></main></body></html>'
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
 
 
 @pytest.mark.parametrize("viewport", ["phone"])
@@ -38,33 +69,24 @@ def test_a_parent_signs_in_with_educonnect(
     settings.ROMSIE_PUBLIC_URL = live_server.url
     world.a.parent.external_id = "FAM-0001"
     world.a.parent.save()
-    idp = LocalIdP(tmp_path, entity_id=IDP)
-    register(idp, world.north)
+    provider = StandInProvider(tmp_path, "FAM-0001", journey.url("saml:acs"))
+    register(provider.idp, world.north)
     page = journey.page
+    try:
+        journey.open("identity:sign-in")
+        button = page.locator(f"main a[href='{journey.route('saml:login', 'educonnect')}']")
+        expect(button).to_contain_text("ÉduConnect")
+        with page.expect_navigation():
+            button.click()
+        assert page.url.startswith(f"{provider.url}/educonnect/sso?SAMLRequest=")
+        assert guard.foreign_requests and all(url.startswith(provider.url) for url in guard.foreign_requests)
+        guard.foreign_requests.clear()  # the provider is the one other host this journey reaches
 
-    def answer(route: Any) -> None:
-        # The provider's page: the person has signed in there; its form posts the signed answer back.
-        saml = idp.response(in_response_to=_request_id(route.request.url), attributes={"FrEduCtId": ["FAM-0001"]})
-        body = (
-            f'<!doctype html><html lang="fr"><head><title>EduConnect</title></head><body><main>'
-            f'<form method="post" action="{html.escape(journey.url("saml:acs"))}">'
-            f'<input type="hidden" name="SAMLResponse" value="{html.escape(saml)}">'
-            f'<button type="submit">Continuer</button></form></main></body></html>'
-        )
-        route.fulfill(status=200, content_type="text/html", body=body)
-
-    page.route(f"{IDP}/**", answer)
-    journey.open("identity:sign-in")
-    button = page.locator(f"main a[href='{journey.route('saml:login', 'educonnect')}']")
-    expect(button).to_contain_text("ÉduConnect")
-    with page.expect_navigation():
-        button.click()
-    assert page.url.startswith(f"{IDP}/sso?SAMLRequest=")
-    assert guard.foreign_requests and all(url.startswith(IDP) for url in guard.foreign_requests)
-    guard.foreign_requests.clear()  # the provider is the one other host this journey reaches
-
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    journey.assert_at("core:dashboard")
-    journey.check()
-    expect(page.locator("header")).to_contain_text(world.a.parent.first_name)
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        journey.assert_at("core:dashboard")
+        journey.check()
+        expect(page.locator("header")).to_contain_text(world.a.parent.first_name)
+    finally:
+        provider.shutdown()
+        provider.server_close()
