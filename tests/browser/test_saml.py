@@ -43,11 +43,17 @@ class _ProviderPage(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         # The person has signed in at the provider; its page posts the signed answer back.
-        encoded = parse_qs(urlsplit(self.path).query)["SAMLRequest"][0]
+        query = parse_qs(urlsplit(self.path).query)
+        if "SAMLRequest" not in query:
+            self.send_response(404)
+            self.end_headers()
+            return
+        encoded = query["SAMLRequest"][0]
         request = authn_request_from_string(zlib.decompress(base64.b64decode(encoded), -15).decode())
         saml = self.server.idp.response(in_response_to=request.id, attributes={"FrEduCtId": [self.server.external_id]})
         body = (
-            '<!doctype html><html lang="fr"><head><title>EduConnect</title></head><body><main>'
+            '<!doctype html><html lang="fr"><head><title>EduConnect</title><link rel="icon" href="data:,"></head>'
+            "<body><main>"
             f'<form method="post" action="{html.escape(self.server.acs_url)}">'
             f'<input type="hidden" name="SAMLResponse" value="{html.escape(saml)}">'
             '<button type="submit">Continuer</button></form></main></body></html>'
