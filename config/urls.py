@@ -34,6 +34,7 @@ urlpatterns = [
     path("agenda/", include("romsie.agenda.urls")),
     path("visio/", include("romsie.videomeetings.urls")),
     path("cas/", include("romsie.cas.urls")),
+    path("saml/", include("romsie.saml.urls")),
     path("", include("romsie.agenda.dav.urls")),
     path("", include("romsie.contacts.dav.urls")),
     path("operateur/", admin.site.urls),

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "romsie.polls",
     "romsie.forums",
     "romsie.blogs",
+    "romsie.saml",
     "romsie.administration",
     "romsie.openid",
     "romsie.cas",
@@ -211,6 +212,13 @@ AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are recorded in Connection
 AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"
 ROMSIE_SIGN_IN_ADDRESS_LIMIT = env.int("ROMSIE_SIGN_IN_ADDRESS_LIMIT", default=25)
+
+# Sign-in through SAML identity providers (docs/saml.md): our service provider's key and
+# certificate (PEM files), which sign our requests and metadata. Unset: the buttons do not show.
+ROMSIE_SAML_KEY_FILE = env.str("ROMSIE_SAML_KEY_FILE", default="")
+ROMSIE_SAML_CERT_FILE = env.str("ROMSIE_SAML_CERT_FILE", default="")
+# Our entity ID; by default the address of our metadata under ROMSIE_PUBLIC_URL.
+ROMSIE_SAML_ENTITY_ID = env.str("ROMSIE_SAML_ENTITY_ID", default="")
 # The client's address: X-Forwarded-For is read right to left through these reverse
 # proxies only (addresses or networks); from any other peer, REMOTE_ADDR is the client.
 AXES_CLIENT_IP_CALLABLE = "romsie.identity.throttling.client_ip"

@@ -36,3 +36,18 @@ OAUTH2_PROVIDER = {
     "OIDC_RSA_PRIVATE_KEY": OIDC_SIGNING_KEYS[0],
     "OIDC_RSA_PRIVATE_KEYS_INACTIVE": [],
 }
+def _saml_test_keys() -> tuple[str, str]:
+    # Our SAML service provider's key pair: made for this test run, in a folder removed at exit.
+    import atexit
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from romsie.saml.testkeys import make_test_key_pair
+
+    folder = Path(tempfile.mkdtemp(prefix="saml-sp-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return make_test_key_pair(folder, "sp")
+
+
+ROMSIE_SAML_KEY_FILE, ROMSIE_SAML_CERT_FILE = _saml_test_keys()

@@ -76,10 +76,19 @@ class AccountLink:
     order: int = 100
 
 
+@dataclass(frozen=True, kw_only=True)
+class SignInChoice:
+    """A button of the sign-in page that signs in elsewhere ("Sign in with EduConnect")."""
+
+    label: Any
+    url: str
+
+
 _widgets: dict[str, Widget] = {}
 _services: dict[str, Service] = {}
 _header_items: dict[str, HeaderItem] = {}
 _account_links: dict[str, AccountLink] = {}
+_sign_in_choices: list[Callable[[], list[SignInChoice]]] = []
 
 
 def register_widget(widget: Widget) -> None:
@@ -96,6 +105,16 @@ def register_header_item(item: HeaderItem) -> None:
 
 def register_account_link(link: AccountLink) -> None:
     _account_links[link.key] = link
+
+
+def register_sign_in_choices(source: Callable[[], list[SignInChoice]]) -> None:
+    """Register a function returning the sign-in page's buttons (called at each display)."""
+    if source not in _sign_in_choices:
+        _sign_in_choices.append(source)
+
+
+def sign_in_choices() -> list[SignInChoice]:
+    return [choice for source in _sign_in_choices for choice in source()]
 
 
 def widgets() -> list[Widget]:

@@ -510,6 +510,7 @@ class _Builder:
         from romsie.openid import demo as openid_demo
         from romsie.polls import demo as polls_demo
         from romsie.registrations import demo as registrations_demo
+        from romsie.saml import demo as saml_demo
         from romsie.schooling import demo as schooling_demo
         from romsie.timetable import demo as timetable_demo
         from romsie.videomeetings import demo as videomeetings_demo
@@ -538,6 +539,7 @@ class _Builder:
         self.rows += videomeetings_demo.populate(ids, featured_student_ids=featured)
         self.rows += openid_demo.populate(ids)
         self.rows += cas_demo.populate(ids)
+        self.rows += saml_demo.populate(ids)
         # The demo's notifications stay in the timeline: no e-mail to its made-up addresses.
         Notification.objects.exclude(email_state=Notification.EmailState.NONE).update(
             email_state=Notification.EmailState.NONE, email_due_at=None

@@ -1,7 +1,5 @@
 """Sign-in, first sign-in with an activation code, password recovery, profile, context."""
 
-from typing import cast
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
@@ -16,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from romsie.core import registry
 from romsie.core.access.declarations import public, signed_in
-from romsie.core.access.scope import ScopedRequest, build_scope
+from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
 from romsie.core.forms import show_error
 
@@ -32,15 +31,10 @@ from .forms import (
 )
 from .models import User
 from .scope import SESSION_CHILD, SESSION_ESTABLISHMENT
+from .signin import follow_language, record_sign_in
 
 SESSION_ACTIVATION = "romsie_activation"
 PASSWORD_BACKEND = "romsie.identity.backends.PasswordBackend"  # noqa: S105 (a module path)
-
-
-def _record_sign_in(request: HttpRequest) -> None:
-    scoped = cast(ScopedRequest, request)  # just signed in: the scope is built now, for this person
-    scoped.scope = build_scope(request)
-    services.connection_record(user=scoped.user, scope=scoped.scope)
 
 
 @public
@@ -61,10 +55,13 @@ class SignInView(auth_views.LoginView):
             response: HttpResponse = redirect("identity:second-factor")
         else:
             response = super().form_valid(form)
-            _record_sign_in(self.request)
-        # Follow the person's language on every device they sign in from.
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.get_user().language, samesite="Lax")
+            record_sign_in(self.request)
+        follow_language(response, form.get_user())
         return response
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        # The buttons of the identity providers ("Sign in with EduConnect"), from the apps.
+        return {**super().get_context_data(**kwargs), "sign_in_choices": registry.sign_in_choices()}
 
 
 @public
@@ -116,7 +113,7 @@ def activate_password(request: HttpRequest) -> HttpResponse:
             second_factor.pending_start(request, user, backend=PASSWORD_BACKEND, redirect_to=reverse("core:dashboard"))
             return redirect("identity:second-factor")
         login(request, user, backend=PASSWORD_BACKEND)
-        _record_sign_in(request)
+        record_sign_in(request)
         messages.success(request, _("Your account is ready. Welcome!"))
         return redirect("core:dashboard")
     return render(request, "identity/activate_password.html", {"form": form, "person": user})
@@ -227,7 +224,7 @@ def _second_step_needed(request: HttpRequest, user: User) -> bool:
 def _second_step_complete(request: HttpRequest, user: User, pending: dict[str, object]) -> None:
     second_factor.pending_clear(request)
     login(request, user, backend=str(pending["backend"] or PASSWORD_BACKEND))
-    _record_sign_in(request)
+    record_sign_in(request)
 
 
 def _pending_target(request: HttpRequest, pending: dict[str, object]) -> str:
