@@ -36,6 +36,8 @@ OAUTH2_PROVIDER = {
     "OIDC_RSA_PRIVATE_KEY": OIDC_SIGNING_KEYS[0],
     "OIDC_RSA_PRIVATE_KEYS_INACTIVE": [],
 }
+
+
 def _saml_test_keys() -> tuple[str, str]:
     # Our SAML service provider's key pair: made for this test run, in a folder removed at exit.
     import atexit
