@@ -11,8 +11,8 @@ if not env.str("DATABASE_URL", default=""):
 else:
     # A test database is thrown away: a commit need not wait for its WAL to reach the disk
     # (the committed tests, the browser journeys and the flushes between them commit often).
-    DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
-    DATABASES["default"]["OPTIONS"]["options"] = "-c synchronous_commit=off"  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["options"] = "-c synchronous_commit=off"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
