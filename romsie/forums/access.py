@@ -128,6 +128,13 @@ def visible_forums(scope: Scope) -> QuerySet[Forum]:
     return Forum.objects.filter(establishment_id=scope.establishment_id, pk__in=member_forum_ids(scope))
 
 
+def unhidden_topics_of(forum: Any) -> QuerySet[Topic]:
+    """Return the topics everyone in a forum sees (not hidden), for a subquery on a forum ``forum``
+    that the outer query took from :func:`visible_forums` (``OuterRef("pk")``): the access check is
+    the outer query's, not repeated for each forum."""
+    return Topic.objects.filter(forum_id=forum, is_hidden=False)
+
+
 def get_forum(scope: Scope, pk: int) -> Forum:
     """Return a forum the person belongs to, with ``is_moderator``, or raise 404."""
     forums = visible_forums(scope).annotate(is_moderator=_flag(Q(pk__in=moderated_forum_ids(scope))))

@@ -32,8 +32,11 @@ def with_unread(scope: Scope, topics: QuerySet[Topic]) -> QuerySet[Topic]:
 
 
 def my_forums(scope: Scope) -> list[Forum]:
-    """The person's forums, each with ``has_unread`` (a topic with replies they have not read)."""
-    unread = with_unread(scope, access.visible_topics(scope).filter(forum_id=OuterRef("pk"))).filter(is_unread=True)
+    """The person's forums, each with ``has_unread`` (a topic with replies they have not read).
+
+    Hidden topics never make a forum unread (their moderators find them in the forum).
+    """
+    unread = with_unread(scope, access.unhidden_topics_of(OuterRef("pk"))).filter(is_unread=True)
     forums = access.visible_forums(scope).select_related("school_class", "teaching_group")
     return list(forums.annotate(has_unread=Exists(unread)).order_by("kind", "title", "pk"))
 
