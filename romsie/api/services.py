@@ -27,9 +27,7 @@ PERSONAL_PREFIX = "romsie_pat_"
 
 
 @transaction.atomic
-def personal_token_create(
-    *, scope: Scope, name: str, scopes: list[str], lifetime_days: int
-) -> tuple[AccessToken, str]:
+def personal_token_create(*, scope: Scope, name: str, scopes: list[str], lifetime_days: int) -> tuple[AccessToken, str]:
     """Create a personal access token for the person; return it and its secret (shown once).
 
     The token is the OAuth2 library's ``AccessToken`` without an application, bound to the

@@ -20,14 +20,19 @@ from __future__ import annotations
 
 import dataclasses
 from enum import StrEnum
-from typing import Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import HttpError
+from ninja.params.functions import Path
 
 from .access.scope import Scope
+from .ids import MAX_ID
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
 
 
 class ApiScope(StrEnum):
@@ -55,6 +60,7 @@ class ApiRequest(HttpRequest):
 
     auth: Grant
     scope: Scope
+    user: _User
 
 
 class ErrorOut(Schema):
@@ -77,6 +83,10 @@ ERRORS: dict[int, type[Schema]] = {
     422: ValidationErrorOut,
     429: ErrorOut,
 }
+
+
+#: an object id in a path: 1 to the largest 64-bit id (anything else is a 422, never an overflow)
+ObjectId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class PageOut(Schema):

@@ -6,10 +6,10 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from romsie.core.api import ERRORS, ApiScope, child_scope, gate
+from romsie.core.api import ERRORS, ApiScope, ObjectId, child_scope, gate
 from romsie.core.errors import ApplicationError
 from romsie.core.ids import MAX_ID
 
@@ -70,9 +70,7 @@ def homework_list(request: HttpRequest, query: Query[TodoQuery]) -> HomeworkList
     scope = gate(request, oauth_scope=ApiScope.HOMEWORK, habilitation=HomeworkHabilitation.VIEW, service=SERVICE)
     scope = child_scope(scope, query.child)
     page = selectors.todo_for_student(scope, past=query.past)
-    return HomeworkListOut(
-        student_id=page.student_id, homework=[_out(h) for day in page.days for h in day.homework]
-    )
+    return HomeworkListOut(student_id=page.student_id, homework=[_out(h) for day in page.days for h in day.homework])
 
 
 def _tick(request: HttpRequest, homework_id: int, *, done: bool) -> TickOut:
@@ -85,16 +83,13 @@ def _tick(request: HttpRequest, homework_id: int, *, done: bool) -> TickOut:
     return TickOut(id=homework.pk, is_done=done)
 
 
-HomeworkId = Path(..., ge=1, le=MAX_ID)
-
-
 @router.post(
     "/homework/{homework_id}/done",
     response={200: TickOut, **ERRORS},
     url_name="homework-tick",
     summary="Tick a homework done",
 )
-def homework_tick(request: HttpRequest, homework_id: int = HomeworkId) -> TickOut:
+def homework_tick(request: HttpRequest, homework_id: ObjectId) -> TickOut:
     """Only the student ticks their own homework (a parent gets 403)."""
     return _tick(request, homework_id, done=True)
 
@@ -105,5 +100,5 @@ def homework_tick(request: HttpRequest, homework_id: int = HomeworkId) -> TickOu
     url_name="homework-untick",
     summary="Untick a homework",
 )
-def homework_untick(request: HttpRequest, homework_id: int = HomeworkId) -> TickOut:
+def homework_untick(request: HttpRequest, homework_id: ObjectId) -> TickOut:
     return _tick(request, homework_id, done=False)

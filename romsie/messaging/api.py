@@ -6,11 +6,10 @@ import datetime
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema
+from ninja import Query, Router, Schema
 
-from romsie.core.api import ERRORS, ApiScope, gate
-from romsie.core.ids import MAX_ID
 from romsie.core.access.scope import Scope
+from romsie.core.api import ERRORS, ApiScope, ObjectId, gate
 
 from . import access, selectors
 from .habilitations import MessagingHabilitation
@@ -42,7 +41,7 @@ class MailboxOut(Schema):
     next_cursor: str
 
 
-class UnreadOut(Schema):
+class MessageUnreadOut(Schema):
     """Unread messages per box (``inbox``, ``trash``, ``folder``...) and in the inbox."""
 
     inbox: int
@@ -97,16 +96,16 @@ def message_list(request: HttpRequest, query: Query[BoxQuery]) -> MailboxOut:
     )
 
 
-@router.get("/messages/unread", response={200: UnreadOut, **ERRORS}, url_name="message-unread", summary="Unread")
-def message_unread(request: HttpRequest) -> UnreadOut:
+@router.get("/messages/unread", response={200: MessageUnreadOut, **ERRORS}, url_name="message-unread", summary="Unread")
+def message_unread(request: HttpRequest) -> MessageUnreadOut:
     summary = selectors.mailbox_summary(_scope(request))
-    return UnreadOut(inbox=summary.inbox_unread, by_box={str(k): v for k, v in summary.unread.items()})
+    return MessageUnreadOut(inbox=summary.inbox_unread, by_box={str(k): v for k, v in summary.unread.items()})
 
 
 @router.get(
     "/messages/{message_id}/thread", response={200: ThreadOut, **ERRORS}, url_name="message-thread", summary="A thread"
 )
-def message_thread(request: HttpRequest, message_id: int = Path(..., ge=1, le=MAX_ID)) -> ThreadOut:
+def message_thread(request: HttpRequest, message_id: ObjectId) -> ThreadOut:
     """The thread of one of the person's messages, oldest first (reading it here marks nothing read)."""
     scope = _scope(request)
     thread = selectors.thread(scope, access.get_delivery(scope, message_id))

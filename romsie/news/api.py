@@ -6,11 +6,10 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema
+from ninja import Query, Router, Schema
 
 from romsie.core.access.scope import Scope
-from romsie.core.api import ERRORS, ApiScope, gate
-from romsie.core.ids import MAX_ID
+from romsie.core.api import ERRORS, ApiScope, ObjectId, gate
 from romsie.core.pagination import keyset_page
 
 from . import selectors
@@ -65,12 +64,15 @@ def _summary(item: Any) -> dict[str, Any]:
 def news_list(request: HttpRequest, query: Query[PageQuery]) -> NewsPageOut:
     """The news addressed to the person, newest first, 20 a page, as the news page lists them."""
     page = keyset_page(
-        selectors.news_list_for_reader(_scope(request)), time_field="published_at", cursor=query.cursor[:64], size=PAGE_SIZE
+        selectors.news_list_for_reader(_scope(request)),
+        time_field="published_at",
+        cursor=query.cursor[:64],
+        size=PAGE_SIZE,
     )
     return NewsPageOut(news=[NewsSummaryOut(**_summary(i)) for i in page.entries], next_cursor=page.next_cursor)
 
 
 @router.get("/news/{item_id}", response={200: NewsItemOut, **ERRORS}, url_name="news-detail", summary="One item")
-def news_detail(request: HttpRequest, item_id: int = Path(..., ge=1, le=MAX_ID)) -> NewsItemOut:
+def news_detail(request: HttpRequest, item_id: ObjectId) -> NewsItemOut:
     item = selectors.news_detail(_scope(request), item_id)
     return NewsItemOut(**_summary(item), body_html=item.body)

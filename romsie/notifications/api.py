@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
@@ -29,7 +30,7 @@ class NotificationPageOut(Schema):
     next_cursor: str
 
 
-class UnreadOut(Schema):
+class NotificationUnreadOut(Schema):
     unread: int
 
 
@@ -54,9 +55,12 @@ def notification_list(request: HttpRequest, query: Query[PageQuery]) -> Notifica
     return NotificationPageOut(
         notifications=[
             NotificationOut(
-                id=n.pk, kind=n.kind, text=render(n),
+                id=n.pk,
+                kind=n.kind,
+                text=render(n),
                 url=n.url if is_local_url(n.url) else "",
-                created_at=n.created_at, is_read=n.read_at is not None
+                created_at=n.created_at,
+                is_read=n.read_at is not None,
             )
             for n in page.entries
         ],
@@ -65,8 +69,11 @@ def notification_list(request: HttpRequest, query: Query[PageQuery]) -> Notifica
 
 
 @router.get(
-    "/notifications/unread", response={200: UnreadOut, **ERRORS}, url_name="notification-unread", summary="Unread"
+    "/notifications/unread",
+    response={200: NotificationUnreadOut, **ERRORS},
+    url_name="notification-unread",
+    summary="Unread",
 )
-def notification_unread(request: HttpRequest) -> UnreadOut:
+def notification_unread(request: HttpRequest) -> NotificationUnreadOut:
     """How many notifications are unread (at most 100, as the bell counts)."""
-    return UnreadOut(unread=selectors.unread_count(_person(request)))
+    return NotificationUnreadOut(unread=selectors.unread_count(_person(request)))

@@ -6,7 +6,7 @@ import datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from romsie.core.api import ERRORS, ApiScope, child_scope, gate
@@ -27,8 +27,8 @@ class SessionOut(Schema):
 
     id: int
     date: datetime.date
-    starts_at: datetime.time
-    ends_at: datetime.time
+    starts_at: str = Field(description="Local time, HH:MM")
+    ends_at: str = Field(description="Local time, HH:MM")
     subject: str
     group: str
     teacher: str
@@ -38,7 +38,7 @@ class SessionOut(Schema):
     has_new_room: bool
     has_substitute: bool
     planned_date: datetime.date
-    planned_starts_at: datetime.time
+    planned_starts_at: str = Field(description="Local time, HH:MM")
     change_note: str
 
 
@@ -64,8 +64,8 @@ def _session(s: Session) -> SessionOut:
     return SessionOut(
         id=s.pk,
         date=s.date,
-        starts_at=s.starts_at,
-        ends_at=s.ends_at,
+        starts_at=f"{s.starts_at:%H:%M}",
+        ends_at=f"{s.ends_at:%H:%M}",
         subject=teaching.subject.name,
         group=(teaching.school_class.name if teaching.school_class else "")
         or (teaching.teaching_group.name if teaching.teaching_group else ""),
@@ -76,7 +76,7 @@ def _session(s: Session) -> SessionOut:
         has_new_room=s.has_new_room,
         has_substitute=s.has_substitute,
         planned_date=s.planned_date,
-        planned_starts_at=s.planned_starts_at,
+        planned_starts_at=f"{s.planned_starts_at:%H:%M}",
         change_note=s.change_note,
     )
 

@@ -72,7 +72,9 @@ def test_every_role_sees_in_the_api_what_its_page_shows(
         person = _person(api_world, column)
         web = client_for(person).get(reverse(page))
         api = Client().get(endpoint, **bearer(token_for(person)))
-        assert (web.status_code, api.status_code) in {(200, 200), (403, 403)}, f"{column}: {web.status_code} {api.status_code}"
+        assert (web.status_code, api.status_code) in {(200, 200), (403, 403)}, (
+            f"{column}: {web.status_code} {api.status_code}"
+        )
         if api.status_code == 200:
             shown = page_ids(web.content.decode())
             assert api_ids(api.json()) == shown, f"{column} on {endpoint}"
@@ -95,7 +97,9 @@ def test_a_parent_reads_their_childs_week_and_not_another_establishments_child(
         assert Client().get(f"/api/v1/timetable/week?child={stranger}", **headers).status_code in (404, 422)
     assert Client().get(f"/api/v1/homework?child={c.student.pk}", **headers).status_code == 404
     # A student naming a child: no such child for them.
-    assert Client().get(f"/api/v1/timetable/week?child={a.student.pk}", **bearer(token_for(a.student))).status_code == 404
+    assert (
+        Client().get(f"/api/v1/timetable/week?child={a.student.pk}", **bearer(token_for(a.student))).status_code == 404
+    )
 
 
 def test_the_week_shows_the_changes(api_world: World, a_content: dict[str, Any]) -> None:
@@ -149,7 +153,10 @@ def test_a_thread_and_unread_counts(api_world: World, a_content: dict[str, Any])
     assert [m["subject"] for m in thread["messages"]] == ["Sortie"]
     # Someone who did not receive it, or of another establishment: not found.
     assert Client().get(f"/api/v1/messages/{message.pk}/thread", **bearer(token_for(a.parent2))).status_code == 404
-    assert Client().get(f"/api/v1/messages/{message.pk}/thread", **bearer(token_for(api_world.c.parent))).status_code == 404
+    assert (
+        Client().get(f"/api/v1/messages/{message.pk}/thread", **bearer(token_for(api_world.c.parent))).status_code
+        == 404
+    )
 
 
 def test_news_item_and_me(api_world: World, a_content: dict[str, Any]) -> None:
