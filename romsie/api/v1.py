@@ -9,10 +9,11 @@ by the site itself).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, Throttled
@@ -75,8 +76,20 @@ def urls() -> tuple[list[URLPattern | URLResolver], str, str]:
     service checks as the pages, in each endpoint's ``gate``), as WebDAV does.
     """
     patterns, app_name, namespace = api.urls
+    declared: list[URLPattern | URLResolver] = []
     for pattern in patterns:
-        callback: Any = getattr(pattern, "callback", None)
-        if callback is not None:
-            public(callback)
-    return patterns, app_name, namespace
+        if isinstance(pattern, URLPattern):
+            callback = pattern.callback
+            if isinstance(callback, functools.partial):
+                # The schema, documentation and root views are partials: give them a function's shape.
+                callback = _as_function(callback)
+            pattern = path(str(pattern.pattern), public(callback), name=pattern.name)
+        declared.append(pattern)
+    return declared, app_name, namespace
+
+
+def _as_function(view: Any) -> Any:
+    def api_page(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+
+    return api_page
