@@ -10,7 +10,7 @@ by the site itself).
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path
@@ -83,7 +83,7 @@ def urls() -> tuple[list[URLPattern | URLResolver], str, str]:
             if isinstance(callback, functools.partial):
                 # The schema, documentation and root views are partials: give them a function's shape.
                 callback = _as_function(callback)
-            pattern = path(str(pattern.pattern), public(callback), name=pattern.name)
+            pattern = path(str(pattern.pattern), public(callback), name=cast(str, pattern.name))
         declared.append(pattern)
     return declared, app_name, namespace
 

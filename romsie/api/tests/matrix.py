@@ -1,10 +1,11 @@
 """Permission-matrix rows of the family API and of the personal tokens pages.
 
 The API accepts bearer tokens only: the matrix's clients are signed-in browsers without one,
-so every endpoint answers 401 to all of them, whatever the object (its own tests walk every
-endpoint as every role with a token, ``test_endpoints.py``). Only the OpenAPI description and
-its documentation page are public. The tokens pages are any signed-in person's own (``own``:
-a token of ``a``'s student; ``other``: one of ``c``'s student, revoked by nobody).
+so every endpoint answers 401 to all of them (405 to a method it does not take), whatever the
+object; its own tests walk every endpoint as every role with a token (``test_endpoints.py``).
+Only the OpenAPI description and its documentation page are public; ``/api/v1/`` itself is a
+404 (django-ninja's root page). The tokens pages are any signed-in person's own (``own``: a
+token of ``a``'s student; ``other``: one of ``c``'s student, revoked by nobody).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ MATRIX = """
 api:token-list                      -      | 302  200  200  200  200  200  200  200  200  200  200  200
 api:token-revoke                    own    | 302  405  405  405  405  405  405  405  405  405  405  405
 api:token-revoke                    other  | 302  405  405  405  405  405  405  405  405  405  405  405
-api-v1:api-root                     -      | 302  302  302  302  302  302  302  302  302  302  302  302
+api-v1:api-root                     -      | 404  404  404  404  404  404  404  404  404  404  404  404
 api-v1:openapi-json                 -      | 200  200  200  200  200  200  200  200  200  200  200  200
 api-v1:openapi-view                 -      | 200  200  200  200  200  200  200  200  200  200  200  200
 api-v1:me                           -      | 401  401  401  401  401  401  401  401  401  401  401  401
