@@ -3,13 +3,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from romsie.api import v1 as api_v1
+
 urlpatterns = [
     path("", include("romsie.core.urls")),
     # OpenID Connect and OAuth2: /oauth/... and /.well-known/openid-configuration.
     path("", include("romsie.openid.protocol_urls")),
     path("", include("romsie.openid.urls")),
     path("notifications/", include("romsie.notifications.urls")),
+    path("compte/jetons/", include("romsie.api.urls")),
     path("compte/", include("romsie.identity.urls")),
+    path("api/v1/", api_v1.urls()),
     path("annuaire/", include("romsie.directory.urls")),
     path("administration/imports/", include("romsie.provisioning.urls")),
     path("administration/fonctions-sociales/", include("romsie.schooling.urls")),

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "oauth2_provider",
+    "ninja",
     "romsie.core",
     "romsie.notifications",
     "romsie.establishments",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "romsie.administration",
     "romsie.openid",
     "romsie.cas",
+    "romsie.api",
     "romsie.provisioning",
     "romsie.demo",
 ]
@@ -356,6 +358,12 @@ ROMSIE_DAV_AUTH_CACHE_SECONDS = env.int("ROMSIE_DAV_AUTH_CACHE_SECONDS", default
 
 # Pages the service worker keeps for offline reading (URL names), as each is visited: the
 # person's own week timetable. No other page is ever stored (core/templates/core/service-worker.js).
+# The family API (/api/v1/): requests per access token within a fixed window, and the longest
+# life a personal access token may be given.
+ROMSIE_API_RATE_LIMIT = env.int("ROMSIE_API_RATE_LIMIT", default=300)
+ROMSIE_API_RATE_WINDOW_SECONDS = env.int("ROMSIE_API_RATE_WINDOW_SECONDS", default=60)
+ROMSIE_API_TOKEN_MAX_DAYS = env.int("ROMSIE_API_TOKEN_MAX_DAYS", default=365)
+
 ROMSIE_OFFLINE_PAGES = ["timetable:week"]
 
 LOGGING = {

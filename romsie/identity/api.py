@@ -1,0 +1,54 @@
+"""The family API's ``me``: who the token's person is, where, as what, and their children."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from romsie.core.api import ERRORS, ApiRequest
+
+router = Router(tags=["me"])
+
+
+class EstablishmentOut(Schema):
+    id: int
+    name: str
+    uai: str
+
+
+class ChildOut(Schema):
+    id: int
+    name: str
+
+
+class MeOut(Schema):
+    """The person, their current establishment, their profiles there and, for a parent, their children."""
+
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    establishment: EstablishmentOut | None
+    profiles: list[str]
+    children: list[ChildOut]
+    scopes: list[str]
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, url_name="me", summary="Who the token belongs to")
+def me(request: HttpRequest) -> MeOut:
+    """Any valid token may read this, whatever its OAuth2 scopes."""
+    api_request = cast(ApiRequest, request)
+    scope, user = api_request.scope, api_request.user
+    here = scope.establishment
+    return MeOut(
+        id=user.pk,
+        username=user.get_username(),
+        first_name=user.first_name,
+        last_name=user.last_name,
+        establishment=EstablishmentOut(id=here.id, name=here.name, uai=here.uai) if here else None,
+        profiles=sorted(scope.profiles),
+        children=[ChildOut(id=c.id, name=c.name) for c in scope.children],
+        scopes=sorted(api_request.auth.scopes),
+    )
