@@ -1,7 +1,7 @@
 """Settings for the test suite: fast hashing, in-memory mail unless a test starts SMTP."""
 
 from .base import *  # noqa: F403
-from .base import OAUTH2_PROVIDER, env
+from .base import DATABASES, OAUTH2_PROVIDER, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
