@@ -25,12 +25,19 @@ def test_a_student_allows_a_client_and_disconnects_it(
     journey.check()  # the consent screen: axe, reflow at 360 px, CSP
     expect(page.locator("main h1")).to_contain_text("Manuels numériques")
 
-    # Allow: the form's redirect to the client's origin is allowed by the page's form-action (the
-    # made-up host does not resolve; the browser's request to it is what counts).
+    # Allow: the form's redirect to the client's origin is allowed by the page's form-action. The
+    # made-up host does not resolve: the client's answer is played here, so that the browser
+    # lands on a page (an error page still loading would interrupt the next navigation).
+    client_site = REDIRECT_URI.rsplit("/", 1)[0] + "/**"
+    landing = "<!doctype html><title>Manuels</title><link rel=icon href='data:,'>"  # no favicon request
+    page.route(client_site, lambda route: route.fulfill(status=200, content_type="text/html", body=landing))
     with page.expect_request(lambda request: request.url.startswith(REDIRECT_URI)) as sent:
         page.click("main button[name=allow]")
+    page.wait_for_url(REDIRECT_URI + "*")
+    page.unroute(client_site)
     assert "code=" in sent.value.url and "state=state-123" in sent.value.url
-    guard.foreign_requests[:] = [url for url in guard.foreign_requests if not url.startswith(REDIRECT_URI)]
+    client_origin = REDIRECT_URI.rsplit("/", 1)[0]
+    guard.foreign_requests[:] = [url for url in guard.foreign_requests if not url.startswith(client_origin)]
     assert Consent.objects.filter(user=world.a.student).exists()
 
     journey.open("openid:connected-apps")
