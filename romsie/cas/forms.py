@@ -7,12 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from romsie.core.forms import VersionedForm
+
 from . import protocol
 from .models import CasService
 from .services import ServiceData
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(VersionedForm, forms.Form):
     """Name, address pattern, attributes released and single logout of a service."""
 
     name = forms.CharField(label=_("Name"), max_length=120)
@@ -49,7 +51,7 @@ class ServiceForm(forms.Form):
                     "single_logout": service.single_logout,
                 },
             )
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, edited=service, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from romsie.core.concurrency import VersionField
 from romsie.establishments.models import Establishment, Territory
 
 
@@ -30,6 +31,7 @@ class CasService(models.Model):
     attributes = models.JSONField(_("attributes released"), default=list, blank=True)
     single_logout = models.BooleanField(_("single logout"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = VersionField()
 
     class Meta:
         verbose_name = _("CAS service")

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from romsie.core.access.scope import Scope
+from romsie.core.concurrency import claim_version
 from romsie.core.errors import ApplicationError
 from romsie.core.models import AuditEvent
 from romsie.core.services import audit_record
@@ -84,8 +85,9 @@ def service_create(*, scope: Scope, territory: Territory, data: ServiceData) -> 
 
 
 @transaction.atomic
-def service_update(*, scope: Scope, service: CasService, data: ServiceData) -> CasService:
-    """Change a registered service (its pattern is checked again)."""
+def service_update(*, scope: Scope, service: CasService, data: ServiceData, version: int | None = None) -> CasService:
+    """Change a registered service (its pattern is checked again); a stale edit is refused."""
+    claim_version(service, version)
     data = _checked(data)
     _same_name(service.territory, data.name, exclude=service.pk)
     for field in ("name", "match", "pattern", "attributes", "single_logout"):

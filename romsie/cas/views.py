@@ -187,7 +187,7 @@ def service_update(request: ScopedRequest, pk: int) -> HttpResponse:
     form = forms.ServiceForm(request.POST or None, service=service)
     if request.method == "POST" and form.is_valid():
         try:
-            services.service_update(scope=scope, service=service, data=form.service_data())
+            services.service_update(scope=scope, service=service, data=form.service_data(), version=form.shown_version)
         except ApplicationError as error:
             show_error(request, error, form)
         else:

@@ -397,7 +397,11 @@ def test_a_territory_admin_registers_a_service(world: World, client_for: Any) ->
     assert AuditEvent.objects.filter(action="cas.service_created").exists()
     listing = admin.get(reverse("cas:service-list", args=[world.north.pk]))
     assert "ENT lycée" in listing.content.decode()
-    update = admin.post(reverse("cas:service-update", args=[service.pk]), {**data, "single_logout": "on"})
+    from romsie.core.testing.editing import shown_version
+
+    edit = reverse("cas:service-update", args=[service.pk])
+    version = shown_version(admin.get(edit))
+    update = admin.post(edit, {**data, "single_logout": "on", "version": version})
     assert update.status_code == 302
     service.refresh_from_db()
     assert service.single_logout
@@ -423,3 +427,23 @@ def test_a_hostile_registration_is_refused_and_nothing_created(
     assert response.status_code == 200
     assert response.context["form"].errors
     assert not CasService.objects.exists()
+
+
+def test_two_admins_editing_one_service_at_once_the_second_is_refused_and_keeps_what_they_typed(
+    world: World, client_for: Any
+) -> None:
+    from romsie.core.testing.editing import race_on_form
+
+    service = register(world.north)
+    url = reverse("cas:service-update", args=[service.pk])
+    fields = {"match": "prefix", "pattern": service.pattern, "attributes": ["uid"]}
+    refused = race_on_form(
+        url,
+        first=client_for(world.territory_admin),
+        second=client_for(world.territory_admin),
+        first_data={**fields, "name": "Catalogue du CDI"},
+        second_data={**fields, "name": "Bibliothèque"},
+    )
+    assert "Bibliothèque" in refused.content.decode()  # what the second typed is still there
+    service.refresh_from_db()
+    assert service.name == "Catalogue du CDI"
