@@ -266,6 +266,15 @@ def get(port: int, path: str, cookie: str = "") -> tuple[int, dict[str, str], st
         connection.close()
 
 
+def opens(port: int, people: list[Person], path: str) -> bool:
+    """Whether the page answers 200 to the first person who has it (a teacher's page is not a student's)."""
+    for person in people:
+        url = path.format(**person.paths)
+        if url:
+            return get(port, url, person.cookie)[0] == 200
+    return False
+
+
 def cookies_of(headers: list[tuple[str, str]]) -> dict[str, str]:
     found = {}
     for name, value in headers:
@@ -499,6 +508,9 @@ def main() -> int:
                     continue
                 if all(not PAGES[name].format(**person.paths) for person in people):
                     print(f"skipped {name}: nobody has one", flush=True)
+                    continue
+                if not opens(port, people, PAGES[name]):
+                    print(f"skipped {name}: not a page of a {args.role}", flush=True)
                     continue
                 result = measure(port, page_lines(people, PAGES[name], args.connections), args, name)
                 results.append(result)

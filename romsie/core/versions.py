@@ -55,6 +55,9 @@ class Kind(StrEnum):
     POLLS = "polls"  # polls: the establishment's polls (published, changed)
     POLLS_PERSON = "polls-person"  # polls: the polls one person answered
     BLOGS = "blogs"  # blogs: the establishment's blogs, their readers and published posts
+    FORUMS = "forums"  # forums: the establishment's forums, topics and replies (what makes a forum unread)
+    FORUMS_READER = "forums-reader"  # forums: what one person has read
+    COMMUNITIES = "communities"  # communities: the establishment's communities, memberships and invitations
     SOCIAL_TERRITORY = "social-territory"  # schooling: the territory's ceiling of students' social features
     SOCIAL_ESTABLISHMENT = "social-establishment"  # schooling: the establishment's social features per level
 
