@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from romsie.core import versions
 from romsie.core.access.scope import Scope
 from romsie.core.pagination import KeysetPage, keyset_page
 
@@ -15,6 +16,21 @@ from .models import Blog, Comment, Like, Post
 
 PAGE_SIZE = 20
 WIDGET_POSTS = 5
+
+
+def reader_stamp(scope: Scope) -> tuple[Any, ...]:
+    """What a reader's cached blogs (the dashboard's latest posts, the list of blogs) depend on.
+
+    ``blogs`` is the establishment's blogs, their readers and authors and their published posts;
+    ``structure`` and the person's ``user`` version (roles, guardianships) say which blogs they
+    read; the habilitations say whether they moderate.
+    """
+    keys = [
+        versions.key(versions.Kind.BLOGS, scope.establishment_id),
+        versions.key(versions.Kind.STRUCTURE, scope.establishment_id),
+        versions.key(versions.Kind.USER, scope.user_id),
+    ]
+    return (sorted(scope.habilitations), *versions.stamp(*keys))
 
 
 def blog_list_for_reader(scope: Scope) -> QuerySet[Blog]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from romsie.core import fragments
 from romsie.core.access.declarations import requires
 from romsie.core.access.middleware import forbidden
 from romsie.core.access.scope import ScopedRequest
@@ -25,10 +27,16 @@ SERVICE = "blogs"
 
 @requires(BlogHabilitation.READ, service=SERVICE)
 def blog_list(request: ScopedRequest) -> HttpResponse:
-    """List the blogs the person reads, with a link to create one where they may."""
+    """List the blogs the person reads, with a link to create one where they may (the list is
+    cached until a blog, its readers or its posts, the classes or the person's roles change)."""
     scope = request.scope
-    context = {"blogs": list(selectors.blog_list_for_reader(scope)), "can_create": bool(access.creatable_kinds(scope))}
-    return render(request, "blogs/blog_list.html", context)
+
+    def render_list() -> str:
+        context = {"blogs": list(selectors.blog_list_for_reader(scope))}
+        return render_to_string("blogs/_blog_list_body.html", context, request)
+
+    body = fragments.cached(request, "blogs-list", selectors.reader_stamp(scope), render_list)
+    return render(request, "blogs/blog_list.html", {"body": body, "can_create": bool(access.creatable_kinds(scope))})
 
 
 @requires(BlogHabilitation.READ, service=SERVICE)

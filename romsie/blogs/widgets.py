@@ -1,14 +1,16 @@
 """Dashboard contribution of the blogs service: the latest posts of the blogs one reads.
 
-Cached for a minute per person against version stamps: ``blogs`` (bumped when a blog or a
-post of the establishment changes) and ``structure`` (classes, enrolments, teachings: who reads).
+Cached for a minute per person against version stamps (``selectors.reader_stamp``, shared with
+the list of blogs): ``blogs`` (bumped when a blog or a post of the establishment changes),
+``structure`` (classes, enrolments, teachings: who reads) and the person's ``user`` version
+(roles, guardianships).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from romsie.core import registry, versions
+from romsie.core import registry
 from romsie.core.access.scope import ScopedRequest
 
 from . import selectors
@@ -26,12 +28,7 @@ def latest_context(request: ScopedRequest) -> dict[str, Any] | None:
 
 
 def latest_stamp(request: ScopedRequest) -> tuple[Any, ...]:
-    scope = request.scope
-    keys = [
-        versions.key(versions.Kind.BLOGS, scope.establishment_id),
-        versions.key(versions.Kind.STRUCTURE, scope.establishment_id),
-    ]
-    return (sorted(scope.habilitations), *versions.stamp(*keys))
+    return selectors.reader_stamp(request.scope)
 
 
 LATEST_POSTS_WIDGET = registry.Widget(

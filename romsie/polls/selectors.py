@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from romsie.core import versions
 from romsie.core.access.scope import Scope
 
 from . import access
@@ -23,6 +24,24 @@ from .models import Answer, Option, Participation, Poll, Question, Response
 
 TEXTS_SHOWN = 300
 LIST_SIZE = 100
+
+
+def reader_stamp(scope: Scope) -> tuple[Any, ...]:
+    """What a person's cached polls (the dashboard's polls to answer, the polls for me) depend on.
+
+    ``polls`` is the establishment's polls (created, changed, published), ``polls-person`` the
+    polls the person answered; ``structure`` and the person's ``user`` version (roles,
+    guardianships) say which audiences they are in; the habilitations say whether they answer
+    and create. A poll opening or passing its deadline announces nothing: the fragments' one-minute
+    time-out covers it (``core.fragments``).
+    """
+    keys = (
+        versions.key(versions.Kind.POLLS, scope.establishment_id),
+        versions.key(versions.Kind.POLLS_PERSON, scope.user_id),
+        versions.key(versions.Kind.STRUCTURE, scope.establishment_id),
+        versions.key(versions.Kind.USER, scope.user_id),
+    )
+    return ("polls" in scope.services, sorted(scope.habilitations), *versions.stamp(*keys))
 
 
 def _with_answered(polls: QuerySet[Poll], scope: Scope) -> QuerySet[Poll]:

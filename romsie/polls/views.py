@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from romsie.core import fragments
 from romsie.core.access.declarations import requires
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
@@ -28,9 +30,17 @@ def _nav(request: ScopedRequest) -> dict[str, bool]:
 
 @requires(H.ANSWER, service=SERVICE)
 def poll_list(request: ScopedRequest) -> HttpResponse:
-    """The polls meant for the person: open ones (answered or not), then closed ones."""
-    context = {"lists": selectors.poll_list_for_person(request.scope), **_nav(request)}
-    return render(request, "polls/poll_list.html", context)
+    """The polls meant for the person: open ones (answered or not), then closed ones (cached until a
+    poll, the person's answers, the classes or their roles change; a minute at most past an opening
+    or a deadline)."""
+    scope = request.scope
+
+    def render_lists() -> str:
+        context = {"lists": selectors.poll_list_for_person(scope)}
+        return render_to_string("polls/_poll_list_body.html", context, request)
+
+    body = fragments.cached(request, "polls-list", selectors.reader_stamp(scope), render_lists)
+    return render(request, "polls/poll_list.html", {"body": body, **_nav(request)})
 
 
 @requires(H.CREATE, service=SERVICE)

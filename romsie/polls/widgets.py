@@ -1,15 +1,16 @@
 """Dashboard contribution of polls: the open polls the person has not answered, a quick poll answerable there.
 
-Cached for a minute per person against the ``polls`` version stamps (the establishment's polls
-published or changed, the polls the person answered); an opening or a deadline passing is
-covered by the one-minute time-out.
+Cached for a minute per person against ``selectors.reader_stamp``, shared with the polls page:
+the ``polls`` version stamps (the establishment's polls published or changed, the polls the
+person answered), ``structure`` and the person's ``user`` version (who is in an audience); an
+opening or a deadline passing is covered by the one-minute time-out.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from romsie.core import registry, versions
+from romsie.core import registry
 from romsie.core.access.scope import ScopedRequest
 
 from . import selectors
@@ -28,12 +29,7 @@ def open_context(request: ScopedRequest) -> dict[str, Any] | None:
 
 
 def open_stamp(request: ScopedRequest) -> tuple[Any, ...]:
-    scope = request.scope
-    keys = (
-        versions.key(versions.Kind.POLLS, scope.establishment_id),
-        versions.key(versions.Kind.POLLS_PERSON, scope.user_id),
-    )
-    return (SERVICE in scope.services, *versions.stamp(*keys))
+    return selectors.reader_stamp(request.scope)
 
 
 OPEN_WIDGET = registry.Widget(
