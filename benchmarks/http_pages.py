@@ -435,6 +435,9 @@ async def _probe_connection(port: int, request: bytes, stop_at: float, samples: 
             await asyncio.sleep(2)  # as Retry-After asks: a person tries again a moment later
 
 
+PROBE_PRIORITY_BOOST = 10
+
+
 def probe(port: int, people: list[Person], path: str, concurrency: int, seconds: float) -> dict[str, Any]:
     """Fire ``concurrency`` simultaneous clients for ``seconds``; latency per status."""
     samples: list[tuple[int, float]] = []
@@ -450,8 +453,21 @@ def probe(port: int, people: list[Person], path: str, concurrency: int, seconds:
             tasks.append(_probe_connection(port, request, stop_at, samples))
         await asyncio.gather(*tasks)
 
-    asyncio.run(run())
-    report: dict[str, Any] = {"concurrency": concurrency, "seconds": seconds}
+    # The client shares the server's cores: where allowed, it runs ahead of the server's
+    # workers, so that its own wait for a core is not counted as the server's (a client on
+    # another machine would not wait for it). The report says which way it ran.
+    try:
+        before = os.getpriority(os.PRIO_PROCESS, 0)
+        os.setpriority(os.PRIO_PROCESS, 0, before - PROBE_PRIORITY_BOOST)
+        boosted = True
+    except OSError:
+        boosted = False
+    try:
+        asyncio.run(run())
+    finally:
+        if boosted:
+            os.setpriority(os.PRIO_PROCESS, 0, before)
+    report: dict[str, Any] = {"concurrency": concurrency, "seconds": seconds, "client_ahead": boosted}
     for status in sorted({status for status, _ in samples}):
         times = sorted(elapsed for got, elapsed in samples if got == status)
         report[str(status)] = {
@@ -534,7 +550,8 @@ def main() -> int:
         ratio = extra["overload_3x_served_ratio"]
         print(f"\nAt 3 x the connections, pages served per second: {ratio:.2f} x the dashboard's")
     if "probe_200" in extra:
-        print("200 concurrent dashboards:")
+        ahead = " (the client ahead of the server's workers)" if extra["probe_200"].get("client_ahead") else ""
+        print(f"200 concurrent dashboards{ahead}:")
         for status, figures in extra["probe_200"].items():
             if isinstance(figures, dict):
                 print(
