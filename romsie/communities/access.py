@@ -3,7 +3,8 @@
 * Nobody without ``communities.use`` in their current establishment sees any community.
 * A community is seen by its active members only, in its own establishment: anyone else —
   the head, a partner who is not a member, a person of another establishment — gets a 404.
-  Removing a member takes effect at their next request (nothing is cached on membership).
+  Removing a member takes effect at their next request (the gates cache nothing on membership;
+  the cached lists follow the establishment's ``communities`` version, which every change bumps).
 * A person invited to a community sees its name and description on their communities page until
   they accept (they become a member) or decline; nothing else of it.
 * Owners and managers ("managing") change the community's name and description, invite and

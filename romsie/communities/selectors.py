@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
+from romsie.core import versions
 from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.core.pagination import KeysetPage, keyset_page
@@ -35,6 +36,21 @@ def manager_ids(community_id: int) -> list[int]:
             community_id=community_id, status=Membership.Status.ACTIVE, role__in=Membership.MANAGING
         ).values_list("user_id", flat=True)
     )
+
+
+def community_list_stamp(scope: Scope) -> tuple[Any, ...]:
+    """What the list of one's communities and invitations depends on, for ``core.fragments``.
+
+    The establishment's communities, memberships and invitations (``communities``), the person's
+    roles (``user``), the names of the people who invite (``people``), their habilitations and
+    whether they may create a community.
+    """
+    keys = (
+        versions.key(versions.Kind.COMMUNITIES, scope.establishment_id),
+        versions.key(versions.Kind.USER, scope.user_id),
+        versions.key(versions.Kind.PEOPLE, scope.establishment_id),
+    )
+    return (sorted(scope.habilitations), access.can_create(scope), *versions.stamp(*keys))
 
 
 def community_list_for_member(scope: Scope) -> list[Community]:

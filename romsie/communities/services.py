@@ -3,7 +3,10 @@
 Every write is keyword-only and atomic and takes the actor's scope; a refusal the person can act
 on is an ``ApplicationError``. Moderation (hiding or deleting another's post or comment) and
 membership changes made by managers are audited. A membership change bumps the person's agenda
-version, so the community's events appear or disappear from their week at once.
+version, so the community's events appear or disappear from their week at once. Every change of a
+community, a membership or an invitation bumps the establishment's ``communities`` version once
+committed: the cached lists of communities and of forums (a community's forum follows its
+membership) show it at once.
 """
 
 from __future__ import annotations
@@ -39,6 +42,11 @@ MAX_INVITED = 500
 
 def _refuse(message: str, reason: str) -> ApplicationError:
     return ApplicationError(message, extra={"reason": reason})
+
+
+def _changed(establishment_id: int | None) -> None:
+    """The cached lists of the establishment's communities and forums show the change at once."""
+    transaction.on_commit(lambda: versions.bump(versions.Kind.COMMUNITIES, establishment_id))
 
 
 def _membership_changed(user_ids: Sequence[int]) -> None:
@@ -83,6 +91,7 @@ def community_create(*, scope: Scope, name: str, description: str = "") -> Commu
     )
     audit_record(scope=scope, action="communities.create", target=community, community=community.pk)
     _membership_changed([scope.user_id or 0])
+    _changed(community.establishment_id)
     return community
 
 
@@ -97,6 +106,7 @@ def community_update(
     community.name = name.strip()[:150]
     community.description = description.strip()
     community.save(update_fields=["name", "description", "version"])
+    _changed(community.establishment_id)
     return community
 
 
@@ -173,6 +183,7 @@ def members_invite(*, scope: Scope, community: Community, tokens: Sequence[str])
             establishment_id=community.establishment_id,
             actor_id=scope.user_id,
         )
+        _changed(community.establishment_id)
     return len(new)
 
 
@@ -185,6 +196,7 @@ def invitation_accept(*, scope: Scope, invitation: Membership) -> Community:
     invitation.joined_at = timezone.now()
     invitation.save(update_fields=["status", "joined_at"])
     _membership_changed([invitation.user_id])
+    _changed(invitation.establishment_id)
     return invitation.community
 
 
@@ -194,6 +206,7 @@ def invitation_decline(*, scope: Scope, invitation: Membership) -> None:
     if invitation.user_id != scope.user_id or invitation.status != Membership.Status.INVITED:
         raise _refuse(_("This invitation is no longer open."), "not open")
     invitation.delete()
+    _changed(invitation.establishment_id)
 
 
 def _lock_owners(community_id: int) -> int:
@@ -222,6 +235,7 @@ def member_role_change(*, scope: Scope, membership: Membership, role: str) -> Me
     audit_record(
         scope=scope, action="communities.role", target=community, person=membership.user_id, role=role, was=previous
     )
+    _changed(membership.establishment_id)
     return membership
 
 
@@ -237,6 +251,7 @@ def member_remove(*, scope: Scope, membership: Membership) -> None:
     audit_record(scope=scope, action="communities.remove", target=community, person=membership.user_id)
     membership.delete()
     _membership_changed([membership.user_id])
+    _changed(membership.establishment_id)
 
 
 @transaction.atomic
@@ -249,6 +264,7 @@ def community_leave(*, scope: Scope, community: Community) -> None:
         raise _refuse(_("You are its last owner: make someone else owner before leaving."), "last owner")
     mine.delete()
     _membership_changed([scope.user_id or 0])
+    _changed(mine.establishment_id)
 
 
 # Wall

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from romsie.core import fragments
 from romsie.core.access.declarations import requires
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
@@ -34,14 +36,20 @@ def _context(request: ScopedRequest, community: object, **extra: object) -> dict
 
 @requires(H.USE, service=SERVICE)
 def community_list(request: ScopedRequest) -> HttpResponse:
-    """The person's communities and the invitations waiting for their answer."""
+    """The person's communities and the invitations waiting for their answer (cached until a
+    community, a membership or an invitation of the establishment changes)."""
     scope = request.scope
-    context = {
-        "communities": selectors.community_list_for_member(scope),
-        "invitations": list(access.pending_invitations(scope).order_by("-created_at", "-pk")),
-        "can_create": access.can_create(scope),
-    }
-    return render(request, "communities/community_list.html", context)
+
+    def render_list() -> str:
+        context = {
+            "communities": selectors.community_list_for_member(scope),
+            "invitations": list(access.pending_invitations(scope).order_by("-created_at", "-pk")),
+            "can_create": access.can_create(scope),
+        }
+        return render_to_string("communities/_community_list_body.html", context, request)
+
+    body = fragments.cached(request, "communities-list", selectors.community_list_stamp(scope), render_list)
+    return render(request, "communities/community_list.html", {"body": body})
 
 
 @requires(H.CREATE, service=SERVICE)

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from romsie.communities.models import Community
+from romsie.core import versions
 from romsie.core.access.scope import Scope
 from romsie.core.pagination import KeysetPage, keyset_page
+from romsie.schooling import social
 
 from . import access
 from .models import Category, Forum, Reply, Report, Topic, TopicRead
@@ -29,6 +32,28 @@ def with_unread(scope: Scope, topics: QuerySet[Topic]) -> QuerySet[Topic]:
     """Annotate each topic with ``last_read`` (0: never opened) and ``is_unread``."""
     read = TopicRead.objects.filter(user_id=scope.user_id, topic_id=OuterRef("pk")).values("last_read_position")[:1]
     return topics.annotate(last_read=Coalesce(Subquery(read), 0)).annotate(is_unread=Q(reply_count__gt=F("last_read")))
+
+
+def forum_list_stamp(scope: Scope) -> tuple[Any, ...]:
+    """What the list of one's forums depends on, for ``core.fragments``.
+
+    The establishment's forums, topics and replies (``forums``: what a forum holds and whether it
+    has unread replies), what the person read (``forums-reader``), the communities they belong to
+    and manage (``communities``), the classes and groups they are in or teach (``structure``),
+    their roles and children (``user``), the students' social switches (whether forums are open to
+    a student's level) and their habilitations (moderating, managing).
+    """
+    establishment = scope.establishment
+    keys = [
+        versions.key(versions.Kind.FORUMS, scope.establishment_id),
+        versions.key(versions.Kind.FORUMS_READER, scope.user_id),
+        versions.key(versions.Kind.COMMUNITIES, scope.establishment_id),
+        versions.key(versions.Kind.STRUCTURE, scope.establishment_id),
+        versions.key(versions.Kind.USER, scope.user_id),
+    ]
+    if establishment is not None:
+        keys += social.stamp_keys(establishment.id, establishment.territory_id)
+    return (sorted(scope.habilitations), *versions.stamp(*keys))
 
 
 def my_forums(scope: Scope) -> list[Forum]:

@@ -3,7 +3,9 @@
 Every write is keyword-only, typed and atomic, takes the actor's scope and re-checks what the
 person may do (a view already found the object through the gate). Moderation and the handling
 of reports are audited (``core.services.audit_record``); notifications go out once the
-transaction is committed.
+transaction is committed. A write that changes the lists of forums (a forum, a topic, a reply, a
+moderation) bumps the establishment's ``forums`` version once committed, what a person reads bumps
+their ``forums-reader`` version, so the cached lists show it at once.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from romsie.communities import access as communities_access
 from romsie.communities import selectors as communities_selectors
 from romsie.communities.models import Community
+from romsie.core import versions
 from romsie.core.access.catalogue import effective_habilitations
 from romsie.core.access.scope import Scope
 from romsie.core.concurrency import claim_version
@@ -36,6 +39,16 @@ from .models import Category, Forum, Reply, Report, Subscription, Topic, TopicRe
 KIND_REPLY = "forums.reply"
 KIND_REPORT = "forums.report"
 MAX_REASON = 500
+
+
+def _changed(establishment_id: int | None) -> None:
+    """The cached lists of forums of the establishment (their forums, unread markers) show the change at once."""
+    transaction.on_commit(lambda: versions.bump(versions.Kind.FORUMS, establishment_id))
+
+
+def _read(user_id: int | None) -> None:
+    """The person's cached list of forums shows what they have just read."""
+    transaction.on_commit(lambda: versions.bump(versions.Kind.FORUMS_READER, user_id))
 
 
 def _require_forums(scope: Scope) -> None:
@@ -83,6 +96,7 @@ def forum_create(
         audiences.audience_apply(forum, audience or AudienceChoice())
     Category.objects.create(establishment_id=forum.establishment_id, forum=forum, name=_("General"), position=1)
     audit_record(scope=scope, action="forums.forum_create", target=forum, kind=kind)
+    _changed(forum.establishment_id)
     return forum
 
 
@@ -108,6 +122,7 @@ def community_forum_open(*, scope: Scope, community: Community) -> Forum:
         return Forum.objects.get(community_id=community.pk)
     Category.objects.create(establishment_id=forum.establishment_id, forum=forum, name=_("General"), position=1)
     audit_record(scope=scope, action="forums.forum_create", target=forum, kind=Forum.Kind.COMMUNITY)
+    _changed(forum.establishment_id)
     return forum
 
 
@@ -168,6 +183,8 @@ def topic_create(*, scope: Scope, category: Category, title: str, body: str) -> 
     TopicRead.objects.create(
         establishment_id=topic.establishment_id, user_id=scope.user_id, topic=topic, last_read_position=1
     )
+    _changed(topic.establishment_id)
+    _read(scope.user_id)
     return topic
 
 
@@ -216,6 +233,7 @@ def reply_create(*, scope: Scope, topic: Topic, body: str) -> Reply:
         lambda: notify(KIND_REPLY, people, params=params, url=url, establishment_id=establishment_id, actor_id=actor_id)
     )
     topic.reply_count, topic.last_reply_at = position, now
+    _changed(topic.establishment_id)
     return reply
 
 
@@ -247,7 +265,8 @@ def topic_mark_read(*, scope: Scope, topic: Topic, position: int, read_before: i
 
     ``read_before`` is what the page found (None: never read), so that reading costs one write,
     and none when nothing new was read. Each write is one statement (atomic by itself), so no
-    transaction is opened: a page read again costs no query here.
+    transaction is opened: a page read again costs no query here. A read bumps the person's
+    ``forums-reader`` version: their list of forums drops the "new replies" marker at once.
     """
     if scope.user_id is None or (read_before is not None and read_before >= position):
         return
@@ -267,6 +286,7 @@ def topic_mark_read(*, scope: Scope, topic: Topic, position: int, read_before: i
         TopicRead.objects.filter(user_id=scope.user_id, topic_id=topic.pk, last_read_position__lt=position).update(
             last_read_position=position
         )
+    versions.bump(versions.Kind.FORUMS_READER, scope.user_id)
 
 
 @transaction.atomic
@@ -302,6 +322,7 @@ def topic_moderate(*, scope: Scope, topic: Topic, action: str) -> Topic:
     Topic.objects.filter(pk=topic.pk).update(**{field: value})
     setattr(topic, field, value)
     audit_record(scope=scope, action=f"forums.topic_{action}", target=topic, topic=topic.pk, forum=topic.forum_id)
+    _changed(topic.establishment_id)
     return topic
 
 
@@ -323,6 +344,7 @@ def topic_move(*, scope: Scope, topic: Topic, category: Category) -> Topic:
         from_category=before,
         to_category=category.pk,
     )
+    _changed(topic.establishment_id)
     return topic
 
 
@@ -341,6 +363,7 @@ def reply_moderate(*, scope: Scope, reply: Reply, hide: bool) -> Reply:
         reply=reply.pk,
         topic=reply.topic_id,
     )
+    _changed(reply.establishment_id)
     return reply
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from romsie.communities import access as communities_access
+from romsie.core import fragments
 from romsie.core.access.declarations import requires
 from romsie.core.access.scope import ScopedRequest
 from romsie.core.errors import ApplicationError
@@ -31,15 +33,21 @@ def _topic_url(topic: Topic, position: int | None = None) -> str:
 
 @requires(H.READ, service=SERVICE)
 def forum_list(request: ScopedRequest) -> HttpResponse:
-    """The person's forums, with a marker on those with unread replies."""
+    """The person's forums, with a marker on those with unread replies (cached until a forum, a
+    topic, what the person read, their communities, classes, roles or social switches change)."""
     scope = request.scope
-    context = {
-        "forums": selectors.my_forums(scope),
-        "is_open": access.may_use_forums(scope),
-        "may_manage": access.may_manage(scope),
-        "moderates": access.moderates_any(scope),
-    }
-    return render(request, "forums/forum_list.html", context)
+
+    def render_list() -> str:
+        context = {
+            "forums": selectors.my_forums(scope),
+            "is_open": access.may_use_forums(scope),
+            "may_manage": access.may_manage(scope),
+            "moderates": access.moderates_any(scope),
+        }
+        return render_to_string("forums/_forum_list_body.html", context, request)
+
+    body = fragments.cached(request, "forums-list", selectors.forum_list_stamp(scope), render_list)
+    return render(request, "forums/forum_list.html", {"body": body})
 
 
 @requires(H.READ, service=SERVICE)

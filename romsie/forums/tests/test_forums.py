@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from romsie.core import versions
 from romsie.core.models import AuditEvent
 from romsie.core.testing.editing import page_text, race_on_form
 from romsie.core.testing.world import World
@@ -332,12 +333,17 @@ def test_my_forums_cost_the_same_for_1_and_50_forums(
     for n in range(forums):
         topic(forum(a, title=f"Forum {n:02}"), a.teacher)
     client = client_for(a.student)
-    client.get(url("forum-list"))  # warm the scope cache
+    client.get(url("forum-list"))  # warm the scope cache (and the list)
+    versions.bump(versions.Kind.FORUMS, a.establishment.pk)  # as a new reply does
     # session, user; the forums with their unread markers; whether they moderate one (a student
     # may manage a community, and so moderate its forum)
     with django_assert_num_queries(4):
         response = client.get(url("forum-list"))
     assert len(response.context["forums"]) == forums and all(f.has_unread for f in response.context["forums"])
+    with django_assert_num_queries(2):  # nothing changed: the list comes from the cache
+        again = client.get(url("forum-list"))
+    page = again.content.decode()
+    assert page.count('class="forums-item"') == forums and page.count("New replies") == forums
 
 
 @pytest.mark.parametrize("reports", [1, 50])
