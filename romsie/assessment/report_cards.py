@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from romsie.core.uploads import atomic_with_files, store_upload
 from romsie.establishments.models import Establishment
 
-from . import averages, selectors
+from . import averages, selectors, services
 from .models import AssessmentSettings, Council, Mention, ReportCard, ReportCardRun
 
 logger = logging.getLogger(__name__)
@@ -232,6 +232,7 @@ def _store(council: Council, files: list[tuple[int | None, str, bytes]]) -> None
         store_upload(card, ContentFile(content, name=name))
         cards.append(card)
     ReportCard.objects.bulk_create(cards)
+    services.marks_changed(student_id for student_id, _name, _content in files if student_id is not None)
     storage = ReportCard._meta.get_field("file").storage  # type: ignore[attr-defined]
 
     def discard_old() -> None:

@@ -280,7 +280,8 @@ def competency_read(*, scope: Scope, student: User | None = None, school_class: 
 
 
 def marks_changed(student_ids: Iterable[int]) -> None:
-    """Students' marks changed: their cached marks page and widget recompute once the transaction commits."""
+    """Students' marks or published report cards changed: their cached marks and report cards
+    pages and marks widget recompute once the transaction commits."""
     from django.db import transaction
 
     from romsie.core import versions
@@ -505,6 +506,7 @@ def council_publish(*, scope: Scope, council: Council) -> Council:
     council.published_at = timezone.now()
     council.save(update_fields=["status", "published_at"])
     audit_record(scope=scope, action="assessment.council_publish", target=council, council=council.pk)
+    marks_changed(cards)  # the families' cached report cards pages
     guardians = guardian_ids_by_student(council.establishment_id, list(cards))
     params = {"period": council.period.name, "class": council.school_class.name}
     notify_many(
@@ -535,6 +537,9 @@ def council_reopen(*, scope: Scope, council: Council) -> Council:
     council.published_at = None
     council.save(update_fields=["status", "published_at"])
     audit_record(scope=scope, action="assessment.council_reopen", target=council, council=council.pk)
+    marks_changed(
+        ReportCard.objects.filter(council_id=council.pk, student__isnull=False).values_list("student_id", flat=True)
+    )
     return council
 
 

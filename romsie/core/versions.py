@@ -39,7 +39,7 @@ class Kind(StrEnum):
     MESSAGING_POLICY_ESTABLISHMENT = "messaging-policy-establishment"  # messaging: the establishment's
     ATTENDANCE_RECORD = "attendance-record"  # attendance: one student's absences, lateness, justifications, sanctions
     ATTENDANCE_JUSTIFICATIONS = "attendance-justifications"  # attendance: the establishment's justifications
-    ASSESSMENT_MARKS = "assessment-marks"  # assessment (signals): one student's marks and their assessments
+    ASSESSMENT_MARKS = "assessment-marks"  # assessment (signals): one student's marks, assessments, report cards
     ASSESSMENT_TEACHER = "assessment-teacher"  # assessment: one teacher's assessments and their marks counts
     ROLL_CALLS = "roll-calls"  # attendance: the roll calls of one teacher's sessions
     AGENDA = "agenda"  # agenda: the establishment's shared (class and establishment) events

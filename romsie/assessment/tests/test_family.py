@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from romsie.core import versions
+from romsie.core.testing.factories import scope_of
 from romsie.identity.models import Guardianship
 from romsie.schooling.models import Period
 
+from .. import services
 from ..models import Assessment, Council, Mark, MarkStatus, SubjectWeight
 from .builders import enable, period_of
 from .builders_family import marked, published_card, second_teaching
@@ -275,6 +277,7 @@ def test_report_cards_are_listed_once_published_with_their_download(w, client_fo
     card = published_card(w.a, status=Council.Status.VALIDATED)
     assert reverse("assessment:report-card-file", args=[card.pk]) not in client.get(CARDS).content.decode()
     Council.objects.filter(pk=card.council_id).update(status=Council.Status.PUBLISHED)
+    versions.bump(versions.Kind.ASSESSMENT_MARKS, w.a.student.pk)  # as publishing does
     page = client.get(CARDS).content.decode()
     assert reverse("assessment:report-card-file", args=[card.pk]) in page and "Trimestre 1" in page
     assert client.get(reverse("assessment:report-card-file", args=[card.pk])).status_code == 200
@@ -282,11 +285,28 @@ def test_report_cards_are_listed_once_published_with_their_download(w, client_fo
     assert reverse("assessment:report-card-file", args=[card.pk]) not in other_page
 
 
+def test_publishing_and_taking_back_report_cards_show_at_once(w, client_for, django_capture_on_commit_callbacks):
+    client = client_for(w.a.parent)
+    card = published_card(w.a, status=Council.Status.VALIDATED)
+    link = reverse("assessment:report-card-file", args=[card.pk])
+    assert link not in client.get(CARDS).content.decode()  # cached without it
+    head = scope_of(w.a.head)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.council_publish(scope=head, council=card.council)
+    assert link in client.get(CARDS).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.council_reopen(scope=head, council=Council.objects.get(pk=card.council_id))
+    assert link not in client.get(CARDS).content.decode()
+
+
 def test_the_report_card_list_costs_the_same_for_one_and_several(w, client_for, django_assert_num_queries):
     client = client_for(w.a.student)
     published_card(w.a)
     client.get(CARDS)
-    with django_assert_num_queries(3) as one:
+    with django_assert_num_queries(2):  # the session and the person: the list comes from the cache
+        client.get(CARDS)
+    versions.bump(versions.Kind.ASSESSMENT_MARKS, w.a.student.pk)
+    with django_assert_num_queries(3) as one:  # and the report cards
         client.get(CARDS)
     first = period_of(w.a)
     for index in range(1, 4):
@@ -298,6 +318,7 @@ def test_the_report_card_list_costs_the_same_for_one_and_several(w, client_for, 
             ends_on=first.ends_on,
         )
         published_card(w.a, period=period)
+    versions.bump(versions.Kind.ASSESSMENT_MARKS, w.a.student.pk)
     with django_assert_num_queries(len(one.captured_queries)):
         page = client.get(CARDS).content.decode()
     assert page.count('class="asm-report-card"') == 4

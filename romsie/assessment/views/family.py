@@ -42,7 +42,8 @@ def _period(request: ScopedRequest, periods: list[Period]) -> Period | None:
 
 
 def _marks_stamp(request: ScopedRequest, student_id: int, *parts: Any) -> tuple[Any, ...]:
-    """What a student's marks fragment depends on: their marks, the classes, the day, the rights.
+    """What a student's marks and report cards fragments depend on: their marks and published
+    report cards (``assessment-marks``), the classes, the day, the rights.
 
     Class figures also move when a classmate's mark changes: the fragment's time-out (a minute)
     bounds that lag, as it bounds a publication date coming due within the day.
@@ -130,8 +131,14 @@ def my_report_cards(request: ScopedRequest) -> HttpResponse:
         if scope.is_parent:
             return _choose_child(request, "report-cards")
         raise PermissionDenied
-    context = {
-        "cards": selectors.family_report_cards(scope, student_id=student_id),
-        "child": scope.child if scope.is_parent else None,
-    }
-    return render(request, "assessment/family/report_cards.html", context)
+
+    def render_cards() -> str:
+        cards = selectors.family_report_cards(scope, student_id=student_id)
+        return render_to_string("assessment/family/_report_cards_body.html", {"cards": cards}, request)
+
+    body = fragments.cached(request, "assessment-report-cards", _marks_stamp(request, student_id), render_cards)
+    return render(
+        request,
+        "assessment/family/report_cards.html",
+        {"body": body, "child": scope.child if scope.is_parent else None},
+    )
