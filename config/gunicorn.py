@@ -54,11 +54,17 @@ def post_fork(server: Any, worker: Any) -> None:
 
 # Python's full collections walk every object the worker holds: about 225,000 once Django and
 # every app are loaded, so each took 100-500 ms and stalled the requests in that worker (the
-# p99 of every page). Objects that live as long as the worker are moved out of the collector's
-# sight (``gc.freeze``) once the application is loaded, and again once the first requests have
-# built what is made lazily (templates, translation catalogues); a full collection then walks
-# some 30,000 objects. Garbage in a reference cycle is still collected as before.
-FREEZE_AGAIN_AFTER = int(os.environ.get("GUNICORN_GC_FREEZE_AFTER", "500"))
+# p99 of every page, and the 503s its main thread owed). Objects that live as long as the
+# worker are moved out of the collector's sight (``gc.freeze``) once the application is
+# loaded, and again once the first pages have built what is made lazily (templates,
+# translation catalogues, the pages' compiled parts), after the worker's 500th page and its
+# 5,000th (``GUNICORN_GC_FREEZE_AFTER``; health checks build nothing and are not counted).
+# A full collection then walks the few objects made since. Garbage in a reference cycle is
+# still collected as before.
+FREEZE_AFTER_PAGES = frozenset(
+    int(count) for count in os.environ.get("GUNICORN_GC_FREEZE_AFTER", "500,5000").split(",") if count.strip()
+)
+HEALTH_CHECK = "/sante/"
 
 
 def post_worker_init(worker: Any) -> None:
@@ -67,11 +73,13 @@ def post_worker_init(worker: Any) -> None:
     get_resolver().url_patterns  # noqa: B018 (imports every app's views now rather than at a first request)
     gc.collect()
     gc.freeze()
-    worker.requests_served = itertools.count(1)
+    worker.pages_served = itertools.count(1)
 
 
 def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
-    if next(worker.requests_served) == FREEZE_AGAIN_AFTER:
+    if req.path.startswith(HEALTH_CHECK):
+        return
+    if next(worker.pages_served) in FREEZE_AFTER_PAGES:
         gc.collect()
         gc.freeze()
 

@@ -56,15 +56,21 @@ class _Counts:
             self.sign_ins: Any = multiprocessing.Array("i", slots, lock=False)
             self.waiting: Any = multiprocessing.Array("i", slots, lock=False)
             self.sign_ins_waiting: Any = multiprocessing.Array("i", slots, lock=False)
+            self.arriving: Any = multiprocessing.Array("i", slots, lock=False)
         else:
             self.pages, self.sign_ins = [0] * slots, [0] * slots
             self.waiting, self.sign_ins_waiting = [0] * slots, [0] * slots
+            self.arriving = [0] * slots
+        # Held by a worker's main thread while it claims a place for a request it hands over
+        # (``claim_place``), so that two workers never claim the same free place.
+        self.claims: Any = multiprocessing.Lock() if shared else threading.Lock()
         self.free_slots = list(range(slots))
 
 
 _counts: _Counts | None = None
 _slot = 0
 _lock = threading.Lock()  # the threads of one worker share its slot
+_arrival = threading.local()  # in a worker's thread: its request is counted in ``arriving``
 
 
 def share(slots: int) -> None:
@@ -96,6 +102,7 @@ def release_slot(slot: int) -> None:
     counts.sign_ins[slot] = 0
     counts.waiting[slot] = 0
     counts.sign_ins_waiting[slot] = 0
+    counts.arriving[slot] = 0
     if slot not in counts.free_slots:
         counts.free_slots.append(slot)
 
@@ -130,18 +137,85 @@ def page_queue() -> int:
     return _env_int("ROMSIE_CAPACITY_QUEUE", 2 * (os.cpu_count() or 1))
 
 
-def pages_saturated() -> bool:
-    """True when as many pages are being served as the server may serve at once."""
-    pages: int = sum(_local_counts().pages)
-    return pages >= page_limit()
+def page_wait() -> float:
+    """How long a page past the places may wait for one, in seconds (``ROMSIE_CAPACITY_WAIT_MS``)."""
+    return _env_int("ROMSIE_CAPACITY_WAIT_MS", 25) / 1000
+
+
+def claim_place(*, waited: bool) -> bool:
+    """In a worker's main thread, before it hands a page to a thread: True, and the page
+    counted as on its way (``arriving``), when a place is free for it.
+
+    A place is free once the pages being served and those on their way have theirs; for a
+    newcomer (``waited=False``), once the pages waiting have theirs too. The claim is one step
+    for every worker (``claims``): two never count the same free place.
+    """
+    counts = _local_counts()
+    with counts.claims:
+        taken: int = sum(counts.pages) + sum(counts.arriving)
+        if not waited:
+            taken += sum(counts.waiting)
+        if taken >= page_limit():
+            return False
+        with _lock:
+            counts.arriving[_slot] += 1
+    return True
+
+
+def arriving() -> None:
+    """In a worker's main thread: a request (a health check, a sign-in) handed to a thread
+    without a place claimed; counted as on its way until ``CapacityGate`` sees it."""
+    counts = _local_counts()
+    with _lock:
+        counts.arriving[_slot] += 1
+
+
+def on_the_way() -> None:
+    """In a worker's thread that has taken a request: it is counted in ``arriving``."""
+    _arrival.pending = True
+
+
+def off_the_way() -> None:
+    """In a worker's thread, its request done: if it never reached ``CapacityGate`` (the client
+    sent nothing, or nothing the server could read), it is on its way no more."""
+    if getattr(_arrival, "pending", False):
+        counts = _local_counts()
+        with _lock:
+            _arrived(counts)
+
+
+def _arrived(counts: _Counts) -> None:
+    """Under ``_lock``: the request of this thread has reached the gate (counted in ``arriving`` until now)."""
+    if getattr(_arrival, "pending", False):
+        _arrival.pending = False
+        counts.arriving[_slot] -= 1
+
+
+def place_for_newcomer() -> bool:
+    """True when a page arriving now would find a place (see ``claim_place``; nothing claimed)."""
+    counts = _local_counts()
+    taken: int = sum(counts.pages) + sum(counts.arriving) + sum(counts.waiting)
+    return taken < page_limit()
+
+
+def holding(change: int) -> None:
+    """Under gunicorn: ``change`` pages held by a worker's main thread until a place frees
+    (``config.workers``); they are counted with the pages waiting in ``CapacityGate``."""
+    counts = _local_counts()
+    with _lock:
+        counts.waiting[_slot] += change
 
 
 def pages_refused() -> bool:
-    """True when a new page would be refused without waiting: every place taken, the queue full."""
+    """True when a new page would be refused without waiting: every place taken or promised,
+    and the queue full.
+
+    The requests on their way to ``CapacityGate`` (``arriving``) take the free places first,
+    then the queue's; a newcomer past both would only be refused later.
+    """
     counts = _local_counts()
-    pages: int = sum(counts.pages)
-    waiting: int = sum(counts.waiting)
-    return pages >= page_limit() and waiting >= page_queue()
+    taken: int = sum(counts.pages) + sum(counts.waiting) + sum(counts.arriving)
+    return taken >= page_limit() + page_queue()
 
 
 def sign_in_limit() -> int:
@@ -182,7 +256,7 @@ class CapacityGate:
         self.max_sign_ins = max_sign_ins or sign_in_limit()
         # Sign-ins queue longer: each waits its turn for a core (a 20 ms hash) up to sign_in_wait.
         self.sign_in_queue = sign_in_queue()
-        self.wait = (wait_ms if wait_ms is not None else _env_int("ROMSIE_CAPACITY_WAIT_MS", 25)) / 1000
+        self.wait = wait_ms / 1000 if wait_ms is not None else page_wait()
         self.sign_in_wait = (
             sign_in_wait_ms if sign_in_wait_ms is not None else _env_int("ROMSIE_SIGN_IN_WAIT_MS", 2000)
         ) / 1000
@@ -192,9 +266,11 @@ class CapacityGate:
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if path.startswith(self.exempt_prefixes):
-            return self.app(environ, start_response)
         counts = _local_counts()
+        if path.startswith(self.exempt_prefixes):
+            with _lock:
+                _arrived(counts)
+            return self.app(environ, start_response)
         if environ.get("REQUEST_METHOD") == "POST" and path == self.sign_in_path:
             column, limit, wait = counts.sign_ins, self.max_sign_ins, self.sign_in_wait
             waiting, queue = counts.sign_ins_waiting, self.sign_in_queue
@@ -218,7 +294,9 @@ def _enter(column: Any, limit: int, wait: float, waiting: Any, queue: int) -> bo
     When ``queue`` requests already wait, the newcomer would not be served in time anyway: it
     is refused at once, so a flood costs the server nothing but the 503s.
     """
+    counts = _local_counts()
     with _lock:
+        _arrived(counts)  # its place (or its turn) now counts instead
         if sum(column) < limit:
             column[_slot] += 1
             return True

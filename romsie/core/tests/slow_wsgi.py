@@ -1,6 +1,6 @@
 """A tiny WSGI application behind the capacity gate, for the shedding worker's test.
 
-``/lent/`` takes a second, ``/sante/`` answers at once, anything else answers at once.
+``/lent/`` takes a second, ``/tres-lent/`` three, ``/sante/`` answers at once, anything else answers at once.
 """
 
 from __future__ import annotations
@@ -11,10 +11,13 @@ from typing import Any
 
 from romsie.core.capacity import CapacityGate
 
+SLOW = {"/lent/": 1.0, "/tres-lent/": 3.0}
+
 
 def _app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    if environ.get("PATH_INFO") == "/lent/":
-        time.sleep(1.0)
+    path = environ.get("PATH_INFO")
+    if path in SLOW:
+        time.sleep(SLOW[path])
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
     return [b"ok"]
 

@@ -187,3 +187,53 @@ def test_a_database_other_than_postgresql_or_out_of_reach_is_not_judged():
     assert capacity.database_connections_warning(workers=50, threads=100, database_url="sqlite:///x.db") is None
     unreachable = "postgres://nobody@127.0.0.1:1/none"
     assert capacity.database_connections_warning(workers=50, threads=100, database_url=unreachable) is None
+
+
+def counted() -> tuple[int, int, int]:
+    """Pages in flight, waiting, and on their way to the gate (every worker)."""
+    counts = capacity._local_counts()
+    return sum(counts.pages), sum(counts.waiting), sum(counts.arriving)
+
+
+def test_a_worker_claims_a_place_once_and_its_request_counts_on_its_way_until_the_gate_takes_it(monkeypatch):
+    monkeypatch.setenv("ROMSIE_MAX_IN_FLIGHT", "2")
+    app = SlowApp()
+    gate = capacity.CapacityGate(app, wait_ms=0)
+    assert capacity.claim_place(waited=False)
+    assert capacity.claim_place(waited=False)
+    assert not capacity.claim_place(waited=False)  # both places promised, though no page runs yet
+    assert counted() == (0, 0, 2)
+
+    def in_a_thread():  # what the worker's thread does with a request handed to it
+        capacity.on_the_way()
+        try:
+            call(gate)
+        finally:
+            capacity.off_the_way()
+
+    first = threading.Thread(target=in_a_thread)
+    first.start()
+    assert app.started.acquire(timeout=5)
+    assert counted() == (1, 0, 1)  # on its way until the gate gave it its place: never both, never neither
+    never_read = threading.Thread(target=lambda: (capacity.on_the_way(), capacity.off_the_way()))
+    never_read.start()  # a client that sent nothing: its thread gives the count back
+    never_read.join()
+    assert counted() == (1, 0, 0)
+    app.release.set()
+    first.join()
+    assert counted() == (0, 0, 0)
+
+
+def test_a_page_held_for_a_place_goes_before_a_newcomer(monkeypatch):
+    monkeypatch.setenv("ROMSIE_MAX_IN_FLIGHT", "1")
+    monkeypatch.setenv("ROMSIE_CAPACITY_QUEUE", "1")
+    capacity.holding(1)  # a worker's main thread holds a page until a place frees
+    assert capacity.place_for_newcomer() is False
+    assert capacity.claim_place(waited=False) is False  # the free place is the held page's
+    assert capacity.pages_refused() is False  # the queue's one place is still free
+    capacity.holding(1)
+    assert capacity.pages_refused()  # now it is taken: a newcomer is refused at once
+    assert capacity.claim_place(waited=True)  # the first held page takes the place
+    capacity.holding(-1)
+    assert counted() == (0, 1, 1)
+    assert capacity.claim_place(waited=True) is False  # one place, promised

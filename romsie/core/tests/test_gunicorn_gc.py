@@ -18,18 +18,32 @@ def unfrozen() -> Iterator[None]:
     gc.unfreeze()
 
 
-def test_a_worker_freezes_what_it_loaded_then_again_after_its_first_requests(unfrozen: None) -> None:
+def test_a_worker_freezes_what_it_loaded_then_again_after_its_first_pages_health_checks_not_counted(
+    unfrozen: None,
+) -> None:
     worker = types.SimpleNamespace()
     settings.post_worker_init(worker)
     loaded = gc.get_freeze_count()
     assert loaded > 10_000  # Django and every app's views, out of the collector's walks
+    first, second = sorted(settings.FREEZE_AFTER_PAGES)
+    page, health_check = types.SimpleNamespace(path="/"), types.SimpleNamespace(path="/sante/")
 
-    lazily_built = [[n] for n in range(1_000)]  # what the first requests build (templates, catalogues)
-    for _ in range(settings.FREEZE_AGAIN_AFTER - 1):
-        settings.post_request(worker, None, {}, None)
+    lazily_built = [[n] for n in range(1_000)]  # what the first pages build (templates, catalogues)
+    for _ in range(first + 10):
+        settings.post_request(worker, health_check, {}, None)  # builds nothing, counts for nothing
+    for _ in range(first - 1):
+        settings.post_request(worker, page, {}, None)
     assert gc.get_freeze_count() == loaded  # not yet
-    settings.post_request(worker, None, {}, None)
+    settings.post_request(worker, page, {}, None)
     assert gc.get_freeze_count() >= loaded + len(lazily_built)
     frozen = gc.get_freeze_count()
-    settings.post_request(worker, None, {}, None)
-    assert gc.get_freeze_count() == frozen  # once only
+
+    built_later = [[n] for n in range(1_000)]  # a page first opened later
+    for _ in range(second - first - 1):
+        settings.post_request(worker, page, {}, None)
+    assert gc.get_freeze_count() == frozen
+    settings.post_request(worker, page, {}, None)
+    assert gc.get_freeze_count() >= frozen + len(built_later)
+    frozen = gc.get_freeze_count()
+    settings.post_request(worker, page, {}, None)
+    assert gc.get_freeze_count() == frozen  # no more

@@ -137,3 +137,42 @@ def test_with_the_place_taken_and_the_queue_full_the_main_thread_refuses_though_
         holder.join(5)
         waiter.join(5)
         assert results == {"slow": 200, "waited": 200}  # the queued page was served once the place freed
+
+
+def raw_get(port: int, path: str) -> tuple[int, bool]:
+    """One GET on a fresh connection, written at once: its status, and whether a thread answered."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head = answer.split(b"\r\n\r\n", 1)[0].lower()
+    return int(head.split()[1]), b"\r\nserver:" in head
+
+
+def test_a_burst_past_capacity_is_refused_by_the_main_thread_and_a_waiting_page_holds_no_thread() -> None:
+    """Twenty pages at once while the one place is taken: the queue's one place waits, held by
+    the main thread (no thread taken: a health check is served at once by the other thread),
+    and is served once the place frees; every other page gets the main thread's 503."""
+    settings = {"ROMSIE_MAX_IN_FLIGHT": "1", "ROMSIE_CAPACITY_QUEUE": "1", "ROMSIE_CAPACITY_WAIT_MS": "8000"}
+    with serving(threads=2, **settings) as port:
+        results: dict[str, int] = {}
+        holder = threading.Thread(target=lambda: results.update(slow=get(port, "/tres-lent/")[0]))
+        holder.start()
+        time.sleep(0.3)  # the one place (and one of the two threads) is taken for three seconds
+
+        answers: list[tuple[int, bool]] = []
+        burst = [threading.Thread(target=lambda: answers.append(raw_get(port, "/tableau/"))) for _ in range(20)]
+        for thread in burst:
+            thread.start()
+        time.sleep(0.3)
+        status, _, seconds = get(port, "/sante/")
+        assert (status, seconds < 1.0) == (200, True)  # the other thread was free: not after the slow page
+
+        for thread in burst:
+            thread.join(15)
+        holder.join(5)
+        assert len(answers) == 20
+        assert answers.count((200, True)) == 1  # the queue's place: served once the slow page ended
+        assert answers.count((503, False)) == 19  # the main thread's fixed answer, no thread taken
+        assert results == {"slow": 200}
