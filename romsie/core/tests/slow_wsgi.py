@@ -1,6 +1,7 @@
 """A tiny WSGI application behind the capacity gate, for the shedding worker's test.
 
-``/lent/`` takes a second, ``/tres-lent/`` three, ``/sante/`` answers at once, anything else answers at once.
+``/lent/`` takes a second, ``/tres-lent/`` three, ``/interminable/`` eight; anything else
+(``/sante/`` too) answers at once.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from romsie.core.capacity import CapacityGate
 
-SLOW = {"/lent/": 1.0, "/tres-lent/": 3.0}
+SLOW = {"/lent/": 1.0, "/tres-lent/": 3.0, "/interminable/": 8.0}
 
 
 def _app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

@@ -176,3 +176,17 @@ def test_a_burst_past_capacity_is_refused_by_the_main_thread_and_a_waiting_page_
         assert answers.count((200, True)) == 1  # the queue's place: served once the slow page ended
         assert answers.count((503, False)) == 19  # the main thread's fixed answer, no thread taken
         assert results == {"slow": 200}
+
+
+def test_past_capacity_a_connection_that_sends_nothing_is_closed_after_the_wait_for_a_request() -> None:
+    """The main thread awaits its request in the poller, not forever: gunicorn's wait (5 s)."""
+    with serving(threads=2, ROMSIE_MAX_IN_FLIGHT="1", ROMSIE_CAPACITY_QUEUE="0") as port:
+        holder = threading.Thread(target=lambda: get(port, "/interminable/"))
+        holder.start()
+        time.sleep(0.3)  # the one place is taken for eight seconds
+        with socket.create_connection(("127.0.0.1", port), timeout=9) as silent:
+            started = time.monotonic()
+            assert silent.recv(1) == b""  # closed by the server, nothing answered
+            assert time.monotonic() - started < 9
+        assert get(port, "/sante/")[0] == 200  # the server is fine
+        holder.join(15)
