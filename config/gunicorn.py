@@ -1,13 +1,11 @@
 """gunicorn settings for production: ``gunicorn config.wsgi -c config/gunicorn.py``.
 
-Threaded workers (``gthread``): a request that arrives while the workers are busy is taken
-in at once and either waits briefly for room or is told 503 with ``Retry-After`` by
-``romsie.core.capacity.CapacityGate``, which counts the requests of every worker in shared
-memory created here, before the workers are forked. A connection that arrives when all the
-threads of its worker are taken and the server is at capacity is refused by the worker's
-main thread at once (``config.workers.SheddingThreadWorker``), instead of waiting in the
-threads' queue for a 503 that would come late. With one-request ("sync") workers the excess
-would wait unseen in the kernel's queue until the client gave up.
+Threaded workers (``gthread``) share one count of the pages being served, kept in shared
+memory created here before the workers are forked (``romsie.core.capacity``). Past the
+places, each worker's main thread keeps the queue itself (``config.workers.SheddingThreadWorker``):
+a page waits there, holding no thread, for up to ``ROMSIE_CAPACITY_WAIT_MS``, and the excess
+gets 503 with ``Retry-After`` from the main thread at once. With one-request ("sync")
+workers the excess would wait unseen in the kernel's queue until the client gave up.
 """
 
 import gc
