@@ -1,10 +1,11 @@
 """gunicorn settings for production: ``gunicorn config.wsgi -c config/gunicorn.py``.
 
 Threaded workers (``gthread``) share one count of the pages being served, kept in shared
-memory created here before the workers are forked (``romsie.core.capacity``). Past the
-places, each worker's main thread keeps the queue itself (``config.workers.SheddingThreadWorker``):
-a page waits there, holding no thread, for up to ``ROMSIE_CAPACITY_WAIT_MS``, and the excess
-gets 503 with ``Retry-After`` from the main thread at once. With one-request ("sync")
+memory created here before the workers are forked (``romsie.core.capacity``). Each worker's
+doorman, a process of its own, accepts the connections and keeps the queue
+(``config.workers.SheddingThreadWorker``): past the places a page waits there, holding no
+thread, for up to ``ROMSIE_CAPACITY_WAIT_MS``, and the excess gets 503 with ``Retry-After``
+from the doorman at once. With one-request ("sync")
 workers the excess would wait unseen in the kernel's queue until the client gave up.
 """
 
@@ -45,14 +46,14 @@ def pre_fork(server: Any, worker: Any) -> None:
 def post_fork(server: Any, worker: Any) -> None:
     capacity.use_slot(worker.capacity_slot)
     # How long a thread holding the GIL runs before another may take it (Python's default: 5 ms).
-    # Shorter, the worker's main thread gets it sooner between the pages' threads, to accept
-    # a connection and, past capacity, to answer its 503 at once.
+    # Shorter, the worker's main thread gets it sooner between the pages' threads, to take a
+    # connection its doorman has passed on.
     sys.setswitchinterval(float(os.environ.get("GUNICORN_SWITCH_INTERVAL_MS", "1")) / 1000)
 
 
 # Python's full collections walk every object the worker holds: about 225,000 once Django and
 # every app are loaded, so each took 100-500 ms and stalled the requests in that worker (the
-# p99 of every page, and the 503s its main thread owed). Objects that live as long as the
+# p99 of every page). Objects that live as long as the
 # worker are moved out of the collector's sight (``gc.freeze``) once the application is
 # loaded, and again once the first pages have built what is made lazily (templates,
 # translation catalogues, the pages' compiled parts), after the worker's 500th page and its

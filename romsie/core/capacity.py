@@ -10,8 +10,7 @@ application and counts the requests being served by *all* the server's workers:
   gets ``503 Service Unavailable`` with ``Retry-After``, in a few milliseconds and for no
   CPU: the requests admitted keep the whole machine and finish in time. When
   ``ROMSIE_CAPACITY_QUEUE`` requests already wait, a newcomer is refused without waiting
-  (under gunicorn, by the worker's main thread before any thread takes it:
-  ``config.workers``);
+  (under gunicorn, by a doorman process before any worker takes it: ``config.workers``);
 - sign-ins (the POST of the sign-in form, an Argon2 hash each) have their own, smaller
   limit ``ROMSIE_MAX_SIGN_INS``, a longer wait and a longer queue (``ROMSIE_SIGN_IN_QUEUE``),
   so a sign-in rush neither starves the pages nor holds more than that many hashes' memory;
@@ -57,19 +56,25 @@ class _Counts:
             self.waiting: Any = multiprocessing.Array("i", slots, lock=False)
             self.sign_ins_waiting: Any = multiprocessing.Array("i", slots, lock=False)
             self.arriving: Any = multiprocessing.Array("i", slots, lock=False)
+            self.passed: Any = multiprocessing.Array("i", 1, lock=False)
         else:
             self.pages, self.sign_ins = [0] * slots, [0] * slots
             self.waiting, self.sign_ins_waiting = [0] * slots, [0] * slots
             self.arriving = [0] * slots
-        # Held by a worker's main thread while it claims a place for a request it hands over
+            self.passed = [0]
+        # Held by a worker's doorman while it claims a place for a request it hands over
         # (``claim_place``), so that two workers never claim the same free place.
         self.claims: Any = multiprocessing.Lock() if shared else threading.Lock()
+        # One lock per slot, taken by every change to that slot's counts: a worker's threads
+        # and its doorman (another process, ``config.workers``) both change them.
+        self.slot_locks: list[Any] = [multiprocessing.Lock() for _ in range(slots)] if shared else []
+        self.shared = shared
         self.free_slots = list(range(slots))
 
 
 _counts: _Counts | None = None
 _slot = 0
-_lock = threading.Lock()  # the threads of one worker share its slot
+_lock: Any = threading.Lock()  # the threads of one worker (and its doorman, once shared) share its slot
 _arrival = threading.local()  # in a worker's thread: its request is counted in ``arriving``
 
 
@@ -89,8 +94,20 @@ def assign_slot() -> int:
 
 def use_slot(slot: int) -> None:
     """In the worker, after the fork."""
-    global _slot
+    global _slot, _lock
     _slot = slot
+    if _counts is not None and _counts.shared:
+        _lock = _counts.slot_locks[slot]
+
+
+def ensure_shared() -> None:
+    """In gunicorn's master, before it forks the first worker: counts that every worker and
+    every doorman (``config.workers``) see. Under ``config/gunicorn.py`` they are shared
+    already, a slot per worker; a master started without it (a bare ``gunicorn
+    --worker-class``) shares one slot, which its workers count in together."""
+    if _counts is None or not _counts.shared:
+        share(slots=1)
+        use_slot(0)
 
 
 def release_slot(slot: int) -> None:
@@ -143,28 +160,55 @@ def page_wait() -> float:
 
 
 def claim_place(*, waited: bool) -> bool:
-    """In a worker's main thread, before it hands a page to a thread: True, and the page
-    counted as on its way (``arriving``), when a place is free for it.
+    """In a doorman, before it passes a page to the workers: True, and the page counted as
+    passed (``passed``, until a worker takes it: ``received``), when a place is free for it.
 
     A place is free once the pages being served and those on their way have theirs; for a
     newcomer (``waited=False``), once the pages waiting have theirs too. The claim is one step
-    for every worker (``claims``): two never count the same free place.
+    for every doorman (``claims``): two never count the same free place.
     """
     counts = _local_counts()
     with counts.claims:
-        taken: int = sum(counts.pages) + sum(counts.arriving)
+        taken: int = sum(counts.pages) + sum(counts.arriving) + counts.passed[0]
         if not waited:
             taken += sum(counts.waiting)
         if taken >= page_limit():
             return False
-        with _lock:
-            counts.arriving[_slot] += 1
+        counts.passed[0] += 1
     return True
 
 
+def passing() -> None:
+    """In a doorman: a request (a health check, a sign-in) passed to the workers without a
+    place claimed; counted as on its way until ``CapacityGate`` sees it."""
+    counts = _local_counts()
+    with counts.claims:
+        counts.passed[0] += 1
+
+
+def pass_cancelled() -> None:
+    """In a doorman: a request counted as passed (``claim_place``, ``passing``) could not be
+    passed to the workers after all."""
+    counts = _local_counts()
+    with counts.claims:
+        counts.passed[0] -= 1
+
+
+def received() -> None:
+    """In a worker's main thread: a request passed by a doorman is this worker's now; counted on
+    its way (``arriving``, in the worker's slot) until ``CapacityGate`` sees it. The passed
+    requests are counted for the whole server, not in a slot: a worker that dies does not take
+    with it the count of a request that another worker takes."""
+    counts = _local_counts()
+    with counts.claims:
+        counts.passed[0] -= 1
+        with _lock:
+            counts.arriving[_slot] += 1
+
+
 def arriving() -> None:
-    """In a worker's main thread: a request (a health check, a sign-in) handed to a thread
-    without a place claimed; counted as on its way until ``CapacityGate`` sees it."""
+    """In a worker's main thread: the next request of a kept-alive connection, handed to a
+    thread without a place claimed; counted as on its way until ``CapacityGate`` sees it."""
     counts = _local_counts()
     with _lock:
         counts.arriving[_slot] += 1
@@ -194,12 +238,12 @@ def _arrived(counts: _Counts) -> None:
 def place_for_newcomer() -> bool:
     """True when a page arriving now would find a place (see ``claim_place``; nothing claimed)."""
     counts = _local_counts()
-    taken: int = sum(counts.pages) + sum(counts.arriving) + sum(counts.waiting)
+    taken: int = sum(counts.pages) + sum(counts.arriving) + counts.passed[0] + sum(counts.waiting)
     return taken < page_limit()
 
 
 def holding(change: int) -> None:
-    """Under gunicorn: ``change`` pages held by a worker's main thread until a place frees
+    """Under gunicorn: ``change`` pages held by a worker's doorman until a place frees
     (``config.workers``); they are counted with the pages waiting in ``CapacityGate``."""
     counts = _local_counts()
     with _lock:
@@ -214,7 +258,7 @@ def pages_refused() -> bool:
     then the queue's; a newcomer past both would only be refused later.
     """
     counts = _local_counts()
-    taken: int = sum(counts.pages) + sum(counts.waiting) + sum(counts.arriving)
+    taken: int = sum(counts.pages) + sum(counts.waiting) + sum(counts.arriving) + counts.passed[0]
     return taken >= page_limit() + page_queue()
 
 

@@ -1,11 +1,12 @@
 """A tiny WSGI application behind the capacity gate, for the shedding worker's test.
 
-``/lent/`` takes a second, ``/tres-lent/`` three, ``/interminable/`` eight; anything else
-(``/sante/`` too) answers at once.
+``/lent/`` takes a second, ``/tres-lent/`` three, ``/interminable/`` eight; ``/processus/``
+answers the number of the worker's process; anything else (``/sante/`` too) answers at once.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -19,6 +20,10 @@ def _app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterabl
     path = environ.get("PATH_INFO")
     if path in SLOW:
         time.sleep(SLOW[path])
+    if path == "/processus/":
+        body = str(os.getpid()).encode()
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+        return [body]
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
     return [b"ok"]
 

@@ -42,6 +42,7 @@ def call(gate, path="/", method="GET"):
 def own_counts(monkeypatch):
     monkeypatch.setattr(capacity, "_counts", None)
     monkeypatch.setattr(capacity, "_slot", 0)
+    monkeypatch.setattr(capacity, "_lock", threading.Lock())
 
 
 def occupy(gate, app, count, **request):
@@ -190,12 +191,12 @@ def test_a_database_other_than_postgresql_or_out_of_reach_is_not_judged():
 
 
 def counted() -> tuple[int, int, int]:
-    """Pages in flight, waiting, and on their way to the gate (every worker)."""
+    """Pages in flight, waiting, and on their way to the gate (passed by a doorman, or taken by a worker)."""
     counts = capacity._local_counts()
-    return sum(counts.pages), sum(counts.waiting), sum(counts.arriving)
+    return sum(counts.pages), sum(counts.waiting), sum(counts.arriving) + counts.passed[0]
 
 
-def test_a_worker_claims_a_place_once_and_its_request_counts_on_its_way_until_the_gate_takes_it(monkeypatch):
+def test_a_doorman_claims_a_place_once_and_its_request_counts_on_its_way_until_the_gate_takes_it(monkeypatch):
     monkeypatch.setenv("ROMSIE_MAX_IN_FLIGHT", "2")
     app = SlowApp()
     gate = capacity.CapacityGate(app, wait_ms=0)
@@ -203,6 +204,11 @@ def test_a_worker_claims_a_place_once_and_its_request_counts_on_its_way_until_th
     assert capacity.claim_place(waited=False)
     assert not capacity.claim_place(waited=False)  # both places promised, though no page runs yet
     assert counted() == (0, 0, 2)
+    capacity.received()  # a worker takes both
+    capacity.received()
+    assert counted() == (0, 0, 2)
+    counts = capacity._local_counts()
+    assert (counts.passed[0], sum(counts.arriving)) == (0, 2)  # now in the worker's slot
 
     def in_a_thread():  # what the worker's thread does with a request handed to it
         capacity.on_the_way()
@@ -227,7 +233,7 @@ def test_a_worker_claims_a_place_once_and_its_request_counts_on_its_way_until_th
 def test_a_page_held_for_a_place_goes_before_a_newcomer(monkeypatch):
     monkeypatch.setenv("ROMSIE_MAX_IN_FLIGHT", "1")
     monkeypatch.setenv("ROMSIE_CAPACITY_QUEUE", "1")
-    capacity.holding(1)  # a worker's main thread holds a page until a place frees
+    capacity.holding(1)  # a doorman holds a page until a place frees
     assert capacity.place_for_newcomer() is False
     assert capacity.claim_place(waited=False) is False  # the free place is the held page's
     assert capacity.pages_refused() is False  # the queue's one place is still free
@@ -237,3 +243,28 @@ def test_a_page_held_for_a_place_goes_before_a_newcomer(monkeypatch):
     capacity.holding(-1)
     assert counted() == (0, 1, 1)
     assert capacity.claim_place(waited=True) is False  # one place, promised
+
+
+def test_a_page_passed_on_counts_for_the_server_until_a_worker_takes_it_whatever_becomes_of_the_doormans_worker(
+    monkeypatch,
+):
+    monkeypatch.setenv("ROMSIE_MAX_IN_FLIGHT", "1")
+    capacity.share(slots=2)
+    capacity.use_slot(0)
+    assert capacity._lock is capacity._local_counts().slot_locks[0]  # the worker's doorman changes its slot too
+    assert capacity.claim_place(waited=False)  # worker 0's doorman passes a page on
+    capacity.release_slot(0)  # worker 0 dies meanwhile: its slot is cleared
+    assert not capacity.claim_place(waited=False)  # the place is still promised
+    capacity.use_slot(1)
+    capacity.received()  # worker 1 takes the page
+    assert counted() == (0, 0, 1)
+    gate = capacity.CapacityGate(SlowApp(), wait_ms=0)
+    capacity.on_the_way()
+    try:
+        assert call(gate)[0] == "200 OK"  # its place, promised, is taken at the gate
+    finally:
+        capacity.off_the_way()
+    assert counted() == (0, 0, 0)
+    assert capacity.claim_place(waited=False)
+    capacity.pass_cancelled()  # a doorman could not pass it on after all
+    assert counted() == (0, 0, 0)
