@@ -1,4 +1,4 @@
-"""The territory's form to register an OpenID Connect client."""
+"""The territory's forms to register an OpenID Connect client and to edit one."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from romsie.core.access.scope import Scope
+from romsie.core.forms import VersionedForm, display_value
 
 from . import access
 
@@ -30,8 +31,9 @@ def _redirect_uri_errors(uri: str) -> str:
     return ""
 
 
-class ClientForm(forms.Form):
-    territory = TerritoryChoice(label=_("Territory"), queryset=None, empty_label=None)
+class ClientFieldsMixin(forms.Form):
+    """What a client's registration and its edit share: its name, redirect URIs and scopes."""
+
     name = forms.CharField(label=_("Name shown to people"), max_length=255)
     redirect_uris = forms.CharField(
         label=_("Redirect URIs"),
@@ -41,21 +43,9 @@ class ClientForm(forms.Form):
     scopes = forms.MultipleChoiceField(
         label=_("Scopes the client may ask for"), widget=forms.CheckboxSelectMultiple, initial=["openid"]
     )
-    confidential = forms.TypedChoiceField(
-        label=_("Kind of client"),
-        choices=[
-            ("1", _("Confidential: a server keeps a secret (a web platform)")),
-            ("0", _("Public: no secret, PKCE only (a phone or desktop application)")),
-        ],
-        coerce=lambda value: value == "1",
-        initial="1",
-        widget=forms.RadioSelect,
-    )
 
-    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        territory_field: Any = self.fields["territory"]
-        territory_field.queryset = access.administered_territories(scope)
         scopes_field: Any = self.fields["scopes"]
         scopes_field.choices = [(name, f"{name} — {label}") for name, label in settings.OAUTH2_SCOPES.items()]
 
@@ -75,3 +65,46 @@ class ClientForm(forms.Form):
         if "openid" not in scopes:
             raise forms.ValidationError(_("A client needs at least the “openid” scope."))
         return scopes
+
+
+class ClientForm(ClientFieldsMixin):
+    territory = TerritoryChoice(label=_("Territory"), queryset=None, empty_label=None)
+    confidential = forms.TypedChoiceField(
+        label=_("Kind of client"),
+        choices=[
+            ("1", _("Confidential: a server keeps a secret (a web platform)")),
+            ("0", _("Public: no secret, PKCE only (a phone or desktop application)")),
+        ],
+        coerce=lambda value: value == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+    field_order = ["territory", "name", "redirect_uris", "scopes", "confidential"]
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        territory_field: Any = self.fields["territory"]
+        territory_field.queryset = access.administered_territories(scope)
+
+
+class ClientEditForm(VersionedForm, ClientFieldsMixin):
+    """A registered client's name, redirect URIs and scopes (``edited=`` the registration). Its
+    territory and kind stay: a client of another kind is a new registration."""
+
+    def __init__(self, *args: Any, edited: Any, **kwargs: Any) -> None:
+        if "initial" not in kwargs:
+            application = edited.application
+            kwargs["initial"] = {
+                "name": application.name,
+                "redirect_uris": "\n".join(application.redirect_uris.split()),
+                "scopes": edited.scopes,
+            }
+        super().__init__(*args, edited=edited, **kwargs)
+
+    def current_values(self, current: Any) -> list[tuple[Any, str]]:
+        application = current.application
+        return [
+            (self.fields["name"].label, application.name),
+            (self.fields["redirect_uris"].label, display_value(application.redirect_uris.split())),
+            (self.fields["scopes"].label, display_value(current.scopes)),
+        ]

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import Application
 
+from romsie.core.concurrency import VersionField
 from romsie.establishments.models import Territory
 
 
@@ -27,6 +28,7 @@ class ClientRegistration(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    version = VersionField()
 
     class Meta:
         verbose_name = _("OpenID Connect client")

@@ -14,6 +14,7 @@ from oauth2_provider.models import AccessToken, Application, Grant, IDToken, Ref
 from oauth2_provider.settings import oauth2_settings
 
 from romsie.core.access.scope import Scope
+from romsie.core.concurrency import claim_version
 from romsie.core.errors import ApplicationError
 from romsie.core.services import audit_record
 from romsie.establishments.models import Territory
@@ -66,6 +67,54 @@ def client_create(
     )
     audit_record(scope=scope, action="openid.client_created", target=application.name, client_id=application.client_id)
     return NewClient(registration, secret)
+
+
+@transaction.atomic
+def client_update(
+    *,
+    scope: Scope,
+    registration: ClientRegistration,
+    version: int | None,
+    name: str,
+    redirect_uris: list[str],
+    scopes: list[str],
+) -> ClientRegistration:
+    """Change a client's name, redirect URIs and scopes (refused if someone changed it since
+    ``version``: ``StaleEdit``).
+
+    A scope taken away ends the client's tokens and trims the people's consents, so that no
+    token keeps a right the client no longer has; a redirect URI taken away ends the codes
+    issued for it. A client's territory and kind stay.
+    """
+    if registration.territory_id not in scope.territory_ids:
+        raise ApplicationError(_("You do not administer this territory."))
+    if "openid" not in scopes:
+        raise ApplicationError(_("A client needs at least the “openid” scope."))
+    claim_version(registration, version)
+    application = registration.application
+    removed_scopes = set(registration.scopes) - set(scopes)
+    removed_uris = set(application.redirect_uris.split()) - set(redirect_uris)
+    application.name = name.strip()
+    application.redirect_uris = " ".join(redirect_uris)
+    application.save(update_fields=["name", "redirect_uris", "updated"])
+    registration.allowed_scopes = " ".join(scopes)
+    registration.save(update_fields=["allowed_scopes", "version"])
+    if removed_scopes:
+        for model in (RefreshToken, AccessToken, IDToken, Grant):
+            model.objects.filter(application=application).delete()
+        for consent in Consent.objects.select_for_update().filter(application=application):
+            consent.scopes = " ".join(sorted(set(consent.scope_list) - removed_scopes))
+            consent.save(update_fields=["scopes"])
+    elif removed_uris:
+        Grant.objects.filter(application=application, redirect_uri__in=removed_uris).delete()
+    audit_record(
+        scope=scope,
+        action="openid.client_updated",
+        target=application.name,
+        client_id=application.client_id,
+        scopes_removed=" ".join(sorted(removed_scopes)),
+    )
+    return registration
 
 
 @transaction.atomic

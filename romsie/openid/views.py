@@ -15,7 +15,7 @@ from romsie.core.errors import ApplicationError
 from romsie.core.forms import show_error
 
 from . import access, selectors, services
-from .forms import ClientForm
+from .forms import ClientEditForm, ClientForm
 from .scopes import describe
 
 
@@ -49,6 +49,31 @@ def client_create(request: ScopedRequest) -> HttpResponse:
             context = {"registration": created.registration, "secret": created.secret}
             return render(request, "openid/client_created.html", context)
     return render(request, "openid/client_form.html", {"form": form})
+
+
+@territory_admin
+@never_cache
+def client_edit(request: ScopedRequest, pk: int) -> HttpResponse:
+    """Change a client's name, redirect URIs or scopes; its id and secret stay."""
+    registration = access.get_client(request.scope, pk)
+    form = ClientEditForm(request.POST or None, edited=registration)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.client_update(
+                scope=request.scope,
+                registration=registration,
+                version=form.shown_version,
+                name=data["name"],
+                redirect_uris=data["redirect_uris"],
+                scopes=data["scopes"],
+            )
+        except ApplicationError as error:  # a stale edit too: the other admin's version is shown
+            show_error(request, error, form)
+        else:
+            messages.success(request, _("The client is saved."))
+            return redirect("openid:client-list")
+    return render(request, "openid/client_form.html", {"form": form, "registration": registration})
 
 
 @territory_admin

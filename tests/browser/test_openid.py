@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from romsie.core.testing.world import World
-from romsie.openid.models import Consent
+from romsie.openid.models import ClientRegistration, Consent
 from romsie.openid.tests.support import REDIRECT_URI, authorize_url, pkce_pair, register
 
 from .support import Guard, Journey
@@ -46,3 +46,30 @@ def test_a_student_allows_a_client_and_disconnects_it(
     journey.assert_at("openid:connected-apps")
     journey.check()
     assert not Consent.objects.filter(user=world.a.student).exists()
+
+
+@pytest.mark.parametrize("viewport", ["desktop"])
+def test_a_territory_admin_edits_a_client_from_the_list(journey: Journey, world: World, viewport: str) -> None:
+    registered = register(world.territory_admin, world.north, name="Manuels")
+    page = journey.page
+    journey.sign_in(world.territory_admin.username)
+    journey.open("openid:client-list")
+    journey.follow(f"main a[href='{journey.route('openid:client-edit', registered.registration.pk)}']")
+
+    # A plain-http address is refused beside the field; what was typed stays.
+    page.fill("#id_name", "Manuels numériques")
+    page.fill("#id_redirect_uris", f"{REDIRECT_URI}\nhttp://manuels.example.test/autre")
+    journey.submit("main .form-actions button[type=submit]")
+    expect(page.locator("main .field-invalid")).to_have_count(1)
+    expect(page.locator("#id_name")).to_have_value("Manuels numériques")
+    journey.check()
+
+    page.fill("#id_redirect_uris", f"{REDIRECT_URI}\nhttps://manuels.example.test/autre")
+    page.uncheck("input[name=scopes][value=email]")
+    journey.submit("main .form-actions button[type=submit]")
+    journey.assert_at("openid:client-list")
+    journey.check()
+    expect(page.locator("main table")).to_contain_text("Manuels numériques")
+    registration = ClientRegistration.objects.select_related("application").get()
+    assert registration.scopes == ["openid", "profile", "establishment"]
+    assert registration.application.redirect_uris.split() == [REDIRECT_URI, "https://manuels.example.test/autre"]

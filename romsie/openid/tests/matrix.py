@@ -29,6 +29,8 @@ oauth2_provider:jwks-info                    -      | 200  200  200  200  200  2
 oauth2_provider:oidc-connect-discovery-info  -      | 200  200  200  200  200  200  200  200  200  200  200  200
 openid:client-list                           -      | 302  403  403  403  403  403  403  403  403  403  403  200
 openid:client-create                         -      | 302  403  403  403  403  403  403  403  403  403  403  200
+openid:client-edit                           own    | 302  403  403  403  403  403  403  403  403  403  403  200
+openid:client-edit                           other  | 302  403  403  403  403  403  403  403  403  403  403  404
 openid:client-delete                         own    | 302  403  403  403  403  403  403  403  403  403  403  405
 openid:client-delete                         other  | 302  403  403  403  403  403  403  403  403  403  403  405
 openid:connected-apps                        -      | 302  200  200  200  200  200  200  200  200  200  200  200
@@ -43,6 +45,8 @@ oauth2_provider:token                        -      | 400  400  400  400  400  4
 oauth2_provider:revoke-token                 -      | 400  400  400  400  400  400  400  400  400  400  400  400
 oauth2_provider:user-info                    -      | 401  401  401  401  401  401  401  401  401  401  401  401
 openid:client-create                         -      | 302  403  403  403  403  403  403  403  403  403  403  200
+openid:client-edit                           own    | 302  403  403  403  403  403  403  403  403  403  403  302+
+openid:client-edit                           other  | 302  403  403  403  403  403  403  403  403  403  403  404
 openid:client-delete                         own    | 302  403  403  403  403  403  403  403  403  403  403  302+
 openid:client-delete                         other  | 302  403  403  403  403  403  403  403  403  403  403  404
 openid:connected-app-revoke                  own    | 302  302+ 404  404  404  404  404  404  404  404  404  404
@@ -72,6 +76,17 @@ def _consent(world: World, which: str) -> dict[str, Any]:
 
 
 OBJECTS: dict[str, Callable[[World, str], dict[str, Any]]] = {
+    "openid:client-edit": lambda world, which: {"pk": _client(world, which).pk},
     "openid:client-delete": lambda world, which: {"pk": _client(world, which).pk},
     "openid:connected-app-revoke": _consent,
+}
+
+# A territory admin's edit is saved (an audit event added: ``302+``).
+POST_DATA: dict[str, Callable[[World, str], dict[str, Any]]] = {
+    "openid:client-edit": lambda world, which: {
+        "name": "Manuels",
+        "redirect_uris": "https://manuels.example.test/callback",
+        "scopes": ["openid"],
+        "version": 0,
+    },
 }

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 from jwcrypto import jwk
-from oauth2_provider.models import Application
+from oauth2_provider.models import AccessToken, Application
 from oauth2_provider.settings import oauth2_settings
 
 from romsie.core.models import AuditEvent
 from romsie.core.testing.world import World
 from romsie.openid import demo
-from romsie.openid.models import ClientRegistration
+from romsie.openid.models import ClientRegistration, Consent
 
 from .support import REDIRECT_URI, register
 
@@ -97,3 +99,87 @@ def test_the_demo_registers_the_textbook_platform(world: World) -> None:
     assert registration.application.redirect_uris == "https://manuels.example.test/callback"
     assert registration.scopes == ["openid", "profile", "establishment"]
     assert demo.populate([world.a.establishment.pk]) == 0  # once
+
+
+def _edit_form(registered: Any, **changes: Any) -> dict[str, Any]:
+    registration = ClientRegistration.objects.get(pk=registered.registration.pk)
+    return {
+        "name": "Manuels numériques",
+        "redirect_uris": f"{REDIRECT_URI}\nhttps://manuels.example.test/autre",
+        "scopes": ["openid", "profile", "establishment"],
+        "version": registration.version,
+        **changes,
+    }
+
+
+def test_a_territory_admin_edits_a_client_its_id_and_secret_stay(world: World, client_for: Any) -> None:
+    registered = register(world.territory_admin, world.north, scopes="openid profile establishment")
+    application = registered.registration.application
+    admin = client_for(world.territory_admin)
+    url = f"/administration/territoire/applications/{registered.registration.pk}/modifier/"
+    listing = admin.get("/administration/territoire/applications/")
+    assert url.encode() in listing.content  # reached from the list
+    page = admin.get(url)
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    assert page.context["form"]["name"].value() == "Manuels"
+    assert application.client_id.encode() in page.content
+
+    answer = admin.post(url, _edit_form(registered))
+    assert answer.status_code == 302
+    registration = ClientRegistration.objects.select_related("application").get()
+    assert registration.application.name == "Manuels numériques"
+    assert registration.application.redirect_uris.split() == [REDIRECT_URI, "https://manuels.example.test/autre"]
+    assert registration.application.client_id == application.client_id
+    assert registration.application.client_secret == application.client_secret
+    assert registration.version == 1
+    assert AuditEvent.objects.filter(action="openid.client_updated").exists()
+
+    refused = admin.post(url, _edit_form(registered, redirect_uris="http://manuels.example.test/cb"))
+    assert refused.status_code == 200 and refused.context["form"].errors
+    assert b"http://manuels.example.test/cb" in refused.content  # what was typed is kept
+    assert ClientRegistration.objects.get().version == 1
+
+
+def test_taking_a_scope_away_ends_the_clients_tokens_and_trims_the_consents(world: World, client_for: Any) -> None:
+    registered = register(world.territory_admin, world.north, scopes="openid profile email")
+    application = registered.registration.application
+    person = world.a.teacher
+    Consent.objects.create(
+        user=person, application=application, scopes="email openid profile", granted_at=timezone.now()
+    )
+    AccessToken.objects.create(
+        user=person,
+        application=application,
+        token="t-1",
+        scope="openid email",
+        expires=timezone.now() + timedelta(hours=1),
+    )
+    admin = client_for(world.territory_admin)
+    url = f"/administration/territoire/applications/{registered.registration.pk}/modifier/"
+
+    # A redirect URI added and the scopes kept: the tokens stay.
+    assert admin.post(url, _edit_form(registered, scopes=["openid", "profile", "email"])).status_code == 302
+    assert AccessToken.objects.filter(application=application).count() == 1
+
+    assert admin.post(url, _edit_form(registered, scopes=["openid", "profile"])).status_code == 302
+    assert not AccessToken.objects.filter(application=application).exists()
+    assert Consent.objects.get(user=person, application=application).scopes == "openid profile"
+
+
+def test_an_edit_made_meanwhile_is_not_overwritten_unknowingly(world: World, client_for: Any) -> None:
+    registered = register(world.territory_admin, world.north, scopes="openid profile establishment")
+    url = f"/administration/territoire/applications/{registered.registration.pk}/modifier/"
+    shown = _edit_form(registered, name="Mon nom")  # the form as the first admin opened it (version 0)
+    other = client_for(world.territory_admin)
+    assert other.post(url, _edit_form(registered, name="Son nom")).status_code == 302
+
+    admin = client_for(world.territory_admin)
+    answer = admin.post(url, shown)
+    assert answer.status_code == 200
+    assert ClientRegistration.objects.select_related("application").get().application.name == "Son nom"
+    form = answer.context["form"]
+    assert form.conflict is not None
+    assert b"Son nom" in answer.content and b"Mon nom" in answer.content  # theirs shown, mine kept
+    assert form["version"].value() == "1"
+    assert admin.post(url, dict(shown, version=1)).status_code == 302  # saved knowingly
+    assert ClientRegistration.objects.select_related("application").get().application.name == "Mon nom"
