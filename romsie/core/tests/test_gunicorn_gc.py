@@ -33,7 +33,9 @@ def test_a_worker_freezes_what_it_loaded_then_again_after_its_first_pages_health
         settings.post_request(worker, health_check, {}, None)  # builds nothing, counts for nothing
     for _ in range(first - 1):
         settings.post_request(worker, page, {}, None)
-    assert gc.get_freeze_count() == loaded  # not yet
+    # A frozen object is still freed once nothing refers to it: the count may drop by a few, it
+    # grows only when a freeze takes in what was built.
+    assert gc.get_freeze_count() < loaded + len(lazily_built)  # not yet
     settings.post_request(worker, page, {}, None)
     assert gc.get_freeze_count() >= loaded + len(lazily_built)
     frozen = gc.get_freeze_count()
@@ -41,9 +43,10 @@ def test_a_worker_freezes_what_it_loaded_then_again_after_its_first_pages_health
     built_later = [[n] for n in range(1_000)]  # a page first opened later
     for _ in range(second - first - 1):
         settings.post_request(worker, page, {}, None)
-    assert gc.get_freeze_count() == frozen
+    assert gc.get_freeze_count() < frozen + len(built_later)
     settings.post_request(worker, page, {}, None)
     assert gc.get_freeze_count() >= frozen + len(built_later)
     frozen = gc.get_freeze_count()
+    built_after = [[n] for n in range(1_000)]
     settings.post_request(worker, page, {}, None)
-    assert gc.get_freeze_count() == frozen  # no more
+    assert gc.get_freeze_count() < frozen + len(built_after)  # no more
