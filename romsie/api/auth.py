@@ -8,6 +8,10 @@ under (``romsie.openid.tokens``: the one binding of every token the ENT issues, 
 personal). Each token then counts against a fixed window
 (``ROMSIE_API_RATE_LIMIT`` requests per ``ROMSIE_API_RATE_WINDOW_SECONDS``): past it, 429 with
 ``Retry-After``.
+
+The person's scope is computed in the establishment the request names (``?establishment=<id>``,
+one where they hold a role: any other is a 404), else in their default one, as a sign-in
+computes it.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import hashlib
 from typing import Any, cast
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja.errors import Throttled
 from ninja.security import HttpBearer
@@ -25,14 +29,25 @@ from oauth2_provider.models import AccessToken
 from romsie.core import ratelimit
 from romsie.core.access.scope import build_scope
 from romsie.core.api import Grant
+from romsie.identity.scope import SESSION_ESTABLISHMENT
 from romsie.openid import tokens
 
 
-def _scope_request(user: Any) -> HttpRequest:
-    """A request carrying only the person, with an empty session: the scope of their default establishment."""
+def _wanted_establishment(request: HttpRequest) -> int | None:
+    """The establishment the request names (``?establishment=<id>``), or None; not a number is a 404."""
+    raw = request.GET.get("establishment")
+    if raw is None:
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        raise Http404
+    return int(raw)
+
+
+def _scope_request(user: Any, establishment_id: int | None) -> HttpRequest:
+    """A request carrying only the person and, as if chosen in the header, the establishment asked for."""
     bare: Any = HttpRequest()
     bare.user = user
-    bare.session = {}
+    bare.session = {SESSION_ESTABLISHMENT: establishment_id} if establishment_id is not None else {}
     return cast(HttpRequest, bare)
 
 
@@ -58,9 +73,12 @@ class BearerToken(HttpBearer):
         )
         if wait:
             raise Throttled(wait)
+        wanted = _wanted_establishment(request)
         scoped: Any = request
         scoped.user = user
-        scoped.scope = build_scope(_scope_request(user))
+        scoped.scope = build_scope(_scope_request(user, wanted))
+        if wanted is not None and scoped.scope.establishment_id != wanted:
+            raise Http404  # not one of the person's establishments
         return Grant(
             token_id=access_token.pk,
             user_id=user.pk,

@@ -24,13 +24,15 @@ class ChildOut(Schema):
 
 
 class MeOut(Schema):
-    """The person, their current establishment, their profiles there and, for a parent, their children."""
+    """The person, the establishment the API answers in (``?establishment=<id>`` chooses among
+    ``establishments``), their profiles there and, for a parent, their children there."""
 
     id: int
     username: str
     first_name: str
     last_name: str
     establishment: EstablishmentOut | None
+    establishments: list[EstablishmentOut]
     profiles: list[str]
     children: list[ChildOut]
     scopes: list[str]
@@ -48,6 +50,7 @@ def me(request: HttpRequest) -> MeOut:
         first_name=user.first_name,
         last_name=user.last_name,
         establishment=EstablishmentOut(id=here.id, name=here.name, uai=here.uai) if here else None,
+        establishments=[EstablishmentOut(id=e.id, name=e.name, uai=e.uai) for e in scope.establishments],
         profiles=sorted(scope.profiles),
         children=[ChildOut(id=c.id, name=c.name) for c in scope.children],
         scopes=sorted(api_request.auth.scopes),

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from romsie.core.testing.world import World
+from romsie.identity.models import Role, RoleAssignment
 
 from .builders import bearer, token_for
 
@@ -171,3 +172,22 @@ def test_news_item_and_me(api_world: World, a_content: dict[str, Any]) -> None:
     assert me["profiles"] == ["parent"]
     assert [c["id"] for c in me["children"]] == [a.student.pk]
     assert Client().get("/api/v1/notifications/unread", **bearer(token_for(a.student))).json() == {"unread": 1}
+
+
+def test_a_person_of_two_establishments_chooses_where_the_api_answers(api_world: World) -> None:
+    a, b, c = api_world.a, api_world.b, api_world.c
+    teacher = a.teacher
+    RoleAssignment.objects.create(user=teacher, establishment=b.establishment, role=Role.TEACHER)
+    headers = bearer(token_for(teacher))
+    me = Client().get("/api/v1/me", **headers).json()
+    default = me["establishment"]["id"]
+    assert sorted(e["id"] for e in me["establishments"]) == sorted([a.establishment.pk, b.establishment.pk])
+    other = b.establishment.pk if default == a.establishment.pk else a.establishment.pk
+
+    chosen = Client().get(f"/api/v1/me?establishment={other}", **headers).json()
+    assert chosen["establishment"]["id"] == other
+    assert Client().get(f"/api/v1/timetable/week?establishment={other}", **headers).status_code == 200
+    assert Client().get("/api/v1/me", **headers).json()["establishment"]["id"] == default  # nothing remembered
+
+    for wrong in (str(c.establishment.pk), "x", "-1", "9" * 30):  # not theirs, or not an id
+        assert Client().get(f"/api/v1/me?establishment={wrong}", **headers).status_code == 404
