@@ -39,6 +39,7 @@ import selectors
 import signal
 import socket
 import time
+import traceback
 from typing import Any
 
 from gunicorn.workers.gthread import DEFAULT_WORKER_DATA_TIMEOUT, TConn, ThreadWorker
@@ -294,6 +295,7 @@ class SheddingThreadWorker(ThreadWorker):  # type: ignore[misc]
             try:
                 Doorman([listener.sock for listener in self.sockets], self.passage, doorman_end).run()
             except BaseException:
+                traceback.print_exc()  # to gunicorn's error log; the worker then stops and is replaced
                 code = 1
             os._exit(code)
         doorman_end.close()
