@@ -18,15 +18,17 @@ from .builders import enable
 
 
 def _rehearsal(community: Community, owner) -> Event:
-    now = timezone.now()
+    # Today at noon: in this week's agenda whatever the hour (an hour from now is next week
+    # late on a Sunday evening).
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
     return Event.objects.create(
         establishment_id=community.establishment_id,
         agenda=Event.Agenda.COMMUNITY,
         community=community,
         owner=owner,
         title="Répétition générale",
-        starts_at=now + datetime.timedelta(hours=1),
-        ends_at=now + datetime.timedelta(hours=2),
+        starts_at=noon,
+        ends_at=noon + datetime.timedelta(hours=1),
     )
 
 

@@ -261,3 +261,22 @@ def test_the_workers_share_the_connections_whichever_doorman_accepted_them() -> 
             page.join(10)
         assert [status for status, _, _ in results] == [200, 200]
         assert time.monotonic() - started < 1.8  # one second each, side by side: not one after the other
+
+
+def test_a_worker_whose_threads_are_all_busy_takes_no_connection() -> None:
+    """Two workers of one thread: while one serves a slow page, quick requests all go to the
+    other at once, none waits behind the slow page for the busy worker's thread."""
+    with serving(threads=1, workers=2, ROMSIE_MAX_IN_FLIGHT="4") as port:
+        assert eventually(lambda: len({worker_pid(port) for _ in range(10)}) == 2)  # both workers ready
+        slow = threading.Thread(target=lambda: get(port, "/tres-lent/"))
+        slow.start()
+        time.sleep(0.3)  # one worker's only thread is taken for three seconds
+        waits = []
+        pids = set()
+        for _ in range(8):
+            started = time.monotonic()
+            pids.add(worker_pid(port))
+            waits.append(time.monotonic() - started)
+        slow.join(10)
+        assert max(waits) < 1.0, waits  # none waited for the busy worker's thread
+        assert len(pids) == 1  # all from the other worker
