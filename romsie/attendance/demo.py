@@ -221,9 +221,11 @@ def _establishment(establishment_id: int, rng: random.Random, today: datetime.da
     Justification.objects.bulk_create(justifications, batch_size=1000)
     rows = len(roll_calls) + len(marks) + len(absences) + len(lateness) + len(justifications)
     rows += _trip_exemption_and_incidents(establishment_id, rng, today, everyone, reviewer, sessions)
-    # The last two days' alerts are in the families' timelines, and the truant's alert is raised.
-    fresh = [a for a in absences if a.starts_at.date() >= today - datetime.timedelta(days=2)]
-    fresh_late = [late for late in lateness if late.arrived_at.date() >= today - datetime.timedelta(days=2)]
+    # The last two school days' alerts are in the families' timelines (on a Monday, Thursday's and
+    # Friday's), and the truant's alert is raised.
+    last_days = set(sorted({s.date for s in sessions})[-2:])
+    fresh = [a for a in absences if timezone.localtime(a.starts_at).date() in last_days]
+    fresh_late = [late for late in lateness if timezone.localtime(late.arrived_at).date() in last_days]
     concerned = {a.student_id for a in fresh} | {late.student_id for late in fresh_late}
     names = {u.pk: u.get_full_name() for u in User.objects.filter(pk__in=concerned)}
     services.notify_families(

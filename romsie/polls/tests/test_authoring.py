@@ -123,7 +123,7 @@ def test_questions_are_locked_once_someone_answered_but_title_and_deadline_chang
     assert response.status_code == 302
     survey.refresh_from_db()
     assert survey.title == "New title" and survey.is_anonymous
-    assert survey.closes_at.date() == new_deadline.date()
+    assert timezone.localtime(survey.closes_at).date() == new_deadline.date()
     assert Question.objects.filter(poll=survey).count() == 1
 
 
