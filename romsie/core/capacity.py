@@ -235,13 +235,6 @@ def _arrived(counts: _Counts) -> None:
         counts.arriving[_slot] -= 1
 
 
-def place_for_newcomer() -> bool:
-    """True when a page arriving now would find a place (see ``claim_place``; nothing claimed)."""
-    counts = _local_counts()
-    taken: int = sum(counts.pages) + sum(counts.arriving) + counts.passed[0] + sum(counts.waiting)
-    return taken < page_limit()
-
-
 def holding(change: int) -> None:
     """Under gunicorn: ``change`` pages held by a worker's doorman until a place frees
     (``config.workers``); they are counted with the pages waiting in ``CapacityGate``."""
