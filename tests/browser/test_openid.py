@@ -48,7 +48,7 @@ def test_a_student_allows_a_client_and_disconnects_it(
     assert not Consent.objects.filter(user=world.a.student).exists()
 
 
-@pytest.mark.parametrize("viewport", ["desktop"])
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_a_territory_admin_edits_a_client_from_the_list(journey: Journey, world: World, viewport: str) -> None:
     registered = register(world.territory_admin, world.north, name="Manuels")
     page = journey.page

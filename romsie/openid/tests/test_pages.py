@@ -183,3 +183,20 @@ def test_an_edit_made_meanwhile_is_not_overwritten_unknowingly(world: World, cli
     assert form["version"].value() == "1"
     assert admin.post(url, dict(shown, version=1)).status_code == 302  # saved knowingly
     assert ClientRegistration.objects.select_related("application").get().application.name == "Mon nom"
+
+
+def test_the_edit_page_costs_a_fixed_number_of_queries(
+    world: World, client_for: Any, django_assert_num_queries: Any
+) -> None:
+    registered = register(world.territory_admin, world.north, scopes="openid profile establishment")
+    admin = client_for(world.territory_admin)
+    url = f"/administration/territoire/applications/{registered.registration.pk}/modifier/"
+    admin.get(url)  # the scope cached, as on any page after the first
+    # The session, the person, the registration with its application.
+    with django_assert_num_queries(3):
+        assert admin.get(url).status_code == 200
+    # The same, then the save in a savepoint: the version claimed, the application, the
+    # registration, the audit event (taking an address or a scope away costs its own deletes).
+    form = _edit_form(registered)
+    with django_assert_num_queries(9):
+        assert admin.post(url, form).status_code == 302
