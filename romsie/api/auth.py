@@ -29,6 +29,7 @@ from oauth2_provider.models import AccessToken
 from romsie.core import ratelimit
 from romsie.core.access.scope import build_scope
 from romsie.core.api import Grant
+from romsie.core.ids import parse_id
 from romsie.identity.scope import SESSION_ESTABLISHMENT
 from romsie.openid import tokens
 
@@ -38,9 +39,10 @@ def _wanted_establishment(request: HttpRequest) -> int | None:
     raw = request.GET.get("establishment")
     if raw is None:
         return None
-    if not raw.isdigit() or len(raw) > 18:
+    establishment_id = parse_id(raw)
+    if establishment_id is None:
         raise Http404
-    return int(raw)
+    return establishment_id
 
 
 def _scope_request(user: Any, establishment_id: int | None) -> HttpRequest:

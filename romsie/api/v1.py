@@ -20,6 +20,7 @@ from ninja.errors import AuthenticationError, Throttled
 
 from romsie.core.access.declarations import public
 from romsie.core.errors import ApplicationError
+from romsie.core.ids import MAX_ID
 from romsie.homework.api import router as homework_router
 from romsie.identity.api import router as me_router
 from romsie.messaging.api import router as messaging_router
@@ -31,7 +32,32 @@ from .auth import BearerToken
 
 NAMESPACE = "api-v1"
 
-api = NinjaAPI(
+#: the query parameter every endpoint reads (in ``auth.BearerToken``), declared here once for all
+ESTABLISHMENT_PARAMETER = {
+    "name": "establishment",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+    "description": (
+        "The establishment to answer in: one of the `establishments` of `/api/v1/me` (any other id "
+        "is a 404). Without it, the person's default establishment."
+    ),
+}
+
+
+class FamilyAPI(NinjaAPI):
+    """The API, its description declaring the ``establishment`` parameter the authentication reads."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for path_item in schema["paths"].values():
+            for operation in path_item.values():
+                if operation.get("security"):  # authenticated: the token's person, in one of their establishments
+                    operation.setdefault("parameters", []).append(dict(ESTABLISHMENT_PARAMETER))
+        return schema
+
+
+api = FamilyAPI(
     title="ROMSIE family API",
     version="1",
     description=(

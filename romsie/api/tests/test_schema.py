@@ -31,6 +31,12 @@ def test_the_schema_is_openapi_3_and_public(db: None) -> None:
     week = schema["paths"]["/api/v1/timetable/week"]["get"]
     assert {"200", "401", "403", "404", "422", "429"} <= set(week["responses"])
     assert schema["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
+    # Every authenticated endpoint declares the establishment it may be asked to answer in.
+    operations = [op for item in schema["paths"].values() for op in item.values()]
+    assert operations and all(op.get("security") for op in operations)
+    for operation in operations:
+        chosen = [p for p in operation["parameters"] if p["name"] == "establishment"]
+        assert chosen == [{**chosen[0], "in": "query", "required": False}], operation["operationId"]
 
 
 def test_the_documentation_page_uses_local_assets_only(db: None) -> None:
