@@ -23,10 +23,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from romsie.core import versions
 from romsie.core.access.lookup import first_or_404
 from romsie.core.access.scope import Scope
 from romsie.core.ids import parse_id
@@ -35,6 +37,9 @@ from romsie.schooling.models import Enrollment, GroupMembership, Level, Period, 
 
 from .habilitations import AssessmentHabilitation as H
 from .models import Assessment, Competency, Council, ReportCard, ReportCardRun, SubjectWeight
+
+#: how long this year's periods stay cached when no write announces a change (bulk imports)
+PERIODS_CACHE_SECONDS = 300
 
 
 def today() -> datetime.date:
@@ -115,6 +120,24 @@ def visible_periods(scope: Scope) -> QuerySet[Period]:
     return Period.objects.filter(establishment_id=scope.establishment_id, school_year__is_current=True)
 
 
+def year_periods(scope: Scope) -> list[Period]:
+    """``visible_periods`` in order, read from the cache until the establishment's structure changes.
+
+    Every page of marks and councils lists them; a period or a school year saved or deleted
+    bumps the ``STRUCTURE`` stamp (``schooling.apps``), so a change shows at once.
+    """
+    if scope.establishment_id is None:
+        return []
+    stamp = versions.stamp(versions.key(versions.Kind.STRUCTURE, scope.establishment_id))
+    cache_key = f"romsie:assessment-periods:{scope.establishment_id}"
+    cached = cache.get(cache_key)
+    if cached is not None and cached[0] == stamp:
+        return list(cached[1])
+    periods = list(visible_periods(scope).order_by("starts_on"))
+    cache.set(cache_key, (stamp, periods), PERIODS_CACHE_SECONDS)
+    return periods
+
+
 def get_period(scope: Scope, pk: int) -> Period:
     """A period of the current year, or 404."""
     return first_or_404(visible_periods(scope).filter(pk=pk))
@@ -122,22 +145,24 @@ def get_period(scope: Scope, pk: int) -> Period:
 
 def chosen_period(scope: Scope, raw: str | None, periods: list[Period] | None = None) -> Period | None:
     """The period asked for in a query string (404 when it is not one of this year's), else the
-    current one. With ``periods`` (this year's, already read) the choice costs no query."""
+    current one (``periods``: this year's, if the caller has them)."""
+    periods = year_periods(scope) if periods is None else periods
     pk = parse_id(raw)
     if pk is None:
-        return current_period(scope)
-    if periods is None:
-        return get_period(scope, pk)
+        return current_period(scope, periods=periods)
     chosen = next((period for period in periods if period.pk == pk), None)
     if chosen is None:
         raise Http404
     return chosen
 
 
-def current_period(scope: Scope, on: datetime.date | None = None) -> Period | None:
-    """The period the day falls in (today by default); else the last one started, else the first."""
+def current_period(
+    scope: Scope, on: datetime.date | None = None, *, periods: list[Period] | None = None
+) -> Period | None:
+    """The period the day falls in (today by default); else the last one started, else the first
+    (``periods``: this year's, if the caller has them)."""
     on = on or today()
-    periods = list(visible_periods(scope).order_by("starts_on"))
+    periods = year_periods(scope) if periods is None else periods
     for period in periods:
         if period.starts_on <= on <= period.ends_on:
             return period

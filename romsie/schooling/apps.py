@@ -16,7 +16,7 @@ class SchoolingConfig(AppConfig):
 
 
 def _invalidate_cached_structure_on_change() -> None:
-    """Bump the establishment's structure stamp when a class, group, subject or teaching changes.
+    """Bump the establishment's structure stamp when a school year, period, class, group, subject or teaching changes.
 
     Cached dashboard widgets that show classes or teachings depend on that stamp. Bulk
     writes that send no signal (imports) are bounded by the widgets' one-minute time-out.
@@ -25,11 +25,32 @@ def _invalidate_cached_structure_on_change() -> None:
 
     from romsie.core import versions
 
-    from .models import Enrollment, GroupMembership, Room, SchoolClass, SchoolYear, Subject, Teaching, TeachingGroup
+    from .models import (
+        Enrollment,
+        GroupMembership,
+        Period,
+        Room,
+        SchoolClass,
+        SchoolYear,
+        Subject,
+        Teaching,
+        TeachingGroup,
+    )
 
     def structure(sender: type, instance: SchoolClass, **kwargs: object) -> None:
         versions.bump(versions.Kind.STRUCTURE, instance.establishment_id)
 
-    for model in (SchoolYear, SchoolClass, Enrollment, TeachingGroup, GroupMembership, Subject, Room, Teaching):
+    structure_models = (
+        SchoolYear,
+        Period,
+        SchoolClass,
+        Enrollment,
+        TeachingGroup,
+        GroupMembership,
+        Subject,
+        Room,
+        Teaching,
+    )
+    for model in structure_models:
         post_save.connect(structure, sender=model, dispatch_uid=f"structure-{model.__name__}-save", weak=False)
         post_delete.connect(structure, sender=model, dispatch_uid=f"structure-{model.__name__}-delete", weak=False)

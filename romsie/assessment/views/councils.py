@@ -79,7 +79,7 @@ def class_list(request: ScopedRequest) -> HttpResponse:
     overview = selectors.classes_overview(classes=classes, period_id=period.pk) if period else {}
     context = {
         "period": period,
-        "periods": list(access.visible_periods(scope).order_by("starts_on")),
+        "periods": access.year_periods(scope),
         "levels": [(pk, name) for _order, pk, name in levels],
         "level_id": level_id,
         "rows": [(c, overview.get(c.pk, {})) for c in classes],
@@ -120,7 +120,7 @@ def class_results(request: ScopedRequest, pk: int) -> HttpResponse:
     context = {
         "school_class": school_class,
         "period": period,
-        "periods": list(access.visible_periods(request.scope).order_by("starts_on")),
+        "periods": access.year_periods(request.scope),
         "sheet": sheet,
         "rows": _result_rows(sheet),
         "subjects": [(s, _figures(s.figures)) for s in sheet.subjects],
@@ -215,7 +215,7 @@ def council_page(request: ScopedRequest, pk: int) -> HttpResponse:
     context = {
         "school_class": school_class,
         "period": period,
-        "periods": list(access.visible_periods(scope).order_by("starts_on")),
+        "periods": access.year_periods(scope),
         "council": the_council,
         "council_form": council_form,
         "editable": editable,
@@ -421,7 +421,7 @@ def lsu_export(request: ScopedRequest) -> HttpResponse:
     chosen = parse_id(request.GET.get(PERIOD))
     if chosen is None:
         context = {
-            "periods": list(access.visible_periods(scope).order_by("starts_on")),
+            "periods": access.year_periods(scope),
             "period": access.current_period(scope),
         }
         return render(request, "assessment/councils/lsu.html", context)

@@ -67,7 +67,7 @@ def my_marks(request: ScopedRequest) -> HttpResponse:
         if scope.is_parent:
             return _choose_child(request, "marks")
         raise PermissionDenied
-    periods = list(access.visible_periods(scope).order_by("starts_on"))
+    periods = access.year_periods(scope)
     period = _period(request, periods)
     latest = request.GET.get("vue") == LATEST
 

@@ -104,7 +104,7 @@ def assessment_list(request: ScopedRequest) -> HttpResponse:
         "assessment/marks/assessment_list.html",
         {
             "period": period,
-            "periods": list(access.visible_periods(scope).order_by("starts_on")),
+            "periods": access.year_periods(scope),
             "body": fragments.cached(request, "assessment-list", stamp, render_list),
         },
     )
@@ -331,7 +331,7 @@ def gradebook(request: ScopedRequest, pk: int) -> HttpResponse:
         {
             "teaching": teaching,
             "period": period,
-            "periods": list(access.visible_periods(request.scope).order_by("starts_on")),
+            "periods": access.year_periods(request.scope),
             "book": book,
             "status_short": STATUS_SHORT,
             "average_figures": _figures(book.average_figures) if book else None,
@@ -434,7 +434,7 @@ def report_comments(request: ScopedRequest, pk: int) -> HttpResponse:
         {
             "teaching": teaching,
             "period": period,
-            "periods": list(access.visible_periods(scope).order_by("starts_on")),
+            "periods": access.year_periods(scope),
             "form": form,
             "locked": locked,
         },
