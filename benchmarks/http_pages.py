@@ -22,7 +22,11 @@ Method (the one of the issue, so that figures compare with the peer's):
   then 200 concurrent clients (asyncio, behind the server in priority) that time each answer
   by status, from its request sent to its last bytes in the kernel, and, after a 503,
   wait as ``Retry-After`` asks before they try again (what a 503 costs, and how long the
-  served pages take).
+  served pages take);
+* cold dashboards: every person's cached parts are removed from Redis, then each person
+  opens the dashboard once, or three times at once (a slow page reloaded, tabs): how long
+  until every answer came, median of 5 rounds. Three at once cost about as much as one
+  when a person's requests share the parts one of them computes (``core.fragments``).
 
 Results are printed as a table and written to ``var/bench-http-<size>.json``. The machine
 should be otherwise idle: the figures are absolute rates, the ratios to ``/sante/`` are what
@@ -46,9 +50,10 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -538,6 +543,42 @@ def probe(port: int, people: list[Person], path: str, concurrency: int, seconds:
     return report
 
 
+def cold_burst(port: int, people: list[Person], path: str, per_person: int, redis_url: str) -> dict[str, Any]:
+    """Each person's page ``per_person`` times at once, their cached parts removed first; 5 rounds.
+
+    Returns the median time until every answer of a round came, and the statuses seen.
+    """
+    import redis
+
+    store = redis.Redis.from_url(redis_url)
+    requests = [person for person in people for _ in range(per_person)]
+    rounds: list[float] = []
+    statuses: dict[str, int] = {}
+    for _round in range(5):
+        for name in store.scan_iter(match="*romsie:fragment*", count=1000):
+            store.delete(name)
+        barrier = threading.Barrier(len(requests))
+
+        def one(person: Person, barrier: threading.Barrier = barrier) -> tuple[int, float]:
+            barrier.wait()
+            began = time.perf_counter()
+            status = get(port, path.format(**person.paths), person.cookie)[0]
+            return status, time.perf_counter() - began
+
+        with ThreadPoolExecutor(max_workers=len(requests)) as pool:
+            answers = list(pool.map(one, requests))
+        rounds.append(max(seconds for _status, seconds in answers))
+        for status, _seconds in answers:
+            statuses[str(status)] = statuses.get(str(status), 0) + 1
+        time.sleep(0.5)
+    return {
+        "per_person": per_person,
+        "requests": len(requests),
+        "all_answered_ms": 1000 * statistics.median(rounds),
+        "statuses": statuses,
+    }
+
+
 def _percentile(ordered: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
@@ -607,6 +648,10 @@ def main() -> int:
                     served = overload.statuses.get("200", 0) / args.duration
                     extra["overload_3x_served_ratio"] = served / dashboard.rate
                 extra["probe_200"] = probe(port, people[: args.connections], PAGES["dashboard"], 200, 10.0)
+                crowd = people[: args.connections]
+                extra["cold_burst"] = [
+                    cold_burst(port, crowd, PAGES["dashboard"], per_person, args.redis_url) for per_person in (1, 3)
+                ]
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
     print_results(results, results[0])
@@ -621,6 +666,12 @@ def main() -> int:
                     f"  {status}: {figures['per_second']:.1f}/s, p50 {figures['p50_ms']:.1f} ms,"
                     f" p99 {figures['p99_ms']:.1f} ms, max {figures['max_ms']:.1f} ms"
                 )
+    if "cold_burst" in extra:
+        once, thrice = extra["cold_burst"]
+        print(f"Cold dashboards ({once['requests']} people, cached parts removed), until every answer came:")
+        for burst in (once, thrice):
+            print(f"  {burst['per_person']} at once each: {burst['all_answered_ms']:.0f} ms {burst['statuses']}")
+        print(f"  three at once cost {thrice['all_answered_ms'] / once['all_answered_ms']:.2f} x one")
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(
         json.dumps(
