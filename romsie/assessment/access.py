@@ -128,6 +128,10 @@ def year_periods(scope: Scope) -> list[Period]:
     """
     if scope.establishment_id is None:
         return []
+    return list(scope.memo("assessment.year_periods", lambda: _year_periods_cached(scope)))  # once per request
+
+
+def _year_periods_cached(scope: Scope) -> list[Period]:
     stamp = versions.stamp(versions.key(versions.Kind.STRUCTURE, scope.establishment_id))
     cache_key = f"romsie:assessment-periods:{scope.establishment_id}"
     cached = cache.get(cache_key)

@@ -25,32 +25,13 @@ def _invalidate_cached_structure_on_change() -> None:
 
     from romsie.core import versions
 
-    from .models import (
-        Enrollment,
-        GroupMembership,
-        Period,
-        Room,
-        SchoolClass,
-        SchoolYear,
-        Subject,
-        Teaching,
-        TeachingGroup,
-    )
+    from . import models as m
 
-    def structure(sender: type, instance: SchoolClass, **kwargs: object) -> None:
+    def structure(sender: type, instance: m.SchoolClass, **kwargs: object) -> None:
         versions.bump(versions.Kind.STRUCTURE, instance.establishment_id)
 
-    structure_models = (
-        SchoolYear,
-        Period,
-        SchoolClass,
-        Enrollment,
-        TeachingGroup,
-        GroupMembership,
-        Subject,
-        Room,
-        Teaching,
-    )
-    for model in structure_models:
+    years = (m.SchoolYear, m.Period)
+    classes = (m.SchoolClass, m.Enrollment, m.TeachingGroup, m.GroupMembership, m.Subject, m.Room, m.Teaching)
+    for model in (*years, *classes):
         post_save.connect(structure, sender=model, dispatch_uid=f"structure-{model.__name__}-save", weak=False)
         post_delete.connect(structure, sender=model, dispatch_uid=f"structure-{model.__name__}-delete", weak=False)
